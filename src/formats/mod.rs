@@ -1,0 +1,1 @@
+//! Readers for the public benchmark formats (being written).
