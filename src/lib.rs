@@ -1,4 +1,5 @@
 //! giro plans and runs the daily rounds of a town's social services.
 
+pub mod bench;
 pub mod formats;
 pub mod solver;

@@ -1,8 +1,19 @@
 //! The scheduling core: a pure library with no I/O.
 
+mod alns;
 pub mod check;
+mod destroy;
+mod index;
+mod insertion;
 pub mod model;
+mod pool;
+mod repair;
+mod route;
+mod schedule;
 pub mod solution;
+mod solve;
+mod state;
 
 pub use model::*;
 pub use solution::*;
+pub use solve::{solve, solve_with_progress, Options, Progress};

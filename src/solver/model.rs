@@ -31,7 +31,10 @@ impl TimeWindow {
     }
     /// The whole day and beyond: no constraint in practice.
     pub fn open() -> Self {
-        Self { start: 0.0, end: f64::MAX / 4.0 }
+        Self {
+            start: 0.0,
+            end: f64::MAX / 4.0,
+        }
     }
 }
 
@@ -52,13 +55,21 @@ impl Matrix {
                 format!("expected {} entries per matrix", size * size),
             ));
         }
-        if time.iter().chain(&distance).any(|v| !v.is_finite() || *v < 0.0) {
+        if time
+            .iter()
+            .chain(&distance)
+            .any(|v| !v.is_finite() || *v < 0.0)
+        {
             return Err(ModelError::new(
                 "matrix",
                 "entries must be finite and non-negative",
             ));
         }
-        Ok(Self { size, time, distance })
+        Ok(Self {
+            size,
+            time,
+            distance,
+        })
     }
 
     /// Builds both matrices from one function giving (time, distance) per arc.
@@ -72,7 +83,11 @@ impl Matrix {
                 distance.push(d);
             }
         }
-        Self { size, time, distance }
+        Self {
+            size,
+            time,
+            distance,
+        }
     }
 
     pub fn size(&self) -> usize {
@@ -142,7 +157,10 @@ pub struct MaxRide {
 
 impl MaxRide {
     pub fn minutes(m: Time) -> Self {
-        Self { minutes: Some(m), ..Self::default() }
+        Self {
+            minutes: Some(m),
+            ..Self::default()
+        }
     }
 
     /// The limit for a given direct travel time, if any part is set.
@@ -266,7 +284,10 @@ pub struct ModelError {
 
 impl ModelError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -279,7 +300,10 @@ impl Problem {
             if l < n {
                 Ok(())
             } else {
-                Err(ModelError::new(field, format!("location {l} is not in the matrix ({n} locations)")))
+                Err(ModelError::new(
+                    field,
+                    format!("location {l} is not in the matrix ({n} locations)"),
+                ))
             }
         };
         let window = |field: String, w: &TimeWindow| {
@@ -295,7 +319,10 @@ impl Problem {
             loc(f("end"), v.end)?;
             window(f("shift"), &v.shift)?;
             if v.layouts.is_empty() {
-                return Err(ModelError::new(f("layouts"), "at least one layout is needed"));
+                return Err(ModelError::new(
+                    f("layouts"),
+                    "at least one layout is needed",
+                ));
             }
             for (k, l) in v.layouts.iter().enumerate() {
                 if l.capacity.len() != dims {
@@ -305,7 +332,11 @@ impl Problem {
                     ));
                 }
             }
-            for (name, c) in [("fixed_cost", v.fixed_cost), ("cost_per_distance", v.cost_per_distance), ("cost_per_time", v.cost_per_time)] {
+            for (name, c) in [
+                ("fixed_cost", v.fixed_cost),
+                ("cost_per_distance", v.cost_per_distance),
+                ("cost_per_time", v.cost_per_time),
+            ] {
                 if !c.is_finite() || c < 0.0 {
                     return Err(ModelError::new(f(name), "must be finite and non-negative"));
                 }
@@ -314,25 +345,37 @@ impl Problem {
         for (i, j) in self.jobs.iter().enumerate() {
             let f = |s: &str| format!("jobs[{i}].{s}");
             if j.pickup.is_none() && j.dropoff.is_none() {
-                return Err(ModelError::new(f("pickup"), "a job needs a pickup or a dropoff"));
+                return Err(ModelError::new(
+                    f("pickup"),
+                    "a job needs a pickup or a dropoff",
+                ));
             }
             for (name, s) in [("pickup", j.pickup), ("dropoff", j.dropoff)] {
                 if let Some(s) = s {
                     loc(f(&format!("{name}.location")), s.location)?;
                     window(f(&format!("{name}.window")), &s.window)?;
                     if !s.service.is_finite() || s.service < 0.0 {
-                        return Err(ModelError::new(f(&format!("{name}.service")), "must be non-negative"));
+                        return Err(ModelError::new(
+                            f(&format!("{name}.service")),
+                            "must be non-negative",
+                        ));
                     }
                 }
             }
             if j.load.len() != dims {
-                return Err(ModelError::new(f("load"), format!("expected {dims} dimensions")));
+                return Err(ModelError::new(
+                    f("load"),
+                    format!("expected {dims} dimensions"),
+                ));
             }
             if j.load.iter().any(|q| *q < 0) {
                 return Err(ModelError::new(f("load"), "amounts must be non-negative"));
             }
             if !j.priority.is_finite() || j.priority < 0.0 {
-                return Err(ModelError::new(f("priority"), "must be finite and non-negative"));
+                return Err(ModelError::new(
+                    f("priority"),
+                    "must be finite and non-negative",
+                ));
             }
         }
         for (i, l) in self.links.iter().enumerate() {
@@ -343,10 +386,16 @@ impl Problem {
                 }
             }
             if l.outbound == l.inbound {
-                return Err(ModelError::new(f("inbound"), "a job cannot be linked to itself"));
+                return Err(ModelError::new(
+                    f("inbound"),
+                    "a job cannot be linked to itself",
+                ));
             }
             if self.jobs[l.outbound].dropoff.is_none() || self.jobs[l.inbound].pickup.is_none() {
-                return Err(ModelError::new(f("outbound"), "the outbound job needs a dropoff and the return a pickup"));
+                return Err(ModelError::new(
+                    f("outbound"),
+                    "the outbound job needs a dropoff and the return a pickup",
+                ));
             }
         }
         Ok(())

@@ -1,0 +1,197 @@
+//! Runs the solver on public benchmark instances and scores it against the
+//! best-known solutions, under each set's own objective convention.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::formats::{self, Instance, Objective};
+use crate::solver::{self, check, Solution, StopRole};
+
+/// Large enough that one vehicle less outweighs any distance saving.
+const VEHICLE_COST: f64 = 1.0e4;
+
+/// Applies the set's objective to the model (vehicles first, where it counts them).
+pub fn prepare(instance: &mut Instance) {
+    if instance.objective == Objective::VehiclesThenDistance {
+        for v in &mut instance.problem.vehicles {
+            v.fixed_cost = VEHICLE_COST;
+        }
+    }
+}
+
+/// The solution file any outside checker can read: node ids as in the instance file.
+#[derive(Debug, Serialize)]
+pub struct SolutionFile {
+    pub instance: String,
+    pub cost: f64,
+    pub vehicles: usize,
+    pub routes: Vec<Vec<u32>>,
+}
+
+pub fn solution_file(instance: &Instance, solution: &Solution) -> SolutionFile {
+    let routes = solution
+        .routes
+        .iter()
+        .map(|r| {
+            r.visits
+                .iter()
+                .filter_map(|v| {
+                    let (p, d) = instance.node_ids[v.job];
+                    match v.role {
+                        StopRole::Pickup => p,
+                        StopRole::Dropoff => d,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    SolutionFile {
+        instance: instance.name.clone(),
+        cost: solution.distance,
+        vehicles: solution.routes.len(),
+        routes,
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchRow {
+    pub instance: String,
+    pub cost: f64,
+    pub vehicles: usize,
+    pub feasible: bool,
+    pub gap_pct: Option<f64>,
+    pub bks_vehicles: Option<usize>,
+    pub seconds: f64,
+}
+
+/// Solves one instance and checks the result with the independent checker.
+pub fn run_instance(instance: &Instance, options: &solver::Options) -> (Solution, BenchRow) {
+    let began = Instant::now();
+    let solution = solver::solve(&instance.problem, options).expect("benchmark instances validate");
+    let seconds = began.elapsed().as_secs_f64();
+    let report = check::check(&instance.problem, &solution);
+    let feasible = report.is_feasible() && solution.unassigned.is_empty();
+    let row = BenchRow {
+        instance: instance.name.clone(),
+        cost: report.distance,
+        vehicles: solution.routes.len(),
+        feasible,
+        gap_pct: None,
+        bks_vehicles: None,
+        seconds,
+    };
+    (solution, row)
+}
+
+pub fn gap(cost: f64, bks: f64) -> f64 {
+    100.0 * (cost - bks) / bks
+}
+
+/// Runs a whole set; writes `<set>.csv`, `<set>.md` and one solution file per instance into `out`.
+pub fn run_set(
+    set: &str,
+    time_limit: Duration,
+    seed: u64,
+    only: &[String],
+    out: &Path,
+    mut log: impl FnMut(&BenchRow),
+) -> Result<Vec<BenchRow>, Box<dyn std::error::Error>> {
+    let bench = formats::bench_set(set)?;
+    let bks = formats::read_bks(&bench.bks)?;
+    std::fs::create_dir_all(out)?;
+    let mut rows = Vec::new();
+    for file in &bench.files {
+        let mut instance = formats::read(bench.format, file)?;
+        if !only.is_empty() && !only.contains(&instance.name) {
+            continue;
+        }
+        prepare(&mut instance);
+        let options = solver::Options {
+            seed,
+            time_limit: Some(time_limit),
+            ..Default::default()
+        };
+        let (solution, mut row) = run_instance(&instance, &options);
+        if let Some(b) = bks.get(&instance.name) {
+            row.gap_pct = Some(gap(row.cost, b.cost));
+            row.bks_vehicles = b.vehicles;
+        }
+        let file = solution_file(&instance, &solution);
+        std::fs::write(
+            out.join(format!("{}.json", instance.name)),
+            serde_json::to_string(&file)?,
+        )?;
+        log(&row);
+        rows.push(row);
+    }
+    let mut csv = String::from("instance,cost,vehicles,feasible,gap_pct,seconds\n");
+    for r in &rows {
+        let gap = r.gap_pct.map_or(String::new(), |g| format!("{g:.3}"));
+        writeln!(
+            csv,
+            "{},{:.4},{},{},{},{:.2}",
+            r.instance, r.cost, r.vehicles, r.feasible, gap, r.seconds
+        )?;
+    }
+    std::fs::write(out.join(format!("{set}.csv")), csv)?;
+    std::fs::write(
+        out.join(format!("{set}.md")),
+        summary(set, time_limit, seed, &rows),
+    )?;
+    Ok(rows)
+}
+
+/// The Markdown summary of a set's run.
+pub fn summary(set: &str, time_limit: Duration, seed: u64, rows: &[BenchRow]) -> String {
+    let mut s = String::new();
+    let n = rows.len().max(1) as f64;
+    let feasible = rows.iter().filter(|r| r.feasible).count();
+    let gaps: Vec<f64> = rows.iter().filter_map(|r| r.gap_pct).collect();
+    let mean = gaps.iter().sum::<f64>() / gaps.len().max(1) as f64;
+    let _ = writeln!(
+        s,
+        "### giro on `{set}` ({} instances, {} s each, seed {seed})\n",
+        rows.len(),
+        time_limit.as_secs_f64()
+    );
+    let _ = writeln!(
+        s,
+        "- feasible under the independent checker: {feasible}/{}",
+        rows.len()
+    );
+    let _ = writeln!(s, "- mean gap to BKS: {mean:.2}%");
+    let _ = writeln!(
+        s,
+        "- mean time: {:.1} s",
+        rows.iter().map(|r| r.seconds).sum::<f64>() / n
+    );
+    let with_v: Vec<&BenchRow> = rows
+        .iter()
+        .filter(|r| r.bks_vehicles.is_some_and(|v| r.vehicles <= v))
+        .collect();
+    if set == "lilim" {
+        let g = with_v.iter().filter_map(|r| r.gap_pct).sum::<f64>() / with_v.len().max(1) as f64;
+        let _ = writeln!(
+            s,
+            "- BKS vehicle count reached: {}/{}; mean distance gap on those: {g:.2}%",
+            with_v.len(),
+            rows.len()
+        );
+    }
+    let _ = writeln!(
+        s,
+        "\n| instance | cost | vehicles | feasible | gap % | s |\n|---|---|---|---|---|---|"
+    );
+    for r in rows {
+        let gap = r.gap_pct.map_or("-".into(), |g| format!("{g:.2}"));
+        let _ = writeln!(
+            s,
+            "| {} | {:.2} | {} | {} | {} | {:.1} |",
+            r.instance, r.cost, r.vehicles, r.feasible, gap, r.seconds
+        );
+    }
+    s
+}

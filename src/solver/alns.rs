@@ -1,0 +1,151 @@
+//! Adaptive large-neighbourhood search (Ropke & Pisinger 2006) with simulated
+//! annealing acceptance, and set partitioning over the route pool at fixed
+//! points of the run.
+
+use std::time::Instant;
+
+use super::destroy::{self, DESTROYS};
+use super::index::Index;
+use super::insertion::Inserter;
+use super::pool::Pool;
+use super::repair::{self, Repair, REPAIRS};
+use super::solve::{Options, Progress};
+use super::state::State;
+
+/// Roulette weights with periodic updates from the scores operators earn.
+struct Adaptive<const N: usize> {
+    weight: [f64; N],
+    score: [f64; N],
+    used: [u32; N],
+}
+
+impl<const N: usize> Adaptive<N> {
+    fn new() -> Self {
+        Self {
+            weight: [1.0; N],
+            score: [0.0; N],
+            used: [0; N],
+        }
+    }
+    fn pick(&self, rng: &mut fastrand::Rng) -> usize {
+        let total: f64 = self.weight.iter().sum();
+        let mut x = rng.f64() * total;
+        for (i, w) in self.weight.iter().enumerate() {
+            x -= w;
+            if x <= 0.0 {
+                return i;
+            }
+        }
+        N - 1
+    }
+    fn reward(&mut self, i: usize, s: f64) {
+        self.score[i] += s;
+        self.used[i] += 1;
+    }
+    fn update(&mut self) {
+        const REACTION: f64 = 0.1;
+        for i in 0..N {
+            if self.used[i] > 0 {
+                let avg = self.score[i] / self.used[i] as f64;
+                self.weight[i] = (self.weight[i] * (1.0 - REACTION) + REACTION * avg).max(0.05);
+            }
+            self.score[i] = 0.0;
+            self.used[i] = 0;
+        }
+    }
+}
+
+/// When the run has covered these fractions of its budget, recombine the pool.
+const SP_POINTS: [f64; 6] = [0.2, 0.4, 0.6, 0.75, 0.9, 0.97];
+
+pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&Progress)) -> State {
+    let began = Instant::now();
+    let mut rng = fastrand::Rng::with_seed(opts.seed);
+    let mut ins = Inserter::new(idx);
+    let neigh = destroy::neighbours(idx);
+    let mut cur = State::new(idx);
+    repair::run(Repair::Regret2, idx, &mut cur, &mut ins, &mut rng);
+    let mut best = cur.clone();
+    let mut pool = Pool::default();
+    pool.add(idx, &cur);
+    let mut iteration: u64 = 0;
+    let report = |best: &State, iteration: u64, f: &mut dyn FnMut(&Progress)| {
+        f(&Progress {
+            elapsed: began.elapsed(),
+            iteration,
+            best_cost: best.cost,
+            unassigned: best.unassigned.len(),
+            routes: best.used_routes(),
+        })
+    };
+    report(&best, 0, on_progress);
+
+    let n = idx.jobs.len();
+    if n == 0 {
+        return best;
+    }
+    let q_min = n.min(4);
+    let q_max = ((n as f64 * 0.3) as usize).clamp(q_min, 40);
+    // Variable cost only: fixed vehicle costs would make the temperature meaningless.
+    let variable_cost = |s: &State| {
+        s.routes
+            .iter()
+            .filter(|r| !r.is_empty())
+            .map(|r| r.eval.cost - idx.vehicles[r.vehicle].fixed)
+            .sum::<f64>()
+    };
+    let t_start = 0.01 * variable_cost(&cur).max(1e-6) / std::f64::consts::LN_2;
+    let t_end = t_start / 500.0;
+    let mut destroys = Adaptive::<{ DESTROYS.len() }>::new();
+    let mut repairs = Adaptive::<{ REPAIRS.len() }>::new();
+    let mut next_sp = 0;
+
+    loop {
+        let progress = opts.progress(began.elapsed(), iteration);
+        if progress >= 1.0 || opts.cancelled() {
+            break;
+        }
+        if next_sp < SP_POINTS.len() && progress >= SP_POINTS[next_sp] {
+            next_sp += 1;
+            let budget = opts.sp_seconds(began.elapsed());
+            if let Some(s) = pool.recombine(idx, &best, budget, &mut ins.sched) {
+                best = s.clone();
+                cur = s;
+                report(&best, iteration, on_progress);
+            }
+        }
+        iteration += 1;
+        let temperature = t_start * (t_end / t_start).powf(progress);
+        let (di, ri) = (destroys.pick(&mut rng), repairs.pick(&mut rng));
+        let q = rng.usize(q_min..=q_max);
+        let mut next = cur.clone();
+        let removed = destroy::select(DESTROYS[di], idx, &next, &neigh, q, &mut rng);
+        next.remove(idx, &removed, &mut ins.sched);
+        repair::run(REPAIRS[ri], idx, &mut next, &mut ins, &mut rng);
+
+        let mut score = 0.0;
+        if next.cost < best.cost - 1e-9 {
+            best = next.clone();
+            score = 33.0;
+            report(&best, iteration, on_progress);
+        } else if next.cost < cur.cost - 1e-9 {
+            score = 9.0;
+        }
+        let accept = next.cost < cur.cost - 1e-9
+            || rng.f64() < (-(next.cost - cur.cost) / temperature).exp();
+        if accept {
+            if score == 0.0 {
+                score = 13.0;
+            }
+            pool.add(idx, &next);
+            cur = next;
+        }
+        destroys.reward(di, score);
+        repairs.reward(ri, score);
+        if iteration % 100 == 0 {
+            destroys.update();
+            repairs.update();
+        }
+    }
+    best
+}

@@ -1,0 +1,228 @@
+//! Removal operators of the large-neighbourhood search.
+
+use super::index::{job_of, Index};
+use super::model::JobId;
+use super::state::{State, NONE};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Destroy {
+    Random,
+    Worst,
+    Related,
+    String,
+    Route,
+}
+
+pub(crate) const DESTROYS: [Destroy; 5] = [
+    Destroy::Random,
+    Destroy::Worst,
+    Destroy::Related,
+    Destroy::String,
+    Destroy::Route,
+];
+
+/// For each job, the other jobs sorted by relatedness (close in space and time).
+pub(crate) fn neighbours(idx: &Index) -> Vec<Vec<JobId>> {
+    let n = idx.jobs.len();
+    let ends = |j: JobId| {
+        let (p, d) = idx.stops(j);
+        let pn = p.or(d).unwrap_or(0);
+        let dn = d.or(p).unwrap_or(0);
+        (pn, dn)
+    };
+    let mid = |node: usize| {
+        let x = &idx.nodes[node];
+        let close = if x.close > 1e12 { x.open } else { x.close };
+        0.5 * (x.open + close)
+    };
+    let mut max_d: f64 = 1e-9;
+    let mut max_t: f64 = 1e-9;
+    for a in 0..n {
+        for b in 0..n {
+            let ((pa, da), (pb, db)) = (ends(a), ends(b));
+            max_d = max_d.max(idx.dist(idx.nodes[pa].loc, idx.nodes[pb].loc));
+            max_d = max_d.max(idx.dist(idx.nodes[da].loc, idx.nodes[db].loc));
+            max_t = max_t
+                .max((mid(pa) - mid(pb)).abs())
+                .max((mid(da) - mid(db)).abs());
+        }
+    }
+    (0..n)
+        .map(|a| {
+            let (pa, da) = ends(a);
+            let mut others: Vec<(f64, JobId)> = (0..n)
+                .filter(|&b| b != a)
+                .map(|b| {
+                    let (pb, db) = ends(b);
+                    let space = idx.dist(idx.nodes[pa].loc, idx.nodes[pb].loc)
+                        + idx.dist(idx.nodes[da].loc, idx.nodes[db].loc);
+                    let time = (mid(pa) - mid(pb)).abs() + (mid(da) - mid(db)).abs();
+                    (space / max_d + time / max_t, b)
+                })
+                .collect();
+            others.sort_by(|x, y| x.0.total_cmp(&y.0));
+            others.into_iter().map(|(_, b)| b).collect()
+        })
+        .collect()
+}
+
+fn assigned(state: &State) -> Vec<JobId> {
+    (0..state.route_of.len())
+        .filter(|&j| state.route_of[j] != NONE)
+        .collect()
+}
+
+/// Picks the jobs to remove; the caller removes them.
+pub(crate) fn select(
+    op: Destroy,
+    idx: &Index,
+    state: &State,
+    neigh: &[Vec<JobId>],
+    q: usize,
+    rng: &mut fastrand::Rng,
+) -> Vec<JobId> {
+    let pool = assigned(state);
+    if pool.is_empty() {
+        return Vec::new();
+    }
+    let q = q.min(pool.len());
+    match op {
+        Destroy::Random => {
+            let mut pool = pool;
+            rng.shuffle(&mut pool);
+            pool.truncate(q);
+            pool
+        }
+        Destroy::Worst => worst(idx, state, pool, q, rng),
+        Destroy::Related => related(state, &pool, neigh, q, rng),
+        Destroy::String => strings(state, &pool, neigh, q, rng),
+        Destroy::Route => {
+            let used: Vec<usize> = (0..state.routes.len())
+                .filter(|&r| !state.routes[r].is_empty())
+                .collect();
+            // Of two random routes, the one with fewer jobs: small routes are the ones to save.
+            let a = used[rng.usize(..used.len())];
+            let b = used[rng.usize(..used.len())];
+            let r = if state.routes[a].nodes.len() <= state.routes[b].nodes.len() {
+                a
+            } else {
+                b
+            };
+            let mut jobs: Vec<JobId> = state.routes[r].nodes.iter().map(|&n| job_of(n)).collect();
+            jobs.sort_unstable();
+            jobs.dedup();
+            jobs
+        }
+    }
+}
+
+/// Jobs whose removal saves the most distance, with some randomness.
+fn worst(
+    idx: &Index,
+    state: &State,
+    pool: Vec<JobId>,
+    q: usize,
+    rng: &mut fastrand::Rng,
+) -> Vec<JobId> {
+    let mut saving: Vec<(f64, JobId)> = pool
+        .into_iter()
+        .map(|j| {
+            let route = &state.routes[state.route_of[j]];
+            let loc = |k: usize| route.locs[k];
+            let mut s = 0.0;
+            let (p, d) = idx.stops(j);
+            let pos = |n: usize| route.nodes.iter().position(|&x| x == n).map(|i| i + 1);
+            let (pp, dp) = (p.and_then(pos), d.and_then(pos));
+            if let (Some(a), Some(b)) = (pp, dp) {
+                if b == a + 1 {
+                    s += idx.dist(loc(a - 1), loc(a))
+                        + idx.dist(loc(a), loc(b))
+                        + idx.dist(loc(b), loc(b + 1))
+                        - idx.dist(loc(a - 1), loc(b + 1));
+                    return (s, j);
+                }
+            }
+            for k in [pp, dp].into_iter().flatten() {
+                s += idx.dist(loc(k - 1), loc(k)) + idx.dist(loc(k), loc(k + 1))
+                    - idx.dist(loc(k - 1), loc(k + 1));
+            }
+            (s, j)
+        })
+        .collect();
+    saving.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut out = Vec::with_capacity(q);
+    while out.len() < q && !saving.is_empty() {
+        let y = rng.f64();
+        let i = ((y * y * y) * saving.len() as f64) as usize;
+        out.push(saving.remove(i.min(saving.len() - 1)).1);
+    }
+    out
+}
+
+/// Shaw removal: a seed and the jobs most related to those already taken.
+fn related(
+    state: &State,
+    pool: &[JobId],
+    neigh: &[Vec<JobId>],
+    q: usize,
+    rng: &mut fastrand::Rng,
+) -> Vec<JobId> {
+    let mut taken = vec![false; state.route_of.len()];
+    let seed = pool[rng.usize(..pool.len())];
+    let mut out = vec![seed];
+    taken[seed] = true;
+    while out.len() < q {
+        let from = out[rng.usize(..out.len())];
+        let cands: Vec<JobId> = neigh[from]
+            .iter()
+            .copied()
+            .filter(|&j| !taken[j] && state.route_of[j] != NONE)
+            .take(3 * q)
+            .collect();
+        if cands.is_empty() {
+            break;
+        }
+        let y = rng.f64();
+        let pick = cands[((y.powi(4)) * cands.len() as f64) as usize];
+        taken[pick] = true;
+        out.push(pick);
+    }
+    out
+}
+
+/// SISR-style: remove strings of consecutive stops from routes near a seed.
+fn strings(
+    state: &State,
+    pool: &[JobId],
+    neigh: &[Vec<JobId>],
+    q: usize,
+    rng: &mut fastrand::Rng,
+) -> Vec<JobId> {
+    let seed = pool[rng.usize(..pool.len())];
+    let mut taken = vec![false; state.route_of.len()];
+    let mut out = Vec::new();
+    let mut done_routes = Vec::new();
+    let max_len = (q / 2).max(2);
+    for &j in std::iter::once(&seed).chain(neigh[seed].iter()) {
+        if out.len() >= q {
+            break;
+        }
+        let r = state.route_of[j];
+        if r == NONE || done_routes.contains(&r) {
+            continue;
+        }
+        done_routes.push(r);
+        let nodes = &state.routes[r].nodes;
+        let at = nodes.iter().position(|&n| job_of(n) == j).unwrap_or(0);
+        let len = rng.usize(1..=max_len.min(nodes.len()));
+        let lo = at.saturating_sub(rng.usize(0..len)).min(nodes.len() - len);
+        for &n in &nodes[lo..lo + len] {
+            let jj = job_of(n);
+            if !taken[jj] {
+                taken[jj] = true;
+                out.push(jj);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,208 @@
+//! A flat, index-based view of a [`Problem`] that the search reads in its hot loops.
+//!
+//! Job `j` owns node `2j` (its pickup) and node `2j + 1` (its dropoff); a job
+//! without one of the two stops simply never places that node in a route.
+
+use std::collections::HashMap;
+
+use super::model::{JobId, LocationId, Problem, Time};
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Node {
+    pub loc: LocationId,
+    pub open: Time,
+    pub close: Time,
+    pub service: Time,
+}
+
+/// How a job's load travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// Pickup and dropoff both in the route.
+    Pair,
+    /// Loaded at the vehicle's start, dropped at a door.
+    DropOnly,
+    /// Picked up at a door, unloaded at the vehicle's end.
+    PickOnly,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct JobInfo {
+    pub shape: Shape,
+    pub ride_limit: Option<Time>,
+    pub skills: u64,
+    pub priority: f64,
+    /// Link constraint where this job is the return: (outbound job, gap, same vehicle).
+    pub after: Option<(JobId, Time, bool)>,
+    /// Jobs whose return is linked to this one.
+    pub before: Vec<JobId>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct VehicleInfo {
+    pub start: LocationId,
+    pub end: LocationId,
+    pub open: Time,
+    pub close: Time,
+    pub max_duration: Time,
+    pub fixed: f64,
+    pub per_distance: f64,
+    pub per_time: f64,
+    pub skills: u64,
+    pub layouts: Vec<Vec<i32>>,
+    /// Vehicles with equal data share a class: the search treats them as interchangeable.
+    pub class: usize,
+}
+
+pub(crate) struct Index<'p> {
+    pub problem: &'p Problem,
+    pub nodes: Vec<Node>,
+    /// `dims` entries per job.
+    pub loads: Vec<i32>,
+    pub dims: usize,
+    pub jobs: Vec<JobInfo>,
+    pub vehicles: Vec<VehicleInfo>,
+    pub classes: usize,
+    pub any_ride_limit: bool,
+}
+
+#[inline]
+pub(crate) fn pickup(job: JobId) -> usize {
+    2 * job
+}
+#[inline]
+pub(crate) fn dropoff(job: JobId) -> usize {
+    2 * job + 1
+}
+#[inline]
+pub(crate) fn job_of(node: usize) -> JobId {
+    node / 2
+}
+#[inline]
+pub(crate) fn is_pickup(node: usize) -> bool {
+    node % 2 == 0
+}
+
+impl<'p> Index<'p> {
+    pub fn new(problem: &'p Problem) -> Self {
+        let mut skill_bits: HashMap<&str, u32> = HashMap::new();
+        let mut mask = |names: &'p [String]| -> u64 {
+            names.iter().fold(0u64, |m, s| {
+                let n = skill_bits.len() as u32;
+                let bit = *skill_bits.entry(s.as_str()).or_insert(n);
+                // Beyond 64 distinct skills, masks alias; validation limits skills in practice.
+                m | (1u64 << (bit % 64))
+            })
+        };
+        let dims = problem.dimensions.len();
+        let mut nodes = Vec::with_capacity(2 * problem.jobs.len());
+        let mut loads = Vec::with_capacity(dims * problem.jobs.len());
+        let mut jobs = Vec::with_capacity(problem.jobs.len());
+        let empty = Node {
+            loc: 0,
+            open: 0.0,
+            close: 0.0,
+            service: 0.0,
+        };
+        for job in &problem.jobs {
+            for stop in [job.pickup, job.dropoff] {
+                nodes.push(stop.map_or(empty, |s| Node {
+                    loc: s.location,
+                    open: s.window.start,
+                    close: s.window.end,
+                    service: s.service,
+                }));
+            }
+            loads.extend_from_slice(&job.load);
+            let shape = match (job.pickup.is_some(), job.dropoff.is_some()) {
+                (true, true) => Shape::Pair,
+                (false, _) => Shape::DropOnly,
+                (true, false) => Shape::PickOnly,
+            };
+            jobs.push(JobInfo {
+                shape,
+                ride_limit: job.ride_limit(&problem.matrix),
+                skills: mask(&job.skills),
+                priority: job.priority,
+                after: None,
+                before: Vec::new(),
+            });
+        }
+        for link in &problem.links {
+            jobs[link.inbound].after = Some((link.outbound, link.min_gap, link.same_vehicle));
+            jobs[link.outbound].before.push(link.inbound);
+        }
+        let mut class_of: Vec<(String, usize)> = Vec::new();
+        let vehicles = problem
+            .vehicles
+            .iter()
+            .map(|v| {
+                // Everything but the id decides the class.
+                let key = serde_json::to_string(&(
+                    v.start,
+                    v.end,
+                    v.shift,
+                    v.max_duration,
+                    v.fixed_cost,
+                    v.cost_per_distance,
+                    v.cost_per_time,
+                    &v.skills,
+                    &v.layouts,
+                ))
+                .unwrap_or_default();
+                let class = match class_of.iter().find(|(k, _)| *k == key) {
+                    Some((_, c)) => *c,
+                    None => {
+                        class_of.push((key, class_of.len()));
+                        class_of.len() - 1
+                    }
+                };
+                VehicleInfo {
+                    start: v.start,
+                    end: v.end,
+                    open: v.shift.start,
+                    close: v.shift.end,
+                    max_duration: v.max_duration.unwrap_or(f64::INFINITY),
+                    fixed: v.fixed_cost,
+                    per_distance: v.cost_per_distance,
+                    per_time: v.cost_per_time,
+                    skills: mask(&v.skills),
+                    layouts: v.layouts.iter().map(|l| l.capacity.clone()).collect(),
+                    class,
+                }
+            })
+            .collect();
+        let any_ride_limit = jobs.iter().any(|j| j.ride_limit.is_some());
+        Index {
+            problem,
+            nodes,
+            loads,
+            dims,
+            jobs,
+            vehicles,
+            classes: class_of.len(),
+            any_ride_limit,
+        }
+    }
+
+    #[inline]
+    pub fn load(&self, job: JobId) -> &[i32] {
+        &self.loads[job * self.dims..(job + 1) * self.dims]
+    }
+    #[inline]
+    pub fn time(&self, a: LocationId, b: LocationId) -> f64 {
+        self.problem.matrix.time(a, b)
+    }
+    #[inline]
+    pub fn dist(&self, a: LocationId, b: LocationId) -> f64 {
+        self.problem.matrix.distance(a, b)
+    }
+    /// The nodes a job places in a route, in route order.
+    pub fn stops(&self, job: JobId) -> (Option<usize>, Option<usize>) {
+        match self.jobs[job].shape {
+            Shape::Pair => (Some(pickup(job)), Some(dropoff(job))),
+            Shape::DropOnly => (None, Some(dropoff(job))),
+            Shape::PickOnly => (Some(pickup(job)), None),
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! Cheapest feasible insertion of one job into one route.
+//!
+//! Every position pair is screened in O(1) by windows (earliest/latest starts),
+//! capacity (peak load over the spanned arcs) and a lower bound on the job's
+//! own ride time. The survivors are sorted by their cost lower bound and fully
+//! scheduled lazily, cheapest first, until no cheaper one can remain. When the
+//! problem has neither ride limits, links, time costs nor duration limits, the
+//! screens are exact and the scheduler is not needed at all.
+
+use super::index::{dropoff, pickup, Index, Shape};
+use super::model::JobId;
+use super::route::RouteState;
+use super::schedule::{Scheduler, Windows};
+use super::solution::Reason;
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Insertion {
+    pub delta: f64,
+    pub route: usize,
+    /// Insert the pickup after this position (0 = the start depot).
+    pub p: usize,
+    /// Insert the dropoff after this position of the original route (>= p).
+    pub d: usize,
+}
+
+pub(crate) struct Inserter {
+    pub sched: Scheduler,
+    cands: Vec<(f64, u32, u32)>,
+    buf: Vec<usize>,
+    peak: Vec<i32>,
+    suffix: Vec<i32>,
+    /// Problem-wide: the screens decide feasibility on their own.
+    exact: bool,
+}
+
+/// Applies an insertion to a node sequence.
+pub(crate) fn apply(idx: &Index, nodes: &mut Vec<usize>, job: JobId, p: usize, d: usize) {
+    match idx.jobs[job].shape {
+        Shape::Pair => {
+            nodes.insert(p, pickup(job));
+            nodes.insert(d + 1, dropoff(job));
+        }
+        Shape::DropOnly => nodes.insert(d, dropoff(job)),
+        Shape::PickOnly => nodes.insert(p, pickup(job)),
+    }
+}
+
+impl Inserter {
+    pub fn new(idx: &Index) -> Self {
+        let exact = !idx.any_ride_limit
+            && idx.problem.links.is_empty()
+            && idx
+                .vehicles
+                .iter()
+                .all(|v| v.per_time == 0.0 && v.max_duration.is_infinite());
+        Self {
+            sched: Scheduler::new(idx),
+            cands: Vec::new(),
+            buf: Vec::new(),
+            peak: Vec::new(),
+            suffix: Vec::new(),
+            exact,
+        }
+    }
+
+    fn fits(idx: &Index, route: &RouteState, peak_in: &[i32], q: &[i32]) -> bool {
+        idx.vehicles[route.vehicle]
+            .layouts
+            .iter()
+            .any(|cap| (0..idx.dims).all(|d| route.peak[d].max(peak_in[d] + q[d]) <= cap[d]))
+    }
+
+    /// The cheapest feasible insertion of `job` into `route`, or why there is none.
+    #[allow(clippy::too_many_arguments)]
+    pub fn best(
+        &mut self,
+        idx: &Index,
+        win: &Windows,
+        route: &RouteState,
+        r: usize,
+        job: JobId,
+        blink: f64,
+        rng: &mut fastrand::Rng,
+    ) -> Result<Insertion, Reason> {
+        let veh = &idx.vehicles[route.vehicle];
+        let info = &idx.jobs[job];
+        if info.skills & !veh.skills != 0 {
+            return Err(Reason::Skills);
+        }
+        self.cands.clear();
+        let reason = match info.shape {
+            Shape::Pair => self.screen_pair(idx, win, route, job),
+            Shape::DropOnly | Shape::PickOnly => self.screen_single(idx, win, route, job),
+        };
+        if self.cands.is_empty() {
+            return Err(reason);
+        }
+        self.cands.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        let mut best: Option<Insertion> = None;
+        let mut last_err = reason;
+        for i in 0..self.cands.len() {
+            let (lb, p, d) = self.cands[i];
+            if best.is_some_and(|b| lb >= b.delta - 1e-9) {
+                break;
+            }
+            if blink > 0.0 && rng.f64() < blink {
+                continue;
+            }
+            let cand = Insertion {
+                delta: lb,
+                route: r,
+                p: p as usize,
+                d: d as usize,
+            };
+            if self.exact {
+                return Ok(cand);
+            }
+            self.buf.clear();
+            self.buf.extend_from_slice(&route.nodes);
+            apply(idx, &mut self.buf, job, cand.p, cand.d);
+            match self.sched.evaluate(idx, win, route.vehicle, &self.buf) {
+                Ok(e) => {
+                    let delta = e.cost - route.eval.cost;
+                    if best.is_none_or(|b| delta < b.delta) {
+                        best = Some(Insertion { delta, ..cand });
+                    }
+                }
+                Err(e) => last_err = e,
+            }
+        }
+        best.ok_or(last_err)
+    }
+
+    fn screen_pair(
+        &mut self,
+        idx: &Index,
+        win: &Windows,
+        route: &RouteState,
+        job: JobId,
+    ) -> Reason {
+        let veh = &idx.vehicles[route.vehicle];
+        let (pn, dn) = (pickup(job), dropoff(job));
+        let (p, d) = (idx.nodes[pn], idx.nodes[dn]);
+        let ((p_open, p_close), (d_open, d_close)) = (win[pn], win[dn]);
+        let limit = idx.jobs[job].ride_limit.unwrap_or(f64::INFINITY);
+        let q = idx.load(job);
+        let dims = idx.dims;
+        let m = route.nodes.len();
+        let fixed = if route.is_empty() { veh.fixed } else { 0.0 };
+        let (locs, serv) = (&route.locs, &route.serv);
+        let t = |a: usize, b: usize| idx.time(a, b);
+        let c =
+            |a: usize, b: usize| veh.per_distance * idx.dist(a, b) + veh.per_time * idx.time(a, b);
+        let mut reason = Reason::TimeWindow;
+        if t(p.loc, d.loc) > limit + 1e-9 {
+            return Reason::RideTime;
+        }
+        for i in 0..=m {
+            let leave = route.earliest[i] + serv[i];
+            if leave > p_close {
+                break;
+            }
+            let ep = (leave + t(locs[i], p.loc)).max(p_open);
+            if ep > p_close {
+                continue;
+            }
+            let p_done = ep + p.service;
+            self.peak.clear();
+            self.peak.extend_from_slice(route.load_at(i, dims));
+            if !Self::fits(idx, route, &self.peak, q) {
+                reason = Reason::Capacity;
+                continue;
+            }
+            let add_p = c(locs[i], p.loc) + c(p.loc, locs[i + 1]) - c(locs[i], locs[i + 1]);
+            // Dropoff straight after the pickup.
+            let ed = (p_done + t(p.loc, d.loc)).max(d_open);
+            if ed <= d_close && ed + d.service + t(d.loc, locs[i + 1]) <= route.latest[i + 1] + 1e-9
+            {
+                let add = c(locs[i], p.loc) + c(p.loc, d.loc) + c(d.loc, locs[i + 1])
+                    - c(locs[i], locs[i + 1]);
+                self.push(fixed + add + veh.per_time * (p.service + d.service), i, i);
+            }
+            // Dropoff after a later position k.
+            let mut cur = (p_done + t(p.loc, locs[i + 1])).max(route.earliest[i + 1]);
+            for k in i + 1..=m {
+                if k > i + 1 {
+                    cur = (cur + serv[k - 1] + t(locs[k - 1], locs[k])).max(route.earliest[k]);
+                }
+                if cur > route.latest[k] + 1e-9 {
+                    break;
+                }
+                let ride_lb = t(p.loc, locs[i + 1])
+                    + (route.cum[k] - route.cum[i + 1])
+                    + serv[k]
+                    + t(locs[k], d.loc);
+                if ride_lb > limit + 1e-9 {
+                    reason = Reason::RideTime;
+                    break;
+                }
+                for (pk, l) in self.peak.iter_mut().zip(route.load_at(k, dims)) {
+                    *pk = (*pk).max(*l);
+                }
+                if !Self::fits(idx, route, &self.peak, q) {
+                    reason = Reason::Capacity;
+                    break;
+                }
+                let ed = (cur + serv[k] + t(locs[k], d.loc)).max(d_open);
+                if ed > d_close {
+                    if cur + serv[k] > d_close {
+                        break;
+                    }
+                    continue;
+                }
+                if ed + d.service + t(d.loc, locs[k + 1]) > route.latest[k + 1] + 1e-9 {
+                    continue;
+                }
+                let add_d = c(locs[k], d.loc) + c(d.loc, locs[k + 1]) - c(locs[k], locs[k + 1]);
+                self.push(
+                    fixed + add_p + add_d + veh.per_time * (p.service + d.service),
+                    i,
+                    k,
+                );
+            }
+        }
+        if route.earliest.last().copied().unwrap_or(0.0) > veh.close {
+            reason = Reason::Shift;
+        }
+        reason
+    }
+
+    fn screen_single(
+        &mut self,
+        idx: &Index,
+        win: &Windows,
+        route: &RouteState,
+        job: JobId,
+    ) -> Reason {
+        let veh = &idx.vehicles[route.vehicle];
+        let drop_only = idx.jobs[job].shape == Shape::DropOnly;
+        let n = if drop_only { dropoff(job) } else { pickup(job) };
+        let node = idx.nodes[n];
+        let (open, close) = win[n];
+        let q = idx.load(job);
+        let dims = idx.dims;
+        let m = route.nodes.len();
+        let fixed = if route.is_empty() { veh.fixed } else { 0.0 };
+        let (locs, serv) = (&route.locs, &route.serv);
+        let c =
+            |a: usize, b: usize| veh.per_distance * idx.dist(a, b) + veh.per_time * idx.time(a, b);
+        // Peak load over arcs 0..=k (dropoff) or k..=m (pickup).
+        self.peak.clear();
+        self.peak.resize(dims, i32::MIN);
+        if !drop_only {
+            self.suffix.clear();
+            self.suffix.resize((m + 2) * dims, i32::MIN);
+            for k in (0..=m).rev() {
+                for dd in 0..dims {
+                    self.suffix[k * dims + dd] =
+                        self.suffix[(k + 1) * dims + dd].max(route.load_at(k, dims)[dd]);
+                }
+            }
+        }
+        let mut reason = Reason::TimeWindow;
+        for k in 0..=m {
+            if drop_only {
+                for (pk, l) in self.peak.iter_mut().zip(route.load_at(k, dims)) {
+                    *pk = (*pk).max(*l);
+                }
+            } else {
+                self.peak
+                    .copy_from_slice(&self.suffix[k * dims..(k + 1) * dims]);
+            }
+            if !Self::fits(idx, route, &self.peak, q) {
+                reason = Reason::Capacity;
+                if drop_only {
+                    break;
+                }
+                continue;
+            }
+            let leave = route.earliest[k] + serv[k];
+            if leave > close {
+                break;
+            }
+            let e = (leave + idx.time(locs[k], node.loc)).max(open);
+            if e > close
+                || e + node.service + idx.time(node.loc, locs[k + 1]) > route.latest[k + 1] + 1e-9
+            {
+                continue;
+            }
+            let add = c(locs[k], node.loc) + c(node.loc, locs[k + 1]) - c(locs[k], locs[k + 1]);
+            self.push(fixed + add + veh.per_time * node.service, k, k);
+        }
+        reason
+    }
+
+    #[inline]
+    fn push(&mut self, lb: f64, p: usize, d: usize) {
+        self.cands.push((lb, p as u32, d as u32));
+    }
+}

@@ -1,0 +1,146 @@
+//! Insertion operators: greedy in a random or ranked order (with SISR's
+//! "blinks"), and regret-k, which first places the jobs with fewest good options.
+
+use super::index::Index;
+use super::insertion::{Inserter, Insertion};
+use super::model::JobId;
+use super::state::State;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Repair {
+    GreedyRandom,
+    GreedyHardFirst,
+    Regret2,
+    Regret3,
+}
+
+pub(crate) const REPAIRS: [Repair; 4] = [
+    Repair::GreedyRandom,
+    Repair::GreedyHardFirst,
+    Repair::Regret2,
+    Repair::Regret3,
+];
+
+const BLINK: f64 = 0.01;
+
+pub(crate) fn run(
+    op: Repair,
+    idx: &Index,
+    state: &mut State,
+    ins: &mut Inserter,
+    rng: &mut fastrand::Rng,
+) {
+    match op {
+        Repair::GreedyRandom => {
+            let mut order = state.unassigned.clone();
+            rng.shuffle(&mut order);
+            greedy(idx, state, ins, order, rng);
+        }
+        Repair::GreedyHardFirst => {
+            let mut order = state.unassigned.clone();
+            rng.shuffle(&mut order);
+            // Narrow windows and heavy loads first: they have the fewest places to go.
+            order.sort_by(|&a, &b| hardness(idx, b).total_cmp(&hardness(idx, a)));
+            greedy(idx, state, ins, order, rng);
+        }
+        Repair::Regret2 => regret(idx, state, ins, 2, rng),
+        Repair::Regret3 => regret(idx, state, ins, 3, rng),
+    }
+    state.sync_links(idx, &mut ins.sched);
+}
+
+fn hardness(idx: &Index, j: JobId) -> f64 {
+    let (p, d) = idx.stops(j);
+    let width = [p, d]
+        .into_iter()
+        .flatten()
+        .map(|n| (idx.nodes[n].close - idx.nodes[n].open).min(1e6))
+        .fold(f64::INFINITY, f64::min);
+    let load: i32 = idx.load(j).iter().sum();
+    load as f64 * 1e3 - width
+}
+
+fn greedy(
+    idx: &Index,
+    state: &mut State,
+    ins: &mut Inserter,
+    order: Vec<JobId>,
+    rng: &mut fastrand::Rng,
+) {
+    let mut routes = Vec::new();
+    for j in order {
+        if let Some(best) = state.best_insertion(idx, ins, j, BLINK, rng, &mut routes) {
+            state.insert(idx, j, best, &mut ins.sched);
+        }
+    }
+}
+
+fn regret(idx: &Index, state: &mut State, ins: &mut Inserter, k: usize, rng: &mut fastrand::Rng) {
+    let mut pending = state.unassigned.clone();
+    rng.shuffle(&mut pending);
+    // Best insertion per job and route, refreshed only for the route that changed.
+    let nr = state.routes.len();
+    let mut cache: Vec<Vec<Option<Option<Insertion>>>> = vec![vec![None; nr]; pending.len()];
+    let mut routes = Vec::new();
+    loop {
+        let mut choice: Option<(f64, f64, usize, Insertion)> = None;
+        for (pi, &j) in pending.iter().enumerate() {
+            state.candidate_routes(idx, j, &mut routes);
+            let mut costs: [f64; 4] = [f64::INFINITY; 4];
+            let mut best: Option<Insertion> = None;
+            for &r in &routes {
+                let c = *cache[pi][r].get_or_insert_with(|| {
+                    ins.best(idx, &state.win, &state.routes[r], r, j, 0.0, rng)
+                        .ok()
+                });
+                if let Some(c) = c {
+                    if best.is_none_or(|b| c.delta < b.delta) {
+                        best = Some(c);
+                    }
+                    // Keep the k smallest costs, sorted.
+                    let mut v = c.delta;
+                    for slot in costs.iter_mut().take(k) {
+                        if v < *slot {
+                            std::mem::swap(&mut v, slot);
+                        }
+                    }
+                }
+            }
+            let Some(best) = best else { continue };
+            let missing = costs.iter().take(k).filter(|c| c.is_infinite()).count();
+            let regret: f64 = costs
+                .iter()
+                .take(k)
+                .skip(1)
+                .filter(|c| c.is_finite())
+                .map(|c| c - costs[0])
+                .sum();
+            let key = missing as f64 * 1e12 + regret;
+            if choice.is_none_or(|(bk, bc, _, _)| key > bk || (key == bk && best.delta < bc)) {
+                choice = Some((key, best.delta, pi, best));
+            }
+        }
+        let Some((_, _, pi, best)) = choice else {
+            break;
+        };
+        let j = pending.swap_remove(pi);
+        cache.swap_remove(pi);
+        let r = best.route;
+        let was_empty = state.routes[r].is_empty();
+        state.insert(idx, j, best, &mut ins.sched);
+        for row in cache.iter_mut() {
+            row[r] = None;
+            if was_empty {
+                // Another empty route of the class may now stand in for it.
+                for (rr, c) in row.iter_mut().enumerate() {
+                    if state.routes[rr].is_empty() {
+                        *c = None;
+                    }
+                }
+            }
+        }
+        if pending.is_empty() {
+            break;
+        }
+    }
+}

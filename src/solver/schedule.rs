@@ -1,0 +1,294 @@
+//! Route evaluation: capacity per layout, then service times by the forward
+//! time slack procedure of Cordeau & Laporte (2003).
+//!
+//! The eight steps: earliest times; delay the departure by the forward slack
+//! at the depot (no needless waiting at the start); then delay each pickup by
+//! its own forward slack, so nobody waits on board when a later pickup would
+//! do. Ride times only shrink along the way. The procedure is a heuristic for
+//! ride-time feasibility but produces a concrete schedule, which the checker
+//! verifies independently.
+
+use super::index::{dropoff, is_pickup, job_of, pickup, Index, Shape};
+use super::solution::Reason;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Eval {
+    pub cost: f64,
+    pub distance: f64,
+    pub start: f64,
+    pub end: f64,
+    pub layout: usize,
+}
+
+/// Time bounds per node that the search may tighten (links across routes).
+pub(crate) type Windows = [(f64, f64)];
+
+const EPS: f64 = 1e-9;
+const NONE: usize = usize::MAX;
+
+/// Scratch space reused across evaluations; positions 0 and m+1 are the depots.
+#[derive(Default)]
+pub(crate) struct Scheduler {
+    loc: Vec<usize>,
+    /// Travel time from position k-1 to k.
+    tt: Vec<f64>,
+    open: Vec<f64>,
+    close: Vec<f64>,
+    serv: Vec<f64>,
+    pub a: Vec<f64>,
+    pub b: Vec<f64>,
+    w: Vec<f64>,
+    /// For a dropoff position with a ride limit: the pickup's position.
+    pick_pos: Vec<usize>,
+    limit: Vec<f64>,
+    /// For an inbound pickup whose outbound dropoff is earlier in the route.
+    link_pos: Vec<usize>,
+    link_gap: Vec<f64>,
+    load: Vec<i32>,
+    peak: Vec<i32>,
+    pos_of: Vec<usize>,
+}
+
+impl Scheduler {
+    pub fn new(idx: &Index) -> Self {
+        Self {
+            pos_of: vec![NONE; idx.nodes.len()],
+            ..Self::default()
+        }
+    }
+
+    /// Picks the first layout that holds the peak load in every dimension.
+    fn layout(&mut self, idx: &Index, v: usize, route: &[usize]) -> Result<usize, Reason> {
+        let dims = idx.dims;
+        self.load.clear();
+        self.load.resize(dims, 0);
+        for &n in route {
+            let j = job_of(n);
+            if idx.jobs[j].shape == Shape::DropOnly {
+                for (l, q) in self.load.iter_mut().zip(idx.load(j)) {
+                    *l += q;
+                }
+            }
+        }
+        self.peak.clear();
+        self.peak.extend_from_slice(&self.load);
+        for &n in route {
+            let sign = if is_pickup(n) { 1 } else { -1 };
+            for d in 0..dims {
+                self.load[d] += sign * idx.load(job_of(n))[d];
+                self.peak[d] = self.peak[d].max(self.load[d]);
+            }
+        }
+        idx.vehicles[v]
+            .layouts
+            .iter()
+            .position(|cap| cap.iter().zip(&self.peak).all(|(c, p)| p <= c))
+            .ok_or(Reason::Capacity)
+    }
+
+    /// Evaluates `route` (node ids) on vehicle `v`. On success `self.a`/`self.b`
+    /// hold arrival and service start per position (0 = start depot).
+    pub fn evaluate(
+        &mut self,
+        idx: &Index,
+        win: &Windows,
+        v: usize,
+        route: &[usize],
+    ) -> Result<Eval, Reason> {
+        let veh = &idx.vehicles[v];
+        if route.is_empty() {
+            return Ok(Eval {
+                cost: 0.0,
+                distance: 0.0,
+                start: veh.open,
+                end: veh.open,
+                layout: 0,
+            });
+        }
+        let layout = self.layout(idx, v, route)?;
+        let m = route.len();
+        self.fill(idx, win, v, route)?;
+
+        // Step 1: earliest schedule.
+        self.b[0] = self.open[0];
+        self.forward(1);
+        if let Some(r) = self.window_violation() {
+            return Err(r);
+        }
+        let has_ride = self.pick_pos.iter().any(|&p| p != NONE);
+        if has_ride || veh.per_time > 0.0 || veh.max_duration.is_finite() {
+            // Steps 2-4: leave the depot as late as the route allows.
+            let wait: f64 = self.w[1..=m + 1].iter().sum();
+            let f0 = self.slack(0);
+            self.b[0] = self.open[0] + f0.min(wait).max(0.0);
+            self.forward(1);
+            if has_ride {
+                // Step 6: delay each pickup by its own slack.
+                for j in 1..=m {
+                    if !is_pickup(route[j - 1]) || self.w[j + 1..=m + 1].iter().all(|&w| w <= EPS) {
+                        continue;
+                    }
+                    let wait: f64 = self.w[j + 1..=m + 1].iter().sum();
+                    let fj = self.slack(j);
+                    let delay = fj.min(wait);
+                    if delay > EPS {
+                        self.b[j] += delay;
+                        self.w[j] += delay;
+                        self.forward(j + 1);
+                    }
+                }
+            }
+        }
+        // Step 8: final checks.
+        if let Some(r) = self.window_violation() {
+            return Err(r);
+        }
+        for k in 1..=m {
+            let p = self.pick_pos[k];
+            if p != NONE && self.b[k] - (self.b[p] + self.serv[p]) > self.limit[k] + EPS {
+                return Err(Reason::RideTime);
+            }
+            let lp = self.link_pos[k];
+            if lp != NONE && self.b[k] + EPS < self.b[lp] + self.serv[lp] + self.link_gap[k] {
+                return Err(Reason::Link);
+            }
+        }
+        let (start, end) = (self.b[0], self.b[m + 1]);
+        if end - start > veh.max_duration + EPS {
+            return Err(Reason::Shift);
+        }
+        let mut distance = 0.0;
+        for k in 1..=m + 1 {
+            distance += idx.dist(self.loc[k - 1], self.loc[k]);
+        }
+        let cost = veh.fixed + veh.per_distance * distance + veh.per_time * (end - start);
+        Ok(Eval {
+            cost,
+            distance,
+            start,
+            end,
+            layout,
+        })
+    }
+
+    fn fill(
+        &mut self,
+        idx: &Index,
+        win: &Windows,
+        v: usize,
+        route: &[usize],
+    ) -> Result<(), Reason> {
+        let veh = &idx.vehicles[v];
+        let m = route.len();
+        for buf in [
+            &mut self.tt,
+            &mut self.open,
+            &mut self.close,
+            &mut self.serv,
+            &mut self.a,
+            &mut self.b,
+            &mut self.w,
+            &mut self.limit,
+            &mut self.link_gap,
+        ] {
+            buf.clear();
+            buf.resize(m + 2, 0.0);
+        }
+        for buf in [&mut self.loc, &mut self.pick_pos, &mut self.link_pos] {
+            buf.clear();
+            buf.resize(m + 2, NONE);
+        }
+        self.loc[0] = veh.start;
+        self.loc[m + 1] = veh.end;
+        for k in [0, m + 1] {
+            self.open[k] = veh.open;
+            self.close[k] = veh.close;
+        }
+        for (i, &n) in route.iter().enumerate() {
+            let k = i + 1;
+            self.pos_of[n] = k;
+            let node = &idx.nodes[n];
+            self.loc[k] = node.loc;
+            (self.open[k], self.close[k]) = win[n];
+            self.serv[k] = node.service;
+            let job = &idx.jobs[job_of(n)];
+            if !is_pickup(n) {
+                if let (Some(limit), Shape::Pair) = (job.ride_limit, job.shape) {
+                    self.pick_pos[k] = self.pos_of[n - 1];
+                    self.limit[k] = limit;
+                }
+                // A return picked up before its outbound is dropped breaks the link.
+                if job.before.iter().any(|&r| self.pos_of[pickup(r)] != NONE) {
+                    self.reset_pos(route);
+                    return Err(Reason::Link);
+                }
+            } else if let Some((out, gap, _)) = job.after {
+                let p = self.pos_of[dropoff(out)];
+                if p != NONE {
+                    self.link_pos[k] = p;
+                    self.link_gap[k] = gap;
+                }
+            }
+        }
+        self.reset_pos(route);
+        for k in 1..=m + 1 {
+            self.tt[k] = idx.time(self.loc[k - 1], self.loc[k]);
+        }
+        Ok(())
+    }
+
+    fn reset_pos(&mut self, route: &[usize]) {
+        for &n in route {
+            self.pos_of[n] = NONE;
+        }
+    }
+
+    /// Recomputes arrival, start and waiting from position `from` on.
+    fn forward(&mut self, from: usize) {
+        for k in from..self.b.len() {
+            let depart = self.b[k - 1] + self.serv[k - 1];
+            let arrive = depart + self.tt[k];
+            let mut start = arrive.max(self.open[k]);
+            let lp = self.link_pos[k];
+            if lp != NONE {
+                start = start.max(self.b[lp] + self.serv[lp] + self.link_gap[k]);
+            }
+            self.a[k] = arrive;
+            self.b[k] = start;
+            self.w[k] = start - arrive;
+        }
+    }
+
+    fn window_violation(&self) -> Option<Reason> {
+        let last = self.b.len() - 1;
+        (1..=last)
+            .find(|&k| self.b[k] > self.close[k] + EPS)
+            .map(|k| {
+                if k == last {
+                    Reason::Shift
+                } else {
+                    Reason::TimeWindow
+                }
+            })
+    }
+
+    /// Forward time slack at position `i`: how far its service may move later
+    /// without breaking a window or the ride time of anyone already on board.
+    fn slack(&self, i: usize) -> f64 {
+        let mut best = f64::INFINITY;
+        let mut waited = 0.0;
+        for j in i..self.b.len() {
+            if j > i {
+                waited += self.w[j];
+            }
+            let mut room = self.close[j] - self.b[j];
+            let p = self.pick_pos[j];
+            if p != NONE && p < i {
+                let ride = self.b[j] - (self.b[p] + self.serv[p]);
+                room = room.min(self.limit[j] - ride);
+            }
+            best = best.min(waited + room.max(0.0));
+        }
+        best
+    }
+}

@@ -1,0 +1,175 @@
+//! The public entry point: options, progress reports and the final solution.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::index::{dropoff, is_pickup, job_of, pickup, Index};
+use super::insertion::Inserter;
+use super::model::{ModelError, Problem};
+use super::route::RouteState;
+use super::solution::{Reason, Route, Solution, StopRole, Unassigned, Visit};
+use super::state::State;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub seed: u64,
+    /// Wall-clock budget; the run stops at whichever of this and `iterations` comes first.
+    pub time_limit: Option<Duration>,
+    /// Iteration budget: with it (and a time limit that does not bind) a run is deterministic.
+    pub iterations: Option<u64>,
+    /// Set to true from another thread to stop early with the best plan so far.
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            seed: 1,
+            time_limit: Some(Duration::from_secs(5)),
+            iterations: None,
+            cancel: None,
+        }
+    }
+}
+
+impl Options {
+    /// Fraction of the budget used, in [0, 1].
+    pub(crate) fn progress(&self, elapsed: Duration, iteration: u64) -> f64 {
+        let by_time = self
+            .time_limit
+            .map_or(0.0, |t| elapsed.as_secs_f64() / t.as_secs_f64().max(1e-9));
+        let by_iter = self
+            .iterations
+            .map_or(0.0, |n| iteration as f64 / n.max(1) as f64);
+        if self.time_limit.is_none() && self.iterations.is_none() {
+            return 1.0;
+        }
+        by_time.max(by_iter).min(1.0)
+    }
+
+    pub(crate) fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+
+    /// Time allowed for one set-partitioning solve.
+    pub(crate) fn sp_seconds(&self, elapsed: Duration) -> f64 {
+        match self.time_limit {
+            Some(t) => ((t.saturating_sub(elapsed)).as_secs_f64() * 0.5)
+                .min(t.as_secs_f64() * 0.04)
+                .max(0.0),
+            None => 1.0,
+        }
+    }
+}
+
+/// A report of the best plan so far, for progress bars.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    pub elapsed: Duration,
+    pub iteration: u64,
+    pub best_cost: f64,
+    pub unassigned: usize,
+    pub routes: usize,
+}
+
+pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, ModelError> {
+    solve_with_progress(problem, options, &mut |_| {})
+}
+
+pub fn solve_with_progress(
+    problem: &Problem,
+    options: &Options,
+    on_progress: &mut dyn FnMut(&Progress),
+) -> Result<Solution, ModelError> {
+    problem.validate()?;
+    let idx = Index::new(problem);
+    let best = super::alns::search(&idx, options, on_progress);
+    Ok(to_solution(&idx, &best))
+}
+
+fn to_solution(idx: &Index, state: &State) -> Solution {
+    let mut routes = Vec::new();
+    for r in state.routes.iter().filter(|r| !r.is_empty()) {
+        let visits = r
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| {
+                let start = r.starts[i + 1];
+                Visit {
+                    job: job_of(n),
+                    role: if is_pickup(n) {
+                        StopRole::Pickup
+                    } else {
+                        StopRole::Dropoff
+                    },
+                    arrival: r.arrivals[i + 1],
+                    start,
+                    departure: start + idx.nodes[n].service,
+                }
+            })
+            .collect();
+        routes.push(Route {
+            vehicle: r.vehicle,
+            layout: r.eval.layout,
+            start: r.eval.start,
+            end: r.eval.end,
+            visits,
+            distance: r.eval.distance,
+            cost: r.eval.cost,
+        });
+    }
+    let mut unassigned: Vec<Unassigned> = state
+        .unassigned
+        .iter()
+        .map(|&j| Unassigned {
+            job: j,
+            reason: why_unassigned(idx, j),
+        })
+        .collect();
+    unassigned.sort_by_key(|u| u.job);
+    let cost = routes.iter().map(|r| r.cost).sum::<f64>()
+        + unassigned
+            .iter()
+            .map(|u| idx.jobs[u.job].priority)
+            .sum::<f64>();
+    let distance = routes.iter().map(|r| r.distance).sum();
+    Solution {
+        routes,
+        unassigned,
+        cost,
+        distance,
+    }
+}
+
+/// The constraint that keeps a job out even of an empty vehicle of each kind;
+/// if some empty vehicle could take it, the others simply left no room.
+fn why_unassigned(idx: &Index, job: usize) -> Reason {
+    let win: Vec<(f64, f64)> = idx.nodes.iter().map(|n| (n.open, n.close)).collect();
+    let mut ins = Inserter::new(idx);
+    let mut rng = fastrand::Rng::with_seed(0);
+    let mut reason = None;
+    let mut seen = vec![false; idx.classes];
+    for (v, veh) in idx.vehicles.iter().enumerate() {
+        if std::mem::replace(&mut seen[veh.class], true) {
+            continue;
+        }
+        let route = RouteState::empty(idx, v);
+        match ins.best(idx, &win, &route, v, job, 0.0, &mut rng) {
+            Ok(_) => return linked_reason(idx, job).unwrap_or(Reason::NoRoom),
+            // Skills is the least telling reason when another vehicle gets further.
+            Err(r) if reason.is_none() || reason == Some(Reason::Skills) => reason = Some(r),
+            Err(_) => {}
+        }
+    }
+    reason.unwrap_or(Reason::NoRoom)
+}
+
+fn linked_reason(idx: &Index, job: usize) -> Option<Reason> {
+    let (out, gap, _) = idx.jobs[job].after?;
+    let earliest_return = idx.nodes[dropoff(out)].open + idx.nodes[dropoff(out)].service + gap;
+    (earliest_return > idx.nodes[pickup(job)].close).then_some(Reason::Link)
+}
