@@ -68,9 +68,14 @@ pub struct BenchRow {
 }
 
 /// Solves one instance and checks the result with the independent checker.
-pub fn run_instance(instance: &Instance, options: &solver::Options) -> (Solution, BenchRow) {
+pub fn run_instance(
+    instance: &Instance,
+    options: &solver::Options,
+    on_progress: &mut dyn FnMut(&solver::Progress),
+) -> (Solution, BenchRow) {
     let began = Instant::now();
-    let solution = solver::solve(&instance.problem, options).expect("benchmark instances validate");
+    let solution = solver::solve_with_progress(&instance.problem, options, on_progress)
+        .expect("benchmark instances validate");
     let seconds = began.elapsed().as_secs_f64();
     let report = check::check(&instance.problem, &solution);
     let feasible = report.is_feasible() && solution.unassigned.is_empty();
@@ -114,7 +119,7 @@ pub fn run_set(
             time_limit: Some(time_limit),
             ..Default::default()
         };
-        let (solution, mut row) = run_instance(&instance, &options);
+        let (solution, mut row) = run_instance(&instance, &options, &mut |_| {});
         if let Some(b) = bks.get(&instance.name) {
             row.gap_pct = Some(gap(row.cost, b.cost));
             row.bks_vehicles = b.vehicles;

@@ -32,6 +32,9 @@ enum Command {
         seed: u64,
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Print each improvement of the best plan.
+        #[arg(long)]
+        verbose: bool,
     },
     /// Run a benchmark set (darp-a, darp-pr, solomon, lilim): CSV, Markdown and solution files.
     Bench {
@@ -61,6 +64,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             time_limit,
             seed,
             out,
+            verbose,
         } => {
             let mut instance = formats::read(format, &file)?;
             bench::prepare(&mut instance);
@@ -69,7 +73,18 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 time_limit: Some(seconds(time_limit)?),
                 ..Default::default()
             };
-            let (solution, row) = bench::run_instance(&instance, &options);
+            let (solution, row) = bench::run_instance(&instance, &options, &mut |p| {
+                if verbose {
+                    eprintln!(
+                        "{:7.2} s  iteration {:7}  cost {:.3}  routes {}  unassigned {}",
+                        p.elapsed.as_secs_f64(),
+                        p.iteration,
+                        p.best_cost,
+                        p.routes,
+                        p.unassigned
+                    );
+                }
+            });
             let json = serde_json::to_string_pretty(&bench::solution_file(&instance, &solution))?;
             match out {
                 Some(path) => std::fs::write(path, json)?,

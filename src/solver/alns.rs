@@ -108,10 +108,23 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         if next_sp < SP_POINTS.len() && progress >= SP_POINTS[next_sp] {
             next_sp += 1;
             let budget = opts.sp_seconds(began.elapsed());
+            let t0 = Instant::now();
+            if std::env::var("GIRO_DEBUG").is_ok() {
+                eprintln!(
+                    "sp at {:.2} it {} pool {} budget {:.2}",
+                    began.elapsed().as_secs_f64(),
+                    iteration,
+                    pool.cols_len(),
+                    budget
+                );
+            }
             if let Some(s) = pool.recombine(idx, &best, budget, &mut ins.sched) {
                 best = s.clone();
                 cur = s;
                 report(&best, iteration, on_progress);
+            }
+            if std::env::var("GIRO_DEBUG").is_ok() {
+                eprintln!("sp took {:.2}", t0.elapsed().as_secs_f64());
             }
         }
         iteration += 1;
@@ -131,6 +144,7 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         } else if next.cost < cur.cost - 1e-9 {
             score = 9.0;
         }
+        let next_cost = next.cost;
         let accept = next.cost < cur.cost - 1e-9
             || rng.f64() < (-(next.cost - cur.cost) / temperature).exp();
         if accept {
@@ -140,12 +154,21 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
             pool.add(idx, &next);
             cur = next;
         }
+        if std::env::var("GIRO_DEBUG").is_ok() && iteration.is_multiple_of(2000) {
+            eprintln!(
+                "it {iteration} T {temperature:.3} cur {:.2} next {:.2} best {:.2} dw {:?} rw {:?}",
+                cur.cost, next_cost, best.cost, destroys.weight, repairs.weight
+            );
+        }
         destroys.reward(di, score);
         repairs.reward(ri, score);
-        if iteration % 100 == 0 {
+        if iteration.is_multiple_of(100) {
             destroys.update();
             repairs.update();
         }
+    }
+    if std::env::var("GIRO_DEBUG").is_ok() {
+        eprintln!("iterations {iteration}");
     }
     best
 }

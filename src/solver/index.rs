@@ -80,7 +80,7 @@ pub(crate) fn job_of(node: usize) -> JobId {
 }
 #[inline]
 pub(crate) fn is_pickup(node: usize) -> bool {
-    node % 2 == 0
+    node.is_multiple_of(2)
 }
 
 impl<'p> Index<'p> {
@@ -203,6 +203,29 @@ impl<'p> Index<'p> {
             Shape::Pair => (Some(pickup(job)), Some(dropoff(job))),
             Shape::DropOnly => (None, Some(dropoff(job))),
             Shape::PickOnly => (Some(pickup(job)), None),
+        }
+    }
+
+    /// Walks the load on board along a node sequence: `on_arc` sees the load
+    /// leaving the start and then the load after each node.
+    pub fn walk_loads(&self, route: &[usize], load: &mut Vec<i32>, mut on_arc: impl FnMut(&[i32])) {
+        load.clear();
+        load.resize(self.dims, 0);
+        for &n in route {
+            let j = job_of(n);
+            if self.jobs[j].shape == Shape::DropOnly {
+                for (l, q) in load.iter_mut().zip(self.load(j)) {
+                    *l += q;
+                }
+            }
+        }
+        on_arc(load);
+        for &n in route {
+            let sign = if is_pickup(n) { 1 } else { -1 };
+            for (l, q) in load.iter_mut().zip(self.load(job_of(n))) {
+                *l += sign * q;
+            }
+            on_arc(load);
         }
     }
 }

@@ -36,6 +36,9 @@ pub(crate) struct Pool {
 const MAX_COLUMNS: usize = 6000;
 
 impl Pool {
+    pub fn cols_len(&self) -> usize {
+        self.cols.len()
+    }
     pub fn add(&mut self, idx: &Index, state: &State) {
         for route in state.routes.iter().filter(|r| !r.is_empty()) {
             let class = idx.vehicles[route.vehicle].class;
@@ -44,12 +47,11 @@ impl Pool {
             jobs.dedup();
             let cost = route.eval.cost;
             match self.index.get(&(class, jobs.clone())) {
-                Some(&c) => {
-                    if cost < self.cols[c].cost - 1e-9 {
-                        self.cols[c].cost = cost;
-                        self.cols[c].nodes.clone_from(&route.nodes);
-                    }
+                Some(&c) if cost < self.cols[c].cost - 1e-9 => {
+                    self.cols[c].cost = cost;
+                    self.cols[c].nodes.clone_from(&route.nodes);
                 }
+                Some(_) => {}
                 None if self.cols.len() < MAX_COLUMNS => {
                     self.index.insert((class, jobs.clone()), self.cols.len());
                     self.cols.push(Column {

@@ -2,7 +2,7 @@
 //! insertion filters answer in O(1): earliest and latest service starts, the
 //! load on each arc and the cumulative travel-plus-service time.
 
-use super::index::{is_pickup, job_of, Index, Shape};
+use super::index::Index;
 use super::schedule::{Eval, Scheduler, Windows};
 use super::solution::Reason;
 
@@ -88,9 +88,9 @@ impl RouteState {
         self.cum.clear();
         self.earliest.push(veh.open);
         self.cum.push(0.0);
-        for k in 1..=m + 1 {
+        for (k, &open_k) in open.iter().enumerate().skip(1) {
             let t = idx.time(self.locs[k - 1], self.locs[k]);
-            let e = (self.earliest[k - 1] + self.serv[k - 1] + t).max(open[k]);
+            let e = (self.earliest[k - 1] + self.serv[k - 1] + t).max(open_k);
             self.earliest.push(e);
             self.cum.push(self.cum[k - 1] + self.serv[k - 1] + t);
         }
@@ -102,27 +102,16 @@ impl RouteState {
             self.latest[k] = close[k].min(self.latest[k + 1] - t - self.serv[k]);
         }
 
-        let dims = idx.dims;
-        let mut load = vec![0i32; dims];
-        for &n in &self.nodes {
-            if idx.jobs[job_of(n)].shape == Shape::DropOnly {
-                for (l, q) in load.iter_mut().zip(idx.load(job_of(n))) {
-                    *l += q;
-                }
-            }
-        }
         self.loads.clear();
-        self.loads.extend_from_slice(&load);
         self.peak.clear();
-        self.peak.extend_from_slice(&load);
-        for &n in &self.nodes {
-            let sign = if is_pickup(n) { 1 } else { -1 };
-            for d in 0..dims {
-                load[d] += sign * idx.load(job_of(n))[d];
-                self.peak[d] = self.peak[d].max(load[d]);
+        self.peak.resize(idx.dims, 0);
+        let (loads, peak) = (&mut self.loads, &mut self.peak);
+        idx.walk_loads(&self.nodes, &mut Vec::new(), |load| {
+            loads.extend_from_slice(load);
+            for (p, l) in peak.iter_mut().zip(load) {
+                *p = (*p).max(*l);
             }
-            self.loads.extend_from_slice(&load);
-        }
+        });
         self.starts.clear();
         self.arrivals.clear();
         if m > 0 {

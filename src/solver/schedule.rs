@@ -59,26 +59,14 @@ impl Scheduler {
 
     /// Picks the first layout that holds the peak load in every dimension.
     fn layout(&mut self, idx: &Index, v: usize, route: &[usize]) -> Result<usize, Reason> {
-        let dims = idx.dims;
-        self.load.clear();
-        self.load.resize(dims, 0);
-        for &n in route {
-            let j = job_of(n);
-            if idx.jobs[j].shape == Shape::DropOnly {
-                for (l, q) in self.load.iter_mut().zip(idx.load(j)) {
-                    *l += q;
-                }
-            }
-        }
         self.peak.clear();
-        self.peak.extend_from_slice(&self.load);
-        for &n in route {
-            let sign = if is_pickup(n) { 1 } else { -1 };
-            for d in 0..dims {
-                self.load[d] += sign * idx.load(job_of(n))[d];
-                self.peak[d] = self.peak[d].max(self.load[d]);
+        self.peak.resize(idx.dims, 0);
+        let peak = &mut self.peak;
+        idx.walk_loads(route, &mut self.load, |load| {
+            for (p, l) in peak.iter_mut().zip(load) {
+                *p = (*p).max(*l);
             }
-        }
+        });
         idx.vehicles[v]
             .layouts
             .iter()
