@@ -94,8 +94,18 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
             .map(|r| r.eval.cost - idx.vehicles[r.vehicle].fixed)
             .sum::<f64>()
     };
-    let t_start = 0.01 * variable_cost(&cur).max(1e-6) / std::f64::consts::LN_2;
-    let t_end = t_start / 500.0;
+    // Long routes need bolder moves to change shape: start hotter there.
+    let per_route = n as f64 / cur.used_routes().max(1) as f64;
+    let tf: f64 = std::env::var("GIRO_T0")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if per_route > 15.0 { 0.08 } else { 0.01 });
+    let tr: f64 = std::env::var("GIRO_TR")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300.0);
+    let t_start = tf * variable_cost(&cur).max(1e-6) / std::f64::consts::LN_2;
+    let t_end = t_start / tr;
     let mut destroys = Adaptive::<{ DESTROYS.len() }>::new();
     let mut repairs = Adaptive::<{ REPAIRS.len() }>::new();
     let mut next_sp = 0;
@@ -119,6 +129,9 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
                 );
             }
             if let Some(s) = pool.recombine(idx, &best, budget, &mut ins.sched) {
+                if std::env::var("GIRO_DEBUG").is_ok() {
+                    eprintln!("sp improved {:.3} -> {:.3}", best.cost, s.cost);
+                }
                 best = s.clone();
                 cur = s;
                 report(&best, iteration, on_progress);

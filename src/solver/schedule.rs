@@ -109,7 +109,7 @@ impl Scheduler {
             let wait: f64 = self.w[1..=m + 1].iter().sum();
             let f0 = self.slack(0);
             self.b[0] = self.open[0] + f0.min(wait).max(0.0);
-            self.forward(1);
+            self.push(1);
             if has_ride {
                 // Step 6: delay each pickup by its own slack.
                 for j in 1..=m {
@@ -122,7 +122,7 @@ impl Scheduler {
                     if delay > EPS {
                         self.b[j] += delay;
                         self.w[j] += delay;
-                        self.forward(j + 1);
+                        self.push(j + 1);
                     }
                 }
             }
@@ -233,6 +233,17 @@ impl Scheduler {
 
     /// Recomputes arrival, start and waiting from position `from` on.
     fn forward(&mut self, from: usize) {
+        self.propagate(from, false);
+    }
+
+    /// Like `forward` after a delay: once a start time stays put, so does the
+    /// rest of the route (unless links tie later stops to earlier ones).
+    fn push(&mut self, from: usize) {
+        let stop_early = !self.link_pos.iter().any(|&p| p != NONE);
+        self.propagate(from, stop_early);
+    }
+
+    fn propagate(&mut self, from: usize, stop_early: bool) {
         for k in from..self.b.len() {
             let depart = self.b[k - 1] + self.serv[k - 1];
             let arrive = depart + self.tt[k];
@@ -241,9 +252,13 @@ impl Scheduler {
             if lp != NONE {
                 start = start.max(self.b[lp] + self.serv[lp] + self.link_gap[k]);
             }
+            let unchanged = stop_early && start == self.b[k];
             self.a[k] = arrive;
             self.b[k] = start;
             self.w[k] = start - arrive;
+            if unchanged {
+                break;
+            }
         }
     }
 
@@ -268,6 +283,9 @@ impl Scheduler {
         for j in i..self.b.len() {
             if j > i {
                 waited += self.w[j];
+            }
+            if waited >= best {
+                break;
             }
             let mut room = self.close[j] - self.b[j];
             let p = self.pick_pos[j];
