@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""giro and OR-Tools side by side on one benchmark set, in one run.
+
+Both solvers get the same time limit per instance and one thread each; they run
+at the same time, one per core. Every solution file of both is then verified by
+the outside checker, and a table compares the two.
+
+    python3 benches/compare.py --set darp-a --time-limit 10 [--only a2-16 ...] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def read_csv(path: Path) -> dict[str, dict[str, str]]:
+    with path.open(newline="") as f:
+        return {row["instance"]: row for row in csv.DictReader(f)}
+
+
+def check(set_name: str, folder: Path, names: list[str]) -> dict[str, bool]:
+    """Runs the outside checker; returns instance -> passed."""
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benches/check_solutions.py"), "--set", set_name,
+         "--dir", str(folder), "--only", *names],
+        capture_output=True, text=True,
+    )
+    passed = {}
+    for line in out.stdout.splitlines():
+        parts = line.split()
+        if parts and parts[0] in names and len(parts) > 1:
+            passed[parts[0]] = parts[1] == "yes"
+    return passed
+
+
+def mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else float("nan")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--set", required=True, choices=["darp-a", "darp-pr", "solomon", "lilim"])
+    ap.add_argument("--time-limit", required=True, type=float)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--only", nargs="+", default=[])
+    ap.add_argument("--out", type=Path, default=ROOT / "bench-out")
+    args = ap.parse_args()
+
+    giro_dir = args.out / f"giro-{args.set}"
+    ort_dir = args.out / f"ortools-{args.set}"
+    subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True)
+    only_giro = [x for name in args.only for x in ("--only", name)]
+    giro = subprocess.Popen(
+        [str(ROOT / "target/release/giro"), "bench", args.set, "--time-limit", str(args.time_limit),
+         "--seed", str(args.seed), "--out", str(giro_dir), *only_giro],
+        stdout=subprocess.DEVNULL,
+    )
+    ort = subprocess.Popen(
+        [sys.executable, str(ROOT / "benches/ortools_bench.py"), "--set", args.set,
+         "--time-limit", str(args.time_limit), "--out-dir", str(ort_dir),
+         *(["--only", *args.only] if args.only else [])],
+        stdout=subprocess.DEVNULL,
+    )
+    if giro.wait() != 0 or ort.wait() != 0:
+        print("a solver run failed", file=sys.stderr)
+        return 1
+
+    g = read_csv(giro_dir / f"{args.set}.csv")
+    o = read_csv(ort_dir / "ortools.csv")
+    names = list(g)
+    g_ok = check(args.set, giro_dir, names)
+    o_solved = [n for n in names if o.get(n, {}).get("cost")]
+    o_ok = check(args.set, ort_dir, o_solved) if o_solved else {}
+
+    print(f"## {args.set}: giro vs OR-Tools, {args.time_limit:g} s per instance, 1 thread each\n")
+    print("| instance | giro cost | giro veh | giro gap % | checked | OR-Tools cost | OR-Tools veh | OR-Tools gap % | checked |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    g_gaps, o_gaps = [], []
+    for n in names:
+        gr, orow = g[n], o.get(n, {})
+        g_gaps.append(float(gr["gap_pct"]))
+        og = orow.get("gap_pct") or ""
+        if og:
+            o_gaps.append(float(og))
+        o_cost = f"{float(orow['cost']):.2f}" if orow.get("cost") else "unsolved"
+        o_veh = orow.get("vehicles", "") if og else ""
+        o_gap = f"{float(og):.2f}" if og else ""
+        o_chk = ("yes" if o_ok.get(n) else "NO") if og else "-"
+        g_chk = "yes" if g_ok.get(n) else "NO"
+        print(f"| {n} | {float(gr['cost']):.2f} | {gr['vehicles']} | {float(gr['gap_pct']):.2f} | {g_chk} "
+              f"| {o_cost} | {o_veh} | {o_gap} | {o_chk} |")
+    print()
+    print(f"- giro: mean gap {mean(g_gaps):.2f}% over {len(g_gaps)} instances, "
+          f"{sum(g_ok.values())}/{len(names)} pass the outside checker")
+    print(f"- OR-Tools: mean gap {mean(o_gaps):.2f}% over {len(o_gaps)} solved, "
+          f"{len(names) - len(o_gaps)} unsolved, {sum(o_ok.values())}/{len(o_solved)} solved pass the outside checker")
+    if args.set == "lilim":
+        for label, rows, ok in (("giro", g, g_ok), ("OR-Tools", o, o_ok)):
+            hit = [n for n in names if rows.get(n, {}).get("gap_pct") and
+                   int(rows[n]["vehicles"]) <= (bks_vehicles(n) or 10**9)]
+            print(f"- {label}: BKS vehicle count on {len(hit)}/{len(names)}, mean gap on those "
+                  f"{mean([float(rows[n]['gap_pct']) for n in hit]):.2f}%")
+    return 0 if all(g_ok.get(n) for n in names) else 1
+
+
+def bks_vehicles(name: str) -> int | None:
+    sys.path.insert(0, str(ROOT / "benches"))
+    import instances  # noqa: E402
+
+    row = instances.read_bks("lilim").get(name)
+    return None if row is None else row.vehicles
+
+
+if __name__ == "__main__":
+    sys.exit(main())
