@@ -85,7 +85,11 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         return best;
     }
     let q_min = n.min(4);
-    let q_max = ((n as f64 * 0.3) as usize).clamp(q_min, 40);
+    let q_cap: usize = std::env::var("GIRO_QMAX")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40);
+    let q_max = ((n as f64 * 0.3) as usize).clamp(q_min, q_cap.max(q_min));
     // Variable cost only: fixed vehicle costs would make the temperature meaningless.
     let variable_cost = |s: &State| {
         s.routes
@@ -181,7 +185,12 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         }
     }
     if std::env::var("GIRO_DEBUG").is_ok() {
-        eprintln!("iterations {iteration}");
+        eprintln!(
+            "iterations {iteration} calls {:?} evals {:?} fails {:?}",
+            super::insertion::CALLS,
+            super::insertion::EVALS,
+            super::insertion::FAILS
+        );
     }
     best
 }

@@ -21,44 +21,47 @@ pub(crate) const DESTROYS: [Destroy; 5] = [
     Destroy::Route,
 ];
 
-/// For each job, the other jobs sorted by relatedness (close in space and time).
+/// For each job, the other jobs sorted by relatedness: close in space (both
+/// ends) and in time. A job's time is the middle of its narrower window, moved
+/// to pickup time; rides often leave one end open all day, which says nothing.
 pub(crate) fn neighbours(idx: &Index) -> Vec<Vec<JobId>> {
     let n = idx.jobs.len();
-    let ends = |j: JobId| {
-        let (p, d) = idx.stops(j);
-        let pn = p.or(d).unwrap_or(0);
-        let dn = d.or(p).unwrap_or(0);
-        (pn, dn)
-    };
-    let mid = |node: usize| {
-        let x = &idx.nodes[node];
-        let close = if x.close > 1e12 { x.open } else { x.close };
-        0.5 * (x.open + close)
-    };
+    let ends: Vec<(usize, usize)> = (0..n)
+        .map(|j| {
+            let (p, d) = idx.stops(j);
+            let (pl, dl) = (p.or(d).unwrap_or(0), d.or(p).unwrap_or(0));
+            (idx.nodes[pl].loc, idx.nodes[dl].loc)
+        })
+        .collect();
+    let when: Vec<f64> = (0..n)
+        .map(|j| {
+            let (p, d) = idx.stops(j);
+            let width = |x: usize| idx.nodes[x].close.min(1e7) - idx.nodes[x].open;
+            let mid = |x: usize| idx.nodes[x].open + 0.5 * width(x);
+            match (p, d) {
+                (Some(p), Some(d)) if width(d) < width(p) => {
+                    mid(d) - idx.time(idx.nodes[p].loc, idx.nodes[d].loc) - idx.nodes[p].service
+                }
+                (Some(x), _) | (None, Some(x)) => mid(x),
+                (None, None) => 0.0,
+            }
+        })
+        .collect();
+    let space =
+        |a: usize, b: usize| idx.dist(ends[a].0, ends[b].0) + idx.dist(ends[a].1, ends[b].1);
     let mut max_d: f64 = 1e-9;
     let mut max_t: f64 = 1e-9;
     for a in 0..n {
         for b in 0..n {
-            let ((pa, da), (pb, db)) = (ends(a), ends(b));
-            max_d = max_d.max(idx.dist(idx.nodes[pa].loc, idx.nodes[pb].loc));
-            max_d = max_d.max(idx.dist(idx.nodes[da].loc, idx.nodes[db].loc));
-            max_t = max_t
-                .max((mid(pa) - mid(pb)).abs())
-                .max((mid(da) - mid(db)).abs());
+            max_d = max_d.max(space(a, b));
+            max_t = max_t.max((when[a] - when[b]).abs());
         }
     }
     (0..n)
         .map(|a| {
-            let (pa, da) = ends(a);
             let mut others: Vec<(f64, JobId)> = (0..n)
                 .filter(|&b| b != a)
-                .map(|b| {
-                    let (pb, db) = ends(b);
-                    let space = idx.dist(idx.nodes[pa].loc, idx.nodes[pb].loc)
-                        + idx.dist(idx.nodes[da].loc, idx.nodes[db].loc);
-                    let time = (mid(pa) - mid(pb)).abs() + (mid(da) - mid(db)).abs();
-                    (space / max_d + time / max_t, b)
-                })
+                .map(|b| (space(a, b) / max_d + (when[a] - when[b]).abs() / max_t, b))
                 .collect();
             others.sort_by(|x, y| x.0.total_cmp(&y.0));
             others.into_iter().map(|(_, b)| b).collect()

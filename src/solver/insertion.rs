@@ -23,6 +23,10 @@ pub(crate) struct Insertion {
     pub d: usize,
 }
 
+pub static EVALS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+pub static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+pub static FAILS: [std::sync::atomic::AtomicU64; 8] =
+    [const { std::sync::atomic::AtomicU64::new(0) }; 8];
 pub(crate) struct Inserter {
     pub sched: Scheduler,
     cands: Vec<(f64, u32, u32)>,
@@ -88,6 +92,7 @@ impl Inserter {
             return Err(Reason::Skills);
         }
         self.cands.clear();
+        CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let reason = match info.shape {
             Shape::Pair => self.screen_pair(idx, win, route, job),
             Shape::DropOnly | Shape::PickOnly => self.screen_single(idx, win, route, job),
@@ -118,7 +123,12 @@ impl Inserter {
             self.buf.clear();
             self.buf.extend_from_slice(&route.nodes);
             apply(idx, &mut self.buf, job, cand.p, cand.d);
-            match self.sched.evaluate(idx, win, route.vehicle, &self.buf) {
+            let res = self.sched.evaluate(idx, win, route.vehicle, &self.buf);
+            EVALS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if let Err(r) = res {
+                FAILS[r as usize].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            match res {
                 Ok(e) => {
                     let delta = e.cost - route.eval.cost;
                     if best.is_none_or(|b| delta < b.delta) {
@@ -171,14 +181,34 @@ impl Inserter {
                 reason = Reason::Capacity;
                 continue;
             }
+            let detour_p =
+                t(locs[i], p.loc) + p.service + t(p.loc, locs[i + 1]) - t(locs[i], locs[i + 1]);
+            // Travel and service alone must fit in the maximum duration.
+            let busy = route.cum[m + 1];
+            let ride_ok = detour_p <= route.ride_room[i] + 1e-9;
+            let duration_ok = busy + detour_p <= veh.max_duration + 1e-9;
             let add_p = c(locs[i], p.loc) + c(p.loc, locs[i + 1]) - c(locs[i], locs[i + 1]);
             // Dropoff straight after the pickup.
             let ed = (p_done + t(p.loc, d.loc)).max(d_open);
-            if ed <= d_close && ed + d.service + t(d.loc, locs[i + 1]) <= route.latest[i + 1] + 1e-9
+            let detour_pd =
+                t(locs[i], p.loc) + p.service + t(p.loc, d.loc) + d.service + t(d.loc, locs[i + 1])
+                    - t(locs[i], locs[i + 1]);
+            if ed <= d_close
+                && ed + d.service + t(d.loc, locs[i + 1]) <= route.latest[i + 1] + 1e-9
+                && detour_pd <= route.ride_room[i] + 1e-9
+                && busy + detour_pd <= veh.max_duration + 1e-9
             {
                 let add = c(locs[i], p.loc) + c(p.loc, d.loc) + c(d.loc, locs[i + 1])
                     - c(locs[i], locs[i + 1]);
                 self.push(fixed + add + veh.per_time * (p.service + d.service), i, i);
+            }
+            if !ride_ok || !duration_ok {
+                reason = if ride_ok {
+                    Reason::Shift
+                } else {
+                    Reason::RideTime
+                };
+                continue;
             }
             // Dropoff after a later position k.
             let mut cur = (p_done + t(p.loc, locs[i + 1])).max(route.earliest[i + 1]);
@@ -203,6 +233,16 @@ impl Inserter {
                 if !Self::fits(idx, route, &self.peak, q) {
                     reason = Reason::Capacity;
                     break;
+                }
+                let detour_d =
+                    t(locs[k], d.loc) + d.service + t(d.loc, locs[k + 1]) - t(locs[k], locs[k + 1]);
+                if detour_d > route.ride_room[k] + 1e-9 {
+                    reason = Reason::RideTime;
+                    continue;
+                }
+                if busy + detour_p + detour_d > veh.max_duration + 1e-9 {
+                    reason = Reason::Shift;
+                    continue;
                 }
                 let ed = (cur + serv[k] + t(locs[k], d.loc)).max(d_open);
                 if ed > d_close {

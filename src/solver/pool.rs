@@ -141,6 +141,17 @@ impl Pool {
         for (c, e) in fleet.into_iter().enumerate() {
             model = model.with(constraint!(e <= count[c] as f64));
         }
+        // A same-vehicle pair split over columns needs the missing half left out.
+        for link in idx.problem.links.iter().filter(|l| l.same_vehicle) {
+            for (c, col) in self.cols.iter().enumerate() {
+                let has = |j: JobId| col.jobs.binary_search(&j).is_ok();
+                match (has(link.outbound), has(link.inbound)) {
+                    (true, false) => model = model.with(constraint!(x[c] <= u[link.inbound])),
+                    (false, true) => model = model.with(constraint!(x[c] <= u[link.outbound])),
+                    _ => {}
+                }
+            }
+        }
         let solution = model.with_initial_solution(start).solve().ok()?;
 
         // Rebuild a state: the chosen columns on vehicles of their class.

@@ -2,7 +2,7 @@
 //! insertion filters answer in O(1): earliest and latest service starts, the
 //! load on each arc and the cumulative travel-plus-service time.
 
-use super::index::Index;
+use super::index::{is_pickup, job_of, Index};
 use super::schedule::{Eval, Scheduler, Windows};
 use super::solution::Reason;
 
@@ -23,6 +23,10 @@ pub(crate) struct RouteState {
     /// Load on the arc leaving each position (m+1 arcs), `dims` entries each.
     pub loads: Vec<i32>,
     pub peak: Vec<i32>,
+    /// Per arc: the least ride-time room (limit minus travel and service, waits
+    /// excluded) of the passengers on board across it. A detour on that arc
+    /// longer than this breaks someone's ride, whatever the schedule.
+    pub ride_room: Vec<f64>,
     /// Scheduled service start per position (from the evaluator).
     pub starts: Vec<f64>,
     pub arrivals: Vec<f64>,
@@ -47,6 +51,7 @@ impl RouteState {
             cum: Vec::new(),
             loads: Vec::new(),
             peak: Vec::new(),
+            ride_room: Vec::new(),
             starts: Vec::new(),
             arrivals: Vec::new(),
         };
@@ -112,6 +117,25 @@ impl RouteState {
                 *p = (*p).max(*l);
             }
         });
+        self.ride_room.clear();
+        self.ride_room.resize(m + 1, f64::INFINITY);
+        if idx.any_ride_limit {
+            for (b, &n) in self.nodes.iter().enumerate() {
+                let job = &idx.jobs[job_of(n)];
+                let (Some(limit), false) = (job.ride_limit, is_pickup(n)) else {
+                    continue;
+                };
+                let Some(a) = self.nodes[..b].iter().position(|&x| x == n - 1) else {
+                    continue;
+                };
+                // Positions are shifted by one for the start depot.
+                let (a, b) = (a + 1, b + 1);
+                let room = limit - (self.cum[b] - self.cum[a] - self.serv[a]);
+                for r in &mut self.ride_room[a..b] {
+                    *r = r.min(room);
+                }
+            }
+        }
         self.starts.clear();
         self.arrivals.clear();
         if m > 0 {

@@ -281,7 +281,13 @@ impl Scheduler {
         let mut best = f64::INFINITY;
         let mut waited = 0.0;
         for j in i..self.b.len() {
-            if j > i {
+            // Waiting forced by a link to a stop at or after `i` moves along
+            // with any delay of `i`: it absorbs nothing.
+            let lp = self.link_pos[j];
+            let forced = lp != NONE
+                && lp >= i
+                && self.b[j] <= self.b[lp] + self.serv[lp] + self.link_gap[j] + EPS;
+            if j > i && !forced {
                 waited += self.w[j];
             }
             if waited >= best {

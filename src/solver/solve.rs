@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::index::{dropoff, is_pickup, job_of, pickup, Index};
-use super::insertion::Inserter;
+use super::insertion::{apply, Inserter};
 use super::model::{ModelError, Problem};
 use super::route::RouteState;
 use super::solution::{Reason, Route, Solution, StopRole, Unassigned, Visit};
@@ -148,28 +148,69 @@ fn to_solution(idx: &Index, state: &State) -> Solution {
 /// The constraint that keeps a job out even of an empty vehicle of each kind;
 /// if some empty vehicle could take it, the others simply left no room.
 fn why_unassigned(idx: &Index, job: usize) -> Reason {
+    match alone(idx, job, &[]) {
+        Ok(()) => linked_reason(idx, job).unwrap_or(Reason::NoRoom),
+        // Windows that only the shift's end spoils: the shift is to blame.
+        Err(Reason::TimeWindow) if shift_relaxed_fits(idx, job) => Reason::Shift,
+        Err(r) => r,
+    }
+}
+
+/// Tries `job` (after `first`, if given) in an empty route of each vehicle class.
+fn alone(idx: &Index, job: usize, first: &[usize]) -> Result<(), Reason> {
     let win: Vec<(f64, f64)> = idx.nodes.iter().map(|n| (n.open, n.close)).collect();
     let mut ins = Inserter::new(idx);
     let mut rng = fastrand::Rng::with_seed(0);
     let mut reason = None;
     let mut seen = vec![false; idx.classes];
-    for (v, veh) in idx.vehicles.iter().enumerate() {
+    'classes: for (v, veh) in idx.vehicles.iter().enumerate() {
         if std::mem::replace(&mut seen[veh.class], true) {
             continue;
         }
-        let route = RouteState::empty(idx, v);
+        let mut route = RouteState::empty(idx, v);
+        for &f in first {
+            let Ok(c) = ins.best(idx, &win, &route, v, f, 0.0, &mut rng) else {
+                continue 'classes;
+            };
+            apply(idx, &mut route.nodes, f, c.p, c.d);
+            if route.refresh(idx, &win, &mut ins.sched).is_err() {
+                continue 'classes;
+            }
+        }
         match ins.best(idx, &win, &route, v, job, 0.0, &mut rng) {
-            Ok(_) => return linked_reason(idx, job).unwrap_or(Reason::NoRoom),
+            Ok(_) => return Ok(()),
             // Skills is the least telling reason when another vehicle gets further.
             Err(r) if reason.is_none() || reason == Some(Reason::Skills) => reason = Some(r),
             Err(_) => {}
         }
     }
-    reason.unwrap_or(Reason::NoRoom)
+    Err(reason.unwrap_or(Reason::NoRoom))
 }
 
+fn shift_relaxed_fits(idx: &Index, job: usize) -> bool {
+    let mut relaxed = idx.problem.clone();
+    for v in &mut relaxed.vehicles {
+        v.shift.end = f64::MAX / 4.0;
+        v.max_duration = None;
+    }
+    alone(&Index::new(&relaxed), job, &[]).is_ok()
+}
+
+/// A return that cannot follow its outbound: too soon after it, or on no
+/// vehicle that could carry both.
 fn linked_reason(idx: &Index, job: usize) -> Option<Reason> {
-    let (out, gap, _) = idx.jobs[job].after?;
+    let info = &idx.jobs[job];
+    let partners = info.after.iter().map(|&(out, _, same)| (out, same)).chain(
+        info.before
+            .iter()
+            .map(|&inb| (inb, idx.jobs[inb].after.is_some_and(|(_, _, same)| same))),
+    );
+    for (other, same) in partners {
+        if same && alone(idx, job, &[other]).is_err() {
+            return Some(Reason::Link);
+        }
+    }
+    let (out, gap, _) = info.after?;
     let earliest_return = idx.nodes[dropoff(out)].open + idx.nodes[dropoff(out)].service + gap;
     (earliest_return > idx.nodes[pickup(job)].close).then_some(Reason::Link)
 }
