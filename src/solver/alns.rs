@@ -55,6 +55,13 @@ impl<const N: usize> Adaptive<N> {
     }
 }
 
+/// Most jobs removed in one iteration: small moves, many iterations.
+const Q_CAP: usize = 25;
+/// Jobs per route above which routes count as long.
+const LONG_ROUTE: f64 = 15.0;
+/// Ratio of the start to the final temperature.
+const COOLING: f64 = 300.0;
+
 /// When the run has covered these fractions of its budget, recombine the pool.
 const SP_POINTS: [f64; 6] = [0.2, 0.4, 0.6, 0.75, 0.9, 0.97];
 
@@ -85,11 +92,7 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         return best;
     }
     let q_min = n.min(4);
-    let q_cap: usize = std::env::var("GIRO_QMAX")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(40);
-    let q_max = ((n as f64 * 0.3) as usize).clamp(q_min, q_cap.max(q_min));
+    let q_max = ((n as f64 * 0.3) as usize).clamp(q_min, Q_CAP.max(q_min));
     // Variable cost only: fixed vehicle costs would make the temperature meaningless.
     let variable_cost = |s: &State| {
         s.routes
@@ -100,16 +103,10 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
     };
     // Long routes need bolder moves to change shape: start hotter there.
     let per_route = n as f64 / cur.used_routes().max(1) as f64;
-    let tf: f64 = std::env::var("GIRO_T0")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(if per_route > 15.0 { 0.08 } else { 0.01 });
-    let tr: f64 = std::env::var("GIRO_TR")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(300.0);
-    let t_start = tf * variable_cost(&cur).max(1e-6) / std::f64::consts::LN_2;
-    let t_end = t_start / tr;
+    let worse = if per_route > LONG_ROUTE { 0.08 } else { 0.01 };
+    // At the start, a plan this fraction worse is accepted half of the time.
+    let t_start = worse * variable_cost(&cur).max(1e-6) / std::f64::consts::LN_2;
+    let t_end = t_start / COOLING;
     let mut destroys = Adaptive::<{ DESTROYS.len() }>::new();
     let mut repairs = Adaptive::<{ REPAIRS.len() }>::new();
     let mut next_sp = 0;
@@ -122,26 +119,10 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         if next_sp < SP_POINTS.len() && progress >= SP_POINTS[next_sp] {
             next_sp += 1;
             let budget = opts.sp_seconds(began.elapsed());
-            let t0 = Instant::now();
-            if std::env::var("GIRO_DEBUG").is_ok() {
-                eprintln!(
-                    "sp at {:.2} it {} pool {} budget {:.2}",
-                    began.elapsed().as_secs_f64(),
-                    iteration,
-                    pool.cols_len(),
-                    budget
-                );
-            }
             if let Some(s) = pool.recombine(idx, &best, budget, &mut ins.sched) {
-                if std::env::var("GIRO_DEBUG").is_ok() {
-                    eprintln!("sp improved {:.3} -> {:.3}", best.cost, s.cost);
-                }
                 best = s.clone();
                 cur = s;
                 report(&best, iteration, on_progress);
-            }
-            if std::env::var("GIRO_DEBUG").is_ok() {
-                eprintln!("sp took {:.2}", t0.elapsed().as_secs_f64());
             }
         }
         iteration += 1;
@@ -161,7 +142,6 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         } else if next.cost < cur.cost - 1e-9 {
             score = 9.0;
         }
-        let next_cost = next.cost;
         let accept = next.cost < cur.cost - 1e-9
             || rng.f64() < (-(next.cost - cur.cost) / temperature).exp();
         if accept {
@@ -171,26 +151,12 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
             pool.add(idx, &next);
             cur = next;
         }
-        if std::env::var("GIRO_DEBUG").is_ok() && iteration.is_multiple_of(2000) {
-            eprintln!(
-                "it {iteration} T {temperature:.3} cur {:.2} next {:.2} best {:.2} dw {:?} rw {:?}",
-                cur.cost, next_cost, best.cost, destroys.weight, repairs.weight
-            );
-        }
         destroys.reward(di, score);
         repairs.reward(ri, score);
         if iteration.is_multiple_of(100) {
             destroys.update();
             repairs.update();
         }
-    }
-    if std::env::var("GIRO_DEBUG").is_ok() {
-        eprintln!(
-            "iterations {iteration} calls {:?} evals {:?} fails {:?}",
-            super::insertion::CALLS,
-            super::insertion::EVALS,
-            super::insertion::FAILS
-        );
     }
     best
 }

@@ -23,10 +23,6 @@ pub(crate) struct Insertion {
     pub d: usize,
 }
 
-pub static EVALS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-pub static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-pub static FAILS: [std::sync::atomic::AtomicU64; 8] =
-    [const { std::sync::atomic::AtomicU64::new(0) }; 8];
 pub(crate) struct Inserter {
     pub sched: Scheduler,
     cands: Vec<(f64, u32, u32)>,
@@ -92,7 +88,6 @@ impl Inserter {
             return Err(Reason::Skills);
         }
         self.cands.clear();
-        CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let reason = match info.shape {
             Shape::Pair => self.screen_pair(idx, win, route, job),
             Shape::DropOnly | Shape::PickOnly => self.screen_single(idx, win, route, job),
@@ -123,12 +118,7 @@ impl Inserter {
             self.buf.clear();
             self.buf.extend_from_slice(&route.nodes);
             apply(idx, &mut self.buf, job, cand.p, cand.d);
-            let res = self.sched.evaluate(idx, win, route.vehicle, &self.buf);
-            EVALS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if let Err(r) = res {
-                FAILS[r as usize].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-            match res {
+            match self.sched.evaluate(idx, win, route.vehicle, &self.buf) {
                 Ok(e) => {
                     let delta = e.cost - route.eval.cost;
                     if best.is_none_or(|b| delta < b.delta) {

@@ -36,9 +36,6 @@ pub(crate) struct Pool {
 const MAX_COLUMNS: usize = 6000;
 
 impl Pool {
-    pub fn cols_len(&self) -> usize {
-        self.cols.len()
-    }
     pub fn add(&mut self, idx: &Index, state: &State) {
         for route in state.routes.iter().filter(|r| !r.is_empty()) {
             let class = idx.vehicles[route.vehicle].class;
@@ -184,7 +181,112 @@ impl Pool {
     }
 }
 
+/// HiGHS on one thread and quiet, so runs compare fairly and logs stay clean.
 #[cfg(feature = "highs")]
-use good_lp::highs as backend;
+fn backend(problem: good_lp::variable::UnsolvedProblem) -> good_lp::solvers::highs::HighsProblem {
+    let mut p = good_lp::highs(problem).set_threads(1);
+    p.set_verbose(false);
+    p
+}
 #[cfg(not(feature = "highs"))]
 use good_lp::microlp as backend;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solver::index::dropoff;
+    use crate::solver::model::{Job, Layout, Matrix, Problem, Stop, TimeWindow, Vehicle};
+
+    /// Four doors on a line, two near the depot and two far; each vehicle costs 10.
+    fn problem() -> Problem {
+        let xs = [0.0, 1.0, 2.0, 10.0, 11.0];
+        let matrix = Matrix::from_fn(xs.len(), |a, b| {
+            let d = f64::abs(xs[a] - xs[b]);
+            (d, d)
+        });
+        let vehicle = |id: &str| Vehicle {
+            id: id.into(),
+            start: 0,
+            end: 0,
+            shift: TimeWindow::new(0.0, 100.0),
+            max_duration: None,
+            fixed_cost: 10.0,
+            cost_per_distance: 1.0,
+            cost_per_time: 0.0,
+            skills: vec![],
+            layouts: vec![Layout {
+                name: "boxes".into(),
+                capacity: vec![4],
+            }],
+        };
+        let door = |loc| Stop {
+            location: loc,
+            window: TimeWindow::new(0.0, 100.0),
+            service: 0.0,
+        };
+        Problem {
+            name: "recombine".into(),
+            dimensions: vec!["boxes".into()],
+            matrix,
+            vehicles: vec![vehicle("a"), vehicle("b"), vehicle("c")],
+            jobs: (1..=4)
+                .map(|l| Job::delivery(format!("j{l}"), None, door(l), vec![1]))
+                .collect(),
+            links: vec![],
+        }
+    }
+
+    fn state(idx: &Index, groups: &[&[usize]], sched: &mut Scheduler) -> State {
+        let mut s = State::new(idx);
+        for (v, jobs) in groups.iter().enumerate() {
+            s.routes[v].nodes = jobs.iter().map(|&j| dropoff(j)).collect();
+            for &j in *jobs {
+                s.route_of[j] = v;
+            }
+            s.routes[v].refresh(idx, &s.win, sched).unwrap();
+        }
+        s.unassigned.clear();
+        s.recost(idx);
+        s
+    }
+
+    #[test]
+    fn recombines_the_good_routes_of_two_plans() {
+        let p = problem();
+        let idx = Index::new(&p);
+        let mut sched = Scheduler::new(&idx);
+        // Each plan has one good route and splits the other pair needlessly.
+        let a = state(&idx, &[&[0, 1], &[2], &[3]], &mut sched);
+        let b = state(&idx, &[&[0], &[1], &[2, 3]], &mut sched);
+        let mut pool = Pool::default();
+        pool.add(&idx, &a);
+        pool.add(&idx, &b);
+        let best = pool
+            .recombine(&idx, &a, 5.0, &mut sched)
+            .expect("a better combination exists");
+        // Near pair: 10 + 4; far pair: 10 + 22.
+        assert!((best.cost - 46.0).abs() < 1e-9, "cost {}", best.cost);
+        assert_eq!(best.used_routes(), 2);
+        assert!(best.cost < a.cost && best.cost < b.cost);
+        assert!(best.unassigned.is_empty());
+    }
+
+    #[test]
+    fn leaves_a_job_out_only_when_cheaper_than_its_priority() {
+        let mut p = problem();
+        p.jobs[3].priority = 5.0; // cheaper to leave the farthest door out
+        let idx = Index::new(&p);
+        let mut sched = Scheduler::new(&idx);
+        let a = state(&idx, &[&[0, 1], &[2], &[3]], &mut sched);
+        let b = state(&idx, &[&[0, 1, 2], &[3]], &mut sched);
+        let mut pool = Pool::default();
+        pool.add(&idx, &a);
+        pool.add(&idx, &b);
+        let best = pool
+            .recombine(&idx, &a, 5.0, &mut sched)
+            .expect("leaving j4 out pays");
+        assert_eq!(best.unassigned, vec![3]);
+        // One route 0-1-2-10-0 (20 + 10) plus the penalty 5.
+        assert!((best.cost - 35.0).abs() < 1e-9, "cost {}", best.cost);
+    }
+}
