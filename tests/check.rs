@@ -8,6 +8,9 @@ use giro::solver::{
 };
 use StopRole::{Dropoff as D, Pickup as P};
 
+mod common;
+use common::build;
+
 /// Locations 0..=4 on a line: 10 minutes and 2 km per step. Service 2 everywhere.
 fn stop(location: usize) -> Stop {
     Stop {
@@ -88,46 +91,6 @@ fn problem() -> Problem {
     };
     p.validate().unwrap();
     p
-}
-
-/// A route visiting `stops` as early as possible, with its distance and cost.
-fn build(p: &Problem, vehicle: usize, layout: usize, stops: &[(JobId, StopRole)]) -> Route {
-    let v = &p.vehicles[vehicle];
-    let (mut at, mut time, mut distance) = (v.start, v.shift.start, 0.0);
-    let visits = stops
-        .iter()
-        .map(|&(job, role)| {
-            let s = match role {
-                P => p.jobs[job].pickup,
-                D => p.jobs[job].dropoff,
-            }
-            .unwrap();
-            let arrival = time + p.matrix.time(at, s.location);
-            distance += p.matrix.distance(at, s.location);
-            let start = arrival.max(s.window.start);
-            (at, time) = (s.location, start + s.service);
-            Visit {
-                job,
-                role,
-                arrival,
-                start,
-                departure: time,
-            }
-        })
-        .collect();
-    let end = time + p.matrix.time(at, v.end);
-    distance += p.matrix.distance(at, v.end);
-    let cost =
-        v.fixed_cost + v.cost_per_distance * distance + v.cost_per_time * (end - v.shift.start);
-    Route {
-        vehicle,
-        layout,
-        start: v.shift.start,
-        end,
-        visits,
-        distance,
-        cost,
-    }
 }
 
 fn solution(p: &Problem, routes: Vec<Route>, unassigned: &[JobId]) -> Solution {

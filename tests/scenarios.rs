@@ -8,31 +8,13 @@ use std::thread;
 use std::time::Duration;
 
 use giro::formats::{self, Format, Instance};
-use giro::solver::check::check;
 use giro::solver::{
     solve, solve_with_progress, Job, Layout, Link, Matrix, MaxRide, Options, Problem, Progress,
     Route, Solution, Stop, StopRole, TimeWindow, Vehicle, Visit,
 };
 
-fn cost_close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
-}
-
-/// Insists the checker accepts `s` for `p` with the same cost.
-fn assert_checked(p: &Problem, s: &Solution) {
-    let r = check(p, s);
-    assert!(
-        r.is_feasible(),
-        "checker rejects the solver's plan: {:#?}",
-        r.violations
-    );
-    assert!(
-        cost_close(r.cost, s.cost),
-        "reported cost {} but the checker recomputes {}",
-        s.cost,
-        r.cost
-    );
-}
+mod common;
+use common::{assert_checked, cost_close};
 
 fn solve_checked(p: &Problem, options: &Options) -> Solution {
     let s = solve(p, options).expect("a valid problem solves");

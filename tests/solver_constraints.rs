@@ -12,6 +12,9 @@ use giro::solver::{
 };
 use StopRole::{Dropoff as D, Pickup as P};
 
+mod common;
+use common::{assert_checked, build};
+
 /// Locations 0..=5 on a line, 10 minutes and 1 km per step.
 fn matrix() -> Matrix {
     Matrix::from_fn(6, |a, b| {
@@ -89,25 +92,10 @@ fn options() -> Options {
     }
 }
 
-fn cost_close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
-}
-
 /// Solves and insists the checker accepts the plan with the same cost.
 fn solve_checked(p: &Problem) -> Solution {
     let s = solve(p, &options()).expect("a valid problem solves");
-    let r = check(p, &s);
-    assert!(
-        r.is_feasible(),
-        "checker rejects the solver's plan: {:#?}",
-        r.violations
-    );
-    assert!(
-        cost_close(r.cost, s.cost),
-        "reported cost {} but the checker recomputes {}",
-        s.cost,
-        r.cost
-    );
+    assert_checked(p, &s);
     s
 }
 
@@ -136,47 +124,6 @@ fn assert_left_out(p: &Problem, job: JobId, reason: Reason) -> Solution {
         assert_eq!(v.is_some(), j != job, "job {j} served: {:?}", v);
     }
     s
-}
-
-/// A route visiting `stops` as early as possible from the shift start, with
-/// its distance and cost.
-fn build(p: &Problem, vehicle: usize, layout: usize, stops: &[(JobId, StopRole)]) -> Route {
-    let v = &p.vehicles[vehicle];
-    let (mut at, mut time, mut distance) = (v.start, v.shift.start, 0.0);
-    let visits = stops
-        .iter()
-        .map(|&(job, role)| {
-            let s = match role {
-                P => p.jobs[job].pickup,
-                D => p.jobs[job].dropoff,
-            }
-            .unwrap();
-            let arrival = time + p.matrix.time(at, s.location);
-            distance += p.matrix.distance(at, s.location);
-            let start = arrival.max(s.window.start);
-            (at, time) = (s.location, start + s.service);
-            Visit {
-                job,
-                role,
-                arrival,
-                start,
-                departure: time,
-            }
-        })
-        .collect();
-    let end = time + p.matrix.time(at, v.end);
-    distance += p.matrix.distance(at, v.end);
-    let cost =
-        v.fixed_cost + v.cost_per_distance * distance + v.cost_per_time * (end - v.shift.start);
-    Route {
-        vehicle,
-        layout,
-        start: v.shift.start,
-        end,
-        visits,
-        distance,
-        cost,
-    }
 }
 
 /// A plan with every job routed.

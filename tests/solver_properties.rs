@@ -11,6 +11,9 @@ use giro::solver::{
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 
+mod common;
+use common::cost_close;
+
 // ---------------------------------------------------------------------------
 // Random problems
 
@@ -273,10 +276,6 @@ fn options(seed: u64, iterations: u64) -> Options {
         iterations: Some(iterations),
         cancel: None,
     }
-}
-
-fn cost_close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
 }
 
 /// Solves and checks the plan: feasible, with the checker's cost, every job
