@@ -1,5 +1,13 @@
 //! giro plans and runs the daily rounds of a town's social services.
 
+pub mod api;
+pub mod auth;
 pub mod bench;
+pub mod demo;
+pub mod domain;
 pub mod formats;
+pub mod planning;
+pub mod server;
 pub mod solver;
+pub mod store;
+pub mod travel;

@@ -1,0 +1,119 @@
+//! The one error type at the HTTP edge: every failure becomes a status and a
+//! JSON body `{"error", "message", "field"?, "details"?}`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::{FieldError, Invalid};
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Malformed JSON, a missing field or a wrong type.
+    #[error("{message}")]
+    BadRequest { field: Option<String>, message: String },
+    /// Well-formed input that breaks a rule or names unknown records.
+    #[error("{0}")]
+    Invalid(Invalid),
+    #[error("log in first")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("internal error")]
+    Internal(String),
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// A stable code: `bad_request`, `invalid`, `unauthenticated`, `forbidden`,
+    /// `not_found`, `conflict`, `internal`.
+    pub error: &'static str,
+    pub message: String,
+    /// The first field at fault, as a JSON path (`window.end`, `layouts[0].name`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<FieldError>,
+}
+
+impl AppError {
+    pub fn forbidden(what: impl Into<String>) -> Self {
+        Self::Forbidden(what.into())
+    }
+
+    pub fn invalid(field: &str, message: &str) -> Self {
+        Self::Invalid(Invalid::one(field, message))
+    }
+}
+
+impl From<Invalid> for AppError {
+    fn from(e: Invalid) -> Self {
+        Self::Invalid(e)
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => Self::NotFound(what.to_string()),
+            StoreError::Conflict(m) => Self::Conflict(m),
+            StoreError::Invalid(i) => Self::Invalid(i),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code) = match &self {
+            Self::BadRequest { .. } => (StatusCode::BAD_REQUEST, "bad_request"),
+            Self::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            Self::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        };
+        let body = match self {
+            Self::BadRequest { field, message } => ErrorBody {
+                error: code,
+                message,
+                field,
+                details: Vec::new(),
+            },
+            Self::Invalid(Invalid(details)) => ErrorBody {
+                error: code,
+                message: details
+                    .iter()
+                    .map(|d| format!("{}: {}", d.field, d.message))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                field: details.first().map(|d| d.field.clone()),
+                details,
+            },
+            Self::Internal(detail) => {
+                // The cause goes to the log, never to the client.
+                tracing::error!("internal error: {detail}");
+                ErrorBody {
+                    error: code,
+                    message: "internal error".into(),
+                    field: None,
+                    details: Vec::new(),
+                }
+            }
+            other => ErrorBody {
+                error: code,
+                message: other.to_string(),
+                field: None,
+                details: Vec::new(),
+            },
+        };
+        (status, axum::Json(body)).into_response()
+    }
+}

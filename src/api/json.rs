@@ -1,0 +1,75 @@
+//! A JSON body extractor whose errors name the field at fault.
+
+use axum::extract::{FromRequest, Request};
+use axum::http::header::CONTENT_TYPE;
+use axum::body::Bytes;
+use serde::de::DeserializeOwned;
+
+use super::AppError;
+
+pub struct Json<T>(pub T);
+
+/// The field serde complains about: its path, plus the name quoted in
+/// "missing field `x`" or "unknown field `x`" messages.
+fn field_of(path: &str, message: &str) -> Option<String> {
+    let quoted = message
+        .strip_prefix("missing field `")
+        .or_else(|| message.strip_prefix("unknown field `"))
+        .and_then(|rest| rest.split('`').next());
+    let path = (path != ".").then(|| path.to_string());
+    match (path, quoted) {
+        // For unknown fields the path already ends at the field.
+        (Some(p), Some(q)) if p == q || p.ends_with(&format!(".{q}")) => Some(p),
+        (Some(p), Some(q)) => Some(format!("{p}.{q}")),
+        (None, Some(q)) => Some(q.to_string()),
+        (p, None) => p,
+    }
+}
+
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let message = inner.to_string();
+        // serde_json appends " at line 1 column 9": the field name is what helps.
+        let message = match message.rfind(" at line ") {
+            Some(i) => message[..i].to_string(),
+            None => message,
+        };
+        let field = if inner.is_data() {
+            field_of(&path, &message)
+        } else {
+            None
+        };
+        AppError::BadRequest {
+            message: match &field {
+                Some(f) => format!("{f}: {message}"),
+                None => format!("body is not valid JSON: {message}"),
+            },
+            field,
+        }
+    })
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let json = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !json {
+            return Err(AppError::BadRequest {
+                field: None,
+                message: "send the body as JSON with Content-Type: application/json".into(),
+            });
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| AppError::BadRequest { field: None, message: e.body_text() })?;
+        parse(&bytes).map(Json)
+    }
+}

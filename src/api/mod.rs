@@ -1,0 +1,103 @@
+//! The HTTP edge: JSON under `/api/v1`, described at `/api/v1/openapi.json`.
+//! Handlers are grouped per resource; each checks role and scope itself.
+
+mod audit;
+mod auth;
+mod error;
+mod extract;
+mod json;
+mod manifest;
+mod organisations;
+mod people;
+mod places;
+mod plans;
+mod requests;
+mod session;
+mod shifts;
+mod solve_job;
+mod users;
+mod vehicles;
+mod volunteers;
+
+use std::sync::Arc;
+
+use axum::Router;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+pub use auth::{Caller, SESSION_COOKIE};
+pub use error::{AppError, ErrorBody};
+pub use json::Json;
+pub use solve_job::SolveSettings;
+
+/// Solves a date now and waits for the end: for `giro demo` and scripts.
+pub async fn solve_now(
+    state: &AppState,
+    date: chrono::NaiveDate,
+    seconds: f64,
+    seed: u64,
+) -> Result<crate::store::SolveRecord, AppError> {
+    let actor = crate::store::Actor(None);
+    let record = state.store.start_solve(actor, date, seconds, seed as i64).await?;
+    solve_job::run(state.clone(), actor, record.id, date, seconds, seed).await;
+    Ok(state.store.solve(record.id).await?)
+}
+
+use crate::store::Store;
+use crate::travel::TravelTimes;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub travel: Arc<dyn TravelTimes>,
+    pub solve: SolveSettings,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "giro",
+        description = "Plans and runs the daily rounds of a town's social services. \
+            Log in with POST /api/v1/login (session cookie) or send `Authorization: Bearer <token>`."
+    ),
+    components(schemas(ErrorBody))
+)]
+struct Doc;
+
+/// All API routes with their OpenAPI description.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(Doc::openapi())
+        .merge(session::routes())
+        .merge(organisations::routes())
+        .merge(users::routes())
+        .merge(places::routes())
+        .merge(people::routes())
+        .merge(vehicles::routes())
+        .merge(volunteers::routes())
+        .merge(shifts::routes())
+        .merge(requests::routes())
+        .merge(plans::routes())
+        .merge(manifest::routes())
+        .merge(audit::routes())
+}
+
+/// The OpenAPI document of every route.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes().split_for_parts().1
+}
+
+pub fn app(state: AppState) -> Router {
+    let (router, doc) = routes().split_for_parts();
+    let doc = Arc::new(doc);
+    router
+        .route(
+            "/api/v1/openapi.json",
+            axum::routing::get(move || {
+                let doc = doc.clone();
+                async move { axum::Json(doc.as_ref().clone()) }
+            }),
+        )
+        .fallback(|| async { AppError::NotFound("route".into()) })
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}

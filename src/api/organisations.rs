@@ -1,0 +1,72 @@
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::auth::{Caller, ADMINS, BOOKERS};
+use super::extract::PathId;
+use super::json::parse;
+use super::{AppError, AppState};
+use crate::domain::{Organisation, OrganisationInput};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get, update, delete))
+}
+
+/// Members see only their own association.
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations",
+    responses((status = 200, body = [Organisation])))]
+async fn list(State(s): State<AppState>, caller: Caller) -> Result<axum::Json<Vec<Organisation>>, AppError> {
+    caller.allow(BOOKERS)?;
+    Ok(axum::Json(s.store.organisations(caller.scope()).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations",
+    request_body = OrganisationInput,
+    responses((status = 201, body = Organisation), (status = 422, body = super::ErrorBody)))]
+async fn create(
+    State(s): State<AppState>,
+    caller: Caller,
+    body: Bytes,
+) -> Result<(StatusCode, axum::Json<Organisation>), AppError> {
+    caller.allow(ADMINS)?;
+    let input: OrganisationInput = parse(&body)?;
+    input.validate()?;
+    let o = s.store.create_organisation(caller.actor(), &input).await?;
+    Ok((StatusCode::CREATED, axum::Json(o)))
+}
+
+#[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "organisations",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = Organisation), (status = 404, body = super::ErrorBody)))]
+async fn get(State(s): State<AppState>, caller: Caller, PathId(id): PathId) -> Result<axum::Json<Organisation>, AppError> {
+    caller.allow(BOOKERS)?;
+    Ok(axum::Json(s.store.organisation(caller.scope(), id).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "organisations",
+    params(("id" = i64, Path)), request_body = OrganisationInput,
+    responses((status = 200, body = Organisation), (status = 422, body = super::ErrorBody)))]
+async fn update(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+    body: Bytes,
+) -> Result<axum::Json<Organisation>, AppError> {
+    caller.allow(ADMINS)?;
+    let input: OrganisationInput = parse(&body)?;
+    input.validate()?;
+    Ok(axum::Json(s.store.update_organisation(caller.actor(), id, &input).await?))
+}
+
+/// Refused with 409 while people, places or requests still belong to it.
+#[utoipa::path(delete, path = "/api/v1/organisations/{id}", tag = "organisations",
+    params(("id" = i64, Path)),
+    responses((status = 204), (status = 409, body = super::ErrorBody)))]
+async fn delete(State(s): State<AppState>, caller: Caller, PathId(id): PathId) -> Result<StatusCode, AppError> {
+    caller.allow(ADMINS)?;
+    s.store.delete_organisation(caller.actor(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

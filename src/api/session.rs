@@ -1,0 +1,151 @@
+//! Logging in and out, who am I, and personal API tokens.
+
+use axum::extract::State;
+use axum::http::{header::SET_COOKIE, HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::auth::{Caller, SESSION_COOKIE};
+use super::extract::PathId;
+use super::{AppError, AppState, Json};
+use crate::auth::{password, token};
+use crate::domain::{Checks, User};
+use crate::store::TokenInfo;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(delete_token))
+}
+
+const SESSION_HOURS: i64 = 12;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    pub email: String,
+    pub password: String,
+}
+
+/// Starts a session: the answer sets the `giro_session` cookie.
+#[utoipa::path(post, path = "/api/v1/login", tag = "session", request_body = Login,
+    responses((status = 200, body = User), (status = 401, body = super::ErrorBody)))]
+async fn login(
+    State(state): State<AppState>,
+    Json(body): Json<Login>,
+) -> Result<impl IntoResponse, AppError> {
+    let found = state.store.user_for_login(&body.email).await?;
+    let password = body.password;
+    // Verify even for unknown e-mails so timing does not tell which exist.
+    let (user, stored) = match found {
+        Some((u, h)) if u.active => (Some(u), h),
+        _ => (None, password::hash("not a password")),
+    };
+    let ok = tokio::task::spawn_blocking(move || password::verify(&password, &stored))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let user = user.filter(|_| ok).ok_or(AppError::Unauthenticated)?;
+    let secret = token::generate();
+    state
+        .store
+        .create_session(user.id, &token::hash(&secret), SESSION_HOURS)
+        .await?;
+    let mut headers = HeaderMap::new();
+    let cookie = format!(
+        "{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}",
+        SESSION_HOURS * 3600
+    );
+    headers.insert(SET_COOKIE, cookie.parse().expect("ascii cookie"));
+    Ok((headers, axum::Json(user)))
+}
+
+/// Ends the session of the cookie sent.
+#[utoipa::path(post, path = "/api/v1/logout", tag = "session",
+    responses((status = 204), (status = 401, body = super::ErrorBody)))]
+async fn logout(
+    State(state): State<AppState>,
+    _caller: Caller,
+    headers: HeaderMap,
+) -> Result<impl IntoResponse, AppError> {
+    let secret = headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_string());
+    if let Some(s) = secret {
+        state.store.delete_session(&token::hash(&s)).await?;
+    }
+    let mut out = HeaderMap::new();
+    let clear = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
+    out.insert(SET_COOKIE, clear.parse().expect("ascii cookie"));
+    Ok((StatusCode::NO_CONTENT, out))
+}
+
+#[utoipa::path(get, path = "/api/v1/me", tag = "session",
+    responses((status = 200, body = User), (status = 401, body = super::ErrorBody)))]
+async fn me(caller: Caller) -> axum::Json<User> {
+    axum::Json(caller.user)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenInput {
+    /// What the token is for, e.g. "association booking system".
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NewToken {
+    /// Shown once: send it as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub info: TokenInfo,
+}
+
+/// The caller's own API tokens (never the secrets).
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "session",
+    responses((status = 200, body = [TokenInfo]), (status = 401, body = super::ErrorBody)))]
+async fn list_tokens(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<axum::Json<Vec<TokenInfo>>, AppError> {
+    Ok(axum::Json(state.store.tokens(caller.user.id).await?))
+}
+
+/// A new API token acting as the caller, with the caller's role and scope.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "session", request_body = TokenInput,
+    responses((status = 201, body = NewToken), (status = 422, body = super::ErrorBody)))]
+async fn create_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(body): Json<TokenInput>,
+) -> Result<impl IntoResponse, AppError> {
+    let mut c = Checks::default();
+    c.text("name", &body.name, 100);
+    c.done()?;
+    let secret = token::generate();
+    let info = state
+        .store
+        .create_token(caller.user.id, &body.name, &token::hash(&secret))
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(NewToken { token: secret, info })))
+}
+
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "session",
+    params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = super::ErrorBody)))]
+async fn delete_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> Result<StatusCode, AppError> {
+    state.store.delete_token(caller.user.id, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,108 @@
+//! The municipality's records as the service sees them: pure types and the
+//! checks that need no database. Store, API and planning share these.
+
+mod clock;
+mod organisation;
+mod person;
+mod place;
+mod plan;
+mod request;
+mod shift;
+mod user;
+mod vehicle;
+mod volunteer;
+
+pub use clock::{Clock, Window};
+pub use organisation::{OrgKind, Organisation, OrganisationInput};
+pub use person::{Assistance, Mobility, Person, PersonInput};
+pub use place::{Place, PlaceInput};
+pub use plan::{
+    Figures, Manifest, ManifestRoute, ManifestStop, NewPlan, NewRoute, NewStop, Plan, PlanStatus,
+    PlanStop, PlanUnassigned, PublishInput, Role as StopRole, Route, RouteEdit, StopEvent,
+    StopEventInput, StopEventKind,
+};
+pub use request::{Request, RequestInput, RequestKind, RequestStatus, ReturnOf, WindowAt};
+pub use shift::{Shift, ShiftInput};
+pub use user::{Role, User, UserInput};
+pub use vehicle::{Vehicle, VehicleInput, VehicleLayout};
+pub use volunteer::{Volunteer, VolunteerInput};
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Database ids are plain integers in both backends.
+pub type Id = i64;
+
+/// One field that failed a check, named by its JSON path.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Every problem found in one input, so a form can show them all at once.
+#[derive(Debug, Clone, PartialEq, Default, thiserror::Error)]
+#[error("invalid input: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
+pub struct Invalid(pub Vec<FieldError>);
+
+impl Invalid {
+    pub fn one(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self(vec![FieldError::new(field, message)])
+    }
+}
+
+/// Collects field errors while checking an input.
+#[derive(Default)]
+pub struct Checks(Vec<FieldError>);
+
+impl Checks {
+    pub fn fail(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, message));
+    }
+
+    pub fn require(&mut self, ok: bool, field: &str, message: &str) {
+        if !ok {
+            self.fail(field, message);
+        }
+    }
+
+    /// Names and other labels: present, trimmed, and of a sane length.
+    pub fn text(&mut self, field: &str, value: &str, max: usize) {
+        if value.trim().is_empty() {
+            self.fail(field, "must not be empty");
+        } else if value.chars().count() > max {
+            self.fail(field, format!("must be at most {max} characters"));
+        }
+    }
+
+    pub fn optional_text(&mut self, field: &str, value: &Option<String>, max: usize) {
+        if let Some(v) = value {
+            if v.chars().count() > max {
+                self.fail(field, format!("must be at most {max} characters"));
+            }
+        }
+    }
+
+    pub fn window(&mut self, field: &str, w: &Window) {
+        if w.end < w.start {
+            self.fail(format!("{field}.end"), "must not be before the start");
+        }
+    }
+
+    pub fn done(self) -> Result<(), Invalid> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(Invalid(self.0))
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! A plan: one revision of a date's routes, draft or published.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::person::str_enum;
+use super::{Clock, Id};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    /// Being prepared: drivers never see it.
+    Draft,
+    /// What drivers follow.
+    Published,
+    /// An earlier published revision.
+    Superseded,
+}
+
+str_enum!(PlanStatus { Draft => "draft", Published => "published", Superseded => "superseded" });
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Pickup,
+    Dropoff,
+}
+
+str_enum!(Role { Pickup => "pickup", Dropoff => "dropoff" });
+
+/// What the solver reported, kept with the plan.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Figures {
+    pub cost: f64,
+    pub distance_km: f64,
+    /// Minutes on the road summed over routes.
+    pub duration_min: f64,
+    pub solve_seconds: f64,
+    /// `haversine` or `osrm`.
+    pub travel_source: String,
+    /// The core's checker passed the plan.
+    pub feasible: bool,
+    pub violations: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PlanUnassigned {
+    pub request_id: Id,
+    /// Why the solver left it out: `skills`, `capacity`, `time_window`, `ride_time`,
+    /// `shift`, `link` or `no_room`.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct PlanStop {
+    pub id: Id,
+    pub seq: i64,
+    pub request_id: Id,
+    pub role: Role,
+    pub place_id: Id,
+    /// Minutes after midnight, exact as planned.
+    pub arrival_min: f64,
+    pub start_min: f64,
+    pub departure_min: f64,
+    /// Start of service, to the minute, for people.
+    #[schema(value_type = String, example = "08:42")]
+    pub time: Clock,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Route {
+    pub id: Id,
+    pub shift_id: Option<Id>,
+    pub vehicle_id: Id,
+    pub volunteer_id: Option<Id>,
+    pub layout: String,
+    pub start_min: f64,
+    pub end_min: f64,
+    pub distance_km: f64,
+    pub stops: Vec<PlanStop>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Plan {
+    pub id: Id,
+    pub date: NaiveDate,
+    /// 1, 2, … for each new solve or edit of a published plan.
+    pub revision: i64,
+    pub status: PlanStatus,
+    /// Changes with every edit; send it back to edit or publish.
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub figures: Figures,
+    pub routes: Vec<Route>,
+    pub unassigned: Vec<PlanUnassigned>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StopEventKind {
+    Arrived,
+    Done,
+    NoShow,
+    Skipped,
+}
+
+str_enum!(StopEventKind { Arrived => "arrived", Done => "done", NoShow => "no_show", Skipped => "skipped" });
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct StopEvent {
+    pub id: Id,
+    pub stop_id: Id,
+    pub kind: StopEventKind,
+    pub at: DateTime<Utc>,
+    pub note: Option<String>,
+    pub user_id: Option<Id>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StopEventInput {
+    pub kind: StopEventKind,
+    /// When it happened; now if left out (phones may send late, with weak signal).
+    #[serde(default)]
+    pub at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A plan as the planner produces it, before it has ids.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewPlan {
+    pub figures: Figures,
+    pub routes: Vec<NewRoute>,
+    pub unassigned: Vec<PlanUnassigned>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRoute {
+    pub shift_id: Option<Id>,
+    pub vehicle_id: Id,
+    pub volunteer_id: Option<Id>,
+    pub layout: String,
+    pub start_min: f64,
+    pub end_min: f64,
+    pub distance_km: f64,
+    pub stops: Vec<NewStop>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewStop {
+    pub request_id: Id,
+    pub role: Role,
+    pub place_id: Id,
+    pub arrival_min: f64,
+    pub start_min: f64,
+    pub departure_min: f64,
+}
+
+/// A dispatcher's change to one route of a plan.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RouteEdit {
+    /// The plan version the edit was made on; a stale one gets 409.
+    pub version: i64,
+    /// Who drives the route; `null` leaves it without a driver.
+    pub volunteer_id: Option<Id>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublishInput {
+    pub revision: i64,
+    pub version: i64,
+}
+
+/// What a driver sees at a stop: enough to do the job, nothing more.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ManifestStop {
+    pub stop_id: Id,
+    pub seq: i64,
+    #[schema(value_type = String, example = "08:42")]
+    pub time: Clock,
+    pub role: Role,
+    /// `ride`, `meal` or `collection`.
+    pub kind: String,
+    pub place_name: String,
+    pub address: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub person_name: Option<String>,
+    pub phone: Option<String>,
+    pub mobility: Option<String>,
+    pub assistance: Option<String>,
+    pub driver_notes: Option<String>,
+    pub load: std::collections::BTreeMap<String, u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct ManifestRoute {
+    pub route_id: Id,
+    pub vehicle_id: Id,
+    pub vehicle_name: String,
+    pub layout: String,
+    #[schema(value_type = String, example = "07:30")]
+    pub start: Clock,
+    #[schema(value_type = String, example = "13:00")]
+    pub end: Clock,
+    pub stops: Vec<ManifestStop>,
+}
+
+/// A driver's day: the published routes he or she drives.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Manifest {
+    pub date: NaiveDate,
+    pub revision: Option<i64>,
+    pub routes: Vec<ManifestRoute>,
+}

@@ -1,0 +1,46 @@
+//! Volunteer drivers: when they are free and what they may drive.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{Checks, Id, Invalid, Window};
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Volunteer {
+    pub id: Id,
+    pub name: String,
+    pub phone: Option<String>,
+    /// Usual availability on a service day.
+    pub available: Window,
+    /// Vehicles this volunteer is trained and insured to drive.
+    pub vehicle_ids: Vec<Id>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VolunteerInput {
+    pub name: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    pub available: Window,
+    #[serde(default)]
+    pub vehicle_ids: Vec<Id>,
+}
+
+impl VolunteerInput {
+    pub fn validate(&self) -> Result<(), Invalid> {
+        let mut c = Checks::default();
+        c.text("name", &self.name, 200);
+        c.optional_text("phone", &self.phone, 40);
+        c.window("available", &self.available);
+        let mut ids = self.vehicle_ids.clone();
+        ids.sort_unstable();
+        ids.dedup();
+        c.require(
+            ids.len() == self.vehicle_ids.len(),
+            "vehicle_ids",
+            "must not repeat a vehicle",
+        );
+        c.done()
+    }
+}

@@ -1,0 +1,267 @@
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+
+use super::defaults::*;
+use super::PlanningError;
+use crate::domain::{
+    Id, Person, Place, Request, RequestKind, RequestStatus, Shift, Vehicle, WindowAt,
+};
+use crate::solver::{Job, Layout, Link, Matrix, MaxRide, Problem, Stop, TimeWindow};
+use crate::travel::{Point, TravelMatrix};
+
+/// The records of one date, as fetched from the store.
+pub struct Day<'a> {
+    pub date: NaiveDate,
+    pub requests: &'a [Request],
+    pub places: &'a [Place],
+    pub people: &'a [Person],
+    pub vehicles: &'a [Vehicle],
+    pub shifts: &'a [Shift],
+}
+
+/// Which request a solver job stands for.
+#[derive(Debug, Clone)]
+pub struct JobRef {
+    pub request_id: Id,
+    pub from_place_id: Id,
+    pub to_place_id: Id,
+}
+
+/// Which shift (vehicle and driver) a solver vehicle stands for.
+#[derive(Debug, Clone)]
+pub struct ShiftRef {
+    pub shift_id: Option<Id>,
+    pub vehicle_id: Id,
+    pub volunteer_id: Option<Id>,
+    pub layouts: Vec<String>,
+}
+
+pub struct Built {
+    pub problem: Problem,
+    pub jobs: Vec<JobRef>,
+    pub vehicles: Vec<ShiftRef>,
+    /// Place id of each matrix location.
+    pub places: Vec<Id>,
+}
+
+fn active<'a>(day: &'a Day<'a>) -> impl Iterator<Item = &'a Request> + 'a {
+    day.requests
+        .iter()
+        .filter(move |r| r.date == day.date && r.status == RequestStatus::Active)
+}
+
+/// The places the day touches, in matrix order, with their coordinates.
+pub fn locations(day: &Day) -> Result<(Vec<Id>, Vec<Point>), PlanningError> {
+    let by_id: HashMap<Id, &Place> = day.places.iter().map(|p| (p.id, p)).collect();
+    let mut ids = BTreeSet::new();
+    for v in plan_vehicles(day) {
+        ids.insert(v.1.depot_place_id);
+    }
+    for r in active(day) {
+        ids.insert(r.from_place_id);
+        ids.insert(r.to_place_id);
+    }
+    let ids: Vec<Id> = ids.into_iter().collect();
+    let mut points = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let p = by_id.get(id).ok_or(PlanningError::Request {
+            request: 0,
+            message: format!("place {id} is missing"),
+        })?;
+        points.push(Point { lat: p.lat, lon: p.lon });
+    }
+    Ok((ids, points))
+}
+
+/// Shifts of the date; with none, every active vehicle over its usual hours.
+fn plan_vehicles<'a>(day: &'a Day<'a>) -> Vec<(Option<&'a Shift>, &'a Vehicle)> {
+    let shifts: Vec<_> = day
+        .shifts
+        .iter()
+        .filter(|s| s.date == day.date)
+        .filter_map(|s| {
+            day.vehicles
+                .iter()
+                .find(|v| v.id == s.vehicle_id && v.active)
+                .map(|v| (Some(s), v))
+        })
+        .collect();
+    if !shifts.is_empty() {
+        return shifts;
+    }
+    day.vehicles.iter().filter(|v| v.active).map(|v| (None, v)).collect()
+}
+
+pub fn build(day: &Day, places: &[Id], travel: &TravelMatrix) -> Result<Built, PlanningError> {
+    let loc: HashMap<Id, usize> = places.iter().enumerate().map(|(i, &p)| (p, i)).collect();
+    let requests: Vec<&Request> = active(day).collect();
+    let vehicles = plan_vehicles(day);
+    if vehicles.is_empty() {
+        return Err(PlanningError::NoVehicles);
+    }
+
+    let mut dimensions = BTreeSet::new();
+    for r in &requests {
+        dimensions.extend(r.load.keys().cloned());
+    }
+    for (_, v) in &vehicles {
+        for l in &v.layouts {
+            dimensions.extend(l.capacity.keys().cloned());
+        }
+    }
+    let dimensions: Vec<String> = dimensions.into_iter().collect();
+
+    let n = places.len();
+    let matrix = Matrix::new(n, travel.minutes.clone(), travel.km.clone())?;
+
+    let mut jobs = Vec::with_capacity(requests.len());
+    let mut refs = Vec::with_capacity(requests.len());
+    for r in &requests {
+        let at = |place: Id| {
+            loc.get(&place).copied().ok_or(PlanningError::Request {
+                request: r.id,
+                message: format!("place {place} is missing"),
+            })
+        };
+        let (from, to) = (at(r.from_place_id)?, at(r.to_place_id)?);
+        jobs.push(job(r, from, to, &dimensions, &matrix));
+        refs.push(JobRef {
+            request_id: r.id,
+            from_place_id: r.from_place_id,
+            to_place_id: r.to_place_id,
+        });
+    }
+
+    let index: HashMap<Id, usize> = requests.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    let links = requests
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let back = r.return_of?;
+            Some(Link {
+                outbound: *index.get(&back.request_id)?,
+                inbound: i,
+                min_gap: f64::from(back.after_minutes),
+                same_vehicle: back.same_vehicle,
+            })
+        })
+        .collect();
+
+    let mut solver_vehicles = Vec::with_capacity(vehicles.len());
+    let mut shift_refs = Vec::with_capacity(vehicles.len());
+    for (i, (shift, v)) in vehicles.iter().enumerate() {
+        let window = shift.map_or(v.available, |s| s.window);
+        let depot = loc[&v.depot_place_id];
+        solver_vehicles.push(crate::solver::Vehicle {
+            id: format!("shift-{i}"),
+            start: depot,
+            end: depot,
+            shift: TimeWindow::new(window.start.minutes() as f64, window.end.minutes() as f64),
+            max_duration: None,
+            fixed_cost: 0.0,
+            cost_per_distance: 1.0,
+            cost_per_time: 0.0,
+            skills: v.skills.clone(),
+            layouts: v
+                .layouts
+                .iter()
+                .map(|l| Layout {
+                    name: l.name.clone(),
+                    capacity: dimensions
+                        .iter()
+                        .map(|d| l.capacity.get(d).map_or(0, |&c| c as i32))
+                        .collect(),
+                })
+                .collect(),
+        });
+        shift_refs.push(ShiftRef {
+            shift_id: shift.map(|s| s.id),
+            vehicle_id: v.id,
+            volunteer_id: shift.and_then(|s| s.volunteer_id),
+            layouts: v.layouts.iter().map(|l| l.name.clone()).collect(),
+        });
+    }
+
+    let problem = Problem {
+        name: format!("giro {}", day.date),
+        dimensions,
+        matrix,
+        vehicles: solver_vehicles,
+        jobs,
+        links,
+    };
+    problem.validate()?;
+    Ok(Built {
+        problem,
+        jobs: refs,
+        vehicles: shift_refs,
+        places: places.to_vec(),
+    })
+}
+
+fn job(r: &Request, from: usize, to: usize, dims: &[String], matrix: &Matrix) -> Job {
+    let load: Vec<i32> = dims
+        .iter()
+        .map(|d| r.load.get(d).map_or(0, |&v| v as i32))
+        .collect();
+    let window = TimeWindow::new(r.window.start.minutes() as f64, r.window.end.minutes() as f64);
+    let wheelchair = r.load.get("wheelchairs").is_some_and(|&w| w > 0);
+    let mut skills = r.skills.clone();
+    if wheelchair && !skills.iter().any(|s| s == "lift") {
+        skills.push("lift".into());
+    }
+    let direct = matrix.time(from, to);
+    // The end the window does not bind gets a generous window around it.
+    let (pickup_window, dropoff_window) = match r.window_at {
+        WindowAt::Pickup => (
+            window,
+            TimeWindow::new(window.start, window.end + direct + FREE_END),
+        ),
+        WindowAt::Dropoff => (
+            TimeWindow::new((window.start - direct - FREE_END).max(0.0), window.end),
+            window,
+        ),
+    };
+    let mut job = match r.kind {
+        RequestKind::Ride => {
+            let service = f64::from(r.service_minutes.unwrap_or(if wheelchair {
+                WHEELCHAIR_SERVICE
+            } else {
+                RIDE_SERVICE
+            }));
+            let mut j = Job::ride(
+                r.id.to_string(),
+                Stop { location: from, window: pickup_window, service },
+                Stop { location: to, window: dropoff_window, service },
+                load,
+            );
+            j.max_ride = Some(MaxRide::minutes(
+                r.max_ride_minutes.map_or(RIDE_MAX_MINUTES, f64::from).max(direct),
+            ));
+            j
+        }
+        RequestKind::Meal => {
+            let service = f64::from(r.service_minutes.unwrap_or(MEAL_SERVICE));
+            let mut j = Job::delivery(
+                r.id.to_string(),
+                Some(Stop { location: from, window: pickup_window, service: MEAL_LOADING }),
+                Stop { location: to, window: dropoff_window, service },
+                load,
+            );
+            j.max_ride = r.max_ride_minutes.map(|m| MaxRide::minutes(f64::from(m)));
+            j
+        }
+        RequestKind::Collection => {
+            let service = f64::from(r.service_minutes.unwrap_or(COLLECTION_SERVICE));
+            Job::collection(
+                r.id.to_string(),
+                Stop { location: from, window: pickup_window, service },
+                Some(Stop { location: to, window: dropoff_window, service: COLLECTION_UNLOADING }),
+                load,
+            )
+        }
+    };
+    job.skills = skills;
+    job
+}

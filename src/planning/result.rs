@@ -1,0 +1,164 @@
+//! From the solver's solution to a plan the store can keep, and back.
+
+use std::collections::HashMap;
+
+use super::build::Built;
+use crate::domain::{Figures, NewPlan, NewRoute, NewStop, Plan, PlanUnassigned, StopRole};
+use crate::solver::{check, Reason, Route, Solution, StopRole as Role, Unassigned, Visit};
+
+fn reason(r: Reason) -> &'static str {
+    match r {
+        Reason::Skills => "skills",
+        Reason::Capacity => "capacity",
+        Reason::TimeWindow => "time_window",
+        Reason::RideTime => "ride_time",
+        Reason::Shift => "shift",
+        Reason::Link => "link",
+        Reason::NoRoom => "no_room",
+    }
+}
+
+pub fn to_new_plan(
+    built: &Built,
+    solution: &Solution,
+    solve_seconds: f64,
+    travel_source: &str,
+) -> NewPlan {
+    let report = check::check(&built.problem, solution);
+    let routes = solution
+        .routes
+        .iter()
+        .map(|r| {
+            let shift = &built.vehicles[r.vehicle];
+            NewRoute {
+                shift_id: shift.shift_id,
+                vehicle_id: shift.vehicle_id,
+                volunteer_id: shift.volunteer_id,
+                layout: shift.layouts.get(r.layout).cloned().unwrap_or_default(),
+                start_min: r.start,
+                end_min: r.end,
+                distance_km: r.distance,
+                stops: r
+                    .visits
+                    .iter()
+                    .map(|v| {
+                        let job = &built.jobs[v.job];
+                        let (role, place_id) = match v.role {
+                            Role::Pickup => (StopRole::Pickup, job.from_place_id),
+                            Role::Dropoff => (StopRole::Dropoff, job.to_place_id),
+                        };
+                        NewStop {
+                            request_id: job.request_id,
+                            role,
+                            place_id,
+                            arrival_min: v.arrival,
+                            start_min: v.start,
+                            departure_min: v.departure,
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    NewPlan {
+        figures: Figures {
+            cost: solution.cost,
+            distance_km: solution.distance,
+            duration_min: solution.routes.iter().map(Route::duration).sum(),
+            solve_seconds,
+            travel_source: travel_source.to_string(),
+            feasible: report.is_feasible(),
+            violations: report.violations.iter().map(|v| v.message.clone()).collect(),
+        },
+        routes,
+        unassigned: solution
+            .unassigned
+            .iter()
+            .map(|u| PlanUnassigned {
+                request_id: built.jobs[u.job].request_id,
+                reason: reason(u.reason).to_string(),
+            })
+            .collect(),
+    }
+}
+
+/// A stored plan as a solution of `built`, to check it against the same day.
+/// Routes are matched to solver vehicles by shift (or vehicle when unshifted).
+pub fn to_solution(built: &Built, plan: &Plan) -> Result<Solution, String> {
+    let job_of: HashMap<i64, usize> = built
+        .jobs
+        .iter()
+        .enumerate()
+        .map(|(i, j)| (j.request_id, i))
+        .collect();
+    let mut routes = Vec::new();
+    for r in &plan.routes {
+        let vehicle = built
+            .vehicles
+            .iter()
+            .position(|v| match (v.shift_id, r.shift_id) {
+                (Some(a), Some(b)) => a == b,
+                (None, None) => v.vehicle_id == r.vehicle_id,
+                _ => false,
+            })
+            .ok_or_else(|| format!("route {} has no matching shift", r.id))?;
+        let layout = built.vehicles[vehicle]
+            .layouts
+            .iter()
+            .position(|l| *l == r.layout)
+            .ok_or_else(|| format!("route {} has unknown layout {:?}", r.id, r.layout))?;
+        let visits = r
+            .stops
+            .iter()
+            .map(|s| {
+                Ok(Visit {
+                    job: *job_of
+                        .get(&s.request_id)
+                        .ok_or_else(|| format!("stop {} serves request {} not in the day", s.id, s.request_id))?,
+                    role: match s.role {
+                        StopRole::Pickup => Role::Pickup,
+                        StopRole::Dropoff => Role::Dropoff,
+                    },
+                    arrival: s.arrival_min,
+                    start: s.start_min,
+                    departure: s.departure_min,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let cost_per_km = built.problem.vehicles[vehicle].cost_per_distance;
+        routes.push(Route {
+            vehicle,
+            layout,
+            start: r.start_min,
+            end: r.end_min,
+            visits,
+            distance: r.distance_km,
+            cost: r.distance_km * cost_per_km,
+        });
+    }
+    let unassigned = plan
+        .unassigned
+        .iter()
+        .map(|u| {
+            let job = *job_of
+                .get(&u.request_id)
+                .ok_or_else(|| format!("unassigned request {} not in the day", u.request_id))?;
+            let reason = match u.reason.as_str() {
+                "skills" => Reason::Skills,
+                "capacity" => Reason::Capacity,
+                "time_window" => Reason::TimeWindow,
+                "ride_time" => Reason::RideTime,
+                "shift" => Reason::Shift,
+                "link" => Reason::Link,
+                _ => Reason::NoRoom,
+            };
+            Ok(Unassigned { job, reason })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(Solution {
+        routes,
+        unassigned,
+        cost: plan.figures.cost,
+        distance: plan.figures.distance_km,
+    })
+}

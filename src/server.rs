@@ -1,0 +1,65 @@
+//! Starting the service: configuration from the environment, the listener,
+//! and a clean stop on Ctrl-C.
+
+use std::net::SocketAddr;
+
+use tokio::net::TcpListener;
+
+use crate::api::{self, AppState, SolveSettings};
+use crate::store::{Store, StoreError};
+use crate::travel::{self, TravelConfig, TravelError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("storage: {0}")]
+    Store(#[from] StoreError),
+    #[error("travel times: {0}")]
+    Travel(#[from] TravelError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://giro.db";
+
+/// Opens the database and builds the shared state.
+pub async fn state(database_url: &str, travel: &TravelConfig) -> Result<AppState, ServerError> {
+    let store = Store::connect(database_url).await?;
+    Ok(AppState {
+        store,
+        travel: travel::from_config(travel),
+        solve: SolveSettings::default(),
+    })
+}
+
+/// Binds `addr` (port 0 picks a free one) and serves until Ctrl-C.
+pub async fn serve(state: AppState, addr: SocketAddr) -> Result<(), ServerError> {
+    let listener = TcpListener::bind(addr).await?;
+    serve_on(state, listener, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
+
+pub async fn serve_on(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let app = api::app(state);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}
+
+/// For the command line: the travel configuration from `GIRO_*` variables.
+pub fn travel_config() -> Result<TravelConfig, ServerError> {
+    Ok(TravelConfig::from_env()?)
+}
+
+/// Logging for the binary; `RUST_LOG` overrides the default.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "giro=info,tower_http=warn".into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}

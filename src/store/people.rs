@@ -1,0 +1,148 @@
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::audit::record;
+use super::db::exists;
+use super::places::visible_place;
+use super::{Actor, Scope, Store, StoreError, Tx};
+use crate::domain::{Assistance, Id, Invalid, Mobility, Person, PersonInput};
+
+const COLUMNS: &str =
+    "id, organisation_id, name, phone, home_place_id, mobility, assistance, driver_notes";
+
+fn decode(r: &AnyRow) -> Result<Person, StoreError> {
+    let mobility: String = r.try_get("mobility")?;
+    let assistance: String = r.try_get("assistance")?;
+    Ok(Person {
+        id: r.try_get("id")?,
+        organisation_id: r.try_get("organisation_id")?,
+        name: r.try_get("name")?,
+        phone: r.try_get("phone")?,
+        home_place_id: r.try_get("home_place_id")?,
+        mobility: Mobility::parse(&mobility)
+            .ok_or_else(|| StoreError::Corrupt(format!("mobility {mobility:?}")))?,
+        assistance: Assistance::parse(&assistance)
+            .ok_or_else(|| StoreError::Corrupt(format!("assistance {assistance:?}")))?,
+        driver_notes: r.try_get("driver_notes")?,
+    })
+}
+
+/// The organisation must exist and the home must be public or that organisation's.
+async fn check_refs(tx: &mut Tx, org: Id, input: &PersonInput) -> Result<(), StoreError> {
+    if !exists(tx, "organisations", org).await? {
+        return Err(Invalid::one("organisation_id", "no such organisation").into());
+    }
+    if !visible_place(tx, Scope::Organisation(org), input.home_place_id).await? {
+        return Err(Invalid::one("home_place_id", "no such place for this organisation").into());
+    }
+    Ok(())
+}
+
+impl Store {
+    pub async fn people(&self, scope: Scope) -> Result<Vec<Person>, StoreError> {
+        let rows = match scope {
+            Scope::All => {
+                sqlx::query(&format!("SELECT {COLUMNS} FROM people ORDER BY id"))
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            Scope::Organisation(o) => {
+                sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM people WHERE organisation_id = $1 ORDER BY id"
+                ))
+                .bind(o)
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        rows.iter().map(decode).collect()
+    }
+
+    pub async fn person(&self, scope: Scope, id: Id) -> Result<Person, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM people WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("person"))?;
+        let p = decode(&row)?;
+        if !scope.allows(Some(p.organisation_id)) {
+            return Err(StoreError::NotFound("person"));
+        }
+        Ok(p)
+    }
+
+    /// `org` is the organisation already resolved from the input and the caller.
+    pub async fn create_person(
+        &self,
+        actor: Actor,
+        org: Id,
+        input: &PersonInput,
+    ) -> Result<Person, StoreError> {
+        let mut tx = self.begin().await?;
+        check_refs(&mut tx, org, input).await?;
+        let id: Id = sqlx::query(
+            "INSERT INTO people (organisation_id, name, phone, home_place_id, mobility, \
+             assistance, driver_notes) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(org)
+        .bind(&input.name)
+        .bind(&input.phone)
+        .bind(input.home_place_id)
+        .bind(input.mobility.as_str())
+        .bind(input.assistance.as_str())
+        .bind(&input.driver_notes)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        record(&mut tx, actor, "create", "person", Some(id), None).await?;
+        tx.commit().await?;
+        self.person(Scope::All, id).await
+    }
+
+    pub async fn update_person(
+        &self,
+        actor: Actor,
+        id: Id,
+        org: Id,
+        input: &PersonInput,
+    ) -> Result<Person, StoreError> {
+        let mut tx = self.begin().await?;
+        check_refs(&mut tx, org, input).await?;
+        let n = sqlx::query(
+            "UPDATE people SET organisation_id = $1, name = $2, phone = $3, home_place_id = $4, \
+             mobility = $5, assistance = $6, driver_notes = $7 WHERE id = $8",
+        )
+        .bind(org)
+        .bind(&input.name)
+        .bind(&input.phone)
+        .bind(input.home_place_id)
+        .bind(input.mobility.as_str())
+        .bind(input.assistance.as_str())
+        .bind(&input.driver_notes)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound("person"));
+        }
+        record(&mut tx, actor, "update", "person", Some(id), None).await?;
+        tx.commit().await?;
+        self.person(Scope::All, id).await
+    }
+
+    pub async fn delete_person(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let n = sqlx::query("DELETE FROM people WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound("person"));
+        }
+        record(&mut tx, actor, "delete", "person", Some(id), None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,238 @@
+use chrono::NaiveDate;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::audit::record;
+use super::db::exists;
+use super::places::visible_place;
+use super::{clock, json, parse_date, to_json, Actor, Scope, Store, StoreError, Tx};
+use crate::domain::{
+    Id, Invalid, Request, RequestInput, RequestKind, RequestStatus, ReturnOf, Window, WindowAt,
+};
+
+const COLUMNS: &str = "id, organisation_id, date, kind, person_id, from_place_id, to_place_id, \
+    window_at, window_start, window_end, load, skills, service_minutes, max_ride_minutes, \
+    outbound_id, after_minutes, same_vehicle, purpose, notes, status";
+
+fn decode(r: &AnyRow) -> Result<Request, StoreError> {
+    let bad = |what: &str, v: &str| StoreError::Corrupt(format!("request {what} {v:?}"));
+    let date: String = r.try_get("date")?;
+    let kind: String = r.try_get("kind")?;
+    let window_at: String = r.try_get("window_at")?;
+    let status: String = r.try_get("status")?;
+    let load: String = r.try_get("load")?;
+    let skills: String = r.try_get("skills")?;
+    let outbound: Option<Id> = r.try_get("outbound_id")?;
+    let after: Option<i64> = r.try_get("after_minutes")?;
+    let same: i64 = r.try_get("same_vehicle")?;
+    let minutes = |v: Option<i64>| v.map(|m| m.clamp(0, u32::MAX.into()) as u32);
+    Ok(Request {
+        id: r.try_get("id")?,
+        organisation_id: r.try_get("organisation_id")?,
+        date: parse_date(&date)?,
+        kind: RequestKind::parse(&kind).ok_or_else(|| bad("kind", &kind))?,
+        person_id: r.try_get("person_id")?,
+        from_place_id: r.try_get("from_place_id")?,
+        to_place_id: r.try_get("to_place_id")?,
+        window_at: WindowAt::parse(&window_at).ok_or_else(|| bad("window_at", &window_at))?,
+        window: Window::new(
+            clock(r.try_get("window_start")?)?,
+            clock(r.try_get("window_end")?)?,
+        ),
+        load: json(&load)?,
+        skills: json(&skills)?,
+        service_minutes: minutes(r.try_get("service_minutes")?),
+        max_ride_minutes: minutes(r.try_get("max_ride_minutes")?),
+        return_of: outbound.map(|request_id| ReturnOf {
+            request_id,
+            after_minutes: minutes(after).unwrap_or(0),
+            same_vehicle: same != 0,
+        }),
+        purpose: r.try_get("purpose")?,
+        notes: r.try_get("notes")?,
+        status: RequestStatus::parse(&status).ok_or_else(|| bad("status", &status))?,
+    })
+}
+
+async fn check_refs(
+    tx: &mut Tx,
+    id: Option<Id>,
+    org: Id,
+    input: &RequestInput,
+) -> Result<(), StoreError> {
+    if !exists(tx, "organisations", org).await? {
+        return Err(Invalid::one("organisation_id", "no such organisation").into());
+    }
+    if let Some(p) = input.person_id {
+        let row = sqlx::query("SELECT organisation_id FROM people WHERE id = $1")
+            .bind(p)
+            .fetch_optional(&mut **tx)
+            .await?;
+        let owner: Option<Id> = row.map(|r| r.try_get("organisation_id")).transpose()?;
+        if owner != Some(org) {
+            return Err(Invalid::one("person_id", "no such person in this organisation").into());
+        }
+    }
+    let scope = Scope::Organisation(org);
+    if !visible_place(tx, scope, input.from_place_id).await? {
+        return Err(Invalid::one("from_place_id", "no such place").into());
+    }
+    if !visible_place(tx, scope, input.to_place_id).await? {
+        return Err(Invalid::one("to_place_id", "no such place").into());
+    }
+    if let Some(r) = &input.return_of {
+        let row = sqlx::query("SELECT organisation_id, date, kind FROM requests WHERE id = $1")
+            .bind(r.request_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        let ok = match row {
+            Some(row) if Some(r.request_id) != id => {
+                let o: Id = row.try_get("organisation_id")?;
+                let d: String = row.try_get("date")?;
+                let k: String = row.try_get("kind")?;
+                o == org && d == input.date.to_string() && k == "ride"
+            }
+            _ => false,
+        };
+        if !ok {
+            return Err(Invalid::one(
+                "return_of.request_id",
+                "no such ride of this organisation on this date",
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+fn bind_input<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    org: Id,
+    input: &'q RequestInput,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    q.bind(org)
+        .bind(input.date.to_string())
+        .bind(input.kind.as_str())
+        .bind(input.person_id)
+        .bind(input.from_place_id)
+        .bind(input.to_place_id)
+        .bind(input.window_at.as_str())
+        .bind(input.window.start.minutes())
+        .bind(input.window.end.minutes())
+        .bind(to_json(&input.load))
+        .bind(to_json(&input.skills))
+        .bind(input.service_minutes.map(i64::from))
+        .bind(input.max_ride_minutes.map(i64::from))
+        .bind(input.return_of.map(|r| r.request_id))
+        .bind(input.return_of.map(|r| i64::from(r.after_minutes)))
+        .bind(i64::from(input.return_of.is_some_and(|r| r.same_vehicle)))
+        .bind(&input.purpose)
+        .bind(&input.notes)
+        .bind(input.status.as_str())
+}
+
+impl Store {
+    pub async fn requests(
+        &self,
+        scope: Scope,
+        date: Option<NaiveDate>,
+    ) -> Result<Vec<Request>, StoreError> {
+        let mut sql = format!("SELECT {COLUMNS} FROM requests WHERE 1 = 1");
+        let mut n = 0;
+        if scope != Scope::All {
+            n += 1;
+            sql.push_str(&format!(" AND organisation_id = ${n}"));
+        }
+        if date.is_some() {
+            n += 1;
+            sql.push_str(&format!(" AND date = ${n}"));
+        }
+        sql.push_str(" ORDER BY id");
+        let mut q = sqlx::query(&sql);
+        if let Scope::Organisation(o) = scope {
+            q = q.bind(o);
+        }
+        if let Some(d) = date {
+            q = q.bind(d.to_string());
+        }
+        q.fetch_all(&self.pool).await?.iter().map(decode).collect()
+    }
+
+    pub async fn request(&self, scope: Scope, id: Id) -> Result<Request, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM requests WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound("request"))?;
+        let r = decode(&row)?;
+        if !scope.allows(Some(r.organisation_id)) {
+            return Err(StoreError::NotFound("request"));
+        }
+        Ok(r)
+    }
+
+    pub async fn create_request(
+        &self,
+        actor: Actor,
+        org: Id,
+        input: &RequestInput,
+    ) -> Result<Request, StoreError> {
+        let mut tx = self.begin().await?;
+        check_refs(&mut tx, None, org, input).await?;
+        let sql = "INSERT INTO requests (organisation_id, date, kind, person_id, from_place_id, \
+             to_place_id, window_at, window_start, window_end, load, skills, service_minutes, \
+             max_ride_minutes, outbound_id, after_minutes, same_vehicle, purpose, notes, status) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+             $17, $18, $19) RETURNING id";
+        let id: Id = bind_input(sqlx::query(sql), org, input)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("id")?;
+        record(&mut tx, actor, "create", "request", Some(id), None).await?;
+        tx.commit().await?;
+        self.request(Scope::All, id).await
+    }
+
+    pub async fn update_request(
+        &self,
+        actor: Actor,
+        id: Id,
+        org: Id,
+        input: &RequestInput,
+    ) -> Result<Request, StoreError> {
+        let mut tx = self.begin().await?;
+        check_refs(&mut tx, Some(id), org, input).await?;
+        let sql = "UPDATE requests SET organisation_id = $1, date = $2, kind = $3, \
+             person_id = $4, from_place_id = $5, to_place_id = $6, window_at = $7, \
+             window_start = $8, window_end = $9, load = $10, skills = $11, \
+             service_minutes = $12, max_ride_minutes = $13, outbound_id = $14, \
+             after_minutes = $15, same_vehicle = $16, purpose = $17, notes = $18, status = $19 \
+             WHERE id = $20";
+        let n = bind_input(sqlx::query(sql), org, input)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound("request"));
+        }
+        record(&mut tx, actor, "update", "request", Some(id), None).await?;
+        tx.commit().await?;
+        self.request(Scope::All, id).await
+    }
+
+    pub async fn delete_request(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let n = sqlx::query("DELETE FROM requests WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound("request"));
+        }
+        record(&mut tx, actor, "delete", "request", Some(id), None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,10 @@
+//! The service end to end: real HTTP on port 0, a fresh database per test
+//! (SQLite, or PostgreSQL when TEST_POSTGRES_URL is set).
+
+mod service {
+    pub mod support;
+    mod authz;
+    mod crud;
+    mod plans;
+    mod validation;
+}

@@ -1,0 +1,241 @@
+//! The authorisation matrix: every role against every endpoint of the OpenAPI
+//! document, and no answer to a member carrying another association's people.
+
+use giro::domain::Role;
+use giro::store::Scope;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use super::support::{As, TestApp};
+
+const A: Role = Role::Admin;
+const D: Role = Role::Dispatcher;
+const M: Role = Role::Member;
+const R: Role = Role::Driver;
+
+/// Who may call each endpoint, as designed. `None` means anyone, even anonymous.
+fn allowed(method: &str, path: &str) -> Option<Option<&'static [Role]>> {
+    let p = path.trim_start_matches("/api/v1");
+    let all: &[Role] = &[A, D, M, R];
+    let rule: Option<&'static [Role]> = match (method, p) {
+        ("post", "/login") => None,
+        (_, "/logout" | "/me" | "/tokens" | "/tokens/{id}") => Some(all),
+        ("get", "/organisations" | "/organisations/{id}") => Some(&[A, D, M]),
+        (_, "/organisations" | "/organisations/{id}") => Some(&[A]),
+        (_, "/users" | "/users/{id}") => Some(&[A]),
+        (_, "/places" | "/places/{id}" | "/people" | "/people/{id}" | "/requests" | "/requests/{id}") => {
+            Some(&[A, D, M])
+        }
+        ("get", "/vehicles" | "/vehicles/{id}") => Some(&[A, D, R]),
+        (_, "/vehicles" | "/vehicles/{id}") => Some(&[A, D]),
+        (_, "/volunteers" | "/volunteers/{id}" | "/shifts" | "/shifts/{id}") => Some(&[A, D]),
+        (_, p) if p.starts_with("/plans/") => Some(&[A, D]),
+        ("get", "/manifest") => Some(&[A, D, R]),
+        (_, "/stops/{id}/events") => Some(&[A, D, R]),
+        ("get", "/audit") => Some(&[A]),
+        _ => return None,
+    };
+    Some(rule)
+}
+
+struct Ids {
+    organisation: i64,
+    person: i64,
+    place: i64,
+    request: i64,
+    vehicle: i64,
+    volunteer: i64,
+    shift: i64,
+    user: i64,
+    route: i64,
+    stop: i64,
+}
+
+fn fill(path: &str, method: &str, date: &str, ids: &Ids) -> String {
+    let p = path.trim_start_matches("/api/v1");
+    // Deletes aim at records that do not exist, so the matrix leaves the data alone.
+    let id = if method == "delete" {
+        999_999
+    } else if p.starts_with("/organisations") {
+        ids.organisation
+    } else if p.starts_with("/people") {
+        ids.person
+    } else if p.starts_with("/places") {
+        ids.place
+    } else if p.starts_with("/requests") {
+        ids.request
+    } else if p.starts_with("/vehicles") {
+        ids.vehicle
+    } else if p.starts_with("/volunteers") {
+        ids.volunteer
+    } else if p.starts_with("/shifts") {
+        ids.shift
+    } else if p.starts_with("/users") {
+        ids.user
+    } else if p.starts_with("/plans") {
+        ids.route
+    } else if p.starts_with("/stops") {
+        ids.stop
+    } else {
+        999_999
+    };
+    path.replace("{date}", date).replace("{id}", &id.to_string())
+}
+
+/// Bodies that a permitted caller gets rejected as invalid (never applied),
+/// so only authorisation decides between 403 and the rest.
+fn body(method: &str, path: &str) -> Option<Value> {
+    match method {
+        "post" | "put" if path.ends_with("/solve") => Some(json!({"time_limit_s": -1})),
+        "post" | "put" => Some(json!({})),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn every_role_against_every_endpoint() {
+    let app = TestApp::spawn().await;
+    let dispatcher = app.login_as(D).await;
+    let plan = app.solve(&dispatcher, 1.0).await;
+    let (s, _) = app
+        .post(&dispatcher, &format!("/api/v1/plans/{}/publish", app.date), json!({"revision": 1, "version": plan["version"]}))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+
+    let member_user = app.store.user_for_login(&app.email(M, 0)).await.unwrap().unwrap().0;
+    let own = Scope::Organisation(member_user.organisation_id.unwrap());
+    let ids = Ids {
+        organisation: member_user.organisation_id.unwrap(),
+        person: app.store.people(own).await.unwrap()[0].id,
+        place: app.store.places(own).await.unwrap()[0].id,
+        request: app.store.requests(own, Some(app.date)).await.unwrap()[0].id,
+        vehicle: app.store.vehicles().await.unwrap()[0].id,
+        volunteer: app.store.volunteers().await.unwrap()[0].id,
+        shift: app.store.shifts(Some(app.date)).await.unwrap()[0].id,
+        user: member_user.id,
+        route: plan["routes"][0]["id"].as_i64().unwrap(),
+        stop: plan["routes"][0]["stops"][0]["id"].as_i64().unwrap(),
+    };
+    let date = app.date.to_string();
+
+    let (_, doc) = app.call(None, Method::GET, "/api/v1/openapi.json", None).await;
+    let mut endpoints = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            endpoints.push((method.clone(), path.clone()));
+        }
+    }
+    assert!(endpoints.len() >= 40, "only {} endpoints documented", endpoints.len());
+
+    let mut callers: Vec<(Option<Role>, Option<As>)> = vec![(None, None)];
+    for role in Role::ALL {
+        callers.push((Some(role), Some(app.login_as(role).await)));
+    }
+    let mut checked = 0;
+    // Logging out ends the session: do it last.
+    endpoints.sort_by_key(|(_, p)| p.ends_with("/logout"));
+    for (method, path) in &endpoints {
+        let rule = allowed(method, path).unwrap_or_else(|| panic!("{method} {path} is missing from the matrix"));
+        for (role, who) in &callers {
+            let url = fill(path, method, &date, &ids);
+            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let (status, answer) = app.call(who.as_ref(), m, &url, body(method, path)).await;
+            let permitted = match (rule, role) {
+                (None, _) => true,
+                (Some(_), None) => false,
+                (Some(roles), Some(r)) => roles.contains(r),
+            };
+            let what = format!("{method} {url} as {role:?}: {status} {answer}");
+            if permitted {
+                assert!(status != StatusCode::FORBIDDEN && status != StatusCode::UNAUTHORIZED, "should be allowed: {what}");
+                assert!(status != StatusCode::INTERNAL_SERVER_ERROR, "{what}");
+            } else if role.is_none() {
+                assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}");
+                assert_eq!(answer["error"], "unauthenticated");
+            } else {
+                assert_eq!(status, StatusCode::FORBIDDEN, "should be denied: {what}");
+                assert_eq!(answer["error"], "forbidden");
+            }
+            checked += 1;
+        }
+    }
+    eprintln!("authorisation matrix: {checked} calls over {} endpoints", endpoints.len());
+}
+
+#[tokio::test]
+async fn members_never_see_another_associations_people() {
+    let app = TestApp::spawn().await;
+    let member = app.login_as(M).await;
+    let me = app.store.user_for_login(&app.email(M, 0)).await.unwrap().unwrap().0;
+    let own = me.organisation_id.unwrap();
+    let everyone = app.store.people(Scope::All).await.unwrap();
+    let others: Vec<_> = everyone.iter().filter(|p| p.organisation_id != own).collect();
+    assert!(!others.is_empty());
+
+    for path in ["/api/v1/people", "/api/v1/requests", "/api/v1/places", "/api/v1/organisations", "/api/v1/me", "/api/v1/tokens"] {
+        let (s, body) = app.get(&member, path).await;
+        assert_eq!(s, StatusCode::OK, "{path}");
+        let text = body.to_string();
+        for p in &others {
+            assert!(!text.contains(&p.name), "{path} leaks {}", p.name);
+            assert!(!text.contains(&format!("\"person_id\":{},", p.id)), "{path} leaks person {}", p.id);
+        }
+    }
+    let (_, people) = app.get(&member, "/api/v1/people").await;
+    assert!(people.as_array().unwrap().iter().all(|p| p["organisation_id"] == own));
+    let (_, requests) = app.get(&member, "/api/v1/requests").await;
+    assert!(!requests.as_array().unwrap().is_empty());
+    assert!(requests.as_array().unwrap().iter().all(|r| r["organisation_id"] == own));
+
+    // Another association's records are not found, whichever way they are asked for.
+    let other = others[0];
+    let other_request = app.store.requests(Scope::Organisation(other.organisation_id), None).await.unwrap()[0].id;
+    for path in [format!("/api/v1/people/{}", other.id), format!("/api/v1/places/{}", other.home_place_id), format!("/api/v1/requests/{other_request}")] {
+        let (s, body) = app.get(&member, &path).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{path}: {body}");
+        assert!(!body.to_string().contains(&other.name));
+        let (s, _) = app.delete(&member, &path).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "delete {path}");
+    }
+    let (s, _) = app
+        .put(&member, &format!("/api/v1/people/{}", other.id), json!({"name": "x", "home_place_id": other.home_place_id, "mobility": "none", "assistance": "none"}))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    // Writing for another association is refused, and nothing is written.
+    let before = app.store.people(Scope::All).await.unwrap().len();
+    let (s, body) = app
+        .post(&member, "/api/v1/people", json!({"organisation_id": other.organisation_id, "name": "Intruder", "home_place_id": other.home_place_id, "mobility": "none", "assistance": "none"}))
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(app.store.people(Scope::All).await.unwrap().len(), before);
+}
+
+#[tokio::test]
+async fn a_driver_sees_only_his_or_her_stops_with_need_to_know_fields() {
+    let app = TestApp::spawn().await;
+    let dispatcher = app.login_as(D).await;
+    let plan = app.solve(&dispatcher, 1.0).await;
+    app.post(&dispatcher, &format!("/api/v1/plans/{}/publish", app.date), json!({"revision": 1, "version": plan["version"]})).await;
+    let drivers: Vec<_> = app.demo.logins.iter().filter(|l| l.role == R).map(|l| l.email.clone()).collect();
+    let mut seen_stops = std::collections::HashSet::new();
+    for email in &drivers {
+        let me = app.store.user_for_login(email).await.unwrap().unwrap().0;
+        let driver = app.login(email).await;
+        let (s, m) = app.get(&driver, &format!("/api/v1/manifest?date={}", app.date)).await;
+        assert_eq!(s, StatusCode::OK);
+        for r in m["routes"].as_array().unwrap() {
+            let planned = plan["routes"].as_array().unwrap().iter().find(|p| p["id"] == r["route_id"]).unwrap();
+            assert_eq!(planned["volunteer_id"].as_i64(), me.volunteer_id, "{email} sees a route of someone else");
+            for stop in r["stops"].as_array().unwrap() {
+                assert!(seen_stops.insert(stop["stop_id"].as_i64().unwrap()), "a stop on two manifests");
+            }
+        }
+        // Someone else's stop: not found for this driver.
+        let foreign = plan["routes"].as_array().unwrap().iter().find(|p| p["volunteer_id"].as_i64() != me.volunteer_id).unwrap();
+        let stop = foreign["stops"][0]["id"].as_i64().unwrap();
+        let (s, _) = app.post(&driver, &format!("/api/v1/stops/{stop}/events"), json!({"kind": "arrived"})).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{email} reported on a stop not his or hers");
+    }
+    let all: usize = plan["routes"].as_array().unwrap().iter().filter(|r| !r["volunteer_id"].is_null()).map(|r| r["stops"].as_array().unwrap().len()).sum();
+    assert_eq!(seen_stops.len(), all, "every driven stop reaches exactly its driver");
+}

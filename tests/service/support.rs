@@ -1,0 +1,197 @@
+//! The real app on port 0 with a fresh database per test: a SQLite file in a
+//! temp dir, or a new PostgreSQL database when TEST_POSTGRES_URL is set.
+
+use std::net::SocketAddr;
+
+use chrono::NaiveDate;
+use giro::api::AppState;
+use giro::demo::{self, Loaded};
+use giro::domain::Role;
+use giro::store::Store;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use sqlx::Connection;
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub store: Store,
+    pub state: AppState,
+    pub date: NaiveDate,
+    pub demo: Loaded,
+    pub http: reqwest::Client,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+/// A caller: a session cookie or a bearer token.
+#[derive(Clone)]
+pub struct As {
+    pub header: (&'static str, String),
+}
+
+fn unique() -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0) % 1_000_000_000
+    )
+}
+
+/// A fresh, empty database URL for one test.
+pub async fn fresh_database() -> String {
+    match std::env::var("TEST_POSTGRES_URL") {
+        Ok(admin) if !admin.is_empty() => {
+            sqlx::any::install_default_drivers();
+            let name = format!("giro_t_{}", unique());
+            let mut conn = sqlx::AnyConnection::connect(&admin)
+                .await
+                .unwrap_or_else(|e| panic!("TEST_POSTGRES_URL is set but PostgreSQL is not reachable: {e}"));
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .expect("the test role may create databases");
+            let base = admin.rsplit_once('/').expect("URL with a database name").0;
+            format!("{base}/{name}")
+        }
+        _ => {
+            let dir = std::env::temp_dir().join(format!("giro-test-{}", unique()));
+            std::fs::create_dir_all(&dir).unwrap();
+            format!("sqlite://{}", dir.join("giro.db").display())
+        }
+    }
+}
+
+pub fn backend_name() -> &'static str {
+    match std::env::var("TEST_POSTGRES_URL") {
+        Ok(u) if !u.is_empty() => "postgres",
+        _ => "sqlite",
+    }
+}
+
+impl TestApp {
+    /// The demo municipality loaded for a fixed date, served on a free port.
+    pub async fn spawn() -> Self {
+        let url = fresh_database().await;
+        let state = giro::server::state(&url, &giro::travel::TravelConfig::default())
+            .await
+            .expect("fresh database opens and migrates");
+        let date = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let demo = demo::load(&state.store, &demo::default_dir(), date)
+            .await
+            .expect("demo loads");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(giro::server::serve_on(state.clone(), listener, async {
+            let _ = rx.await;
+        }));
+        Self {
+            addr,
+            store: state.store.clone(),
+            state,
+            date,
+            demo,
+            http: reqwest::Client::new(),
+            _shutdown: tx,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub fn email(&self, role: Role, nth: usize) -> String {
+        self.demo
+            .logins
+            .iter()
+            .filter(|l| l.role == role)
+            .nth(nth)
+            .unwrap_or_else(|| panic!("demo has a {role:?} login #{nth}"))
+            .email
+            .clone()
+    }
+
+    /// Logs in through the API and keeps the session cookie.
+    pub async fn login(&self, email: &str) -> As {
+        let res = self
+            .http
+            .post(self.url("/api/v1/login"))
+            .json(&serde_json::json!({"email": email, "password": demo::PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "login of {email}");
+        let cookie = res
+            .headers()
+            .get("set-cookie")
+            .expect("a session cookie")
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        As { header: ("cookie", cookie) }
+    }
+
+    pub async fn login_as(&self, role: Role) -> As {
+        self.login(&self.email(role, 0)).await
+    }
+
+    /// Sends a request and returns the status and the JSON body (Null when empty).
+    pub async fn call(&self, who: Option<&As>, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut req = self.http.request(method, self.url(path));
+        if let Some(w) = who {
+            req = req.header(w.header.0, &w.header.1);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        let json = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("{path}: body is not JSON: {text}"))
+        };
+        (status, json)
+    }
+
+    pub async fn get(&self, who: &As, path: &str) -> (StatusCode, Value) {
+        self.call(Some(who), Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, who: &As, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Some(who), Method::POST, path, Some(body)).await
+    }
+
+    pub async fn put(&self, who: &As, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Some(who), Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, who: &As, path: &str) -> (StatusCode, Value) {
+        self.call(Some(who), Method::DELETE, path, None).await
+    }
+
+    /// Solves the test date and waits for the end (a short limit: the demo day is small).
+    pub async fn solve(&self, who: &As, seconds: f64) -> Value {
+        let (s, body) = self
+            .post(who, &format!("/api/v1/plans/{}/solve", self.date), serde_json::json!({"time_limit_s": seconds}))
+            .await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{body}");
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            let (s, solve) = self.get(who, &format!("/api/v1/plans/{}/solve", self.date)).await;
+            assert_eq!(s, StatusCode::OK);
+            if solve["status"] != "running" {
+                assert_eq!(solve["status"], "done", "{solve}");
+                let (s, plan) = self.get(who, &format!("/api/v1/plans/{}", self.date)).await;
+                assert_eq!(s, StatusCode::OK);
+                return plan;
+            }
+        }
+    }
+}
