@@ -1,10 +1,11 @@
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
-use giro::bench;
+use giro::{api, bench, demo, server};
 use giro::formats::{self, Format};
 use giro::solver;
 
@@ -21,6 +22,24 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Serve the API. SQLite by default; PostgreSQL when DATABASE_URL is postgres://…
+    Serve {
+        #[arg(long, env = "DATABASE_URL", default_value = server::DEFAULT_DATABASE_URL)]
+        database_url: String,
+        #[arg(long, env = "GIRO_BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+    },
+    /// Load the Sestri Levante demo for today into a fresh database, solve the day and serve it.
+    Demo {
+        /// A fresh SQLite file by default (replaced at each start).
+        #[arg(long, default_value = "sqlite://giro-demo.db")]
+        database_url: String,
+        #[arg(long, env = "GIRO_BIND", default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        /// Seconds for the day's solve.
+        #[arg(long, default_value_t = 10.0)]
+        time_limit: f64,
+    },
     /// Solve one benchmark instance and write its solution as JSON.
     Solve {
         #[arg(long)]
@@ -58,6 +77,23 @@ fn seconds(s: f64) -> Result<Duration, String> {
 
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match cli.command {
+        Command::Serve { database_url, bind } => {
+            server::init_logging();
+            runtime()?.block_on(async {
+                let state = server::state(&database_url, &server::travel_config()?).await?;
+                eprintln!("giro: serving on http://{bind} ({:?})", state.store.backend);
+                server::serve(state, bind).await
+            })?;
+        }
+        Command::Demo {
+            database_url,
+            bind,
+            time_limit,
+        } => {
+            server::init_logging();
+            seconds(time_limit)?;
+            runtime()?.block_on(demo(&database_url, bind, time_limit))?;
+        }
         Command::Solve {
             format,
             file,
@@ -115,6 +151,62 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             );
         }
     }
+    Ok(())
+}
+
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()
+}
+
+/// Removes a demo SQLite file and its journal so the demo starts afresh.
+fn remove_sqlite(url: &str) -> std::io::Result<()> {
+    let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) else {
+        return Ok(());
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    for suffix in ["", "-wal", "-shm"] {
+        match std::fs::remove_file(format!("{path}{suffix}")) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+async fn demo(
+    database_url: &str,
+    bind: SocketAddr,
+    time_limit: f64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    remove_sqlite(database_url)?;
+    let state = server::state(database_url, &server::travel_config()?).await?;
+    let today = chrono::Local::now().date_naive();
+    let loaded = demo::load(&state.store, &demo::default_dir(), today).await?;
+    eprintln!(
+        "giro demo: Sestri Levante, {today}: {} requests, {} shifts; solving for {time_limit} s …",
+        loaded.requests, loaded.shifts
+    );
+    let solve = api::solve_now(&state, today, time_limit, 1).await?;
+    let plan = state.store.plan(today, None).await?;
+    let stops: usize = plan.routes.iter().map(|r| r.stops.len()).sum();
+    eprintln!(
+        "giro demo: solve {:?} in {:.1} s: {} routes, {} stops, {:.1} km, {} unassigned, checker {}",
+        solve.status,
+        solve.elapsed_s,
+        plan.routes.len(),
+        stops,
+        plan.figures.distance_km,
+        plan.unassigned.len(),
+        if plan.figures.feasible { "passed" } else { "FAILED" }
+    );
+    eprintln!("\nLog in with POST /api/v1/login {{\"email\", \"password\"}}; every password is {:?}:", demo::PASSWORD);
+    for l in &loaded.logins {
+        eprintln!("  {:10} {:40} {}", l.role.as_str(), l.email, l.name);
+    }
+    eprintln!("\nThe plan: GET http://{bind}/api/v1/plans/{today} (as the dispatcher)");
+    eprintln!("The API: http://{bind}/api/v1/openapi.json\n");
+    eprintln!("giro: serving on http://{bind} — Ctrl-C stops");
+    server::serve(state, bind).await?;
     Ok(())
 }
 
