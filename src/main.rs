@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
-use giro::{api, bench, demo, server};
 use giro::formats::{self, Format};
 use giro::solver;
+use giro::{api, bench, demo, server};
 
 #[derive(Parser)]
 #[command(
@@ -155,12 +155,17 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build()
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
 }
 
 /// Removes a demo SQLite file and its journal so the demo starts afresh.
 fn remove_sqlite(url: &str) -> std::io::Result<()> {
-    let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) else {
+    let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    else {
         return Ok(());
     };
     let path = path.split('?').next().unwrap_or(path);
@@ -199,7 +204,10 @@ async fn demo(
         plan.unassigned.len(),
         if plan.figures.feasible { "passed" } else { "FAILED" }
     );
-    eprintln!("\nLog in with POST /api/v1/login {{\"email\", \"password\"}}; every password is {:?}:", demo::PASSWORD);
+    eprintln!(
+        "\nLog in with POST /api/v1/login {{\"email\", \"password\"}}; every password is {:?}:",
+        demo::PASSWORD
+    );
     for l in &loaded.logins {
         eprintln!("  {:10} {:40} {}", l.role.as_str(), l.email, l.name);
     }

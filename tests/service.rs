@@ -2,9 +2,9 @@
 //! (SQLite, or PostgreSQL when TEST_POSTGRES_URL is set).
 
 mod service {
-    pub mod support;
     mod authz;
     mod crud;
     mod plans;
+    pub mod support;
     mod validation;
 }

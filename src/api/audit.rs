@@ -14,7 +14,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit",
     params(("limit" = Option<i64>, Query)),
     responses((status = 200, body = [AuditEntry])))]
-async fn list(State(s): State<AppState>, caller: Caller, q: Params) -> Result<axum::Json<Vec<AuditEntry>>, AppError> {
+async fn list(
+    State(s): State<AppState>,
+    caller: Caller,
+    q: Params,
+) -> Result<axum::Json<Vec<AuditEntry>>, AppError> {
     caller.allow(ADMINS)?;
     let limit = q.int("limit")?.unwrap_or(200);
     if !(1..=5000).contains(&limit) {

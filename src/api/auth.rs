@@ -46,7 +46,8 @@ impl FromRequestParts<AppState> for Caller {
         } else {
             None
         };
-        user.map(|user| Caller { user }).ok_or(AppError::Unauthenticated)
+        user.map(|user| Caller { user })
+            .ok_or(AppError::Unauthenticated)
     }
 }
 

@@ -13,7 +13,10 @@ use crate::store::StoreError;
 pub enum AppError {
     /// Malformed JSON, a missing field or a wrong type.
     #[error("{message}")]
-    BadRequest { field: Option<String>, message: String },
+    BadRequest {
+        field: Option<String>,
+        message: String,
+    },
     /// Well-formed input that breaks a rule or names unknown records.
     #[error("{0}")]
     Invalid(Invalid),

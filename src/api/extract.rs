@@ -9,19 +9,28 @@ use chrono::NaiveDate;
 use super::AppError;
 use crate::domain::Id;
 
-async fn params<S: Send + Sync>(parts: &mut Parts, state: &S) -> Result<HashMap<String, String>, AppError> {
+async fn params<S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+) -> Result<HashMap<String, String>, AppError> {
     Path::<HashMap<String, String>>::from_request_parts(parts, state)
         .await
         .map(|p| p.0)
-        .map_err(|e| AppError::BadRequest { field: None, message: e.body_text() })
+        .map_err(|e| AppError::BadRequest {
+            field: None,
+            message: e.body_text(),
+        })
 }
 
 fn id(params: &HashMap<String, String>, name: &str) -> Result<Id, AppError> {
     let raw = params.get(name).map(String::as_str).unwrap_or("");
-    raw.parse::<Id>().ok().filter(|v| *v > 0).ok_or_else(|| AppError::BadRequest {
-        field: Some(name.into()),
-        message: format!("{name}: expected a positive integer id, got {raw:?}"),
-    })
+    raw.parse::<Id>()
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or_else(|| AppError::BadRequest {
+            field: Some(name.into()),
+            message: format!("{name}: expected a positive integer id, got {raw:?}"),
+        })
 }
 
 pub fn date(raw: &str, name: &str) -> Result<NaiveDate, AppError> {
@@ -48,7 +57,10 @@ impl<S: Send + Sync> FromRequestParts<S> for PathDate {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         let p = params(parts, state).await?;
-        Ok(Self(date(p.get("date").map(String::as_str).unwrap_or(""), "date")?))
+        Ok(Self(date(
+            p.get("date").map(String::as_str).unwrap_or(""),
+            "date",
+        )?))
     }
 }
 
@@ -59,7 +71,10 @@ impl<S: Send + Sync> FromRequestParts<S> for PathDateId {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         let p = params(parts, state).await?;
-        Ok(Self(date(p.get("date").map(String::as_str).unwrap_or(""), "date")?, id(&p, "id")?))
+        Ok(Self(
+            date(p.get("date").map(String::as_str).unwrap_or(""), "date")?,
+            id(&p, "id")?,
+        ))
     }
 }
 
@@ -72,7 +87,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
         Query::<HashMap<String, String>>::from_request_parts(parts, state)
             .await
             .map(|q| Self(q.0))
-            .map_err(|e| AppError::BadRequest { field: None, message: e.body_text() })
+            .map_err(|e| AppError::BadRequest {
+                field: None,
+                message: e.body_text(),
+            })
     }
 }
 

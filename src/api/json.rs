@@ -1,8 +1,8 @@
 //! A JSON body extractor whose errors name the field at fault.
 
+use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::header::CONTENT_TYPE;
-use axum::body::Bytes;
 use serde::de::DeserializeOwned;
 
 use super::AppError;
@@ -69,7 +69,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
         }
         let bytes = Bytes::from_request(req, state)
             .await
-            .map_err(|e| AppError::BadRequest { field: None, message: e.body_text() })?;
+            .map_err(|e| AppError::BadRequest {
+                field: None,
+                message: e.body_text(),
+            })?;
         parse(&bytes).map(Json)
     }
 }

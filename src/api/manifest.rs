@@ -24,11 +24,20 @@ const CREW: &[Role] = &[Role::Admin, Role::Dispatcher, Role::Driver];
 #[utoipa::path(get, path = "/api/v1/manifest", tag = "drivers",
     params(("date" = Option<String>, Query), ("volunteer_id" = Option<i64>, Query)),
     responses((status = 200, body = Manifest)))]
-async fn manifest(State(s): State<AppState>, caller: Caller, q: Params) -> Result<axum::Json<Manifest>, AppError> {
+async fn manifest(
+    State(s): State<AppState>,
+    caller: Caller,
+    q: Params,
+) -> Result<axum::Json<Manifest>, AppError> {
     caller.allow(CREW)?;
-    let date = q.date("date")?.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let date = q
+        .date("date")?
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
     let volunteer = match caller.user.role {
-        Role::Driver => caller.user.volunteer_id.ok_or_else(|| AppError::forbidden("this driver has no volunteer record"))?,
+        Role::Driver => caller
+            .user
+            .volunteer_id
+            .ok_or_else(|| AppError::forbidden("this driver has no volunteer record"))?,
         _ => q.id("volunteer_id")?.ok_or_else(|| AppError::BadRequest {
             field: Some("volunteer_id".into()),
             message: "volunteer_id: required for planners".into(),
@@ -41,7 +50,9 @@ async fn manifest(State(s): State<AppState>, caller: Caller, q: Params) -> Resul
 async fn check_stop(s: &AppState, caller: &Caller, stop: i64) -> Result<(), AppError> {
     let owner = s.store.stop_owner(stop).await?;
     if caller.user.role == Role::Driver
-        && (owner.plan_status != "published" || owner.volunteer_id.is_none() || owner.volunteer_id != caller.user.volunteer_id)
+        && (owner.plan_status != "published"
+            || owner.volunteer_id.is_none()
+            || owner.volunteer_id != caller.user.volunteer_id)
     {
         return Err(AppError::NotFound("stop".into()));
     }
@@ -50,7 +61,11 @@ async fn check_stop(s: &AppState, caller: &Caller, stop: i64) -> Result<(), AppE
 
 #[utoipa::path(get, path = "/api/v1/stops/{id}/events", tag = "drivers", params(("id" = i64, Path)),
     responses((status = 200, body = [StopEvent]), (status = 404, body = super::ErrorBody)))]
-async fn list_events(State(s): State<AppState>, caller: Caller, PathId(id): PathId) -> Result<axum::Json<Vec<StopEvent>>, AppError> {
+async fn list_events(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> Result<axum::Json<Vec<StopEvent>>, AppError> {
     caller.allow(CREW)?;
     check_stop(&s, &caller, id).await?;
     Ok(axum::Json(s.store.stop_events(id).await?))
@@ -60,12 +75,24 @@ async fn list_events(State(s): State<AppState>, caller: Caller, PathId(id): Path
 #[utoipa::path(post, path = "/api/v1/stops/{id}/events", tag = "drivers", params(("id" = i64, Path)),
     request_body = StopEventInput,
     responses((status = 201, body = StopEvent), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
-async fn add_event(State(s): State<AppState>, caller: Caller, PathId(id): PathId, body: Bytes) -> Result<(StatusCode, axum::Json<StopEvent>), AppError> {
+async fn add_event(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+    body: Bytes,
+) -> Result<(StatusCode, axum::Json<StopEvent>), AppError> {
     caller.allow(CREW)?;
     check_stop(&s, &caller, id).await?;
     let input: StopEventInput = parse(&body)?;
-    if input.note.as_ref().is_some_and(|n| n.chars().count() > 1000) {
+    if input
+        .note
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > 1000)
+    {
         return Err(AppError::invalid("note", "must be at most 1000 characters"));
     }
-    Ok((StatusCode::CREATED, axum::Json(s.store.add_stop_event(caller.actor(), id, &input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(s.store.add_stop_event(caller.actor(), id, &input).await?),
+    ))
 }

@@ -38,7 +38,10 @@ pub async fn solve_now(
     seed: u64,
 ) -> Result<crate::store::SolveRecord, AppError> {
     let actor = crate::store::Actor(None);
-    let record = state.store.start_solve(actor, date, seconds, seed as i64).await?;
+    let record = state
+        .store
+        .start_solve(actor, date, seconds, seed as i64)
+        .await?;
     solve_job::run(state.clone(), actor, record.id, date, seconds, seed).await;
     Ok(state.store.solve(record.id).await?)
 }

@@ -18,7 +18,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// Members see only their own association.
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations",
     responses((status = 200, body = [Organisation])))]
-async fn list(State(s): State<AppState>, caller: Caller) -> Result<axum::Json<Vec<Organisation>>, AppError> {
+async fn list(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> Result<axum::Json<Vec<Organisation>>, AppError> {
     caller.allow(BOOKERS)?;
     Ok(axum::Json(s.store.organisations(caller.scope()).await?))
 }
@@ -41,7 +44,11 @@ async fn create(
 #[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "organisations",
     params(("id" = i64, Path)),
     responses((status = 200, body = Organisation), (status = 404, body = super::ErrorBody)))]
-async fn get(State(s): State<AppState>, caller: Caller, PathId(id): PathId) -> Result<axum::Json<Organisation>, AppError> {
+async fn get(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> Result<axum::Json<Organisation>, AppError> {
     caller.allow(BOOKERS)?;
     Ok(axum::Json(s.store.organisation(caller.scope(), id).await?))
 }
@@ -58,14 +65,22 @@ async fn update(
     caller.allow(ADMINS)?;
     let input: OrganisationInput = parse(&body)?;
     input.validate()?;
-    Ok(axum::Json(s.store.update_organisation(caller.actor(), id, &input).await?))
+    Ok(axum::Json(
+        s.store
+            .update_organisation(caller.actor(), id, &input)
+            .await?,
+    ))
 }
 
 /// Refused with 409 while people, places or requests still belong to it.
 #[utoipa::path(delete, path = "/api/v1/organisations/{id}", tag = "organisations",
     params(("id" = i64, Path)),
     responses((status = 204), (status = 409, body = super::ErrorBody)))]
-async fn delete(State(s): State<AppState>, caller: Caller, PathId(id): PathId) -> Result<StatusCode, AppError> {
+async fn delete(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> Result<StatusCode, AppError> {
     caller.allow(ADMINS)?;
     s.store.delete_organisation(caller.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -17,10 +17,19 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// A member writes only homes of its own association; public places are the dispatchers'.
-fn check_write(caller: &Caller, input_org: Option<i64>, current_org: Option<Option<i64>>) -> Result<(), AppError> {
+fn check_write(
+    caller: &Caller,
+    input_org: Option<i64>,
+    current_org: Option<Option<i64>>,
+) -> Result<(), AppError> {
     if let Scope::Organisation(own) = caller.scope() {
-        if current_org == Some(None) || input_org != Some(own) || current_org.is_some_and(|o| o != Some(own)) {
-            return Err(AppError::forbidden("members may only write their own association's homes"));
+        if current_org == Some(None)
+            || input_org != Some(own)
+            || current_org.is_some_and(|o| o != Some(own))
+        {
+            return Err(AppError::forbidden(
+                "members may only write their own association's homes",
+            ));
         }
     }
     Ok(())
@@ -28,14 +37,21 @@ fn check_write(caller: &Caller, input_org: Option<i64>, current_org: Option<Opti
 
 /// Public places and, for members, their own association's homes.
 #[utoipa::path(get, path = "/api/v1/places", tag = "places", responses((status = 200, body = [Place])))]
-async fn list(State(s): State<AppState>, caller: Caller) -> Result<axum::Json<Vec<Place>>, AppError> {
+async fn list(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> Result<axum::Json<Vec<Place>>, AppError> {
     caller.allow(BOOKERS)?;
     Ok(axum::Json(s.store.places(caller.scope()).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/places", tag = "places", request_body = PlaceInput,
     responses((status = 201, body = Place), (status = 422, body = super::ErrorBody)))]
-async fn create(State(s): State<AppState>, caller: Caller, body: Bytes) -> Result<(StatusCode, axum::Json<Place>), AppError> {
+async fn create(
+    State(s): State<AppState>,
+    caller: Caller,
+    body: Bytes,
+) -> Result<(StatusCode, axum::Json<Place>), AppError> {
     caller.allow(BOOKERS)?;
     let mut input: PlaceInput = parse(&body)?;
     if caller.user.role == Role::Member && input.organisation_id.is_none() {
@@ -43,12 +59,19 @@ async fn create(State(s): State<AppState>, caller: Caller, body: Bytes) -> Resul
     }
     check_write(&caller, input.organisation_id, None)?;
     input.validate()?;
-    Ok((StatusCode::CREATED, axum::Json(s.store.create_place(caller.actor(), &input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(s.store.create_place(caller.actor(), &input).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/places/{id}", tag = "places", params(("id" = i64, Path)),
     responses((status = 200, body = Place), (status = 404, body = super::ErrorBody)))]
-async fn get(State(s): State<AppState>, caller: Caller, PathId(id): PathId) -> Result<axum::Json<Place>, AppError> {
+async fn get(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> Result<axum::Json<Place>, AppError> {
     caller.allow(BOOKERS)?;
     Ok(axum::Json(s.store.place(caller.scope(), id).await?))
 }
@@ -56,24 +79,43 @@ async fn get(State(s): State<AppState>, caller: Caller, PathId(id): PathId) -> R
 #[utoipa::path(put, path = "/api/v1/places/{id}", tag = "places", params(("id" = i64, Path)),
     request_body = PlaceInput,
     responses((status = 200, body = Place), (status = 422, body = super::ErrorBody)))]
-async fn update(State(s): State<AppState>, caller: Caller, PathId(id): PathId, body: Bytes) -> Result<axum::Json<Place>, AppError> {
+async fn update(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+    body: Bytes,
+) -> Result<axum::Json<Place>, AppError> {
     caller.allow(BOOKERS)?;
     let current = s.store.place(caller.scope(), id).await?;
     let mut input: PlaceInput = parse(&body)?;
     if caller.user.role == Role::Member && input.organisation_id.is_none() {
         input.organisation_id = caller.user.organisation_id;
     }
-    check_write(&caller, input.organisation_id, Some(current.organisation_id))?;
+    check_write(
+        &caller,
+        input.organisation_id,
+        Some(current.organisation_id),
+    )?;
     input.validate()?;
-    Ok(axum::Json(s.store.update_place(caller.actor(), id, &input).await?))
+    Ok(axum::Json(
+        s.store.update_place(caller.actor(), id, &input).await?,
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/places/{id}", tag = "places", params(("id" = i64, Path)),
     responses((status = 204), (status = 409, body = super::ErrorBody)))]
-async fn delete(State(s): State<AppState>, caller: Caller, PathId(id): PathId) -> Result<StatusCode, AppError> {
+async fn delete(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> Result<StatusCode, AppError> {
     caller.allow(BOOKERS)?;
     let current = s.store.place(caller.scope(), id).await?;
-    check_write(&caller, current.organisation_id, Some(current.organisation_id))?;
+    check_write(
+        &caller,
+        current.organisation_id,
+        Some(current.organisation_id),
+    )?;
     s.store.delete_place(caller.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -28,7 +28,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/v1/plans/{date}", tag = "plans",
     params(("date" = String, Path, description = "YYYY-MM-DD"), ("revision" = Option<i64>, Query)),
     responses((status = 200, body = Plan), (status = 404, body = super::ErrorBody)))]
-async fn get_plan(State(s): State<AppState>, caller: Caller, PathDate(date): PathDate, q: Params) -> Result<axum::Json<Plan>, AppError> {
+async fn get_plan(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathDate(date): PathDate,
+    q: Params,
+) -> Result<axum::Json<Plan>, AppError> {
     caller.allow(PLANNERS)?;
     Ok(axum::Json(s.store.plan(date, q.int("revision")?).await?))
 }
@@ -48,9 +53,18 @@ pub struct SolveInput {
 #[utoipa::path(post, path = "/api/v1/plans/{date}/solve", tag = "plans",
     params(("date" = String, Path)), request_body(content = SolveInput, description = "optional"),
     responses((status = 202, body = SolveRecord), (status = 409, body = super::ErrorBody)))]
-async fn start_solve(State(s): State<AppState>, caller: Caller, PathDate(date): PathDate, body: Bytes) -> Result<(StatusCode, axum::Json<SolveRecord>), AppError> {
+async fn start_solve(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathDate(date): PathDate,
+    body: Bytes,
+) -> Result<(StatusCode, axum::Json<SolveRecord>), AppError> {
     caller.allow(PLANNERS)?;
-    let input: SolveInput = if body.iter().all(u8::is_ascii_whitespace) { SolveInput::default() } else { parse(&body)? };
+    let input: SolveInput = if body.iter().all(u8::is_ascii_whitespace) {
+        SolveInput::default()
+    } else {
+        parse(&body)?
+    };
     let seconds = input.time_limit_s.unwrap_or(s.solve.default_seconds);
     if !(seconds.is_finite() && seconds > 0.0 && seconds <= s.solve.max_seconds) {
         return Err(AppError::invalid(
@@ -59,8 +73,18 @@ async fn start_solve(State(s): State<AppState>, caller: Caller, PathDate(date): 
         ));
     }
     let seed = input.seed.unwrap_or(1);
-    let record = s.store.start_solve(caller.actor(), date, seconds, seed as i64).await?;
-    tokio::spawn(solve_job::run(s.clone(), caller.actor(), record.id, date, seconds, seed));
+    let record = s
+        .store
+        .start_solve(caller.actor(), date, seconds, seed as i64)
+        .await?;
+    tokio::spawn(solve_job::run(
+        s.clone(),
+        caller.actor(),
+        record.id,
+        date,
+        seconds,
+        seed,
+    ));
     Ok((StatusCode::ACCEPTED, axum::Json(record)))
 }
 
@@ -68,7 +92,11 @@ async fn start_solve(State(s): State<AppState>, caller: Caller, PathDate(date): 
 #[utoipa::path(get, path = "/api/v1/plans/{date}/solve", tag = "plans",
     params(("date" = String, Path)),
     responses((status = 200, body = SolveRecord), (status = 404, body = super::ErrorBody)))]
-async fn solve_status(State(s): State<AppState>, caller: Caller, PathDate(date): PathDate) -> Result<axum::Json<SolveRecord>, AppError> {
+async fn solve_status(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathDate(date): PathDate,
+) -> Result<axum::Json<SolveRecord>, AppError> {
     caller.allow(PLANNERS)?;
     Ok(axum::Json(s.store.latest_solve(date).await?))
 }
@@ -77,9 +105,16 @@ async fn solve_status(State(s): State<AppState>, caller: Caller, PathDate(date):
 #[utoipa::path(post, path = "/api/v1/plans/{date}/solve/cancel", tag = "plans",
     params(("date" = String, Path)),
     responses((status = 202, body = SolveRecord), (status = 404, body = super::ErrorBody)))]
-async fn cancel_solve(State(s): State<AppState>, caller: Caller, PathDate(date): PathDate) -> Result<(StatusCode, axum::Json<SolveRecord>), AppError> {
+async fn cancel_solve(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathDate(date): PathDate,
+) -> Result<(StatusCode, axum::Json<SolveRecord>), AppError> {
     caller.allow(PLANNERS)?;
-    Ok((StatusCode::ACCEPTED, axum::Json(s.store.cancel_solve(caller.actor(), date).await?)))
+    Ok((
+        StatusCode::ACCEPTED,
+        axum::Json(s.store.cancel_solve(caller.actor(), date).await?),
+    ))
 }
 
 /// Makes a draft revision the one drivers see. The version must be current:
@@ -87,10 +122,19 @@ async fn cancel_solve(State(s): State<AppState>, caller: Caller, PathDate(date):
 #[utoipa::path(post, path = "/api/v1/plans/{date}/publish", tag = "plans",
     params(("date" = String, Path)), request_body = PublishInput,
     responses((status = 200, body = Plan), (status = 409, body = super::ErrorBody)))]
-async fn publish(State(s): State<AppState>, caller: Caller, PathDate(date): PathDate, body: Bytes) -> Result<axum::Json<Plan>, AppError> {
+async fn publish(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathDate(date): PathDate,
+    body: Bytes,
+) -> Result<axum::Json<Plan>, AppError> {
     caller.allow(PLANNERS)?;
     let input: PublishInput = parse(&body)?;
-    Ok(axum::Json(s.store.publish(caller.actor(), date, input.revision, input.version).await?))
+    Ok(axum::Json(
+        s.store
+            .publish(caller.actor(), date, input.revision, input.version)
+            .await?,
+    ))
 }
 
 /// Changes a route of the newest revision (its driver). A published revision is
@@ -98,8 +142,15 @@ async fn publish(State(s): State<AppState>, caller: Caller, PathDate(date): Path
 #[utoipa::path(put, path = "/api/v1/plans/{date}/routes/{id}", tag = "plans",
     params(("date" = String, Path), ("id" = i64, Path)), request_body = RouteEdit,
     responses((status = 200, body = Plan), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
-async fn edit_route(State(s): State<AppState>, caller: Caller, PathDateId(date, id): PathDateId, body: Bytes) -> Result<axum::Json<Plan>, AppError> {
+async fn edit_route(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathDateId(date, id): PathDateId,
+    body: Bytes,
+) -> Result<axum::Json<Plan>, AppError> {
     caller.allow(PLANNERS)?;
     let edit: RouteEdit = parse(&body)?;
-    Ok(axum::Json(s.store.edit_route(caller.actor(), date, id, &edit).await?))
+    Ok(axum::Json(
+        s.store.edit_route(caller.actor(), date, id, &edit).await?,
+    ))
 }

@@ -135,7 +135,13 @@ async fn create_token(
         .store
         .create_token(caller.user.id, &body.name, &token::hash(&secret))
         .await?;
-    Ok((StatusCode::CREATED, axum::Json(NewToken { token: secret, info })))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(NewToken {
+            token: secret,
+            info,
+        }),
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "session",

@@ -23,7 +23,10 @@ pub struct SolveSettings {
 
 impl Default for SolveSettings {
     fn default() -> Self {
-        Self { default_seconds: 10.0, max_seconds: 600.0 }
+        Self {
+            default_seconds: 10.0,
+            max_seconds: 600.0,
+        }
     }
 }
 
@@ -39,17 +42,32 @@ struct Snapshot {
 }
 
 /// Runs the solve to its end and records the outcome on the solve row.
-pub async fn run(state: AppState, actor: Actor, solve_id: Id, date: NaiveDate, seconds: f64, seed: u64) {
+pub async fn run(
+    state: AppState,
+    actor: Actor,
+    solve_id: Id,
+    date: NaiveDate,
+    seconds: f64,
+    seed: u64,
+) {
     let outcome = solve(&state, actor, solve_id, date, seconds, seed).await;
     let store = &state.store;
     let result = match outcome {
         Ok((plan_id, cancelled)) => {
-            let status = if cancelled { SolveStatus::Cancelled } else { SolveStatus::Done };
-            store.finish_solve(solve_id, status, Some(plan_id), None).await
+            let status = if cancelled {
+                SolveStatus::Cancelled
+            } else {
+                SolveStatus::Done
+            };
+            store
+                .finish_solve(solve_id, status, Some(plan_id), None)
+                .await
         }
         Err(message) => {
             tracing::warn!("solve {solve_id} for {date} failed: {message}");
-            store.finish_solve(solve_id, SolveStatus::Failed, None, Some(message)).await
+            store
+                .finish_solve(solve_id, SolveStatus::Failed, None, Some(message))
+                .await
         }
     };
     if let Err(e) = result {
@@ -81,7 +99,11 @@ async fn solve(
         shifts: &shifts,
     };
     let (place_ids, points) = planning::locations(&day).map_err(|e| e.to_string())?;
-    let matrix = state.travel.matrix(&points).await.map_err(|e| format!("travel times: {e}"))?;
+    let matrix = state
+        .travel
+        .matrix(&points)
+        .await
+        .map_err(|e| format!("travel times: {e}"))?;
     let built = planning::build(&day, &place_ids, &matrix).map_err(|e| e.to_string())?;
     let built = Arc::new(built);
 
@@ -122,9 +144,15 @@ async fn solve(
             }
         }
     };
-    let solution = solution.map_err(|e| format!("the day's data does not make a valid problem: {e}"))?;
+    let solution =
+        solution.map_err(|e| format!("the day's data does not make a valid problem: {e}"))?;
     let cancelled = cancel.load(Ordering::Relaxed);
-    let plan = planning::to_new_plan(&built, &solution, started.elapsed().as_secs_f64(), &matrix.source);
+    let plan = planning::to_new_plan(
+        &built,
+        &solution,
+        started.elapsed().as_secs_f64(),
+        &matrix.source,
+    );
     let saved = store.save_plan(actor, date, &plan).await.map_err(text)?;
     Ok((saved.id, cancelled))
 }

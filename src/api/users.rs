@@ -26,7 +26,10 @@ async fn hash(p: Option<String>) -> Result<Option<String>, AppError> {
 }
 
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", responses((status = 200, body = [User])))]
-async fn list(State(s): State<AppState>, caller: Caller) -> Result<axum::Json<Vec<User>>, AppError> {
+async fn list(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> Result<axum::Json<Vec<User>>, AppError> {
     caller.allow(ADMINS)?;
     Ok(axum::Json(s.store.users().await?))
 }
@@ -48,7 +51,11 @@ async fn create(
 
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)),
     responses((status = 200, body = User), (status = 404, body = super::ErrorBody)))]
-async fn get(State(s): State<AppState>, caller: Caller, PathId(id): PathId) -> Result<axum::Json<User>, AppError> {
+async fn get(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> Result<axum::Json<User>, AppError> {
     caller.allow(ADMINS)?;
     Ok(axum::Json(s.store.user(id).await?))
 }
@@ -67,15 +74,26 @@ async fn update(
     let input: UserInput = parse(&body)?;
     input.validate(false)?;
     if id == caller.user.id && (input.role != caller.user.role || !input.active) {
-        return Err(AppError::invalid("role", "admins cannot demote or deactivate themselves"));
+        return Err(AppError::invalid(
+            "role",
+            "admins cannot demote or deactivate themselves",
+        ));
     }
     let h = hash(input.password.clone()).await?;
-    Ok(axum::Json(s.store.update_user(caller.actor(), id, &input, h.as_deref()).await?))
+    Ok(axum::Json(
+        s.store
+            .update_user(caller.actor(), id, &input, h.as_deref())
+            .await?,
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = super::ErrorBody)))]
-async fn delete(State(s): State<AppState>, caller: Caller, PathId(id): PathId) -> Result<StatusCode, AppError> {
+async fn delete(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> Result<StatusCode, AppError> {
     caller.allow(ADMINS)?;
     if id == caller.user.id {
         return Err(AppError::Conflict("admins cannot delete themselves".into()));

@@ -18,23 +18,37 @@ pub fn routes() -> OpenApiRouter<AppState> {
 const READERS: &[Role] = &[Role::Admin, Role::Dispatcher, Role::Driver];
 
 #[utoipa::path(get, path = "/api/v1/vehicles", tag = "vehicles", responses((status = 200, body = [Vehicle])))]
-async fn list(State(s): State<AppState>, caller: Caller) -> Result<axum::Json<Vec<Vehicle>>, AppError> {
+async fn list(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> Result<axum::Json<Vec<Vehicle>>, AppError> {
     caller.allow(READERS)?;
     Ok(axum::Json(s.store.vehicles().await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/vehicles", tag = "vehicles", request_body = VehicleInput,
     responses((status = 201, body = Vehicle), (status = 422, body = super::ErrorBody)))]
-async fn create(State(s): State<AppState>, caller: Caller, body: Bytes) -> Result<(StatusCode, axum::Json<Vehicle>), AppError> {
+async fn create(
+    State(s): State<AppState>,
+    caller: Caller,
+    body: Bytes,
+) -> Result<(StatusCode, axum::Json<Vehicle>), AppError> {
     caller.allow(PLANNERS)?;
     let input: VehicleInput = parse(&body)?;
     input.validate()?;
-    Ok((StatusCode::CREATED, axum::Json(s.store.create_vehicle(caller.actor(), &input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(s.store.create_vehicle(caller.actor(), &input).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/vehicles/{id}", tag = "vehicles", params(("id" = i64, Path)),
     responses((status = 200, body = Vehicle), (status = 404, body = super::ErrorBody)))]
-async fn get(State(s): State<AppState>, caller: Caller, PathId(id): PathId) -> Result<axum::Json<Vehicle>, AppError> {
+async fn get(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> Result<axum::Json<Vehicle>, AppError> {
     caller.allow(READERS)?;
     Ok(axum::Json(s.store.vehicle(id).await?))
 }
@@ -42,16 +56,27 @@ async fn get(State(s): State<AppState>, caller: Caller, PathId(id): PathId) -> R
 #[utoipa::path(put, path = "/api/v1/vehicles/{id}", tag = "vehicles", params(("id" = i64, Path)),
     request_body = VehicleInput,
     responses((status = 200, body = Vehicle), (status = 422, body = super::ErrorBody)))]
-async fn update(State(s): State<AppState>, caller: Caller, PathId(id): PathId, body: Bytes) -> Result<axum::Json<Vehicle>, AppError> {
+async fn update(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+    body: Bytes,
+) -> Result<axum::Json<Vehicle>, AppError> {
     caller.allow(PLANNERS)?;
     let input: VehicleInput = parse(&body)?;
     input.validate()?;
-    Ok(axum::Json(s.store.update_vehicle(caller.actor(), id, &input).await?))
+    Ok(axum::Json(
+        s.store.update_vehicle(caller.actor(), id, &input).await?,
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/v1/vehicles/{id}", tag = "vehicles", params(("id" = i64, Path)),
     responses((status = 204), (status = 409, body = super::ErrorBody)))]
-async fn delete(State(s): State<AppState>, caller: Caller, PathId(id): PathId) -> Result<StatusCode, AppError> {
+async fn delete(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> Result<StatusCode, AppError> {
     caller.allow(PLANNERS)?;
     s.store.delete_vehicle(caller.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)

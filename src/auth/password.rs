@@ -1,7 +1,9 @@
 //! Argon2id with the crate's default cost; hashing is CPU work, so callers on
 //! the async runtime run it on a blocking thread.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 
 pub fn hash(password: &str) -> String {
@@ -15,7 +17,11 @@ pub fn hash(password: &str) -> String {
 /// False for a wrong password and for a malformed stored hash alike.
 pub fn verify(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 

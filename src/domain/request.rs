@@ -140,17 +140,29 @@ impl RequestInput {
             "must take room in at least one dimension",
         );
         for (dim, &v) in &self.load {
-            c.require(is_token(dim), "load", "dimension names must be snake_case words");
+            c.require(
+                is_token(dim),
+                "load",
+                "dimension names must be snake_case words",
+            );
             c.require(v <= 10_000, &format!("load.{dim}"), "must be at most 10000");
         }
         for (i, s) in self.skills.iter().enumerate() {
-            c.require(is_token(s), &format!("skills[{i}]"), "must be a snake_case word");
+            c.require(
+                is_token(s),
+                &format!("skills[{i}]"),
+                "must be a snake_case word",
+            );
         }
         if let Some(s) = self.service_minutes {
             c.require(s <= 120, "service_minutes", "must be at most 120");
         }
         if let Some(m) = self.max_ride_minutes {
-            c.require((1..=600).contains(&m), "max_ride_minutes", "must be between 1 and 600");
+            c.require(
+                (1..=600).contains(&m),
+                "max_ride_minutes",
+                "must be between 1 and 600",
+            );
         }
         if let Some(r) = &self.return_of {
             c.require(

@@ -60,10 +60,22 @@ impl VehicleInput {
         let mut c = Checks::default();
         c.text("name", &self.name, 200);
         for (i, s) in self.skills.iter().enumerate() {
-            c.require(is_token(s), &format!("skills[{i}]"), "must be a snake_case word");
+            c.require(
+                is_token(s),
+                &format!("skills[{i}]"),
+                "must be a snake_case word",
+            );
         }
-        c.require(!self.layouts.is_empty(), "layouts", "must hold at least one layout");
-        c.require(self.layouts.len() <= 20, "layouts", "must hold at most 20 layouts");
+        c.require(
+            !self.layouts.is_empty(),
+            "layouts",
+            "must hold at least one layout",
+        );
+        c.require(
+            self.layouts.len() <= 20,
+            "layouts",
+            "must hold at most 20 layouts",
+        );
         for (i, l) in self.layouts.iter().enumerate() {
             c.text(&format!("layouts[{i}].name"), &l.name, 100);
             c.require(

@@ -69,7 +69,10 @@ pub fn locations(day: &Day) -> Result<(Vec<Id>, Vec<Point>), PlanningError> {
             request: 0,
             message: format!("place {id} is missing"),
         })?;
-        points.push(Point { lat: p.lat, lon: p.lon });
+        points.push(Point {
+            lat: p.lat,
+            lon: p.lon,
+        });
     }
     Ok((ids, points))
 }
@@ -90,7 +93,11 @@ fn plan_vehicles<'a>(day: &'a Day<'a>) -> Vec<(Option<&'a Shift>, &'a Vehicle)> 
     if !shifts.is_empty() {
         return shifts;
     }
-    day.vehicles.iter().filter(|v| v.active).map(|v| (None, v)).collect()
+    day.vehicles
+        .iter()
+        .filter(|v| v.active)
+        .map(|v| (None, v))
+        .collect()
 }
 
 pub fn build(day: &Day, places: &[Id], travel: &TravelMatrix) -> Result<Built, PlanningError> {
@@ -133,7 +140,11 @@ pub fn build(day: &Day, places: &[Id], travel: &TravelMatrix) -> Result<Built, P
         });
     }
 
-    let index: HashMap<Id, usize> = requests.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    let index: HashMap<Id, usize> = requests
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id, i))
+        .collect();
     let links = requests
         .iter()
         .enumerate()
@@ -205,7 +216,10 @@ fn job(r: &Request, from: usize, to: usize, dims: &[String], matrix: &Matrix) ->
         .iter()
         .map(|d| r.load.get(d).map_or(0, |&v| v as i32))
         .collect();
-    let window = TimeWindow::new(r.window.start.minutes() as f64, r.window.end.minutes() as f64);
+    let window = TimeWindow::new(
+        r.window.start.minutes() as f64,
+        r.window.end.minutes() as f64,
+    );
     let wheelchair = r.load.get("wheelchairs").is_some_and(|&w| w > 0);
     let mut skills = r.skills.clone();
     if wheelchair && !skills.iter().any(|s| s == "lift") {
@@ -232,12 +246,22 @@ fn job(r: &Request, from: usize, to: usize, dims: &[String], matrix: &Matrix) ->
             }));
             let mut j = Job::ride(
                 r.id.to_string(),
-                Stop { location: from, window: pickup_window, service },
-                Stop { location: to, window: dropoff_window, service },
+                Stop {
+                    location: from,
+                    window: pickup_window,
+                    service,
+                },
+                Stop {
+                    location: to,
+                    window: dropoff_window,
+                    service,
+                },
                 load,
             );
             j.max_ride = Some(MaxRide::minutes(
-                r.max_ride_minutes.map_or(RIDE_MAX_MINUTES, f64::from).max(direct),
+                r.max_ride_minutes
+                    .map_or(RIDE_MAX_MINUTES, f64::from)
+                    .max(direct),
             ));
             j
         }
@@ -245,8 +269,16 @@ fn job(r: &Request, from: usize, to: usize, dims: &[String], matrix: &Matrix) ->
             let service = f64::from(r.service_minutes.unwrap_or(MEAL_SERVICE));
             let mut j = Job::delivery(
                 r.id.to_string(),
-                Some(Stop { location: from, window: pickup_window, service: MEAL_LOADING }),
-                Stop { location: to, window: dropoff_window, service },
+                Some(Stop {
+                    location: from,
+                    window: pickup_window,
+                    service: MEAL_LOADING,
+                }),
+                Stop {
+                    location: to,
+                    window: dropoff_window,
+                    service,
+                },
                 load,
             );
             j.max_ride = r.max_ride_minutes.map(|m| MaxRide::minutes(f64::from(m)));
@@ -256,8 +288,16 @@ fn job(r: &Request, from: usize, to: usize, dims: &[String], matrix: &Matrix) ->
             let service = f64::from(r.service_minutes.unwrap_or(COLLECTION_SERVICE));
             Job::collection(
                 r.id.to_string(),
-                Stop { location: from, window: pickup_window, service },
-                Some(Stop { location: to, window: dropoff_window, service: COLLECTION_UNLOADING }),
+                Stop {
+                    location: from,
+                    window: pickup_window,
+                    service,
+                },
+                Some(Stop {
+                    location: to,
+                    window: dropoff_window,
+                    service: COLLECTION_UNLOADING,
+                }),
                 load,
             )
         }

@@ -68,7 +68,11 @@ pub fn to_new_plan(
             solve_seconds,
             travel_source: travel_source.to_string(),
             feasible: report.is_feasible(),
-            violations: report.violations.iter().map(|v| v.message.clone()).collect(),
+            violations: report
+                .violations
+                .iter()
+                .map(|v| v.message.clone())
+                .collect(),
         },
         routes,
         unassigned: solution
@@ -112,9 +116,12 @@ pub fn to_solution(built: &Built, plan: &Plan) -> Result<Solution, String> {
             .iter()
             .map(|s| {
                 Ok(Visit {
-                    job: *job_of
-                        .get(&s.request_id)
-                        .ok_or_else(|| format!("stop {} serves request {} not in the day", s.id, s.request_id))?,
+                    job: *job_of.get(&s.request_id).ok_or_else(|| {
+                        format!(
+                            "stop {} serves request {} not in the day",
+                            s.id, s.request_id
+                        )
+                    })?,
                     role: match s.role {
                         StopRole::Pickup => Role::Pickup,
                         StopRole::Dropoff => Role::Dropoff,

@@ -97,8 +97,12 @@ impl Store {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         // Foreign keys are per connection in SQLite; WAL lets reads run beside a write.
-                        sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
-                        sqlx::query("PRAGMA busy_timeout = 5000").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA foreign_keys = ON")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA busy_timeout = 5000")
+                            .execute(&mut *conn)
+                            .await?;
                     }
                     Ok(())
                 })
@@ -106,7 +110,9 @@ impl Store {
             .connect_with(options)
             .await?;
         if backend == Backend::Sqlite {
-            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
         }
         let store = Self { pool, backend };
         store.migrate().await?;
@@ -132,11 +138,11 @@ impl Store {
 }
 
 /// True when a row with this id exists in `table` (a constant, never user input).
-pub(crate) async fn exists(
-    tx: &mut Tx,
-    table: &'static str,
-    id: i64,
-) -> Result<bool, StoreError> {
+pub(crate) async fn exists(tx: &mut Tx, table: &'static str, id: i64) -> Result<bool, StoreError> {
     let sql = format!("SELECT 1 FROM {table} WHERE id = $1");
-    Ok(sqlx::query(&sql).bind(id).fetch_optional(&mut **tx).await?.is_some())
+    Ok(sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .is_some())
 }

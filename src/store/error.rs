@@ -24,7 +24,9 @@ impl From<sqlx::Error> for StoreError {
         if let sqlx::Error::Database(d) = &e {
             match d.kind() {
                 sqlx::error::ErrorKind::UniqueViolation => {
-                    return StoreError::Conflict("a record with the same unique value exists".into())
+                    return StoreError::Conflict(
+                        "a record with the same unique value exists".into(),
+                    )
                 }
                 sqlx::error::ErrorKind::ForeignKeyViolation => {
                     return StoreError::Conflict(

@@ -19,12 +19,24 @@ pub struct StopOwner {
 
 impl Store {
     /// The published routes a volunteer drives on a date, with need-to-know fields only.
-    pub async fn manifest(&self, volunteer_id: Id, date: NaiveDate) -> Result<Manifest, StoreError> {
+    pub async fn manifest(
+        &self,
+        volunteer_id: Id,
+        date: NaiveDate,
+    ) -> Result<Manifest, StoreError> {
         let Some(plan) = self.published_plan(date).await? else {
-            return Ok(Manifest { date, revision: None, routes: Vec::new() });
+            return Ok(Manifest {
+                date,
+                revision: None,
+                routes: Vec::new(),
+            });
         };
         let mut routes = Vec::new();
-        for r in plan.routes.iter().filter(|r| r.volunteer_id == Some(volunteer_id)) {
+        for r in plan
+            .routes
+            .iter()
+            .filter(|r| r.volunteer_id == Some(volunteer_id))
+        {
             let vehicle = self.vehicle(r.vehicle_id).await?;
             let rows = sqlx::query(
                 "SELECT s.id, s.seq, s.role, s.start_min, q.kind, q.load, p.name AS place_name, \
@@ -70,7 +82,11 @@ impl Store {
                 stops,
             });
         }
-        Ok(Manifest { date, revision: Some(plan.revision), routes })
+        Ok(Manifest {
+            date,
+            revision: Some(plan.revision),
+            routes,
+        })
     }
 
     pub async fn stop_owner(&self, stop_id: Id) -> Result<StopOwner, StoreError> {
@@ -110,10 +126,24 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        record(&mut tx, actor, "create", "stop_event", Some(id), Some(input.kind.as_str().into()))
-            .await?;
+        record(
+            &mut tx,
+            actor,
+            "create",
+            "stop_event",
+            Some(id),
+            Some(input.kind.as_str().into()),
+        )
+        .await?;
         tx.commit().await?;
-        Ok(StopEvent { id, stop_id, kind: input.kind, at, note: input.note.clone(), user_id: actor.0 })
+        Ok(StopEvent {
+            id,
+            stop_id,
+            kind: input.kind,
+            at,
+            note: input.note.clone(),
+            user_id: actor.0,
+        })
     }
 
     pub async fn stop_events(&self, stop_id: Id) -> Result<Vec<StopEvent>, StoreError> {

@@ -53,12 +53,13 @@ impl Store {
         input: &OrganisationInput,
     ) -> Result<Organisation, StoreError> {
         let mut tx = self.begin().await?;
-        let id: Id = sqlx::query("INSERT INTO organisations (name, kind) VALUES ($1, $2) RETURNING id")
-            .bind(&input.name)
-            .bind(input.kind.as_str())
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("id")?;
+        let id: Id =
+            sqlx::query("INSERT INTO organisations (name, kind) VALUES ($1, $2) RETURNING id")
+                .bind(&input.name)
+                .bind(input.kind.as_str())
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("id")?;
         record(&mut tx, actor, "create", "organisation", Some(id), None).await?;
         tx.commit().await?;
         self.organisation(Scope::All, id).await

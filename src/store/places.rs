@@ -78,7 +78,11 @@ impl Store {
         Ok(place)
     }
 
-    pub async fn create_place(&self, actor: Actor, input: &PlaceInput) -> Result<Place, StoreError> {
+    pub async fn create_place(
+        &self,
+        actor: Actor,
+        input: &PlaceInput,
+    ) -> Result<Place, StoreError> {
         let mut tx = self.begin().await?;
         check_refs(&mut tx, input).await?;
         let id: Id = sqlx::query(

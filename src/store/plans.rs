@@ -105,11 +105,12 @@ async fn insert_plan(
     plan: &NewPlan,
     actor: Actor,
 ) -> Result<Id, StoreError> {
-    let revision: i64 = sqlx::query("SELECT COALESCE(MAX(revision), 0) + 1 AS next FROM plans WHERE date = $1")
-        .bind(date)
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get("next")?;
+    let revision: i64 =
+        sqlx::query("SELECT COALESCE(MAX(revision), 0) + 1 AS next FROM plans WHERE date = $1")
+            .bind(date)
+            .fetch_one(&mut **tx)
+            .await?
+            .try_get("next")?;
     let plan_id: Id = sqlx::query(
         "INSERT INTO plans (date, revision, status, version, created_at, created_by, figures, \
          unassigned) VALUES ($1, $2, 'draft', 1, $3, $4, $5, $6) RETURNING id",
@@ -158,7 +159,15 @@ async fn insert_plan(
             .await?;
         }
     }
-    record(tx, actor, "create", "plan", Some(plan_id), Some(format!("{date} r{revision}"))).await?;
+    record(
+        tx,
+        actor,
+        "create",
+        "plan",
+        Some(plan_id),
+        Some(format!("{date} r{revision}")),
+    )
+    .await?;
     Ok(plan_id)
 }
 
@@ -226,19 +235,23 @@ impl Store {
     /// The newest revision of a date, or a given one.
     pub async fn plan(&self, date: NaiveDate, revision: Option<i64>) -> Result<Plan, StoreError> {
         let row = match revision {
-            None => sqlx::query(&format!(
+            None => {
+                sqlx::query(&format!(
                 "SELECT {PLAN_COLUMNS} FROM plans WHERE date = $1 ORDER BY revision DESC LIMIT 1"
             ))
-            .bind(date.to_string())
-            .fetch_optional(&self.pool)
-            .await?,
-            Some(n) => sqlx::query(&format!(
-                "SELECT {PLAN_COLUMNS} FROM plans WHERE date = $1 AND revision = $2"
-            ))
-            .bind(date.to_string())
-            .bind(n)
-            .fetch_optional(&self.pool)
-            .await?,
+                .bind(date.to_string())
+                .fetch_optional(&self.pool)
+                .await?
+            }
+            Some(n) => {
+                sqlx::query(&format!(
+                    "SELECT {PLAN_COLUMNS} FROM plans WHERE date = $1 AND revision = $2"
+                ))
+                .bind(date.to_string())
+                .bind(n)
+                .fetch_optional(&self.pool)
+                .await?
+            }
         };
         let row = row.ok_or(StoreError::NotFound("plan"))?;
         self.plan_by_id(row.try_get("id")?).await
@@ -266,12 +279,13 @@ impl Store {
         let d = date.to_string();
         let mut tx = self.begin().await?;
         lock_date(&mut tx, &d).await?;
-        let row = sqlx::query("SELECT id, status, version FROM plans WHERE date = $1 AND revision = $2")
-            .bind(&d)
-            .bind(revision)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound("plan"))?;
+        let row =
+            sqlx::query("SELECT id, status, version FROM plans WHERE date = $1 AND revision = $2")
+                .bind(&d)
+                .bind(revision)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound("plan"))?;
         let id: Id = row.try_get("id")?;
         let status: String = row.try_get("status")?;
         let current: i64 = row.try_get("version")?;
@@ -285,10 +299,12 @@ impl Store {
                 "plan {d} revision {revision} is {status}, only a draft can be published"
             )));
         }
-        sqlx::query("UPDATE plans SET status = 'superseded' WHERE date = $1 AND status = 'published'")
-            .bind(&d)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE plans SET status = 'superseded' WHERE date = $1 AND status = 'published'",
+        )
+        .bind(&d)
+        .execute(&mut *tx)
+        .await?;
         let n = sqlx::query(
             "UPDATE plans SET status = 'published', version = version + 1, published_at = $1, \
              published_by = $2 WHERE id = $3 AND version = $4",
@@ -301,9 +317,19 @@ impl Store {
         .await?
         .rows_affected();
         if n != 1 {
-            return Err(StoreError::Conflict("the plan changed meanwhile: reload it".into()));
+            return Err(StoreError::Conflict(
+                "the plan changed meanwhile: reload it".into(),
+            ));
         }
-        record(&mut tx, actor, "publish", "plan", Some(id), Some(format!("{d} r{revision}"))).await?;
+        record(
+            &mut tx,
+            actor,
+            "publish",
+            "plan",
+            Some(id),
+            Some(format!("{d} r{revision}")),
+        )
+        .await?;
         tx.commit().await?;
         self.plan_by_id(id).await
     }
@@ -372,26 +398,30 @@ impl Store {
             }
         }
         // Claim the version first: of two edits made on it, only one gets a row.
-        let n = sqlx::query("UPDATE plans SET version = version + 1 WHERE id = $1 AND version = $2")
-            .bind(plan.id)
-            .bind(edit.version)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
+        let n =
+            sqlx::query("UPDATE plans SET version = version + 1 WHERE id = $1 AND version = $2")
+                .bind(plan.id)
+                .bind(edit.version)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
         if n != 1 {
-            return Err(StoreError::Conflict("the plan changed meanwhile: reload it".into()));
+            return Err(StoreError::Conflict(
+                "the plan changed meanwhile: reload it".into(),
+            ));
         }
         let (target_plan, target_route) = if plan.status == PlanStatus::Draft {
             (plan.id, route_id)
         } else {
             let copy = as_new(&plan);
             let new_id = insert_plan(&mut tx, &d, &copy, actor).await?;
-            let new_route: Id = sqlx::query("SELECT id FROM routes WHERE plan_id = $1 AND seq = $2")
-                .bind(new_id)
-                .bind(route_pos as i64)
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("id")?;
+            let new_route: Id =
+                sqlx::query("SELECT id FROM routes WHERE plan_id = $1 AND seq = $2")
+                    .bind(new_id)
+                    .bind(route_pos as i64)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get("id")?;
             (new_id, new_route)
         };
         sqlx::query("UPDATE routes SET volunteer_id = $1 WHERE id = $2")

@@ -39,7 +39,15 @@ impl Store {
         .bind(expires.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
         .execute(&mut *tx)
         .await?;
-        record(&mut tx, Actor(Some(user_id)), "login", "user", Some(user_id), None).await?;
+        record(
+            &mut tx,
+            Actor(Some(user_id)),
+            "login",
+            "user",
+            Some(user_id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -105,7 +113,15 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        record(&mut tx, Actor(Some(user_id)), "create", "api_token", Some(id), None).await?;
+        record(
+            &mut tx,
+            Actor(Some(user_id)),
+            "create",
+            "api_token",
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(TokenInfo {
             id,
@@ -143,7 +159,15 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound("token"));
         }
-        record(&mut tx, Actor(Some(user_id)), "delete", "api_token", Some(id), None).await?;
+        record(
+            &mut tx,
+            Actor(Some(user_id)),
+            "delete",
+            "api_token",
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

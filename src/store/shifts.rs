@@ -16,7 +16,10 @@ fn decode(r: &AnyRow) -> Result<Shift, StoreError> {
         date: parse_date(&date)?,
         vehicle_id: r.try_get("vehicle_id")?,
         volunteer_id: r.try_get("volunteer_id")?,
-        window: Window::new(clock(r.try_get("start_min")?)?, clock(r.try_get("end_min")?)?),
+        window: Window::new(
+            clock(r.try_get("start_min")?)?,
+            clock(r.try_get("end_min")?)?,
+        ),
     })
 }
 
@@ -38,7 +41,9 @@ async fn check_refs(tx: &mut Tx, id: Option<Id>, input: &ShiftInput) -> Result<(
         .await?
         .is_some();
         if !allowed {
-            return Err(Invalid::one("volunteer_id", "this volunteer may not drive this vehicle").into());
+            return Err(
+                Invalid::one("volunteer_id", "this volunteer may not drive this vehicle").into(),
+            );
         }
     }
     let others = sqlx::query(&format!(
@@ -52,10 +57,18 @@ async fn check_refs(tx: &mut Tx, id: Option<Id>, input: &ShiftInput) -> Result<(
         let s = decode(r)?;
         let overlap = s.window.start < input.window.end && input.window.start < s.window.end;
         if overlap && s.vehicle_id == input.vehicle_id {
-            return Err(Invalid::one("window", format!("overlaps shift {} of the same vehicle", s.id)).into());
+            return Err(Invalid::one(
+                "window",
+                format!("overlaps shift {} of the same vehicle", s.id),
+            )
+            .into());
         }
         if overlap && input.volunteer_id.is_some() && s.volunteer_id == input.volunteer_id {
-            return Err(Invalid::one("volunteer_id", format!("already drives shift {} at that time", s.id)).into());
+            return Err(Invalid::one(
+                "volunteer_id",
+                format!("already drives shift {} at that time", s.id),
+            )
+            .into());
         }
     }
     Ok(())
@@ -70,10 +83,12 @@ impl Store {
                     .await?
             }
             Some(d) => {
-                sqlx::query(&format!("SELECT {COLUMNS} FROM shifts WHERE date = $1 ORDER BY id"))
-                    .bind(d.to_string())
-                    .fetch_all(&self.pool)
-                    .await?
+                sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM shifts WHERE date = $1 ORDER BY id"
+                ))
+                .bind(d.to_string())
+                .fetch_all(&self.pool)
+                .await?
             }
         };
         rows.iter().map(decode).collect()
@@ -88,7 +103,11 @@ impl Store {
         decode(&row)
     }
 
-    pub async fn create_shift(&self, actor: Actor, input: &ShiftInput) -> Result<Shift, StoreError> {
+    pub async fn create_shift(
+        &self,
+        actor: Actor,
+        input: &ShiftInput,
+    ) -> Result<Shift, StoreError> {
         let mut tx = self.begin().await?;
         check_refs(&mut tx, None, input).await?;
         let id: Id = sqlx::query(

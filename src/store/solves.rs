@@ -133,7 +133,15 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        record(&mut tx, actor, "solve", "plan", None, Some(format!("{d} solve {id}"))).await?;
+        record(
+            &mut tx,
+            actor,
+            "solve",
+            "plan",
+            None,
+            Some(format!("{d} solve {id}")),
+        )
+        .await?;
         tx.commit().await?;
         self.solve(id).await
     }
@@ -206,7 +214,11 @@ impl Store {
         Ok(())
     }
 
-    pub async fn cancel_solve(&self, actor: Actor, date: NaiveDate) -> Result<SolveRecord, StoreError> {
+    pub async fn cancel_solve(
+        &self,
+        actor: Actor,
+        date: NaiveDate,
+    ) -> Result<SolveRecord, StoreError> {
         let mut tx = self.begin().await?;
         let row = sqlx::query("SELECT id FROM solves WHERE date = $1 AND status = 'running'")
             .bind(date.to_string())

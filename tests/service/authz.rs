@@ -23,9 +23,11 @@ fn allowed(method: &str, path: &str) -> Option<Option<&'static [Role]>> {
         ("get", "/organisations" | "/organisations/{id}") => Some(&[A, D, M]),
         (_, "/organisations" | "/organisations/{id}") => Some(&[A]),
         (_, "/users" | "/users/{id}") => Some(&[A]),
-        (_, "/places" | "/places/{id}" | "/people" | "/people/{id}" | "/requests" | "/requests/{id}") => {
-            Some(&[A, D, M])
-        }
+        (
+            _,
+            "/places" | "/places/{id}" | "/people" | "/people/{id}" | "/requests"
+            | "/requests/{id}",
+        ) => Some(&[A, D, M]),
         ("get", "/vehicles" | "/vehicles/{id}") => Some(&[A, D, R]),
         (_, "/vehicles" | "/vehicles/{id}") => Some(&[A, D]),
         (_, "/volunteers" | "/volunteers/{id}" | "/shifts" | "/shifts/{id}") => Some(&[A, D]),
@@ -79,7 +81,8 @@ fn fill(path: &str, method: &str, date: &str, ids: &Ids) -> String {
     } else {
         999_999
     };
-    path.replace("{date}", date).replace("{id}", &id.to_string())
+    path.replace("{date}", date)
+        .replace("{id}", &id.to_string())
 }
 
 /// Bodies that a permitted caller gets rejected as invalid (never applied),
@@ -98,11 +101,21 @@ async fn every_role_against_every_endpoint() {
     let dispatcher = app.login_as(D).await;
     let plan = app.solve(&dispatcher, 1.0).await;
     let (s, _) = app
-        .post(&dispatcher, &format!("/api/v1/plans/{}/publish", app.date), json!({"revision": 1, "version": plan["version"]}))
+        .post(
+            &dispatcher,
+            &format!("/api/v1/plans/{}/publish", app.date),
+            json!({"revision": 1, "version": plan["version"]}),
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
 
-    let member_user = app.store.user_for_login(&app.email(M, 0)).await.unwrap().unwrap().0;
+    let member_user = app
+        .store
+        .user_for_login(&app.email(M, 0))
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
     let own = Scope::Organisation(member_user.organisation_id.unwrap());
     let ids = Ids {
         organisation: member_user.organisation_id.unwrap(),
@@ -118,14 +131,20 @@ async fn every_role_against_every_endpoint() {
     };
     let date = app.date.to_string();
 
-    let (_, doc) = app.call(None, Method::GET, "/api/v1/openapi.json", None).await;
+    let (_, doc) = app
+        .call(None, Method::GET, "/api/v1/openapi.json", None)
+        .await;
     let mut endpoints = Vec::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {
             endpoints.push((method.clone(), path.clone()));
         }
     }
-    assert!(endpoints.len() >= 40, "only {} endpoints documented", endpoints.len());
+    assert!(
+        endpoints.len() >= 40,
+        "only {} endpoints documented",
+        endpoints.len()
+    );
 
     let mut callers: Vec<(Option<Role>, Option<As>)> = vec![(None, None)];
     for role in Role::ALL {
@@ -135,7 +154,8 @@ async fn every_role_against_every_endpoint() {
     // Logging out ends the session: do it last.
     endpoints.sort_by_key(|(_, p)| p.ends_with("/logout"));
     for (method, path) in &endpoints {
-        let rule = allowed(method, path).unwrap_or_else(|| panic!("{method} {path} is missing from the matrix"));
+        let rule = allowed(method, path)
+            .unwrap_or_else(|| panic!("{method} {path} is missing from the matrix"));
         for (role, who) in &callers {
             let url = fill(path, method, &date, &ids);
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
@@ -147,7 +167,10 @@ async fn every_role_against_every_endpoint() {
             };
             let what = format!("{method} {url} as {role:?}: {status} {answer}");
             if permitted {
-                assert!(status != StatusCode::FORBIDDEN && status != StatusCode::UNAUTHORIZED, "should be allowed: {what}");
+                assert!(
+                    status != StatusCode::FORBIDDEN && status != StatusCode::UNAUTHORIZED,
+                    "should be allowed: {what}"
+                );
                 assert!(status != StatusCode::INTERNAL_SERVER_ERROR, "{what}");
             } else if role.is_none() {
                 assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}");
@@ -159,38 +182,78 @@ async fn every_role_against_every_endpoint() {
             checked += 1;
         }
     }
-    eprintln!("authorisation matrix: {checked} calls over {} endpoints", endpoints.len());
+    eprintln!(
+        "authorisation matrix: {checked} calls over {} endpoints",
+        endpoints.len()
+    );
 }
 
 #[tokio::test]
 async fn members_never_see_another_associations_people() {
     let app = TestApp::spawn().await;
     let member = app.login_as(M).await;
-    let me = app.store.user_for_login(&app.email(M, 0)).await.unwrap().unwrap().0;
+    let me = app
+        .store
+        .user_for_login(&app.email(M, 0))
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
     let own = me.organisation_id.unwrap();
     let everyone = app.store.people(Scope::All).await.unwrap();
-    let others: Vec<_> = everyone.iter().filter(|p| p.organisation_id != own).collect();
+    let others: Vec<_> = everyone
+        .iter()
+        .filter(|p| p.organisation_id != own)
+        .collect();
     assert!(!others.is_empty());
 
-    for path in ["/api/v1/people", "/api/v1/requests", "/api/v1/places", "/api/v1/organisations", "/api/v1/me", "/api/v1/tokens"] {
+    for path in [
+        "/api/v1/people",
+        "/api/v1/requests",
+        "/api/v1/places",
+        "/api/v1/organisations",
+        "/api/v1/me",
+        "/api/v1/tokens",
+    ] {
         let (s, body) = app.get(&member, path).await;
         assert_eq!(s, StatusCode::OK, "{path}");
         let text = body.to_string();
         for p in &others {
             assert!(!text.contains(&p.name), "{path} leaks {}", p.name);
-            assert!(!text.contains(&format!("\"person_id\":{},", p.id)), "{path} leaks person {}", p.id);
+            assert!(
+                !text.contains(&format!("\"person_id\":{},", p.id)),
+                "{path} leaks person {}",
+                p.id
+            );
         }
     }
     let (_, people) = app.get(&member, "/api/v1/people").await;
-    assert!(people.as_array().unwrap().iter().all(|p| p["organisation_id"] == own));
+    assert!(people
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["organisation_id"] == own));
     let (_, requests) = app.get(&member, "/api/v1/requests").await;
     assert!(!requests.as_array().unwrap().is_empty());
-    assert!(requests.as_array().unwrap().iter().all(|r| r["organisation_id"] == own));
+    assert!(requests
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["organisation_id"] == own));
 
     // Another association's records are not found, whichever way they are asked for.
     let other = others[0];
-    let other_request = app.store.requests(Scope::Organisation(other.organisation_id), None).await.unwrap()[0].id;
-    for path in [format!("/api/v1/people/{}", other.id), format!("/api/v1/places/{}", other.home_place_id), format!("/api/v1/requests/{other_request}")] {
+    let other_request = app
+        .store
+        .requests(Scope::Organisation(other.organisation_id), None)
+        .await
+        .unwrap()[0]
+        .id;
+    for path in [
+        format!("/api/v1/people/{}", other.id),
+        format!("/api/v1/places/{}", other.home_place_id),
+        format!("/api/v1/requests/{other_request}"),
+    ] {
         let (s, body) = app.get(&member, &path).await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{path}: {body}");
         assert!(!body.to_string().contains(&other.name));
@@ -215,27 +278,77 @@ async fn a_driver_sees_only_his_or_her_stops_with_need_to_know_fields() {
     let app = TestApp::spawn().await;
     let dispatcher = app.login_as(D).await;
     let plan = app.solve(&dispatcher, 1.0).await;
-    app.post(&dispatcher, &format!("/api/v1/plans/{}/publish", app.date), json!({"revision": 1, "version": plan["version"]})).await;
-    let drivers: Vec<_> = app.demo.logins.iter().filter(|l| l.role == R).map(|l| l.email.clone()).collect();
+    app.post(
+        &dispatcher,
+        &format!("/api/v1/plans/{}/publish", app.date),
+        json!({"revision": 1, "version": plan["version"]}),
+    )
+    .await;
+    let drivers: Vec<_> = app
+        .demo
+        .logins
+        .iter()
+        .filter(|l| l.role == R)
+        .map(|l| l.email.clone())
+        .collect();
     let mut seen_stops = std::collections::HashSet::new();
     for email in &drivers {
         let me = app.store.user_for_login(email).await.unwrap().unwrap().0;
         let driver = app.login(email).await;
-        let (s, m) = app.get(&driver, &format!("/api/v1/manifest?date={}", app.date)).await;
+        let (s, m) = app
+            .get(&driver, &format!("/api/v1/manifest?date={}", app.date))
+            .await;
         assert_eq!(s, StatusCode::OK);
         for r in m["routes"].as_array().unwrap() {
-            let planned = plan["routes"].as_array().unwrap().iter().find(|p| p["id"] == r["route_id"]).unwrap();
-            assert_eq!(planned["volunteer_id"].as_i64(), me.volunteer_id, "{email} sees a route of someone else");
+            let planned = plan["routes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["id"] == r["route_id"])
+                .unwrap();
+            assert_eq!(
+                planned["volunteer_id"].as_i64(),
+                me.volunteer_id,
+                "{email} sees a route of someone else"
+            );
             for stop in r["stops"].as_array().unwrap() {
-                assert!(seen_stops.insert(stop["stop_id"].as_i64().unwrap()), "a stop on two manifests");
+                assert!(
+                    seen_stops.insert(stop["stop_id"].as_i64().unwrap()),
+                    "a stop on two manifests"
+                );
             }
         }
         // Someone else's stop: not found for this driver.
-        let foreign = plan["routes"].as_array().unwrap().iter().find(|p| p["volunteer_id"].as_i64() != me.volunteer_id).unwrap();
+        let foreign = plan["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["volunteer_id"].as_i64() != me.volunteer_id)
+            .unwrap();
         let stop = foreign["stops"][0]["id"].as_i64().unwrap();
-        let (s, _) = app.post(&driver, &format!("/api/v1/stops/{stop}/events"), json!({"kind": "arrived"})).await;
-        assert_eq!(s, StatusCode::NOT_FOUND, "{email} reported on a stop not his or hers");
+        let (s, _) = app
+            .post(
+                &driver,
+                &format!("/api/v1/stops/{stop}/events"),
+                json!({"kind": "arrived"}),
+            )
+            .await;
+        assert_eq!(
+            s,
+            StatusCode::NOT_FOUND,
+            "{email} reported on a stop not his or hers"
+        );
     }
-    let all: usize = plan["routes"].as_array().unwrap().iter().filter(|r| !r["volunteer_id"].is_null()).map(|r| r["stops"].as_array().unwrap().len()).sum();
-    assert_eq!(seen_stops.len(), all, "every driven stop reaches exactly its driver");
+    let all: usize = plan["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !r["volunteer_id"].is_null())
+        .map(|r| r["stops"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(
+        seen_stops.len(),
+        all,
+        "every driven stop reaches exactly its driver"
+    );
 }

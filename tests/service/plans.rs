@@ -20,11 +20,21 @@ async fn check_plan(app: &TestApp, plan: &Value) {
     let people = store.people(Scope::All).await.unwrap();
     let vehicles = store.vehicles().await.unwrap();
     let shifts = store.shifts(Some(app.date)).await.unwrap();
-    let day = Day { date: app.date, requests: &requests, places: &places, people: &people, vehicles: &vehicles, shifts: &shifts };
+    let day = Day {
+        date: app.date,
+        requests: &requests,
+        places: &places,
+        people: &people,
+        vehicles: &vehicles,
+        shifts: &shifts,
+    };
     let (ids, points) = planning::locations(&day).unwrap();
     let matrix = app.state.travel.matrix(&points).await.unwrap();
     let built = planning::build(&day, &ids, &matrix).unwrap();
-    let stored = store.plan_by_id(plan["id"].as_i64().unwrap()).await.unwrap();
+    let stored = store
+        .plan_by_id(plan["id"].as_i64().unwrap())
+        .await
+        .unwrap();
     let solution = planning::to_solution(&built, &stored).unwrap();
     let report = check(&built.problem, &solution);
     assert!(report.is_feasible(), "checker: {:#?}", report.violations);
@@ -41,7 +51,11 @@ async fn the_demo_day_solves_to_a_plan_the_checker_accepts() {
     assert_eq!(plan["status"], "draft");
     assert_eq!(plan["revision"], 1);
     let routes = plan["routes"].as_array().unwrap();
-    assert!(routes.len() >= 3, "van and both meal cars used: {}", routes.len());
+    assert!(
+        routes.len() >= 3,
+        "van and both meal cars used: {}",
+        routes.len()
+    );
     assert!(plan["figures"]["feasible"].as_bool().unwrap());
     assert_eq!(plan["figures"]["travel_source"], "haversine");
     check_plan(&app, &plan).await;
@@ -57,7 +71,12 @@ async fn a_request_the_solver_cannot_serve_is_unassigned_with_its_reason() {
     let (_, people) = app.get(&dispatcher, "/api/v1/people").await;
     let p = &people[0];
     let (_, places) = app.get(&dispatcher, "/api/v1/places").await;
-    let centre = places.as_array().unwrap().iter().find(|x| x["kind"] == "day_centre").unwrap();
+    let centre = places
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["kind"] == "day_centre")
+        .unwrap();
     // Six wheelchairs: no layout of the van holds them.
     let (s, req) = app
         .post(&dispatcher, "/api/v1/requests", json!({
@@ -69,7 +88,12 @@ async fn a_request_the_solver_cannot_serve_is_unassigned_with_its_reason() {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{req}");
     let plan = app.solve(&dispatcher, 2.0).await;
-    let u = plan["unassigned"].as_array().unwrap().iter().find(|u| u["request_id"] == req["id"]).expect("unassigned");
+    let u = plan["unassigned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["request_id"] == req["id"])
+        .expect("unassigned");
     assert_eq!(u["reason"], "capacity");
     check_plan(&app, &plan).await;
 }
@@ -80,21 +104,35 @@ async fn drivers_see_only_published_plans_and_edits_wait_for_the_next_publish() 
     let dispatcher = app.login_as(Role::Dispatcher).await;
     let plan = app.solve(&dispatcher, 2.0).await;
     let route = &plan["routes"][0];
-    let driver_vol = route["volunteer_id"].as_i64().expect("shifts carry drivers");
+    let driver_vol = route["volunteer_id"]
+        .as_i64()
+        .expect("shifts carry drivers");
     let driver = app.login(&driver_email(&app, driver_vol).await).await;
     let manifest_path = format!("/api/v1/manifest?date={}", app.date);
 
     let (s, m) = app.get(&driver, &manifest_path).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(m["routes"].as_array().unwrap().is_empty(), "a draft never reaches drivers: {m}");
+    assert!(
+        m["routes"].as_array().unwrap().is_empty(),
+        "a draft never reaches drivers: {m}"
+    );
 
-    let (s, published) = app.post(&dispatcher, &format!("/api/v1/plans/{}/publish", app.date), json!({"revision": 1, "version": plan["version"]})).await;
+    let (s, published) = app
+        .post(
+            &dispatcher,
+            &format!("/api/v1/plans/{}/publish", app.date),
+            json!({"revision": 1, "version": plan["version"]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{published}");
     assert_eq!(published["status"], "published");
     let (_, m) = app.get(&driver, &manifest_path).await;
     let routes = m["routes"].as_array().unwrap();
     assert!(!routes.is_empty());
-    assert_eq!(routes[0]["stops"].as_array().unwrap().len(), route["stops"].as_array().unwrap().len());
+    assert_eq!(
+        routes[0]["stops"].as_array().unwrap().len(),
+        route["stops"].as_array().unwrap().len()
+    );
     // Need to know only: no organisation, purpose or dispatcher notes.
     let text = m.to_string();
     for hidden in ["organisation", "purpose", "\"notes\""] {
@@ -102,7 +140,13 @@ async fn drivers_see_only_published_plans_and_edits_wait_for_the_next_publish() 
     }
 
     // Take the route away from this driver: a new draft; the driver still sees revision 1.
-    let (s, edited) = app.put(&dispatcher, &format!("/api/v1/plans/{}/routes/{}", app.date, route["id"]), json!({"version": published["version"], "volunteer_id": null})).await;
+    let (s, edited) = app
+        .put(
+            &dispatcher,
+            &format!("/api/v1/plans/{}/routes/{}", app.date, route["id"]),
+            json!({"version": published["version"], "volunteer_id": null}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{edited}");
     assert_eq!(edited["revision"], 2);
     assert_eq!(edited["status"], "draft");
@@ -110,12 +154,27 @@ async fn drivers_see_only_published_plans_and_edits_wait_for_the_next_publish() 
     assert_eq!(m["revision"], 1);
     assert!(!m["routes"].as_array().unwrap().is_empty());
 
-    let (s, _) = app.post(&dispatcher, &format!("/api/v1/plans/{}/publish", app.date), json!({"revision": 2, "version": edited["version"]})).await;
+    let (s, _) = app
+        .post(
+            &dispatcher,
+            &format!("/api/v1/plans/{}/publish", app.date),
+            json!({"revision": 2, "version": edited["version"]}),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
     let (_, m) = app.get(&driver, &manifest_path).await;
     assert_eq!(m["revision"], 2);
-    assert!(m["routes"].as_array().unwrap().iter().all(|r| r["route_id"] != route["id"]));
-    let (_, old) = app.get(&dispatcher, &format!("/api/v1/plans/{}?revision=1", app.date)).await;
+    assert!(m["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["route_id"] != route["id"]));
+    let (_, old) = app
+        .get(
+            &dispatcher,
+            &format!("/api/v1/plans/{}?revision=1", app.date),
+        )
+        .await;
     assert_eq!(old["status"], "superseded");
 }
 
@@ -138,26 +197,42 @@ async fn of_two_concurrent_publishes_or_edits_one_wins_and_the_other_gets_409() 
     let plan = app.solve(&dispatcher, 2.0).await;
     let path = format!("/api/v1/plans/{}/publish", app.date);
     let body = json!({"revision": 1, "version": plan["version"]});
-    let (a, b) = tokio::join!(app.post(&dispatcher, &path, body.clone()), app.post(&admin, &path, body));
+    let (a, b) = tokio::join!(
+        app.post(&dispatcher, &path, body.clone()),
+        app.post(&admin, &path, body)
+    );
     let mut codes = [a.0, b.0];
     codes.sort();
     assert_eq!(codes, [StatusCode::OK, StatusCode::CONFLICT], "{a:?} {b:?}");
-    let loser = if a.0 == StatusCode::CONFLICT { a.1 } else { b.1 };
+    let loser = if a.0 == StatusCode::CONFLICT {
+        a.1
+    } else {
+        b.1
+    };
     assert_eq!(loser["error"], "conflict");
 
-    let (_, current) = app.get(&dispatcher, &format!("/api/v1/plans/{}", app.date)).await;
+    let (_, current) = app
+        .get(&dispatcher, &format!("/api/v1/plans/{}", app.date))
+        .await;
     let route = current["routes"][0]["id"].clone();
     let edit = format!("/api/v1/plans/{}/routes/{}", app.date, route);
     let body = json!({"version": current["version"], "volunteer_id": null});
-    let (a, b) = tokio::join!(app.put(&dispatcher, &edit, body.clone()), app.put(&admin, &edit, body));
+    let (a, b) = tokio::join!(
+        app.put(&dispatcher, &edit, body.clone()),
+        app.put(&admin, &edit, body)
+    );
     let mut codes = [a.0, b.0];
     codes.sort();
     assert_eq!(codes, [StatusCode::OK, StatusCode::CONFLICT], "{a:?} {b:?}");
     // Exactly one new draft came of it.
-    let (_, latest) = app.get(&dispatcher, &format!("/api/v1/plans/{}", app.date)).await;
+    let (_, latest) = app
+        .get(&dispatcher, &format!("/api/v1/plans/{}", app.date))
+        .await;
     assert_eq!(latest["revision"], 2);
     // A stale version is refused too.
-    let (s, _) = app.post(&dispatcher, &path, json!({"revision": 2, "version": 999})).await;
+    let (s, _) = app
+        .post(&dispatcher, &path, json!({"revision": 2, "version": 999}))
+        .await;
     assert_eq!(s, StatusCode::CONFLICT);
 }
 
@@ -167,7 +242,9 @@ async fn a_long_solve_never_blocks_reads_and_can_be_cancelled() {
     let dispatcher = app.login_as(Role::Dispatcher).await;
     let member = app.login_as(Role::Member).await;
     let solve_path = format!("/api/v1/plans/{}/solve", app.date);
-    let (s, started) = app.post(&dispatcher, &solve_path, json!({"time_limit_s": 30})).await;
+    let (s, started) = app
+        .post(&dispatcher, &solve_path, json!({"time_limit_s": 30}))
+        .await;
     assert_eq!(s, StatusCode::ACCEPTED, "{started}");
     assert_eq!(started["status"], "running");
     // A second solve of the same date is refused while the first runs.
@@ -177,7 +254,11 @@ async fn a_long_solve_never_blocks_reads_and_can_be_cancelled() {
     let mut latencies = Vec::new();
     for i in 0..40 {
         let t = Instant::now();
-        let (s, _) = if i % 2 == 0 { app.get(&member, "/api/v1/people").await } else { app.get(&dispatcher, "/api/v1/requests").await };
+        let (s, _) = if i % 2 == 0 {
+            app.get(&member, "/api/v1/people").await
+        } else {
+            app.get(&dispatcher, "/api/v1/requests").await
+        };
         latencies.push(t.elapsed());
         assert_eq!(s, StatusCode::OK);
     }
@@ -192,7 +273,9 @@ async fn a_long_solve_never_blocks_reads_and_can_be_cancelled() {
         latencies[39]
     );
 
-    let (s, c) = app.post(&dispatcher, &format!("{solve_path}/cancel"), json!({})).await;
+    let (s, c) = app
+        .post(&dispatcher, &format!("{solve_path}/cancel"), json!({}))
+        .await;
     assert_eq!(s, StatusCode::ACCEPTED, "{c}");
     let end = loop {
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -204,7 +287,9 @@ async fn a_long_solve_never_blocks_reads_and_can_be_cancelled() {
     assert_eq!(end["status"], "cancelled");
     assert!(end["elapsed_s"].as_f64().unwrap() < 30.0);
     // The best plan so far is kept as a draft.
-    let (s, plan) = app.get(&dispatcher, &format!("/api/v1/plans/{}", app.date)).await;
+    let (s, plan) = app
+        .get(&dispatcher, &format!("/api/v1/plans/{}", app.date))
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(plan["id"], end["plan_id"]);
     check_plan(&app, &plan).await;

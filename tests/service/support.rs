@@ -47,7 +47,9 @@ pub async fn fresh_database() -> String {
             let name = format!("giro_t_{}", unique());
             let mut conn = sqlx::AnyConnection::connect(&admin)
                 .await
-                .unwrap_or_else(|e| panic!("TEST_POSTGRES_URL is set but PostgreSQL is not reachable: {e}"));
+                .unwrap_or_else(|e| {
+                    panic!("TEST_POSTGRES_URL is set but PostgreSQL is not reachable: {e}")
+                });
             sqlx::query(&format!("CREATE DATABASE {name}"))
                 .execute(&mut conn)
                 .await
@@ -77,6 +79,14 @@ impl TestApp {
         let state = giro::server::state(&url, &giro::travel::TravelConfig::default())
             .await
             .expect("fresh database opens and migrates");
+        let expected = match backend_name() {
+            "postgres" => giro::store::Backend::Postgres,
+            _ => giro::store::Backend::Sqlite,
+        };
+        assert_eq!(
+            state.store.backend, expected,
+            "the suite runs on the backend asked for"
+        );
         let date = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         let demo = demo::load(&state.store, &demo::default_dir(), date)
             .await
@@ -133,7 +143,9 @@ impl TestApp {
             .next()
             .unwrap()
             .to_string();
-        As { header: ("cookie", cookie) }
+        As {
+            header: ("cookie", cookie),
+        }
     }
 
     pub async fn login_as(&self, role: Role) -> As {
@@ -141,7 +153,13 @@ impl TestApp {
     }
 
     /// Sends a request and returns the status and the JSON body (Null when empty).
-    pub async fn call(&self, who: Option<&As>, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        who: Option<&As>,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut req = self.http.request(method, self.url(path));
         if let Some(w) = who {
             req = req.header(w.header.0, &w.header.1);
@@ -155,7 +173,8 @@ impl TestApp {
         let json = if text.is_empty() {
             Value::Null
         } else {
-            serde_json::from_str(&text).unwrap_or_else(|_| panic!("{path}: body is not JSON: {text}"))
+            serde_json::from_str(&text)
+                .unwrap_or_else(|_| panic!("{path}: body is not JSON: {text}"))
         };
         (status, json)
     }
@@ -179,12 +198,18 @@ impl TestApp {
     /// Solves the test date and waits for the end (a short limit: the demo day is small).
     pub async fn solve(&self, who: &As, seconds: f64) -> Value {
         let (s, body) = self
-            .post(who, &format!("/api/v1/plans/{}/solve", self.date), serde_json::json!({"time_limit_s": seconds}))
+            .post(
+                who,
+                &format!("/api/v1/plans/{}/solve", self.date),
+                serde_json::json!({"time_limit_s": seconds}),
+            )
             .await;
         assert_eq!(s, StatusCode::ACCEPTED, "{body}");
         loop {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            let (s, solve) = self.get(who, &format!("/api/v1/plans/{}/solve", self.date)).await;
+            let (s, solve) = self
+                .get(who, &format!("/api/v1/plans/{}/solve", self.date))
+                .await;
             assert_eq!(s, StatusCode::OK);
             if solve["status"] != "running" {
                 assert_eq!(solve["status"], "done", "{solve}");

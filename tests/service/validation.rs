@@ -35,10 +35,20 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     let store = &app.store;
     let org = store.organisations(Scope::All).await.unwrap()[1].id;
     let person = store.people(Scope::Organisation(org)).await.unwrap()[0].clone();
-    let public = store.places(Scope::All).await.unwrap().into_iter().find(|p| p.organisation_id.is_none()).unwrap();
+    let public = store
+        .places(Scope::All)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.organisation_id.is_none())
+        .unwrap();
     let vehicle = store.vehicles().await.unwrap()[0].clone();
     let volunteer = store.volunteers().await.unwrap()[0].clone();
-    let request = store.requests(Scope::Organisation(org), Some(app.date)).await.unwrap()[0].clone();
+    let request = store
+        .requests(Scope::Organisation(org), Some(app.date))
+        .await
+        .unwrap()[0]
+        .clone();
     let date = app.date.to_string();
 
     let place = json!({"name": "Bar Centrale", "address": "Via XXV Aprile 1", "lat": 44.27, "lon": 9.39, "kind": "donor"});
@@ -63,57 +73,376 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     let u = "/api/v1/users".to_string();
     let o = "/api/v1/organisations".to_string();
     let cases: Vec<Case> = vec![
-        ("post", p.clone(), with(place.clone(), "name", None), bad, "name"),
-        ("post", p.clone(), with(place.clone(), "lat", Some(json!("north"))), bad, "lat"),
-        ("post", p.clone(), with(place.clone(), "lat", Some(json!(91.0))), invalid, "lat"),
-        ("post", p.clone(), with(place.clone(), "lon", Some(json!(-180.5))), invalid, "lon"),
-        ("post", p.clone(), with(place.clone(), "organisation_id", Some(json!(999999))), invalid, "organisation_id"),
-        ("post", p.clone(), with(place.clone(), "colour", Some(json!("red"))), bad, "colour"),
-        ("put", format!("/api/v1/places/{}", public.id), with(place.clone(), "lat", Some(json!(-90.01))), invalid, "lat"),
-        ("post", pe.clone(), with(person_body.clone(), "home_place_id", Some(json!(999999))), invalid, "home_place_id"),
-        ("post", pe.clone(), with(person_body.clone(), "mobility", Some(json!("rocket"))), bad, "mobility"),
-        ("post", pe.clone(), with(person_body.clone(), "name", Some(json!(""))), invalid, "name"),
-        ("post", pe.clone(), with(person_body.clone(), "organisation_id", Some(json!(999999))), invalid, "organisation_id"),
-        ("put", format!("/api/v1/people/{}", person.id), with(person_body.clone(), "assistance", None), bad, "assistance"),
-        ("post", v.clone(), with(vehicle_body.clone(), "available.end", Some(json!("09:00"))), invalid, "available.end"),
-        ("post", v.clone(), with(vehicle_body.clone(), "available.start", Some(json!("25:00"))), bad, "available.start"),
-        ("post", v.clone(), with(vehicle_body.clone(), "layouts", Some(json!([]))), invalid, "layouts"),
-        ("post", v.clone(), with(vehicle_body.clone(), "layouts", Some(json!([{"name": "x", "capacity": {"seats": -1}}]))), bad, "layouts[0].capacity.seats"),
-        ("post", v.clone(), with(vehicle_body.clone(), "depot_place_id", Some(json!(999999))), invalid, "depot_place_id"),
-        ("put", format!("/api/v1/vehicles/{}", vehicle.id), with(vehicle_body.clone(), "name", Some(json!(12))), bad, "name"),
-        ("post", vo.clone(), with(volunteer_body.clone(), "vehicle_ids", Some(json!([999999]))), invalid, "vehicle_ids[0]"),
-        ("post", vo.clone(), with(volunteer_body.clone(), "available", Some(json!({"start": "12:00", "end": "08:00"}))), invalid, "available.end"),
-        ("put", format!("/api/v1/volunteers/{}", volunteer.id), with(volunteer_body.clone(), "name", None), bad, "name"),
-        ("post", s.clone(), with(shift_body.clone(), "vehicle_id", Some(json!(999999))), invalid, "vehicle_id"),
-        ("post", s.clone(), with(shift_body.clone(), "date", Some(json!("2026-02-30"))), bad, "date"),
-        ("post", s.clone(), with(shift_body.clone(), "window", Some(json!({"start": "12:00", "end": "11:00"}))), invalid, "window.end"),
-        ("post", r.clone(), with(request_body.clone(), "window", Some(json!({"start": "10:00", "end": "09:00"}))), invalid, "window.end"),
-        ("post", r.clone(), with(request_body.clone(), "person_id", Some(json!(999999))), invalid, "person_id"),
-        ("post", r.clone(), with(request_body.clone(), "to_place_id", Some(json!(999999))), invalid, "to_place_id"),
-        ("post", r.clone(), with(request_body.clone(), "load", Some(json!({"seats": 0}))), invalid, "load"),
-        ("post", r.clone(), with(request_body.clone(), "load", Some(json!({"seats": "one"}))), bad, "load.seats"),
-        ("post", r.clone(), with(request_body.clone(), "kind", Some(json!("taxi"))), bad, "kind"),
-        ("post", r.clone(), with(request_body.clone(), "max_ride_minutes", Some(json!(0))), invalid, "max_ride_minutes"),
-        ("post", r.clone(), with(request_body.clone(), "return_of", Some(json!({"request_id": 999999, "after_minutes": 60}))), invalid, "return_of.request_id"),
-        ("post", r.clone(), with(request_body.clone(), "date", None), bad, "date"),
-        ("put", format!("/api/v1/requests/{}", request.id), with(request_body.clone(), "window_at", Some(json!("noon"))), bad, "window_at"),
-        ("post", u.clone(), with(user_body.clone(), "password", Some(json!("short"))), invalid, "password"),
-        ("post", u.clone(), with(user_body.clone(), "email", Some(json!("not-an-email"))), invalid, "email"),
-        ("post", u.clone(), with(user_body.clone(), "role", Some(json!("member"))), invalid, "organisation_id"),
-        ("post", u.clone(), with(user_body.clone(), "email", Some(json!(app.email(Role::Dispatcher, 0)))), invalid, "email"),
-        ("post", o.clone(), with(org_body.clone(), "kind", Some(json!("club"))), bad, "kind"),
-        ("post", o.clone(), with(org_body.clone(), "name", Some(json!("  "))), invalid, "name"),
-        ("post", "/api/v1/tokens".into(), json!({"name": ""}), invalid, "name"),
-        ("post", format!("/api/v1/plans/{date}/solve"), json!({"time_limit_s": 0}), invalid, "time_limit_s"),
-        ("post", format!("/api/v1/plans/{date}/solve"), json!({"time_limit_s": "long"}), bad, "time_limit_s"),
-        ("post", format!("/api/v1/plans/{date}/publish"), json!({"revision": 1}), bad, "version"),
-        ("post", "/api/v1/plans/2026-13-01/publish".into(), json!({"revision": 1, "version": 1}), bad, "date"),
-        ("put", "/api/v1/people/abc".into(), person_body.clone(), bad, "id"),
-        ("post", "/api/v1/login".into(), json!({"email": "a@b.c"}), bad, "password"),
+        (
+            "post",
+            p.clone(),
+            with(place.clone(), "name", None),
+            bad,
+            "name",
+        ),
+        (
+            "post",
+            p.clone(),
+            with(place.clone(), "lat", Some(json!("north"))),
+            bad,
+            "lat",
+        ),
+        (
+            "post",
+            p.clone(),
+            with(place.clone(), "lat", Some(json!(91.0))),
+            invalid,
+            "lat",
+        ),
+        (
+            "post",
+            p.clone(),
+            with(place.clone(), "lon", Some(json!(-180.5))),
+            invalid,
+            "lon",
+        ),
+        (
+            "post",
+            p.clone(),
+            with(place.clone(), "organisation_id", Some(json!(999999))),
+            invalid,
+            "organisation_id",
+        ),
+        (
+            "post",
+            p.clone(),
+            with(place.clone(), "colour", Some(json!("red"))),
+            bad,
+            "colour",
+        ),
+        (
+            "put",
+            format!("/api/v1/places/{}", public.id),
+            with(place.clone(), "lat", Some(json!(-90.01))),
+            invalid,
+            "lat",
+        ),
+        (
+            "post",
+            pe.clone(),
+            with(person_body.clone(), "home_place_id", Some(json!(999999))),
+            invalid,
+            "home_place_id",
+        ),
+        (
+            "post",
+            pe.clone(),
+            with(person_body.clone(), "mobility", Some(json!("rocket"))),
+            bad,
+            "mobility",
+        ),
+        (
+            "post",
+            pe.clone(),
+            with(person_body.clone(), "name", Some(json!(""))),
+            invalid,
+            "name",
+        ),
+        (
+            "post",
+            pe.clone(),
+            with(person_body.clone(), "organisation_id", Some(json!(999999))),
+            invalid,
+            "organisation_id",
+        ),
+        (
+            "put",
+            format!("/api/v1/people/{}", person.id),
+            with(person_body.clone(), "assistance", None),
+            bad,
+            "assistance",
+        ),
+        (
+            "post",
+            v.clone(),
+            with(vehicle_body.clone(), "available.end", Some(json!("09:00"))),
+            invalid,
+            "available.end",
+        ),
+        (
+            "post",
+            v.clone(),
+            with(
+                vehicle_body.clone(),
+                "available.start",
+                Some(json!("25:00")),
+            ),
+            bad,
+            "available.start",
+        ),
+        (
+            "post",
+            v.clone(),
+            with(vehicle_body.clone(), "layouts", Some(json!([]))),
+            invalid,
+            "layouts",
+        ),
+        (
+            "post",
+            v.clone(),
+            with(
+                vehicle_body.clone(),
+                "layouts",
+                Some(json!([{"name": "x", "capacity": {"seats": -1}}])),
+            ),
+            bad,
+            "layouts[0].capacity.seats",
+        ),
+        (
+            "post",
+            v.clone(),
+            with(vehicle_body.clone(), "depot_place_id", Some(json!(999999))),
+            invalid,
+            "depot_place_id",
+        ),
+        (
+            "put",
+            format!("/api/v1/vehicles/{}", vehicle.id),
+            with(vehicle_body.clone(), "name", Some(json!(12))),
+            bad,
+            "name",
+        ),
+        (
+            "post",
+            vo.clone(),
+            with(volunteer_body.clone(), "vehicle_ids", Some(json!([999999]))),
+            invalid,
+            "vehicle_ids[0]",
+        ),
+        (
+            "post",
+            vo.clone(),
+            with(
+                volunteer_body.clone(),
+                "available",
+                Some(json!({"start": "12:00", "end": "08:00"})),
+            ),
+            invalid,
+            "available.end",
+        ),
+        (
+            "put",
+            format!("/api/v1/volunteers/{}", volunteer.id),
+            with(volunteer_body.clone(), "name", None),
+            bad,
+            "name",
+        ),
+        (
+            "post",
+            s.clone(),
+            with(shift_body.clone(), "vehicle_id", Some(json!(999999))),
+            invalid,
+            "vehicle_id",
+        ),
+        (
+            "post",
+            s.clone(),
+            with(shift_body.clone(), "date", Some(json!("2026-02-30"))),
+            bad,
+            "date",
+        ),
+        (
+            "post",
+            s.clone(),
+            with(
+                shift_body.clone(),
+                "window",
+                Some(json!({"start": "12:00", "end": "11:00"})),
+            ),
+            invalid,
+            "window.end",
+        ),
+        (
+            "post",
+            r.clone(),
+            with(
+                request_body.clone(),
+                "window",
+                Some(json!({"start": "10:00", "end": "09:00"})),
+            ),
+            invalid,
+            "window.end",
+        ),
+        (
+            "post",
+            r.clone(),
+            with(request_body.clone(), "person_id", Some(json!(999999))),
+            invalid,
+            "person_id",
+        ),
+        (
+            "post",
+            r.clone(),
+            with(request_body.clone(), "to_place_id", Some(json!(999999))),
+            invalid,
+            "to_place_id",
+        ),
+        (
+            "post",
+            r.clone(),
+            with(request_body.clone(), "load", Some(json!({"seats": 0}))),
+            invalid,
+            "load",
+        ),
+        (
+            "post",
+            r.clone(),
+            with(request_body.clone(), "load", Some(json!({"seats": "one"}))),
+            bad,
+            "load.seats",
+        ),
+        (
+            "post",
+            r.clone(),
+            with(request_body.clone(), "kind", Some(json!("taxi"))),
+            bad,
+            "kind",
+        ),
+        (
+            "post",
+            r.clone(),
+            with(request_body.clone(), "max_ride_minutes", Some(json!(0))),
+            invalid,
+            "max_ride_minutes",
+        ),
+        (
+            "post",
+            r.clone(),
+            with(
+                request_body.clone(),
+                "return_of",
+                Some(json!({"request_id": 999999, "after_minutes": 60})),
+            ),
+            invalid,
+            "return_of.request_id",
+        ),
+        (
+            "post",
+            r.clone(),
+            with(request_body.clone(), "date", None),
+            bad,
+            "date",
+        ),
+        (
+            "put",
+            format!("/api/v1/requests/{}", request.id),
+            with(request_body.clone(), "window_at", Some(json!("noon"))),
+            bad,
+            "window_at",
+        ),
+        (
+            "post",
+            u.clone(),
+            with(user_body.clone(), "password", Some(json!("short"))),
+            invalid,
+            "password",
+        ),
+        (
+            "post",
+            u.clone(),
+            with(user_body.clone(), "email", Some(json!("not-an-email"))),
+            invalid,
+            "email",
+        ),
+        (
+            "post",
+            u.clone(),
+            with(user_body.clone(), "role", Some(json!("member"))),
+            invalid,
+            "organisation_id",
+        ),
+        (
+            "post",
+            u.clone(),
+            with(
+                user_body.clone(),
+                "email",
+                Some(json!(app.email(Role::Dispatcher, 0))),
+            ),
+            invalid,
+            "email",
+        ),
+        (
+            "post",
+            o.clone(),
+            with(org_body.clone(), "kind", Some(json!("club"))),
+            bad,
+            "kind",
+        ),
+        (
+            "post",
+            o.clone(),
+            with(org_body.clone(), "name", Some(json!("  "))),
+            invalid,
+            "name",
+        ),
+        (
+            "post",
+            "/api/v1/tokens".into(),
+            json!({"name": ""}),
+            invalid,
+            "name",
+        ),
+        (
+            "post",
+            format!("/api/v1/plans/{date}/solve"),
+            json!({"time_limit_s": 0}),
+            invalid,
+            "time_limit_s",
+        ),
+        (
+            "post",
+            format!("/api/v1/plans/{date}/solve"),
+            json!({"time_limit_s": "long"}),
+            bad,
+            "time_limit_s",
+        ),
+        (
+            "post",
+            format!("/api/v1/plans/{date}/publish"),
+            json!({"revision": 1}),
+            bad,
+            "version",
+        ),
+        (
+            "post",
+            "/api/v1/plans/2026-13-01/publish".into(),
+            json!({"revision": 1, "version": 1}),
+            bad,
+            "date",
+        ),
+        (
+            "put",
+            "/api/v1/people/abc".into(),
+            person_body.clone(),
+            bad,
+            "id",
+        ),
+        (
+            "post",
+            "/api/v1/login".into(),
+            json!({"email": "a@b.c"}),
+            bad,
+            "password",
+        ),
     ];
 
     // The valid bodies really are valid, so each case fails for its one change.
-    for (path, body) in [(&p, &place), (&pe, &person_body), (&v, &vehicle_body), (&vo, &volunteer_body), (&s, &shift_body), (&r, &request_body), (&u, &user_body), (&o, &org_body)] {
+    for (path, body) in [
+        (&p, &place),
+        (&pe, &person_body),
+        (&v, &vehicle_body),
+        (&vo, &volunteer_body),
+        (&s, &shift_body),
+        (&r, &request_body),
+        (&u, &user_body),
+        (&o, &org_body),
+    ] {
         let audit_before = store.audit_log(5000).await.unwrap().len();
         let (st, b) = app.post(&admin, path, body.clone()).await;
         assert_eq!(st, StatusCode::CREATED, "{path}: {b}");
@@ -126,12 +455,29 @@ async fn bad_input_names_the_field_and_writes_nothing() {
         let (got, answer) = app.call(Some(&admin), m, &path, Some(body.clone())).await;
         assert_eq!(got, status, "{method} {path} {body}: {answer}");
         assert_eq!(answer["field"], field, "{method} {path}: {answer}");
-        assert!(answer["message"].as_str().is_some_and(|m| m.contains(field)), "{answer}");
+        assert!(
+            answer["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(field)),
+            "{answer}"
+        );
     }
-    assert_eq!(store.audit_log(5000).await.unwrap().len(), audit_before, "a rejected write left a trace");
+    assert_eq!(
+        store.audit_log(5000).await.unwrap().len(),
+        audit_before,
+        "a rejected write left a trace"
+    );
 
     // Not JSON at all.
-    let res = app.http.post(app.url("/api/v1/places")).header(admin.header.0, &admin.header.1).header("content-type", "application/json").body("{\"name\": ").send().await.unwrap();
+    let res = app
+        .http
+        .post(app.url("/api/v1/places"))
+        .header(admin.header.0, &admin.header.1)
+        .header("content-type", "application/json")
+        .body("{\"name\": ")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let answer: Value = res.json().await.unwrap();
     assert_eq!(answer["error"], "bad_request");
