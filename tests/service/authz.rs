@@ -318,6 +318,23 @@ async fn a_driver_sees_only_his_or_her_stops_with_need_to_know_fields() {
                 );
             }
         }
+        // Reporting on an own stop is kept and read back.
+        if let Some(own) = m["routes"][0]["stops"][0]["stop_id"].as_i64() {
+            let (s, e) = app
+                .post(
+                    &driver,
+                    &format!("/api/v1/stops/{own}/events"),
+                    json!({"kind": "arrived", "note": "gate closed, waited"}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{e}");
+            let (s, events) = app
+                .get(&dispatcher, &format!("/api/v1/stops/{own}/events"))
+                .await;
+            assert_eq!(s, StatusCode::OK);
+            assert_eq!(events[0]["kind"], "arrived");
+            assert_eq!(events[0]["user_id"].as_i64(), Some(me.id));
+        }
         // Someone else's stop: not found for this driver.
         let foreign = plan["routes"]
             .as_array()

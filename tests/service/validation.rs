@@ -50,6 +50,9 @@ async fn bad_input_names_the_field_and_writes_nothing() {
         .unwrap()[0]
         .clone();
     let date = app.date.to_string();
+    let plan = app.solve(&admin, 0.5).await;
+    let route = plan["routes"][0]["id"].as_i64().unwrap();
+    let stop = plan["routes"][0]["stops"][0]["id"].as_i64().unwrap();
 
     let place = json!({"name": "Bar Centrale", "address": "Via XXV Aprile 1", "lat": 44.27, "lon": 9.39, "kind": "donor"});
     let person_body = json!({"organisation_id": org, "name": "Anna Rossi", "home_place_id": person.home_place_id, "mobility": "walker", "assistance": "none"});
@@ -452,7 +455,14 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     let audit_before = store.audit_log(5000).await.unwrap().len();
     for (method, path, body, status, field) in cases {
         let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
-        let (got, answer) = app.call(Some(&admin), m, &path, Some(body.clone())).await;
+        let (got, answer) = app
+            .call(
+                Some(&admin),
+                m,
+                &path,
+                (!body.is_null()).then(|| body.clone()),
+            )
+            .await;
         assert_eq!(got, status, "{method} {path} {body}: {answer}");
         assert_eq!(answer["field"], field, "{method} {path}: {answer}");
         assert!(
