@@ -47,21 +47,30 @@ def nearest_rank(sorted_ms, p):
     return sorted_ms[max(1, math.ceil(p / 100 * len(sorted_ms))) - 1]
 
 
-def timed_reads(base, cookie, paths, n, out):
-    """n sequential GETs cycling over paths; appends (ms, status) to out."""
-    for i in range(n):
-        t0 = time.perf_counter()
-        try:
-            status = call(base, paths[i % len(paths)], cookie)[0]
-        except OSError as e:
-            status = f"error: {e}"
-        out.append(((time.perf_counter() - t0) * 1000, status))
+def reads(label, base, cookie, paths, n, clients):
+    """n GETs cycling over paths, split over `clients` threads that each read
+    sequentially; returns [(ms, status)]. Any status but 200 is a Failure."""
+    per_client = [[] for _ in range(clients)]
 
+    def client(out):
+        for i in range(n // clients):
+            t0 = time.perf_counter()
+            try:
+                status = call(base, paths[i % len(paths)], cookie)[0]
+            except OSError as e:
+                status = f"error: {e}"
+            out.append(((time.perf_counter() - t0) * 1000, status))
 
-def check_ok(label, samples):
-    bad = [s for _, s in samples if s != 200]
+    threads = [threading.Thread(target=client, args=(out,)) for out in per_client]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    samples = [s for out in per_client for s in out]
+    bad = [st for _, st in samples if st != 200]
     if bad:
         raise Failure(f"{label}: {len(bad)} of {len(samples)} reads were not 200 (e.g. {bad[0]})")
+    return samples
 
 
 def solve_status(base, cookie, date):
@@ -99,39 +108,21 @@ def run(args, tmp, rows, notes):
             raise Failure(f"login answered {status} without a giro_session cookie")
         paths = ["/api/v1/people", f"/api/v1/requests?date={date}", f"/api/v1/plans/{date}"]
 
-        idle = []
-        timed_reads(base, cookie, paths, args.reads, idle)
-        check_ok("idle", idle)
-        rows.append(("idle, sequential", idle))
+        rows.append(("idle, sequential", reads("idle", base, cookie, paths, args.reads, 1)))
 
         status, _, _ = call(base, f"/api/v1/plans/{date}/solve", cookie, {"time_limit_s": args.solve_seconds})
         if status != 202:
             raise Failure(f"POST solve answered {status}, expected 202")
-        seq = []
-        timed_reads(base, cookie, paths, args.reads, seq)
-        check_ok("during solve, sequential", seq)
-        rows.append(("during solve, sequential", seq))
-        after_seq = solve_status(base, cookie, date)
-        notes.append(("solve status after the sequential reads", after_seq))
-        if after_seq != "running":
-            raise Failure("WARNING: the solve was no longer running: the reads did not overlap "
-                          "the solve; raise --solve-seconds or lower --reads")
-
-        per_client = [[] for _ in range(4)]
-        threads = [threading.Thread(target=timed_reads, args=(base, cookie, paths, args.reads // 4, out))
-                   for out in per_client]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        conc = [s for out in per_client for s in out]
-        check_ok("during solve, 4 concurrent clients", conc)
-        rows.append(("during solve, 4 concurrent clients", conc))
-        after_conc = solve_status(base, cookie, date)
-        notes.append(("solve status after the concurrent reads", after_conc))
-        if after_conc != "running":
-            raise Failure("WARNING: the solve ended before the concurrent reads finished: they did "
-                          "not fully overlap the solve; raise --solve-seconds or lower --reads")
+        t_solve = time.perf_counter()
+        for label, clients, short in (("during solve, sequential", 1, "sequential"),
+                                      ("during solve, 4 concurrent clients", 4, "concurrent")):
+            rows.append((label, reads(label, base, cookie, paths, args.reads, clients)))
+            state = solve_status(base, cookie, date)
+            notes.append((f"solve status after the {short} reads",
+                          f"{state} ({time.perf_counter() - t_solve:.1f} s after the POST)"))
+            if state != "running":
+                raise Failure(f"WARNING: the solve was {state} after the {short} reads: they did not "
+                              "overlap the solve; raise --solve-seconds or lower --reads")
 
         t0 = time.perf_counter()
         status, _, _ = call(base, f"/api/v1/plans/{date}/solve/cancel", cookie, {})
@@ -165,8 +156,9 @@ def main():
     rows, notes = [], []
     try:
         run(args, tmp, rows, notes)
-    except (Failure, OSError) as e:
-        print(f"read_latency: {e}\nserver log: {os.path.join(tmp, 'server.log')}", file=sys.stderr)
+    except Exception as e:  # noqa: BLE001 -- any failure: say why and keep the log
+        msg = str(e) if isinstance(e, Failure) else f"{type(e).__name__}: {e}"
+        print(f"read_latency: {msg}\nserver log: {os.path.join(tmp, 'server.log')}", file=sys.stderr)
         sys.exit(1)
     shutil.rmtree(tmp, ignore_errors=True)
 

@@ -37,10 +37,19 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             Some(i) => message[..i].to_string(),
             None => message,
         };
-        let field = if inner.is_data() {
+        // serde_json reports a wrong type for an enum as a syntax error; if
+        // the body is valid JSON, the fault is the value at the path.
+        let well_formed =
+            inner.is_data() || serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok();
+        let field = if well_formed {
             field_of(&path, &message)
         } else {
             None
+        };
+        let message = if well_formed && !inner.is_data() {
+            "not one of the allowed values".to_string()
+        } else {
+            message
         };
         AppError::BadRequest {
             message: match &field {

@@ -433,6 +433,63 @@ async fn bad_input_names_the_field_and_writes_nothing() {
             bad,
             "password",
         ),
+        (
+            "put",
+            format!("/api/v1/organisations/{org}"),
+            with(org_body.clone(), "kind", Some(json!(1))),
+            bad,
+            "kind",
+        ),
+        (
+            "put",
+            format!("/api/v1/users/{}", store.users().await.unwrap()[1].id),
+            with(user_body.clone(), "password", Some(json!("tiny"))),
+            invalid,
+            "password",
+        ),
+        (
+            "put",
+            format!(
+                "/api/v1/shifts/{}",
+                store.shifts(Some(app.date)).await.unwrap()[0].id
+            ),
+            with(
+                shift_body.clone(),
+                "window",
+                Some(json!({"start": "12:00", "end": "12:00"})),
+            ),
+            invalid,
+            "window.end",
+        ),
+        (
+            "put",
+            format!("/api/v1/plans/{date}/routes/{route}"),
+            json!({"version": 1, "volunteer_id": "Giorgio"}),
+            bad,
+            "volunteer_id",
+        ),
+        (
+            "put",
+            format!("/api/v1/plans/{date}/routes/{route}"),
+            json!({"version": 1, "volunteer_id": 999999}),
+            invalid,
+            "volunteer_id",
+        ),
+        (
+            "post",
+            format!("/api/v1/stops/{stop}/events"),
+            json!({"kind": "flew"}),
+            bad,
+            "kind",
+        ),
+        (
+            "post",
+            format!("/api/v1/stops/{stop}/events"),
+            json!({"kind": "arrived", "at": "yesterday"}),
+            bad,
+            "at",
+        ),
+        ("delete", "/api/v1/people/0".into(), Value::Null, bad, "id"),
     ];
 
     // The valid bodies really are valid, so each case fails for its one change.
