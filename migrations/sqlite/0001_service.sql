@@ -153,6 +153,14 @@ CREATE TABLE plans (
     UNIQUE (date, revision)
 );
 
+-- One row per date with plans: what concurrent publishes and edits lock.
+CREATE TABLE plan_dates (
+    date TEXT PRIMARY KEY
+);
+
+-- At most one revision of a date is what drivers follow.
+CREATE UNIQUE INDEX plans_one_published ON plans (date) WHERE status = 'published';
+
 CREATE TABLE routes (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     plan_id INTEGER NOT NULL REFERENCES plans (id) ON DELETE CASCADE,

@@ -20,6 +20,9 @@ pub enum AppError {
     /// Well-formed input that breaks a rule or names unknown records.
     #[error("{0}")]
     Invalid(Invalid),
+    /// A body that is not JSON.
+    #[error("{0}")]
+    UnsupportedMedia(String),
     #[error("log in first")]
     Unauthenticated,
     #[error("{0}")]
@@ -77,6 +80,9 @@ impl IntoResponse for AppError {
         let (status, code) = match &self {
             Self::BadRequest { .. } => (StatusCode::BAD_REQUEST, "bad_request"),
             Self::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            Self::UnsupportedMedia(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
             Self::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),

@@ -28,7 +28,7 @@ fn field_of(path: &str, message: &str) -> Option<String> {
 
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let value: T = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let message = inner.to_string();
@@ -58,23 +58,54 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             },
             field,
         }
-    })
+    })?;
+    // Trailing bytes after the value are as malformed as a missing brace.
+    de.end().map_err(|e| AppError::BadRequest {
+        field: None,
+        message: format!("body is not valid JSON: {e}"),
+    })?;
+    Ok(value)
+}
+
+fn is_json(req: &Request) -> bool {
+    req.headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
+}
+
+fn not_json() -> AppError {
+    AppError::UnsupportedMedia("send the body as JSON with Content-Type: application/json".into())
+}
+
+/// A JSON body read but not yet parsed, so handlers check the caller's role
+/// first and parse with [`parse`] after. An empty body needs no content type.
+pub struct Body(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let json = is_json(&req);
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| AppError::BadRequest {
+                field: None,
+                message: e.body_text(),
+            })?;
+        if !bytes.is_empty() && !json {
+            return Err(not_json());
+        }
+        Ok(Self(bytes))
+    }
 }
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        let json = req
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
-        if !json {
-            return Err(AppError::BadRequest {
-                field: None,
-                message: "send the body as JSON with Content-Type: application/json".into(),
-            });
+        if !is_json(&req) {
+            return Err(not_json());
         }
         let bytes = Bytes::from_request(req, state)
             .await

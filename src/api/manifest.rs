@@ -1,15 +1,15 @@
 //! The driver's side: today's published stops, and what happened at each.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::auth::Caller;
 use super::extract::{Params, PathId};
-use super::json::parse;
+use super::json::{parse, Body};
 use super::{AppError, AppState};
 use crate::domain::{Manifest, Role, StopEvent, StopEventInput};
+use crate::store::StopOwner;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -47,7 +47,7 @@ async fn manifest(
 }
 
 /// Drivers reach only stops of published routes they drive.
-async fn check_stop(s: &AppState, caller: &Caller, stop: i64) -> Result<(), AppError> {
+async fn check_stop(s: &AppState, caller: &Caller, stop: i64) -> Result<StopOwner, AppError> {
     let owner = s.store.stop_owner(stop).await?;
     if caller.user.role == Role::Driver
         && (owner.plan_status != "published"
@@ -56,7 +56,7 @@ async fn check_stop(s: &AppState, caller: &Caller, stop: i64) -> Result<(), AppE
     {
         return Err(AppError::NotFound("stop".into()));
     }
-    Ok(())
+    Ok(owner)
 }
 
 #[utoipa::path(get, path = "/api/v1/stops/{id}/events", tag = "drivers", params(("id" = i64, Path)),
@@ -79,11 +79,21 @@ async fn add_event(
     State(s): State<AppState>,
     caller: Caller,
     PathId(id): PathId,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<(StatusCode, axum::Json<StopEvent>), AppError> {
     caller.allow(CREW)?;
-    check_stop(&s, &caller, id).await?;
+    let owner = check_stop(&s, &caller, id).await?;
     let input: StopEventInput = parse(&body)?;
+    // Phones may report late, but an event belongs to its day.
+    if input
+        .at
+        .is_some_and(|at| (at.date_naive() - owner.date).num_days().abs() > 1)
+    {
+        return Err(AppError::invalid(
+            "at",
+            "must be within a day of the plan's date",
+        ));
+    }
     if input
         .note
         .as_ref()

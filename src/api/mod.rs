@@ -42,7 +42,17 @@ pub async fn solve_now(
         .store
         .start_solve(actor, date, seconds, seed as i64)
         .await?;
-    solve_job::run(state.clone(), actor, record.id, date, seconds, seed).await;
+    solve_job::run(
+        state.clone(),
+        solve_job::Job {
+            actor,
+            solve_id: record.id,
+            date,
+            seconds,
+            seed,
+        },
+    )
+    .await;
     Ok(state.store.solve(record.id).await?)
 }
 

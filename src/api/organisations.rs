@@ -1,11 +1,10 @@
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::auth::{Caller, ADMINS, BOOKERS};
 use super::extract::PathId;
-use super::json::parse;
+use super::json::{parse, Body};
 use super::{AppError, AppState};
 use crate::domain::{Organisation, OrganisationInput};
 
@@ -32,7 +31,7 @@ async fn list(
 async fn create(
     State(s): State<AppState>,
     caller: Caller,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<(StatusCode, axum::Json<Organisation>), AppError> {
     caller.allow(ADMINS)?;
     let input: OrganisationInput = parse(&body)?;
@@ -60,7 +59,7 @@ async fn update(
     State(s): State<AppState>,
     caller: Caller,
     PathId(id): PathId,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<axum::Json<Organisation>, AppError> {
     caller.allow(ADMINS)?;
     let input: OrganisationInput = parse(&body)?;

@@ -1,11 +1,10 @@
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::auth::{Caller, BOOKERS};
 use super::extract::PathId;
-use super::json::parse;
+use super::json::{parse, Body};
 use super::{AppError, AppState};
 use crate::domain::{Person, PersonInput};
 
@@ -30,7 +29,7 @@ async fn list(
 async fn create(
     State(s): State<AppState>,
     caller: Caller,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<(StatusCode, axum::Json<Person>), AppError> {
     caller.allow(BOOKERS)?;
     let input: PersonInput = parse(&body)?;
@@ -60,7 +59,7 @@ async fn update(
     State(s): State<AppState>,
     caller: Caller,
     PathId(id): PathId,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<axum::Json<Person>, AppError> {
     caller.allow(BOOKERS)?;
     s.store.person(caller.scope(), id).await?;

@@ -1,11 +1,10 @@
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::auth::{Caller, BOOKERS};
 use super::extract::PathId;
-use super::json::parse;
+use super::json::{parse, Body};
 use super::{AppError, AppState};
 use crate::domain::{Place, PlaceInput, Role};
 use crate::store::Scope;
@@ -50,7 +49,7 @@ async fn list(
 async fn create(
     State(s): State<AppState>,
     caller: Caller,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<(StatusCode, axum::Json<Place>), AppError> {
     caller.allow(BOOKERS)?;
     let mut input: PlaceInput = parse(&body)?;
@@ -83,7 +82,7 @@ async fn update(
     State(s): State<AppState>,
     caller: Caller,
     PathId(id): PathId,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<axum::Json<Place>, AppError> {
     caller.allow(BOOKERS)?;
     let current = s.store.place(caller.scope(), id).await?;

@@ -1,6 +1,5 @@
 //! Plans per date: read, solve in the background, edit, publish.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
@@ -9,7 +8,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::auth::{Caller, PLANNERS};
 use super::extract::{Params, PathDate, PathDateId};
-use super::json::parse;
+use super::json::{parse, Body};
 use super::{solve_job, AppError, AppState};
 use crate::domain::{Plan, PublishInput, RouteEdit};
 use crate::store::SolveRecord;
@@ -57,7 +56,7 @@ async fn start_solve(
     State(s): State<AppState>,
     caller: Caller,
     PathDate(date): PathDate,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<(StatusCode, axum::Json<SolveRecord>), AppError> {
     caller.allow(PLANNERS)?;
     let input: SolveInput = if body.iter().all(u8::is_ascii_whitespace) {
@@ -73,17 +72,25 @@ async fn start_solve(
         ));
     }
     let seed = input.seed.unwrap_or(1);
+    if seed > i64::MAX as u64 {
+        return Err(AppError::invalid(
+            "seed",
+            "must be at most 9223372036854775807",
+        ));
+    }
     let record = s
         .store
         .start_solve(caller.actor(), date, seconds, seed as i64)
         .await?;
     tokio::spawn(solve_job::run(
         s.clone(),
-        caller.actor(),
-        record.id,
-        date,
-        seconds,
-        seed,
+        solve_job::Job {
+            actor: caller.actor(),
+            solve_id: record.id,
+            date,
+            seconds,
+            seed,
+        },
     ));
     Ok((StatusCode::ACCEPTED, axum::Json(record)))
 }
@@ -126,7 +133,7 @@ async fn publish(
     State(s): State<AppState>,
     caller: Caller,
     PathDate(date): PathDate,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<axum::Json<Plan>, AppError> {
     caller.allow(PLANNERS)?;
     let input: PublishInput = parse(&body)?;
@@ -146,7 +153,7 @@ async fn edit_route(
     State(s): State<AppState>,
     caller: Caller,
     PathDateId(date, id): PathDateId,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<axum::Json<Plan>, AppError> {
     caller.allow(PLANNERS)?;
     let edit: RouteEdit = parse(&body)?;

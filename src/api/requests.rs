@@ -1,11 +1,10 @@
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::auth::{Caller, BOOKERS};
 use super::extract::{Params, PathId};
-use super::json::parse;
+use super::json::{parse, Body};
 use super::{AppError, AppState};
 use crate::domain::{Request, RequestInput};
 
@@ -35,7 +34,7 @@ async fn list(
 async fn create(
     State(s): State<AppState>,
     caller: Caller,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<(StatusCode, axum::Json<Request>), AppError> {
     caller.allow(BOOKERS)?;
     let input: RequestInput = parse(&body)?;
@@ -65,7 +64,7 @@ async fn update(
     State(s): State<AppState>,
     caller: Caller,
     PathId(id): PathId,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<axum::Json<Request>, AppError> {
     caller.allow(BOOKERS)?;
     s.store.request(caller.scope(), id).await?;

@@ -1,11 +1,10 @@
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::auth::{Caller, PLANNERS};
 use super::extract::{Params, PathId};
-use super::json::parse;
+use super::json::{parse, Body};
 use super::{AppError, AppState};
 use crate::domain::{Shift, ShiftInput};
 
@@ -33,7 +32,7 @@ async fn list(
 async fn create(
     State(s): State<AppState>,
     caller: Caller,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<(StatusCode, axum::Json<Shift>), AppError> {
     caller.allow(PLANNERS)?;
     let input: ShiftInput = parse(&body)?;
@@ -62,7 +61,7 @@ async fn update(
     State(s): State<AppState>,
     caller: Caller,
     PathId(id): PathId,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<axum::Json<Shift>, AppError> {
     caller.allow(PLANNERS)?;
     let input: ShiftInput = parse(&body)?;

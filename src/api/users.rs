@@ -1,11 +1,10 @@
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::auth::{Caller, ADMINS};
 use super::extract::PathId;
-use super::json::parse;
+use super::json::{parse, Body};
 use super::{AppError, AppState};
 use crate::auth::password;
 use crate::domain::{User, UserInput};
@@ -39,7 +38,7 @@ async fn list(
 async fn create(
     State(s): State<AppState>,
     caller: Caller,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<(StatusCode, axum::Json<User>), AppError> {
     caller.allow(ADMINS)?;
     let input: UserInput = parse(&body)?;
@@ -68,7 +67,7 @@ async fn update(
     State(s): State<AppState>,
     caller: Caller,
     PathId(id): PathId,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<axum::Json<User>, AppError> {
     caller.allow(ADMINS)?;
     let input: UserInput = parse(&body)?;

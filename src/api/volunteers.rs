@@ -1,11 +1,10 @@
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::auth::{Caller, PLANNERS};
 use super::extract::PathId;
-use super::json::parse;
+use super::json::{parse, Body};
 use super::{AppError, AppState};
 use crate::domain::{Volunteer, VolunteerInput};
 
@@ -29,7 +28,7 @@ async fn list(
 async fn create(
     State(s): State<AppState>,
     caller: Caller,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<(StatusCode, axum::Json<Volunteer>), AppError> {
     caller.allow(PLANNERS)?;
     let input: VolunteerInput = parse(&body)?;
@@ -58,7 +57,7 @@ async fn update(
     State(s): State<AppState>,
     caller: Caller,
     PathId(id): PathId,
-    body: Bytes,
+    Body(body): Body,
 ) -> Result<axum::Json<Volunteer>, AppError> {
     caller.allow(PLANNERS)?;
     let input: VolunteerInput = parse(&body)?;

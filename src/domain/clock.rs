@@ -40,7 +40,8 @@ impl std::str::FromStr for Clock {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || format!("expected a time of day \"HH:MM\" (00:00 to 24:00), got {s:?}");
         let (h, m) = s.split_once(':').ok_or_else(bad)?;
-        if h.len() != 2 || m.len() != 2 {
+        let digits = |p: &str| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit());
+        if !digits(h) || !digits(m) {
             return Err(bad());
         }
         let h: u16 = h.parse().map_err(|_| bad())?;
@@ -91,7 +92,9 @@ mod tests {
         assert_eq!(c.0, 485);
         assert_eq!(c.to_string(), "08:05");
         assert_eq!("24:00".parse::<Clock>().unwrap().0, 1440);
-        for bad in ["8:05", "24:01", "12:60", "noon", "", "12-00", "-1:00"] {
+        for bad in [
+            "8:05", "24:01", "12:60", "noon", "", "12-00", "-1:00", "+8:30", "09:+5",
+        ] {
             assert!(bad.parse::<Clock>().is_err(), "{bad}");
         }
     }

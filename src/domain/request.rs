@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::person::str_enum;
-use super::vehicle::is_token;
+use super::vehicle::{is_token, MAX_DIMENSIONS, MAX_SKILLS};
 use super::{Checks, Id, Invalid, Window};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -134,6 +134,16 @@ impl RequestInput {
             "must differ from from_place_id",
         );
         c.window("window", &self.window);
+        c.require(
+            self.load.len() <= MAX_DIMENSIONS,
+            "load",
+            "may name at most 8 dimensions",
+        );
+        c.require(
+            self.skills.len() <= MAX_SKILLS,
+            "skills",
+            "may name at most 16 skills",
+        );
         c.require(
             self.load.values().any(|&v| v > 0),
             "load",

@@ -47,6 +47,10 @@ fn yes() -> bool {
     true
 }
 
+/// Few enough that one careless input cannot slow every solve of the day.
+pub const MAX_DIMENSIONS: usize = 8;
+pub const MAX_SKILLS: usize = 16;
+
 /// Dimension and skill names: short snake_case words.
 pub(crate) fn is_token(s: &str) -> bool {
     !s.is_empty()
@@ -67,6 +71,11 @@ impl VehicleInput {
             );
         }
         c.require(
+            self.skills.len() <= MAX_SKILLS,
+            "skills",
+            "may name at most 16 skills",
+        );
+        c.require(
             !self.layouts.is_empty(),
             "layouts",
             "must hold at least one layout",
@@ -78,6 +87,11 @@ impl VehicleInput {
         );
         for (i, l) in self.layouts.iter().enumerate() {
             c.text(&format!("layouts[{i}].name"), &l.name, 100);
+            c.require(
+                l.capacity.len() <= MAX_DIMENSIONS,
+                &format!("layouts[{i}].capacity"),
+                "may name at most 8 dimensions",
+            );
             c.require(
                 !l.capacity.is_empty(),
                 &format!("layouts[{i}].capacity"),

@@ -33,6 +33,11 @@ impl VolunteerInput {
         c.text("name", &self.name, 200);
         c.optional_text("phone", &self.phone, 40);
         c.window("available", &self.available);
+        c.require(
+            self.vehicle_ids.len() <= 100,
+            "vehicle_ids",
+            "may name at most 100 vehicles",
+        );
         let mut ids = self.vehicle_ids.clone();
         ids.sort_unstable();
         ids.dedup();

@@ -37,10 +37,15 @@ fn decode_plan(r: &AnyRow) -> Result<Plan, StoreError> {
     })
 }
 
-/// Serialises writers on one date: in PostgreSQL this takes the rows' locks,
-/// in SQLite the write lock. Checks that follow see committed state.
+/// Serialises writers on one date, across instances: in PostgreSQL this takes
+/// the date row's lock (created on first use), in SQLite the transaction
+/// already holds the write lock. Checks that follow see committed state.
 async fn lock_date(tx: &mut Tx, date: &str) -> Result<(), StoreError> {
-    sqlx::query("UPDATE plans SET version = version WHERE date = $1")
+    sqlx::query("INSERT INTO plan_dates (date) VALUES ($1) ON CONFLICT (date) DO NOTHING")
+        .bind(date)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE plan_dates SET date = date WHERE date = $1")
         .bind(date)
         .execute(&mut **tx)
         .await?;
@@ -297,6 +302,19 @@ impl Store {
         if status != "draft" {
             return Err(StoreError::Conflict(format!(
                 "plan {d} revision {revision} is {status}, only a draft can be published"
+            )));
+        }
+        let newer = sqlx::query(
+            "SELECT revision FROM plans WHERE date = $1 AND status = 'published' AND revision > $2",
+        )
+        .bind(&d)
+        .bind(revision)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(r) = newer {
+            let published: i64 = r.try_get("revision")?;
+            return Err(StoreError::Conflict(format!(
+                "revision {published} of {d} is published and newer than {revision}"
             )));
         }
         sqlx::query(

@@ -64,13 +64,29 @@ async fn check_refs(
         return Err(Invalid::one("organisation_id", "no such organisation").into());
     }
     if let Some(p) = input.person_id {
-        let row = sqlx::query("SELECT organisation_id FROM people WHERE id = $1")
+        let row = sqlx::query("SELECT organisation_id, mobility FROM people WHERE id = $1")
             .bind(p)
             .fetch_optional(&mut **tx)
             .await?;
-        let owner: Option<Id> = row.map(|r| r.try_get("organisation_id")).transpose()?;
+        let owner: Option<Id> = row
+            .as_ref()
+            .map(|r| r.try_get("organisation_id"))
+            .transpose()?;
         if owner != Some(org) {
             return Err(Invalid::one("person_id", "no such person in this organisation").into());
+        }
+        // The van's lift and a wheelchair place follow from the person, not from memory.
+        let mobility: Option<String> = row.map(|r| r.try_get("mobility")).transpose()?;
+        let wheelchairs = input.load.get("wheelchairs").copied().unwrap_or(0);
+        if input.kind == RequestKind::Ride
+            && mobility.as_deref() == Some("wheelchair")
+            && wheelchairs == 0
+        {
+            return Err(Invalid::one(
+                "load.wheelchairs",
+                "the person uses a wheelchair: book a wheelchair place",
+            )
+            .into());
         }
     }
     let scope = Scope::Organisation(org);
@@ -81,25 +97,74 @@ async fn check_refs(
         return Err(Invalid::one("to_place_id", "no such place").into());
     }
     if let Some(r) = &input.return_of {
-        let row = sqlx::query("SELECT organisation_id, date, kind FROM requests WHERE id = $1")
-            .bind(r.request_id)
-            .fetch_optional(&mut **tx)
-            .await?;
+        let row = sqlx::query(
+            "SELECT organisation_id, date, kind, outbound_id FROM requests WHERE id = $1",
+        )
+        .bind(r.request_id)
+        .fetch_optional(&mut **tx)
+        .await?;
         let ok = match row {
             Some(row) if Some(r.request_id) != id => {
                 let o: Id = row.try_get("organisation_id")?;
                 let d: String = row.try_get("date")?;
                 let k: String = row.try_get("kind")?;
-                o == org && d == input.date.to_string() && k == "ride"
+                let its_own: Option<Id> = row.try_get("outbound_id")?;
+                o == org && d == input.date.to_string() && k == "ride" && its_own.is_none()
             }
             _ => false,
         };
         if !ok {
             return Err(Invalid::one(
                 "return_of.request_id",
-                "no such ride of this organisation on this date",
+                "no such outbound ride of this organisation on this date",
             )
             .into());
+        }
+        let taken = sqlx::query("SELECT id FROM requests WHERE outbound_id = $1 AND id <> $2")
+            .bind(r.request_id)
+            .bind(id.unwrap_or(-1))
+            .fetch_optional(&mut **tx)
+            .await?;
+        if let Some(other) = taken {
+            let other: Id = other.try_get("id")?;
+            return Err(Invalid::one(
+                "return_of.request_id",
+                format!("that ride already has its way back: request {other}"),
+            )
+            .into());
+        }
+    }
+    // An outbound ride keeps its returns consistent: same date, association, kind.
+    if let Some(id) = id {
+        let back =
+            sqlx::query("SELECT id, date, organisation_id FROM requests WHERE outbound_id = $1")
+                .bind(id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        if let Some(b) = back {
+            let back_id: Id = b.try_get("id")?;
+            let d: String = b.try_get("date")?;
+            let o: Id = b.try_get("organisation_id")?;
+            let field = if input.return_of.is_some() {
+                "return_of"
+            } else if input.kind != RequestKind::Ride {
+                "kind"
+            } else if d != input.date.to_string() {
+                "date"
+            } else if o != org {
+                "organisation_id"
+            } else {
+                ""
+            };
+            if !field.is_empty() {
+                return Err(Invalid::one(
+                    field,
+                    format!(
+                        "request {back_id} is the way back of this ride: change or delete it first"
+                    ),
+                )
+                .into());
+            }
         }
     }
     Ok(())

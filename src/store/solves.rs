@@ -87,6 +87,25 @@ fn decode(r: &AnyRow) -> Result<SolveRecord, StoreError> {
     })
 }
 
+/// Marks as failed a running solve whose instance stopped reporting.
+async fn reap_stale<'c>(
+    exec: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    date: &str,
+) -> Result<(), StoreError> {
+    let stale = (chrono::Utc::now() - chrono::Duration::seconds(STALE_SECONDS))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    sqlx::query(
+        "UPDATE solves SET status = 'failed', error = 'the instance running it stopped', \
+         finished_at = $1 WHERE date = $2 AND status = 'running' AND heartbeat_at < $3",
+    )
+    .bind(now())
+    .bind(date)
+    .bind(stale)
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Registers a solve; a conflict if one is already running for the date.
     pub async fn start_solve(
@@ -98,17 +117,7 @@ impl Store {
     ) -> Result<SolveRecord, StoreError> {
         let d = date.to_string();
         let mut tx = self.begin().await?;
-        let stale = (chrono::Utc::now() - chrono::Duration::seconds(STALE_SECONDS))
-            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        sqlx::query(
-            "UPDATE solves SET status = 'failed', error = 'the instance running it stopped', \
-             finished_at = $1 WHERE date = $2 AND status = 'running' AND heartbeat_at < $3",
-        )
-        .bind(now())
-        .bind(&d)
-        .bind(stale)
-        .execute(&mut *tx)
-        .await?;
+        reap_stale(&mut *tx, &d).await?;
         let running = sqlx::query("SELECT id FROM solves WHERE date = $1 AND status = 'running'")
             .bind(&d)
             .fetch_optional(&mut *tx)
@@ -156,6 +165,7 @@ impl Store {
     }
 
     pub async fn latest_solve(&self, date: NaiveDate) -> Result<SolveRecord, StoreError> {
+        reap_stale(&self.pool, &date.to_string()).await?;
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM solves WHERE date = $1 ORDER BY id DESC LIMIT 1"
         ))
@@ -194,15 +204,17 @@ impl Store {
         Ok(row.try_get::<i64, _>("cancel_requested")? != 0)
     }
 
+    /// Records how a solve ended; false if it had already been given up as stale.
     pub async fn finish_solve(
         &self,
         id: Id,
         status: SolveStatus,
         plan_id: Option<Id>,
         error: Option<String>,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE solves SET status = $1, plan_id = $2, error = $3, finished_at = $4 WHERE id = $5",
+    ) -> Result<bool, StoreError> {
+        let n = sqlx::query(
+            "UPDATE solves SET status = $1, plan_id = $2, error = $3, finished_at = $4 \
+             WHERE id = $5 AND status = 'running'",
         )
         .bind(status.as_str())
         .bind(plan_id)
@@ -210,8 +222,9 @@ impl Store {
         .bind(now())
         .bind(id)
         .execute(&self.pool)
-        .await?;
-        Ok(())
+        .await?
+        .rows_affected();
+        Ok(n == 1)
     }
 
     pub async fn cancel_solve(

@@ -150,6 +150,10 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
         // A changed role or a reset password must not ride on old sessions.
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")

@@ -369,3 +369,137 @@ async fn a_driver_sees_only_his_or_her_stops_with_need_to_know_fields() {
         "every driven stop reaches exactly its driver"
     );
 }
+
+#[tokio::test]
+async fn member_writes_stay_inside_the_association() {
+    let app = TestApp::spawn().await;
+    let member = app.login_as(M).await;
+    let me = app
+        .store
+        .user_for_login(&app.email(M, 0))
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    let own = me.organisation_id.unwrap();
+    let mine = app.store.people(Scope::Organisation(own)).await.unwrap();
+    let theirs: Vec<_> = app
+        .store
+        .people(Scope::All)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|p| p.organisation_id != own)
+        .collect();
+    let (me_p, them) = (&mine[0], &theirs[0]);
+    let their_request = app
+        .store
+        .requests(Scope::Organisation(them.organisation_id), None)
+        .await
+        .unwrap()[0]
+        .id;
+    let public = app
+        .store
+        .places(Scope::All)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.organisation_id.is_none())
+        .unwrap();
+    let wheel = json!({"seats": 0, "wheelchairs": 1});
+    let ride = |person: i64, from: i64, to: i64| json!({"date": app.date.to_string(), "kind": "ride", "person_id": person, "from_place_id": from, "to_place_id": to, "window_at": "pickup", "window": {"start": "10:00", "end": "10:30"}, "load": wheel});
+    let audit = app.store.audit_log(5000).await.unwrap().len();
+    let cases: Vec<(Method, String, Value, StatusCode, &str)> = vec![
+        (
+            Method::POST,
+            "/api/v1/requests".into(),
+            ride(them.id, them.home_place_id, public.id),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "person_id",
+        ),
+        (
+            Method::POST,
+            "/api/v1/requests".into(),
+            ride(me_p.id, me_p.home_place_id, them.home_place_id),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "to_place_id",
+        ),
+        (
+            Method::POST,
+            "/api/v1/requests".into(),
+            {
+                let mut r = ride(me_p.id, me_p.home_place_id, public.id);
+                r["return_of"] = json!({"request_id": their_request, "after_minutes": 30});
+                r
+            },
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "return_of.request_id",
+        ),
+        (
+            Method::POST,
+            "/api/v1/requests".into(),
+            {
+                let mut r = ride(me_p.id, me_p.home_place_id, public.id);
+                r["organisation_id"] = json!(them.organisation_id);
+                r
+            },
+            StatusCode::FORBIDDEN,
+            "",
+        ),
+        (
+            Method::POST,
+            "/api/v1/people".into(),
+            json!({"name": "Nuova", "home_place_id": them.home_place_id, "mobility": "none", "assistance": "none"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "home_place_id",
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/people/{}", me_p.id),
+            json!({"organisation_id": them.organisation_id, "name": me_p.name, "home_place_id": me_p.home_place_id, "mobility": "none", "assistance": "none"}),
+            StatusCode::FORBIDDEN,
+            "",
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/places/{}", public.id),
+            json!({"name": "Mine now", "address": public.address, "lat": public.lat, "lon": public.lon, "kind": public.kind}),
+            StatusCode::FORBIDDEN,
+            "",
+        ),
+        (
+            Method::POST,
+            "/api/v1/places".into(),
+            json!({"organisation_id": them.organisation_id, "name": "Casa", "address": "Via Roma 1", "lat": 44.27, "lon": 9.39, "kind": "home"}),
+            StatusCode::FORBIDDEN,
+            "",
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/places/{}", public.id),
+            Value::Null,
+            StatusCode::FORBIDDEN,
+            "",
+        ),
+    ];
+    for (method, path, body, status, field) in cases {
+        let (got, answer) = app
+            .call(
+                Some(&member),
+                method.clone(),
+                &path,
+                (!body.is_null()).then_some(body),
+            )
+            .await;
+        assert_eq!(got, status, "{method} {path}: {answer}");
+        if !field.is_empty() {
+            assert_eq!(answer["field"], field, "{answer}");
+        }
+        assert!(!answer.to_string().contains(&them.name));
+    }
+    assert_eq!(
+        app.store.audit_log(5000).await.unwrap().len(),
+        audit,
+        "nothing was written"
+    );
+}

@@ -262,7 +262,21 @@ async fn a_long_solve_never_blocks_reads_and_can_be_cancelled() {
         latencies.push(t.elapsed());
         assert_eq!(s, StatusCode::OK);
     }
-    // All reads were answered while the solve was still running.
+    // Writes too: an association edits a person meanwhile.
+    let (_, mine) = app.get(&member, "/api/v1/people").await;
+    let mut person = mine[0].clone();
+    let id = person["id"].as_i64().unwrap();
+    for k in ["id", "organisation_id"] {
+        person.as_object_mut().unwrap().remove(k);
+    }
+    for i in 0..10 {
+        person["driver_notes"] = json!(format!("note {i}"));
+        let (s, b) = app
+            .put(&member, &format!("/api/v1/people/{id}"), person.clone())
+            .await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+    }
+    // All reads and writes were answered while the solve was still running.
     let (_, during) = app.get(&dispatcher, &solve_path).await;
     assert_eq!(during["status"], "running", "{during}");
     latencies.sort();
@@ -277,7 +291,12 @@ async fn a_long_solve_never_blocks_reads_and_can_be_cancelled() {
         .post(&dispatcher, &format!("{solve_path}/cancel"), json!({}))
         .await;
     assert_eq!(s, StatusCode::ACCEPTED, "{c}");
+    let deadline = Instant::now() + Duration::from_secs(20);
     let end = loop {
+        assert!(
+            Instant::now() < deadline,
+            "the cancel did not stop the solve"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
         let (_, r) = app.get(&dispatcher, &solve_path).await;
         if r["status"] != "running" {
@@ -293,4 +312,106 @@ async fn a_long_solve_never_blocks_reads_and_can_be_cancelled() {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(plan["id"], end["plan_id"]);
     check_plan(&app, &plan).await;
+}
+
+#[tokio::test]
+async fn two_instances_on_one_database_share_solves_and_race_fairly() {
+    let a = TestApp::spawn().await;
+    let b = a.peer().await;
+    let on_a = a.login_as(Role::Dispatcher).await;
+    // A session made on one instance works on the other: nothing lives in memory.
+    let on_b = on_a.clone();
+    let (s, _) = b.get(&on_b, "/api/v1/me").await;
+    assert_eq!(s, StatusCode::OK);
+
+    // A solve started on A is seen and cancelled from B.
+    let solve = format!("/api/v1/plans/{}/solve", a.date);
+    let (s, _) = a.post(&on_a, &solve, json!({"time_limit_s": 30})).await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+    let (s, _) = b.post(&on_b, &solve, json!({"time_limit_s": 30})).await;
+    assert_eq!(
+        s,
+        StatusCode::CONFLICT,
+        "one running solve per date, across instances"
+    );
+    let (_, seen) = b.get(&on_b, &solve).await;
+    assert_eq!(seen["status"], "running");
+    let (s, _) = b.post(&on_b, &format!("{solve}/cancel"), json!({})).await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        assert!(
+            Instant::now() < deadline,
+            "the cancel from B did not reach A's solve"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let (_, r) = a.get(&on_a, &solve).await;
+        if r["status"] != "running" {
+            assert_eq!(r["status"], "cancelled");
+            break;
+        }
+    }
+
+    // Edits and publishes made on one version through both instances: one winner each round.
+    for round in 0..4 {
+        let (_, plan) = a.get(&on_a, &format!("/api/v1/plans/{}", a.date)).await;
+        let route = plan["routes"][0]["id"].clone();
+        let edit = format!("/api/v1/plans/{}/routes/{route}", a.date);
+        let body = json!({"version": plan["version"], "volunteer_id": null});
+        let (x, y) = tokio::join!(a.put(&on_a, &edit, body.clone()), b.put(&on_b, &edit, body));
+        let mut codes = [x.0, y.0];
+        codes.sort();
+        assert_eq!(
+            codes,
+            [StatusCode::OK, StatusCode::CONFLICT],
+            "round {round}: {x:?} {y:?}"
+        );
+        let loser = if x.0 == StatusCode::CONFLICT {
+            &x.1
+        } else {
+            &y.1
+        };
+        assert!(
+            loser["message"].as_str().unwrap().contains("reload"),
+            "{loser}"
+        );
+
+        let (_, plan) = b.get(&on_b, &format!("/api/v1/plans/{}", a.date)).await;
+        let publish = format!("/api/v1/plans/{}/publish", a.date);
+        let body = json!({"revision": plan["revision"], "version": plan["version"]});
+        let (x, y) = tokio::join!(
+            a.post(&on_a, &publish, body.clone()),
+            b.post(&on_b, &publish, body)
+        );
+        let mut codes = [x.0, y.0];
+        codes.sort();
+        assert_eq!(
+            codes,
+            [StatusCode::OK, StatusCode::CONFLICT],
+            "round {round}: {x:?} {y:?}"
+        );
+    }
+    // One published revision, whatever the interleaving.
+    let published: Vec<i64> = {
+        let mut v = Vec::new();
+        for rev in 1..=20 {
+            let (s, p) = a
+                .get(&on_a, &format!("/api/v1/plans/{}?revision={rev}", a.date))
+                .await;
+            if s == StatusCode::OK && p["status"] == "published" {
+                v.push(rev);
+            }
+        }
+        v
+    };
+    assert_eq!(published.len(), 1, "{published:?}");
+    // An older draft cannot be published over a newer published revision.
+    let (s, _) = a
+        .post(
+            &on_a,
+            &format!("/api/v1/plans/{}/publish", a.date),
+            json!({"revision": 1, "version": 1}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT);
 }

@@ -13,6 +13,7 @@ use serde_json::Value;
 use sqlx::Connection;
 
 pub struct TestApp {
+    pub url: String,
     pub addr: SocketAddr,
     pub store: Store,
     pub state: AppState,
@@ -98,11 +99,40 @@ impl TestApp {
             let _ = rx.await;
         }));
         Self {
+            url: url.clone(),
             addr,
             store: state.store.clone(),
             state,
             date,
             demo,
+            http: reqwest::Client::new(),
+            _shutdown: tx,
+        }
+    }
+
+    /// A second, stateless instance on the same database, as behind a load balancer.
+    pub async fn peer(&self) -> TestApp {
+        let state = giro::server::state(&self.url, &giro::travel::TravelConfig::default())
+            .await
+            .expect("the database opens from a second instance");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(giro::server::serve_on(state.clone(), listener, async {
+            let _ = rx.await;
+        }));
+        TestApp {
+            url: self.url.clone(),
+            addr,
+            store: state.store.clone(),
+            state,
+            date: self.date,
+            demo: Loaded {
+                date: self.demo.date,
+                logins: self.demo.logins.clone(),
+                requests: self.demo.requests,
+                shifts: self.demo.shifts,
+            },
             http: reqwest::Client::new(),
             _shutdown: tx,
         }
@@ -205,7 +235,13 @@ impl TestApp {
             )
             .await;
         assert_eq!(s, StatusCode::ACCEPTED, "{body}");
+        let deadline =
+            std::time::Instant::now() + std::time::Duration::from_secs_f64(seconds + 60.0);
         loop {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the solve did not end"
+            );
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             let (s, solve) = self
                 .get(who, &format!("/api/v1/plans/{}/solve", self.date))

@@ -50,6 +50,22 @@ async fn bad_input_names_the_field_and_writes_nothing() {
         .unwrap()[0]
         .clone();
     let date = app.date.to_string();
+    let walker_or_wheel = store
+        .people(Scope::Organisation(org))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.mobility == giro::domain::Mobility::Wheelchair)
+        .expect("a wheelchair user in the association");
+    let day = store
+        .requests(Scope::Organisation(org), Some(app.date))
+        .await
+        .unwrap();
+    let back = day
+        .iter()
+        .find(|r| r.return_of.is_some())
+        .expect("a ride with its way back");
+    let (outbound, way_back) = (back.return_of.unwrap().request_id, back.id);
     let plan = app.solve(&admin, 0.5).await;
     let route = plan["routes"][0]["id"].as_i64().unwrap();
     let stop = plan["routes"][0]["stops"][0]["id"].as_i64().unwrap();
@@ -59,7 +75,7 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     let vehicle_body = json!({"name": "Auto 3", "depot_place_id": public.id, "skills": ["heated_boxes"], "layouts": [{"name": "boxes", "capacity": {"hot_boxes": 10}}], "available": {"start": "10:00", "end": "15:00"}});
     let volunteer_body = json!({"name": "Rita", "available": {"start": "08:00", "end": "12:00"}, "vehicle_ids": [vehicle.id]});
     let shift_body = json!({"date": "2026-12-01", "vehicle_id": vehicle.id, "volunteer_id": volunteer.vehicle_ids.contains(&vehicle.id).then_some(volunteer.id), "window": {"start": "08:00", "end": "12:00"}});
-    let request_body = json!({"organisation_id": org, "date": date, "kind": "ride", "person_id": person.id, "from_place_id": person.home_place_id, "to_place_id": public.id, "window_at": "pickup", "window": {"start": "09:00", "end": "09:30"}, "load": {"seats": 1}});
+    let request_body = json!({"organisation_id": org, "date": date, "kind": "ride", "person_id": person.id, "from_place_id": person.home_place_id, "to_place_id": public.id, "window_at": "pickup", "window": {"start": "09:00", "end": "09:30"}, "load": {"seats": 1, "wheelchairs": 1}});
     let user_body = json!({"email": "new@giro.demo", "name": "New", "role": "dispatcher", "password": "long enough password"});
     let org_body = json!({"name": "Croce Verde", "kind": "association"});
 
@@ -490,6 +506,64 @@ async fn bad_input_names_the_field_and_writes_nothing() {
             "at",
         ),
         ("delete", "/api/v1/people/0".into(), Value::Null, bad, "id"),
+        (
+            "post",
+            r.clone(),
+            with(
+                with(
+                    request_body.clone(),
+                    "person_id",
+                    Some(json!(walker_or_wheel.id)),
+                ),
+                "load",
+                Some(json!({"seats": 1})),
+            ),
+            invalid,
+            "load.wheelchairs",
+        ),
+        (
+            "post",
+            r.clone(),
+            with(
+                request_body.clone(),
+                "return_of",
+                Some(json!({"request_id": outbound, "after_minutes": 60})),
+            ),
+            invalid,
+            "return_of.request_id",
+        ),
+        (
+            "post",
+            r.clone(),
+            with(
+                request_body.clone(),
+                "return_of",
+                Some(json!({"request_id": way_back, "after_minutes": 60})),
+            ),
+            invalid,
+            "return_of.request_id",
+        ),
+        (
+            "put",
+            format!("/api/v1/requests/{outbound}"),
+            with(request_body.clone(), "date", Some(json!("2026-12-24"))),
+            invalid,
+            "date",
+        ),
+        (
+            "post",
+            format!("/api/v1/stops/{stop}/events"),
+            json!({"kind": "done", "at": "2020-01-01T10:00:00Z"}),
+            invalid,
+            "at",
+        ),
+        (
+            "post",
+            format!("/api/v1/plans/{date}/solve"),
+            json!({"seed": 18446744073709551615u64}),
+            invalid,
+            "seed",
+        ),
     ];
 
     // The valid bodies really are valid, so each case fails for its one change.
@@ -535,7 +609,32 @@ async fn bad_input_names_the_field_and_writes_nothing() {
         "a rejected write left a trace"
     );
 
-    // Not JSON at all.
+    // Not JSON at all, JSON with trailing bytes, and JSON sent as text.
+    let res = app
+        .http
+        .post(app.url("/api/v1/places"))
+        .header(admin.header.0, &admin.header.1)
+        .header("content-type", "text/plain")
+        .body(place.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let res = app
+        .http
+        .post(app.url("/api/v1/places"))
+        .header(admin.header.0, &admin.header.1)
+        .header("content-type", "application/json")
+        .body(format!("{place} {{}}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        store.audit_log(5000).await.unwrap().len(),
+        audit_before,
+        "a rejected write left a trace"
+    );
     let res = app
         .http
         .post(app.url("/api/v1/places"))
