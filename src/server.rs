@@ -28,16 +28,16 @@ pub async fn state(database_url: &str, travel: &TravelConfig) -> Result<AppState
         store,
         travel: travel::from_config(travel),
         solve: SolveSettings::default(),
+        solving: std::sync::Arc::new(tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(1, |n| n.get()),
+        )),
     })
 }
 
 /// Binds `addr` (port 0 picks a free one) and serves until Ctrl-C.
 pub async fn serve(state: AppState, addr: SocketAddr) -> Result<(), ServerError> {
     let listener = TcpListener::bind(addr).await?;
-    serve_on(state, listener, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
+    serve_on(state, listener, stop_signal()).await
 }
 
 pub async fn serve_on(
@@ -50,6 +50,22 @@ pub async fn serve_on(
         .with_graceful_shutdown(shutdown)
         .await?;
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM from a service manager.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// For the command line: the travel configuration from `GIRO_*` variables.

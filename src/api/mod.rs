@@ -64,6 +64,8 @@ pub struct AppState {
     pub store: Store,
     pub travel: Arc<dyn TravelTimes>,
     pub solve: SolveSettings,
+    /// Solves this instance may run at once: each takes a core.
+    pub solving: Arc<tokio::sync::Semaphore>,
 }
 
 #[derive(OpenApi)]

@@ -51,7 +51,7 @@ pub struct SolveInput {
 /// The result is a new draft revision; 409 while another solve of the date runs.
 #[utoipa::path(post, path = "/api/v1/plans/{date}/solve", tag = "plans",
     params(("date" = String, Path)), request_body(content = SolveInput, description = "optional"),
-    responses((status = 202, body = SolveRecord), (status = 409, body = super::ErrorBody)))]
+    responses((status = 202, body = SolveRecord), (status = 409, body = super::ErrorBody), (status = 503, body = super::ErrorBody)))]
 async fn start_solve(
     State(s): State<AppState>,
     caller: Caller,
@@ -78,11 +78,16 @@ async fn start_solve(
             "must be at most 9223372036854775807",
         ));
     }
+    let permit = s.solving.clone().try_acquire_owned().map_err(|_| {
+        AppError::Busy(
+            "every core of this server is solving another date: try again shortly".into(),
+        )
+    })?;
     let record = s
         .store
         .start_solve(caller.actor(), date, seconds, seed as i64)
         .await?;
-    tokio::spawn(solve_job::run(
+    let job = solve_job::run(
         s.clone(),
         solve_job::Job {
             actor: caller.actor(),
@@ -91,7 +96,11 @@ async fn start_solve(
             seconds,
             seed,
         },
-    ));
+    );
+    tokio::spawn(async move {
+        job.await;
+        drop(permit);
+    });
     Ok((StatusCode::ACCEPTED, axum::Json(record)))
 }
 

@@ -186,6 +186,8 @@ pub struct ManifestStop {
     pub role: Role,
     /// `ride`, `meal` or `collection`.
     pub kind: String,
+    /// `active`, or `cancelled` since the plan was published.
+    pub status: String,
     pub place_name: String,
     pub address: String,
     pub lat: f64,

@@ -39,7 +39,7 @@ impl Store {
         {
             let vehicle = self.vehicle(r.vehicle_id).await?;
             let rows = sqlx::query(
-                "SELECT s.id, s.seq, s.role, s.start_min, q.kind, q.load, p.name AS place_name, \
+                "SELECT s.id, s.seq, s.role, s.start_min, q.kind, q.load, q.status, p.name AS place_name, \
                  p.address, p.lat, p.lon, pe.name AS person_name, pe.phone, pe.mobility, \
                  pe.assistance, pe.driver_notes FROM stops s \
                  JOIN requests q ON q.id = s.request_id JOIN places p ON p.id = s.place_id \
@@ -60,6 +60,7 @@ impl Store {
                     role: StopRole::parse(&role)
                         .ok_or_else(|| StoreError::Corrupt(format!("stop role {role:?}")))?,
                     kind: s.try_get("kind")?,
+                    status: s.try_get("status")?,
                     place_name: s.try_get("place_name")?,
                     address: s.try_get("address")?,
                     lat: s.try_get("lat")?,

@@ -108,6 +108,20 @@ impl Store {
     ) -> Result<Person, StoreError> {
         let mut tx = self.begin().await?;
         check_refs(&mut tx, org, input).await?;
+        // Requests belong to the association that booked them.
+        let booked =
+            sqlx::query("SELECT 1 FROM requests WHERE person_id = $1 AND organisation_id <> $2")
+                .bind(id)
+                .bind(org)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if booked.is_some() {
+            return Err(Invalid::one(
+                "organisation_id",
+                "the person has requests booked by another association",
+            )
+            .into());
+        }
         let n = sqlx::query(
             "UPDATE people SET organisation_id = $1, name = $2, phone = $3, home_place_id = $4, \
              mobility = $5, assistance = $6, driver_notes = $7 WHERE id = $8",

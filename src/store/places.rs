@@ -111,6 +111,21 @@ impl Store {
     ) -> Result<Place, StoreError> {
         let mut tx = self.begin().await?;
         check_refs(&mut tx, input).await?;
+        // A home changes hands only with nobody of another association living there.
+        let residents = sqlx::query("SELECT organisation_id FROM people WHERE home_place_id = $1")
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+        for r in &residents {
+            let org: Id = r.try_get("organisation_id")?;
+            if input.organisation_id != Some(org) {
+                return Err(Invalid::one(
+                    "organisation_id",
+                    "people of another association live here: move them first",
+                )
+                .into());
+            }
+        }
         let n = sqlx::query(
             "UPDATE places SET organisation_id = $1, name = $2, address = $3, lat = $4, \
              lon = $5, kind = $6 WHERE id = $7",

@@ -40,7 +40,7 @@ fn decode_plan(r: &AnyRow) -> Result<Plan, StoreError> {
 /// Serialises writers on one date, across instances: in PostgreSQL this takes
 /// the date row's lock (created on first use), in SQLite the transaction
 /// already holds the write lock. Checks that follow see committed state.
-async fn lock_date(tx: &mut Tx, date: &str) -> Result<(), StoreError> {
+pub(crate) async fn lock_date(tx: &mut Tx, date: &str) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO plan_dates (date) VALUES ($1) ON CONFLICT (date) DO NOTHING")
         .bind(date)
         .execute(&mut **tx)
@@ -411,6 +411,20 @@ impl Store {
                 return Err(Invalid::one(
                     "volunteer_id",
                     "no such volunteer allowed to drive this vehicle",
+                )
+                .into());
+            }
+            let route = &plan.routes[route_pos];
+            let busy = plan.routes.iter().find(|r| {
+                r.id != route.id
+                    && r.volunteer_id == Some(v)
+                    && r.start_min < route.end_min
+                    && route.start_min < r.end_min
+            });
+            if let Some(other) = busy {
+                return Err(Invalid::one(
+                    "volunteer_id",
+                    format!("already drives route {} at that time", other.id),
                 )
                 .into());
             }

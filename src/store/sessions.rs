@@ -30,6 +30,10 @@ impl Store {
     ) -> Result<(), StoreError> {
         let expires = chrono::Utc::now() + chrono::Duration::hours(hours);
         let mut tx = self.begin().await?;
+        sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
         )

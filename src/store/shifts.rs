@@ -25,6 +25,8 @@ fn decode(r: &AnyRow) -> Result<Shift, StoreError> {
 
 /// One vehicle cannot be in two shifts at once; a volunteer cannot drive two.
 async fn check_refs(tx: &mut Tx, id: Option<Id>, input: &ShiftInput) -> Result<(), StoreError> {
+    // Overlap checks read then write: one writer per date at a time.
+    super::plans::lock_date(tx, &input.date.to_string()).await?;
     if !exists(tx, "vehicles", input.vehicle_id).await? {
         return Err(Invalid::one("vehicle_id", "no such vehicle").into());
     }

@@ -66,9 +66,46 @@ async fn bad_input_names_the_field_and_writes_nothing() {
         .find(|r| r.return_of.is_some())
         .expect("a ride with its way back");
     let (outbound, way_back) = (back.return_of.unwrap().request_id, back.id);
+    let rider = store
+        .person(Scope::All, back.person_id.unwrap())
+        .await
+        .unwrap();
+    let other_org = store
+        .organisations(Scope::All)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|o| o.id != org && o.kind == giro::domain::OrgKind::Association)
+        .unwrap()
+        .id;
+    let rider_home = store.place(Scope::All, rider.home_place_id).await.unwrap();
     let plan = app.solve(&admin, 0.5).await;
     let route = plan["routes"][0]["id"].as_i64().unwrap();
     let stop = plan["routes"][0]["stops"][0]["id"].as_i64().unwrap();
+    // Two routes at overlapping times whose drivers could swap vehicles.
+    let routes = plan["routes"].as_array().unwrap();
+    let mut double_booking = None;
+    for r1 in routes {
+        for r2 in routes {
+            let overlap = r1["start_min"].as_f64() < r2["end_min"].as_f64()
+                && r2["start_min"].as_f64() < r1["end_min"].as_f64();
+            if r1["id"] != r2["id"] && overlap {
+                if let Some(v2) = r2["volunteer_id"].as_i64() {
+                    if store
+                        .volunteer(v2)
+                        .await
+                        .unwrap()
+                        .vehicle_ids
+                        .contains(&r1["vehicle_id"].as_i64().unwrap())
+                    {
+                        double_booking = Some((r1["id"].as_i64().unwrap(), v2));
+                    }
+                }
+            }
+        }
+    }
+    let (busy_route, busy_driver) =
+        double_booking.expect("the demo has a driver who could take an overlapping route");
 
     let place = json!({"name": "Bar Centrale", "address": "Via XXV Aprile 1", "lat": 44.27, "lon": 9.39, "kind": "donor"});
     let person_body = json!({"organisation_id": org, "name": "Anna Rossi", "home_place_id": person.home_place_id, "mobility": "walker", "assistance": "none"});
@@ -563,6 +600,27 @@ async fn bad_input_names_the_field_and_writes_nothing() {
             json!({"seed": 18446744073709551615u64}),
             invalid,
             "seed",
+        ),
+        (
+            "put",
+            format!("/api/v1/places/{}", rider_home.id),
+            json!({"organisation_id": other_org, "name": rider_home.name, "address": rider_home.address, "lat": rider_home.lat, "lon": rider_home.lon, "kind": "home"}),
+            invalid,
+            "organisation_id",
+        ),
+        (
+            "put",
+            format!("/api/v1/people/{}", rider.id),
+            json!({"organisation_id": other_org, "name": rider.name, "home_place_id": rider.home_place_id, "mobility": "none", "assistance": "none"}),
+            invalid,
+            "home_place_id",
+        ),
+        (
+            "put",
+            format!("/api/v1/plans/{date}/routes/{busy_route}"),
+            json!({"version": plan["version"], "volunteer_id": busy_driver}),
+            invalid,
+            "volunteer_id",
         ),
     ];
 
