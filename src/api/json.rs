@@ -78,6 +78,16 @@ fn not_json() -> AppError {
     AppError::UnsupportedMedia("send the body as JSON with Content-Type: application/json".into())
 }
 
+/// The body's bytes; a failed read (too large, cut short) is a 400.
+async fn read<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, AppError> {
+    Bytes::from_request(req, state)
+        .await
+        .map_err(|e| AppError::BadRequest {
+            field: None,
+            message: e.body_text(),
+        })
+}
+
 /// A JSON body read but not yet parsed, so handlers check the caller's role
 /// first and parse with [`parse`] after. An empty body needs no content type.
 pub struct Body(pub Bytes);
@@ -87,12 +97,7 @@ impl<S: Send + Sync> FromRequest<S> for Body {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
         let json = is_json(&req);
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| AppError::BadRequest {
-                field: None,
-                message: e.body_text(),
-            })?;
+        let bytes = read(req, state).await?;
         if !bytes.is_empty() && !json {
             return Err(not_json());
         }
@@ -107,12 +112,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
         if !is_json(&req) {
             return Err(not_json());
         }
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| AppError::BadRequest {
-                field: None,
-                message: e.body_text(),
-            })?;
+        let bytes = read(req, state).await?;
         parse(&bytes).map(Json)
     }
 }

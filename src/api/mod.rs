@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod crud;
 mod error;
 mod extract;
 mod json;

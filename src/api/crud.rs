@@ -1,0 +1,134 @@
+//! The five handlers of a simple resource (one table, one list of roles that
+//! may read it and one that may write it, perhaps a member's scope). They
+//! differ only in names, so one template writes them and their OpenAPI
+//! annotations alike; resources with rules of their own write theirs by hand.
+
+/// Writes `routes()` and the `list`, `create`, `get`, `update` and `delete`
+/// handlers, with the imports they need. Paths are literals because
+/// `#[utoipa::path]` reads them before `concat!` could run.
+///
+/// - `list: x by "date"` adds an optional `?date=YYYY-MM-DD` filter, passed
+///   to the store after the scope.
+/// - `scope: Caller::scope, organisation: field` confines a member to its own
+///   association: reads take the caller's scope, updates and deletes first
+///   read the record through it, and writes get the organisation from
+///   `Caller::organisation_for(input.field)`, checked before validation.
+macro_rules! crud {
+    (
+        tag: $tag:literal,
+        paths: $many:literal, $one:literal,
+        record: $T:ident, input: $I:ident,
+        read: $read:expr, write: $write:expr,
+        $(scope: $scope:path, organisation: $org:ident,)?
+        $(#[$($list_doc:tt)*])*
+        list: $list:ident $(by $by:literal)?,
+        get: $get:ident, create: $create:ident, update: $update:ident,
+        $(#[$($delete_doc:tt)*])*
+        delete: $delete:ident $(,)?
+    ) => {
+        use axum::extract::State;
+        use axum::http::StatusCode;
+        use axum::Json;
+        use $crate::api::extract::PathId;
+        use $crate::api::json::{parse, Body};
+        use $crate::api::{AppError, AppState, Caller, ErrorBody};
+
+        pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+            utoipa_axum::router::OpenApiRouter::new()
+                .routes(utoipa_axum::routes!(list, create))
+                .routes(utoipa_axum::routes!(get, update, delete))
+        }
+
+        crud!(@list [$(#[$($list_doc)*])*] $tag $many $T [$read] [$($scope)?] $list [$($by)?]);
+
+        #[utoipa::path(post, path = $many, tag = $tag, request_body = $I,
+            responses((status = 201, body = $T), (status = 422, body = ErrorBody)))]
+        async fn create(
+            State(s): State<AppState>,
+            caller: Caller,
+            Body(body): Body,
+        ) -> Result<(StatusCode, Json<$T>), AppError> {
+            caller.allow($write)?;
+            let input: $I = parse(&body)?;
+            $(let $org = caller.organisation_for(input.$org, stringify!($org))?;)?
+            input.validate()?;
+            let made = s.store.$create(caller.actor(), $($org,)? &input).await?;
+            Ok((StatusCode::CREATED, Json(made)))
+        }
+
+        #[utoipa::path(get, path = $one, tag = $tag, params(("id" = i64, Path)),
+            responses((status = 200, body = $T), (status = 404, body = ErrorBody)))]
+        async fn get(
+            State(s): State<AppState>,
+            caller: Caller,
+            PathId(id): PathId,
+        ) -> Result<Json<$T>, AppError> {
+            caller.allow($read)?;
+            Ok(Json(s.store.$get($($scope(&caller),)? id).await?))
+        }
+
+        #[utoipa::path(put, path = $one, tag = $tag, params(("id" = i64, Path)),
+            request_body = $I,
+            responses((status = 200, body = $T), (status = 422, body = ErrorBody)))]
+        async fn update(
+            State(s): State<AppState>,
+            caller: Caller,
+            PathId(id): PathId,
+            Body(body): Body,
+        ) -> Result<Json<$T>, AppError> {
+            caller.allow($write)?;
+            $(s.store.$get($scope(&caller), id).await?;)?
+            let input: $I = parse(&body)?;
+            $(let $org = caller.organisation_for(input.$org, stringify!($org))?;)?
+            input.validate()?;
+            Ok(Json(s.store.$update(caller.actor(), id, $($org,)? &input).await?))
+        }
+
+        $(#[$($delete_doc)*])*
+        #[utoipa::path(delete, path = $one, tag = $tag, params(("id" = i64, Path)),
+            responses((status = 204), (status = 409, body = ErrorBody)))]
+        async fn delete(
+            State(s): State<AppState>,
+            caller: Caller,
+            PathId(id): PathId,
+        ) -> Result<StatusCode, AppError> {
+            caller.allow($write)?;
+            $(s.store.$get($scope(&caller), id).await?;)?
+            s.store.$delete(caller.actor(), id).await?;
+            Ok(StatusCode::NO_CONTENT)
+        }
+    };
+
+    // Everything in scope.
+    (@list [$($doc:tt)*] $tag:tt $many:tt $T:ident [$read:expr] [$($scope:path)?]
+        $list:ident []) => {
+        $($doc)*
+        #[utoipa::path(get, path = $many, tag = $tag, responses((status = 200, body = [$T])))]
+        async fn list(
+            State(s): State<AppState>,
+            caller: Caller,
+        ) -> Result<Json<Vec<$T>>, AppError> {
+            caller.allow($read)?;
+            Ok(Json(s.store.$list($($scope(&caller))?).await?))
+        }
+    };
+
+    // Optionally only those of one date.
+    (@list [$($doc:tt)*] $tag:tt $many:tt $T:ident [$read:expr] [$($scope:path)?]
+        $list:ident [$by:tt]) => {
+        $($doc)*
+        #[utoipa::path(get, path = $many, tag = $tag,
+            params(($by = Option<String>, Query, description = "YYYY-MM-DD")),
+            responses((status = 200, body = [$T])))]
+        async fn list(
+            State(s): State<AppState>,
+            caller: Caller,
+            q: $crate::api::extract::Params,
+        ) -> Result<Json<Vec<$T>>, AppError> {
+            caller.allow($read)?;
+            Ok(Json(s.store.$list($($scope(&caller),)? q.date($by)?).await?))
+        }
+    };
+}
+
+pub(super) use crud;
