@@ -17,9 +17,8 @@ pub struct Caller {
     pub user: User,
 }
 
-fn cookie(parts: &Parts, name: &str) -> Option<String> {
-    parts
-        .headers
+pub(super) fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -41,7 +40,7 @@ impl FromRequestParts<AppState> for Caller {
             .map(str::trim);
         let user = if let Some(t) = bearer {
             state.store.token_user(&token::hash(t)).await?
-        } else if let Some(c) = cookie(parts, SESSION_COOKIE) {
+        } else if let Some(c) = cookie(&parts.headers, SESSION_COOKIE) {
             state.store.session_user(&token::hash(&c)).await?
         } else {
             None

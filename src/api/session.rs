@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::auth::{Caller, SESSION_COOKIE};
+use super::auth::{cookie, Caller, SESSION_COOKIE};
 use super::extract::PathId;
 use super::{AppError, AppState, Json};
 use crate::auth::{password, token};
@@ -79,14 +79,7 @@ async fn logout(
     _caller: Caller,
     headers: HeaderMap,
 ) -> Result<impl IntoResponse, AppError> {
-    let secret = headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| v.to_string());
+    let secret = cookie(&headers, SESSION_COOKIE);
     if let Some(s) = secret {
         state.store.delete_session(&token::hash(&s)).await?;
     }

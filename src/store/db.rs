@@ -143,6 +143,31 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Deletes one row by id with its audit line; `NotFound(entity)` when absent,
+    /// a conflict when other records still refer to it.
+    pub(crate) async fn delete_row(
+        &self,
+        actor: super::Actor,
+        table: &'static str,
+        entity: &'static str,
+        id: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let n = sqlx::query(&format!("DELETE FROM {table} WHERE id = $1"))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound(entity));
+        }
+        super::audit::record(&mut tx, actor, "delete", entity, Some(id), None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
 /// True when a row with this id exists in `table` (a constant, never user input).
 pub(crate) async fn exists(tx: &mut Tx, table: &'static str, id: i64) -> Result<bool, StoreError> {
     let sql = format!("SELECT 1 FROM {table} WHERE id = $1");

@@ -88,17 +88,7 @@ impl Store {
     }
 
     pub async fn delete_organisation(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        let n = sqlx::query("DELETE FROM organisations WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound("organisation"));
-        }
-        record(&mut tx, actor, "delete", "organisation", Some(id), None).await?;
-        tx.commit().await?;
-        Ok(())
+        self.delete_row(actor, "organisations", "organisation", id)
+            .await
     }
 }

@@ -146,17 +146,6 @@ impl Store {
     }
 
     pub async fn delete_person(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        let n = sqlx::query("DELETE FROM people WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound("person"));
-        }
-        record(&mut tx, actor, "delete", "person", Some(id), None).await?;
-        tx.commit().await?;
-        Ok(())
+        self.delete_row(actor, "people", "person", id).await
     }
 }

@@ -149,17 +149,6 @@ impl Store {
     }
 
     pub async fn delete_place(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        let n = sqlx::query("DELETE FROM places WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound("place"));
-        }
-        record(&mut tx, actor, "delete", "place", Some(id), None).await?;
-        tx.commit().await?;
-        Ok(())
+        self.delete_row(actor, "places", "place", id).await
     }
 }

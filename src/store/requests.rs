@@ -287,17 +287,6 @@ impl Store {
     }
 
     pub async fn delete_request(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        let n = sqlx::query("DELETE FROM requests WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound("request"));
-        }
-        record(&mut tx, actor, "delete", "request", Some(id), None).await?;
-        tx.commit().await?;
-        Ok(())
+        self.delete_row(actor, "requests", "request", id).await
     }
 }

@@ -10,6 +10,15 @@ use super::users::{decode, COLUMNS};
 use super::{now, Actor, Store, StoreError};
 use crate::domain::{Id, User};
 
+/// The user columns, qualified for a join with `users u`.
+fn user_columns() -> String {
+    COLUMNS
+        .split(", ")
+        .map(|c| format!("u.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub struct Session {
     pub user: User,
 }
@@ -58,11 +67,7 @@ impl Store {
 
     /// The active user behind a session that has not expired.
     pub async fn session_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
-        let cols = COLUMNS
-            .split(", ")
-            .map(|c| format!("u.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let cols = user_columns();
         let row = sqlx::query(&format!(
             "SELECT {cols} FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1"
@@ -83,11 +88,7 @@ impl Store {
     }
 
     pub async fn token_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
-        let cols = COLUMNS
-            .split(", ")
-            .map(|c| format!("u.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let cols = user_columns();
         let row = sqlx::query(&format!(
             "SELECT {cols} FROM api_tokens t JOIN users u ON u.id = t.user_id \
              WHERE t.token_hash = $1 AND u.active = 1"

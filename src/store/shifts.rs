@@ -158,17 +158,6 @@ impl Store {
     }
 
     pub async fn delete_shift(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        let n = sqlx::query("DELETE FROM shifts WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound("shift"));
-        }
-        record(&mut tx, actor, "delete", "shift", Some(id), None).await?;
-        tx.commit().await?;
-        Ok(())
+        self.delete_row(actor, "shifts", "shift", id).await
     }
 }

@@ -109,17 +109,6 @@ impl Store {
     }
 
     pub async fn delete_vehicle(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        let n = sqlx::query("DELETE FROM vehicles WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound("vehicle"));
-        }
-        record(&mut tx, actor, "delete", "vehicle", Some(id), None).await?;
-        tx.commit().await?;
-        Ok(())
+        self.delete_row(actor, "vehicles", "vehicle", id).await
     }
 }

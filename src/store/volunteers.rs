@@ -122,17 +122,6 @@ impl Store {
     }
 
     pub async fn delete_volunteer(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
-        let mut tx = self.begin().await?;
-        let n = sqlx::query("DELETE FROM volunteers WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound("volunteer"));
-        }
-        record(&mut tx, actor, "delete", "volunteer", Some(id), None).await?;
-        tx.commit().await?;
-        Ok(())
+        self.delete_row(actor, "volunteers", "volunteer", id).await
     }
 }
