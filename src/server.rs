@@ -28,6 +28,7 @@ pub async fn state(database_url: &str, travel: &TravelConfig) -> Result<AppState
         store,
         travel: travel::from_config(travel),
         solve: SolveSettings::default(),
+        secure_cookies: std::env::var("GIRO_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true"),
         solving: std::sync::Arc::new(tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map_or(1, |n| n.get()),
         )),

@@ -27,6 +27,26 @@ const SESSION_HOURS: i64 = 12;
 
 static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
+/// The session cookie: never readable by scripts, not sent on cross-site
+/// posts, and only over HTTPS when the deployment says it has HTTPS.
+fn session_cookie(secret: &str, max_age: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_cookie_is_secure_when_served_over_https() {
+        let plain = super::session_cookie("abc", 60, false);
+        assert_eq!(
+            plain,
+            "giro_session=abc; HttpOnly; SameSite=Lax; Path=/; Max-Age=60"
+        );
+        assert!(super::session_cookie("abc", 60, true).ends_with("; Secure"));
+    }
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Login {
@@ -63,10 +83,7 @@ async fn login(
         .create_session(user.id, &token::hash(&secret), SESSION_HOURS)
         .await?;
     let mut headers = HeaderMap::new();
-    let cookie = format!(
-        "{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Lax; Path=/; Max-Age={}",
-        SESSION_HOURS * 3600
-    );
+    let cookie = session_cookie(&secret, SESSION_HOURS * 3600, state.secure_cookies);
     headers.insert(SET_COOKIE, cookie.parse().expect("ascii cookie"));
     Ok((headers, axum::Json(user)))
 }
@@ -84,7 +101,7 @@ async fn logout(
         state.store.delete_session(&token::hash(&s)).await?;
     }
     let mut out = HeaderMap::new();
-    let clear = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
+    let clear = session_cookie("", 0, state.secure_cookies);
     out.insert(SET_COOKIE, clear.parse().expect("ascii cookie"));
     Ok((StatusCode::NO_CONTENT, out))
 }
