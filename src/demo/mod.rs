@@ -1,0 +1,154 @@
+//! The demo day (`data/demo`): a day of social services in Sestri Levante, put
+//! into a store through its public methods, with the vehicles' shifts covered
+//! by the volunteers and one login for every role.
+//!
+//! The JSON files name their records by short kebab-case keys. The keys only
+//! resolve references between the files; the store gives every record an id.
+//! All references are resolved and every input is validated before the first
+//! write, so a broken file leaves the store untouched.
+
+mod at;
+mod files;
+mod inputs;
+mod requests;
+mod resolve;
+mod shifts;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::domain::{Invalid, Role};
+use crate::store::{Store, StoreError};
+
+use files::{DayJson, OrgJson, PersonJson, PlaceJson, VehicleJson, VolunteerJson};
+use resolve::Refs;
+
+/// The one password of every demo user.
+pub const PASSWORD: &str = "sestri-levante-demo";
+/// The e-mail domain of the demo users.
+pub const EMAIL_DOMAIN: &str = "giro.demo";
+
+/// A user the demo created, with the password to log in with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoLogin {
+    pub role: Role,
+    pub email: String,
+    pub password: String,
+    pub name: String,
+}
+
+/// What [`load`] put into the store.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub date: NaiveDate,
+    /// Admin, dispatcher, one member per association, one driver per volunteer.
+    pub logins: Vec<DemoLogin>,
+    /// Rides (with their ways back), meals and collections on `date`.
+    pub requests: usize,
+    pub shifts: usize,
+}
+
+#[derive(thiserror::Error, Debug)]
+pub enum DemoError {
+    #[error("cannot read {}: {source}", .path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Not JSON, or not the shape expected; `at` is the JSON path, `key` the
+    /// key of the record it falls in.
+    #[error("{}: {}", .path.display(), json_detail(.at, .key, .message))]
+    Json {
+        path: PathBuf,
+        at: String,
+        key: Option<String>,
+        message: String,
+    },
+    #[error("{file}: the key {key:?} is used more than once")]
+    DuplicateKey { file: &'static str, key: String },
+    /// A reference to a key that the file it points into does not hold.
+    #[error("{file}: {key:?}: {field} {target:?} is not a key in {target_file}")]
+    UnknownKey {
+        file: &'static str,
+        key: String,
+        field: &'static str,
+        target: String,
+        target_file: &'static str,
+    },
+    /// A record that resolves but makes no sense (a home that is not a home…).
+    #[error("{file}: {key:?}: {message}")]
+    Bad {
+        file: &'static str,
+        key: String,
+        message: String,
+    },
+    /// The input built from a record fails its `validate()`.
+    #[error("{file}: {key:?}: {source}")]
+    Invalid {
+        file: &'static str,
+        key: String,
+        #[source]
+        source: Invalid,
+    },
+    /// The store refused to write a record.
+    #[error("{file}: {key:?}: {source}")]
+    Rejected {
+        file: &'static str,
+        key: String,
+        #[source]
+        source: StoreError,
+    },
+    #[error("the demo is already loaded in this database ({0} exists)")]
+    AlreadyLoaded(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn json_detail(at: &str, key: &Option<String>, message: &str) -> String {
+    match (at.is_empty(), key) {
+        (true, _) => message.to_string(),
+        (false, None) => format!("at {at}: {message}"),
+        (false, Some(k)) => format!("at {at} (key {k:?}): {message}"),
+    }
+}
+
+/// `data/demo` next to Cargo.toml, or the folder named by `GIRO_DEMO_DIR`.
+pub fn default_dir() -> PathBuf {
+    match std::env::var_os("GIRO_DEMO_DIR") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data")
+            .join("demo"),
+    }
+}
+
+/// Reads the demo files in `dir` and writes them into `store` for `date`:
+/// organisations, places, people, vehicles, volunteers, the day's shifts and
+/// requests, and the demo users. Expects a store without the demo in it.
+pub async fn load(store: &Store, dir: &Path, date: NaiveDate) -> Result<Loaded, DemoError> {
+    let demo = Demo::read(dir)?;
+    demo.check(date)?;
+    let admin = email("admin");
+    if store.user_for_login(&admin).await?.is_some() {
+        return Err(DemoError::AlreadyLoaded(admin));
+    }
+    demo.write(store, date).await
+}
+
+/// The files, read, with every reference resolved.
+struct Demo {
+    orgs: Vec<OrgJson>,
+    places: Vec<PlaceJson>,
+    people: Vec<PersonJson>,
+    vehicles: Vec<VehicleJson>,
+    volunteers: Vec<VolunteerJson>,
+    day: DayJson,
+    refs: Refs,
+}
+
+fn email(local: &str) -> String {
+    format!("{local}@{EMAIL_DOMAIN}")
+}
