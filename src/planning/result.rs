@@ -6,15 +6,11 @@ use super::build::Built;
 use crate::domain::{Figures, NewPlan, NewRoute, NewStop, Plan, PlanUnassigned, StopRole};
 use crate::solver::{check, Reason, Route, Solution, StopRole as Role, Unassigned, Visit};
 
-fn reason(r: Reason) -> &'static str {
-    match r {
-        Reason::Skills => "skills",
-        Reason::Capacity => "capacity",
-        Reason::TimeWindow => "time_window",
-        Reason::RideTime => "ride_time",
-        Reason::Shift => "shift",
-        Reason::Link => "link",
-        Reason::NoRoom => "no_room",
+/// The reason's name as the solver's serde spells it (`time_window`, `no_room`…).
+fn reason(r: Reason) -> String {
+    match serde_json::to_value(r) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => unreachable!("Reason serialises as a string"),
     }
 }
 
@@ -80,7 +76,7 @@ pub fn to_new_plan(
             .iter()
             .map(|u| PlanUnassigned {
                 request_id: built.jobs[u.job].request_id,
-                reason: reason(u.reason).to_string(),
+                reason: reason(u.reason),
             })
             .collect(),
     }
@@ -150,15 +146,8 @@ pub fn to_solution(built: &Built, plan: &Plan) -> Result<Solution, String> {
             let job = *job_of
                 .get(&u.request_id)
                 .ok_or_else(|| format!("unassigned request {} not in the day", u.request_id))?;
-            let reason = match u.reason.as_str() {
-                "skills" => Reason::Skills,
-                "capacity" => Reason::Capacity,
-                "time_window" => Reason::TimeWindow,
-                "ride_time" => Reason::RideTime,
-                "shift" => Reason::Shift,
-                "link" => Reason::Link,
-                _ => Reason::NoRoom,
-            };
+            let reason = serde_json::from_value(serde_json::Value::String(u.reason.clone()))
+                .map_err(|_| format!("unknown reason {:?}", u.reason))?;
             Ok(Unassigned { job, reason })
         })
         .collect::<Result<Vec<_>, String>>()?;
