@@ -11,3 +11,4 @@ pub mod server;
 pub mod solver;
 pub mod store;
 pub mod travel;
+pub mod web;
