@@ -5,7 +5,7 @@
 //! search's feasibility logic cannot hide itself here. The problem is assumed to
 //! pass [`Problem::validate`]; the solution is not trusted at all.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::model::{JobId, LocationId, Problem, Stop, Vehicle};
 use super::solution::{Route, Solution, StopRole};
@@ -13,9 +13,22 @@ use super::solution::{Route, Solution, StopRole};
 /// Absolute tolerance on times; costs use it relative to their magnitude.
 pub const TOLERANCE: f64 = 1e-6;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ViolationKind {
+/// Declares the kinds once, with the list of all of them (for schemas and pages).
+macro_rules! violation_kinds {
+    ($($(#[$doc:meta])* $v:ident),* $(,)?) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum ViolationKind {
+            $($(#[$doc])* $v),*
+        }
+
+        impl ViolationKind {
+            pub const ALL: &'static [ViolationKind] = &[$(ViolationKind::$v),*];
+        }
+    };
+}
+
+violation_kinds! {
     UnknownVehicle,
     UnknownLayout,
     VehicleUsedTwice,
@@ -49,6 +62,26 @@ pub struct Violation {
     pub job: Option<JobId>,
     pub kind: ViolationKind,
     pub message: String,
+    /// The visit concerned (index into the route's visits), when one is.
+    pub visit: Option<usize>,
+    /// The capacity dimension, for `capacity`.
+    pub dimension: Option<String>,
+    /// What was measured against the limit it breaks, in the problem's units:
+    /// minutes on board or on the road, a time of day, a load.
+    pub value: Option<f64>,
+    pub limit: Option<f64>,
+}
+
+impl Violation {
+    fn at(&mut self, visit: usize) -> &mut Self {
+        self.visit = Some(visit);
+        self
+    }
+
+    fn measured(&mut self, value: f64, limit: f64) -> &mut Self {
+        (self.value, self.limit) = (Some(value), Some(limit));
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -156,13 +189,18 @@ impl Checker<'_> {
         job: Option<JobId>,
         kind: ViolationKind,
         message: String,
-    ) {
+    ) -> &mut Violation {
         self.violations.push(Violation {
             route,
             job,
             kind,
             message,
+            visit: None,
+            dimension: None,
+            value: None,
+            limit: None,
         });
+        self.violations.last_mut().expect("just pushed")
     }
 
     /// Checks one non-empty route; returns its recomputed (distance, cost) when
@@ -188,15 +226,17 @@ impl Checker<'_> {
             return None;
         };
         match owner[route.vehicle] {
-            Some(first) => self.push(
-                Some(r),
-                None,
-                ViolationKind::VehicleUsedTwice,
-                format!(
-                    "route {r} uses vehicle {} ({}) already used by route {first}",
-                    route.vehicle, vehicle.id
-                ),
-            ),
+            Some(first) => {
+                self.push(
+                    Some(r),
+                    None,
+                    ViolationKind::VehicleUsedTwice,
+                    format!(
+                        "route {r} uses vehicle {} ({}) already used by route {first}",
+                        route.vehicle, vehicle.id
+                    ),
+                );
+            }
             None => owner[route.vehicle] = Some(r),
         }
         self.skills(r, route, vehicle);
@@ -256,7 +296,8 @@ impl Checker<'_> {
                     Some(j),
                     ViolationKind::UnknownJob,
                     format!("route {r} visit {i} serves job {j} but there are {n} jobs"),
-                );
+                )
+                .at(i);
                 stops.push(None);
                 continue;
             };
@@ -274,7 +315,8 @@ impl Checker<'_> {
                         "route {r} visit {i} serves the {role} of job {j} ({}), which has none",
                         job.id
                     ),
-                );
+                )
+                .at(i);
             }
             let p = self.placed[j].get_or_insert(Placement {
                 route: r,
@@ -311,7 +353,8 @@ impl Checker<'_> {
                             "route {r} visits {prev} and {i} both serve the {role} of job {j} ({})",
                             job.id
                         ),
-                    );
+                    )
+                    .at(i);
                 }
                 _ if stop.is_some() => *slot = Some(i),
                 _ => {}
@@ -394,7 +437,7 @@ impl Checker<'_> {
                         None => "at the start".to_string(),
                     };
                     let dim = self.problem.dimensions.get(d).map_or("?", String::as_str);
-                    self.push(
+                    let v = self.push(
                         Some(r),
                         job,
                         ViolationKind::Capacity,
@@ -403,6 +446,11 @@ impl Checker<'_> {
                             load[d], capacity[d]
                         ),
                     );
+                    v.measured(load[d] as f64, f64::from(capacity[d]));
+                    v.dimension = Some(dim.to_string());
+                    if i > 0 {
+                        v.at(i - 1);
+                    }
                 }
                 over[d] = bad;
             }
@@ -422,7 +470,8 @@ impl Checker<'_> {
                     "route {r} starts at {} before its shift starts at {}",
                     route.start, shift.start
                 ),
-            );
+            )
+            .measured(route.start, shift.start);
         }
         let (mut at, mut departure) = (vehicle.start, route.start);
         for (i, (v, stop)) in route.visits.iter().zip(stops).enumerate() {
@@ -443,7 +492,9 @@ impl Checker<'_> {
                      (departure {departure} + travel {travel})",
                     v.arrival
                 );
-                self.push(Some(r), j, Schedule, msg);
+                self.push(Some(r), j, Schedule, msg)
+                    .at(i)
+                    .measured(v.arrival, earliest);
             }
             if !at_least(v.start, v.arrival) {
                 self.push(
@@ -454,10 +505,14 @@ impl Checker<'_> {
                         "{what} starts service at {} before arriving at {}",
                         v.start, v.arrival
                     ),
-                );
+                )
+                .at(i)
+                .measured(v.start, v.arrival);
             }
             let w = stop.window;
             if !at_least(v.start, w.start) || !at_least(w.end, v.start) {
+                // The bound broken: the end when late, the start when early.
+                let bound = if v.start > w.end { w.end } else { w.start };
                 self.push(
                     Some(r),
                     j,
@@ -466,7 +521,9 @@ impl Checker<'_> {
                         "{what} starts service at {} outside its window [{}, {}]",
                         v.start, w.start, w.end
                     ),
-                );
+                )
+                .at(i)
+                .measured(v.start, bound);
             }
             if !close(v.departure, v.start + stop.service, TOLERANCE) {
                 self.push(
@@ -480,7 +537,9 @@ impl Checker<'_> {
                         v.start,
                         v.start + stop.service
                     ),
-                );
+                )
+                .at(i)
+                .measured(v.departure, v.start + stop.service);
             }
             (at, departure) = (stop.location, v.departure);
         }
@@ -492,7 +551,8 @@ impl Checker<'_> {
                  (departure {departure} + travel {travel})",
                 route.end
             );
-            self.push(Some(r), None, Schedule, msg);
+            self.push(Some(r), None, Schedule, msg)
+                .measured(route.end, earliest);
         }
         if !at_least(shift.end, route.end) {
             self.push(
@@ -503,7 +563,8 @@ impl Checker<'_> {
                     "route {r} ends at {} after its shift ends at {}",
                     route.end, shift.end
                 ),
-            );
+            )
+            .measured(route.end, shift.end);
         }
         if let Some(max) = vehicle.max_duration {
             if !at_least(max, route.duration()) {
@@ -517,7 +578,8 @@ impl Checker<'_> {
                         route.start,
                         route.end
                     ),
-                );
+                )
+                .measured(route.duration(), max);
             }
         }
     }
@@ -549,7 +611,8 @@ impl Checker<'_> {
                     "route {r}: job {j} ({}) is dropped off at visit {di}, before pickup at {pi}",
                     job.id
                 );
-                self.push(Some(r), Some(j), ViolationKind::PrecedenceOrder, msg);
+                self.push(Some(r), Some(j), ViolationKind::PrecedenceOrder, msg)
+                    .at(di);
             }
             let visits = &self.solution.routes[r].visits;
             let ride = visits[di].start - visits[pi].departure;
@@ -561,7 +624,9 @@ impl Checker<'_> {
                          more than its limit {limit}",
                         job.id
                     );
-                    self.push(Some(r), Some(j), ViolationKind::RideTime, msg);
+                    self.push(Some(r), Some(j), ViolationKind::RideTime, msg)
+                        .at(di)
+                        .measured(ride, limit);
                 }
             }
         }
@@ -592,7 +657,9 @@ impl Checker<'_> {
                      before {ready} (dropoff of {o} ends + gap {})",
                     link.min_gap
                 );
-                self.push(Some(inb.route), Some(i), ViolationKind::Link, msg);
+                self.push(Some(inb.route), Some(i), ViolationKind::Link, msg)
+                    .at(p)
+                    .measured(start, ready);
             }
         }
     }
