@@ -7,6 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::{FieldError, Invalid};
+use crate::service::ServiceError;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +75,18 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(m) => Self::Conflict(m),
             StoreError::Invalid(i) => Self::Invalid(i),
             other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<ServiceError> for AppError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Invalid(i) => Self::Invalid(i),
+            ServiceError::NotFound(what) => Self::NotFound(what),
+            ServiceError::Conflict(m) => Self::Conflict(m),
+            ServiceError::Busy(m) => Self::Busy(m),
+            ServiceError::Store(e) => e.into(),
         }
     }
 }

@@ -6,10 +6,15 @@ mod organisation;
 mod person;
 mod place;
 mod plan;
+mod plan_copy;
+mod plan_edit;
 mod request;
 mod shift;
+mod solve_input;
+mod unassigned;
 mod user;
 mod vehicle;
+mod violation;
 mod volunteer;
 
 pub use clock::{Clock, Window};
@@ -21,10 +26,14 @@ pub use plan::{
     PlanStop, PlanUnassigned, PublishInput, Role as StopRole, Route, RouteEdit, StopEvent,
     StopEventInput, StopEventKind,
 };
+pub use plan_edit::{EditOutcome, PlanEdit, PlanEditInput};
 pub use request::{Request, RequestInput, RequestKind, RequestStatus, ReturnOf, WindowAt};
 pub use shift::{Shift, ShiftInput};
+pub use solve_input::SolveInput;
+pub use unassigned::UnassignedReason;
 pub use user::{Role, User, UserInput};
 pub use vehicle::{Vehicle, VehicleInput, VehicleLayout};
+pub use violation::{NewViolation, PlanViolation, ViolationKind};
 pub use volunteer::{Volunteer, VolunteerInput};
 
 use serde::Serialize;

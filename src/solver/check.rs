@@ -13,46 +13,52 @@ use super::solution::{Route, Solution, StopRole};
 /// Absolute tolerance on times; costs use it relative to their magnitude.
 pub const TOLERANCE: f64 = 1e-6;
 
-/// Declares the kinds once, with the list of all of them (for schemas and pages).
+/// Declares the kinds once, with their names and the list of all of them.
 macro_rules! violation_kinds {
-    ($($(#[$doc:meta])* $v:ident),* $(,)?) => {
+    ($($(#[$doc:meta])* $v:ident => $name:literal),* $(,)?) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
         pub enum ViolationKind {
-            $($(#[$doc])* $v),*
+            $($(#[$doc])* #[serde(rename = $name)] $v),*
         }
 
         impl ViolationKind {
             pub const ALL: &'static [ViolationKind] = &[$(ViolationKind::$v),*];
+
+            /// The one text form, as serde writes it.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$v => $name),*
+                }
+            }
         }
     };
 }
 
 violation_kinds! {
-    UnknownVehicle,
-    UnknownLayout,
-    VehicleUsedTwice,
-    UnknownJob,
+    UnknownVehicle => "unknown_vehicle",
+    UnknownLayout => "unknown_layout",
+    VehicleUsedTwice => "vehicle_used_twice",
+    UnknownJob => "unknown_job",
     /// In two routes, twice in one route, listed twice, or both routed and unassigned.
-    JobServedTwice,
+    JobServedTwice => "job_served_twice",
     /// A stop of the job's model is not visited, or a visit serves a stop the model lacks.
-    JobMissingStop,
+    JobMissingStop => "job_missing_stop",
     /// A dropoff visited before its pickup.
-    PrecedenceOrder,
-    Skills,
-    Capacity,
-    TimeWindow,
+    PrecedenceOrder => "precedence_order",
+    Skills => "skills",
+    Capacity => "capacity",
+    TimeWindow => "time_window",
     /// Arrival, start or departure inconsistent with travel and service times.
-    Schedule,
-    RideTime,
+    Schedule => "schedule",
+    RideTime => "ride_time",
     /// The route starts before its shift or ends after it.
-    ShiftEnd,
-    MaxDuration,
-    Link,
+    ShiftEnd => "shift_end",
+    MaxDuration => "max_duration",
+    Link => "link",
     /// A job neither routed nor listed as unassigned.
-    Unlisted,
+    Unlisted => "unlisted",
     /// A reported cost or distance differs from the recomputed one.
-    Cost,
+    Cost => "cost",
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

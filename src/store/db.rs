@@ -26,16 +26,30 @@ pub struct Store {
 }
 
 /// The schema, compiled into the binary so a fresh machine needs no files.
-const SQLITE: &[(i64, &str, &str)] = &[(
-    1,
-    "service",
-    include_str!("../../migrations/sqlite/0001_service.sql"),
-)];
-const POSTGRES: &[(i64, &str, &str)] = &[(
-    1,
-    "service",
-    include_str!("../../migrations/postgres/0001_service.sql"),
-)];
+const SQLITE: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "service",
+        include_str!("../../migrations/sqlite/0001_service.sql"),
+    ),
+    (
+        3,
+        "route_locks",
+        include_str!("../../migrations/sqlite/0003_route_locks.sql"),
+    ),
+];
+const POSTGRES: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "service",
+        include_str!("../../migrations/postgres/0001_service.sql"),
+    ),
+    (
+        3,
+        "route_locks",
+        include_str!("../../migrations/postgres/0003_route_locks.sql"),
+    ),
+];
 
 #[derive(Debug)]
 struct Embedded(&'static [(i64, &'static str, &'static str)]);
