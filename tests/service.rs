@@ -4,6 +4,7 @@
 mod service {
     mod authz;
     mod crud;
+    mod edits;
     mod plans;
     pub mod support;
     mod validation;

@@ -1,14 +1,16 @@
 //! A dispatcher's changes to a plan by hand, and what the checker says of them.
 
+use serde::de::{self, DeserializeOwned, Deserializer};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use super::{Id, Plan, PlanViolation};
 
 /// One change to the newest revision of a date's plan. Positions count the
 /// route's stops from 0 once the request is in it: `pickup` < `dropoff`.
-#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
-#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(tag = "op", rename_all = "snake_case")]
 pub enum PlanEdit {
     /// Moves a routed request (both its stops) to a route, at the positions
     /// given or, when left out, where it breaks the fewest rules and then costs least.
@@ -45,6 +47,100 @@ pub enum PlanEdit {
     Unlock {
         route_id: Id,
     },
+}
+
+/// The operations' names, for errors.
+const OPS: &str = "move, assign, swap, unassign, lock, unlock";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Placing {
+    request_id: Id,
+    route_id: Id,
+    #[serde(default)]
+    pickup: Option<usize>,
+    #[serde(default)]
+    dropoff: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Pair {
+    request_id: Id,
+    other_request_id: Id,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OneRequest {
+    request_id: Id,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OneRoute {
+    route_id: Id,
+}
+
+/// The operation's own fields, parsed so that an error keeps their path
+/// (`at `pickup`: …`): serde's internally tagged enums lose it.
+fn fields<T: DeserializeOwned, E: de::Error>(rest: Map<String, Value>) -> Result<T, E> {
+    serde_path_to_error::deserialize(Value::Object(rest))
+        .map_err(|e| E::custom(format!("at `{}`: {}", e.path(), e.inner())))
+}
+
+impl<'de> Deserialize<'de> for PlanEdit {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut rest = Map::deserialize(d)?;
+        let op = match rest.remove("op") {
+            Some(Value::String(op)) => op,
+            Some(_) => return Err(de::Error::custom("at `op`: expected a string")),
+            None => return Err(de::Error::missing_field("op")),
+        };
+        Ok(match op.as_str() {
+            "move" | "assign" => {
+                let p: Placing = fields(rest)?;
+                let (request_id, route_id, pickup, dropoff) =
+                    (p.request_id, p.route_id, p.pickup, p.dropoff);
+                if op == "move" {
+                    Self::Move {
+                        request_id,
+                        route_id,
+                        pickup,
+                        dropoff,
+                    }
+                } else {
+                    Self::Assign {
+                        request_id,
+                        route_id,
+                        pickup,
+                        dropoff,
+                    }
+                }
+            }
+            "swap" => {
+                let p: Pair = fields(rest)?;
+                Self::Swap {
+                    request_id: p.request_id,
+                    other_request_id: p.other_request_id,
+                }
+            }
+            "unassign" => Self::Unassign {
+                request_id: fields::<OneRequest, _>(rest)?.request_id,
+            },
+            "lock" => Self::Lock {
+                route_id: fields::<OneRoute, _>(rest)?.route_id,
+            },
+            "unlock" => Self::Unlock {
+                route_id: fields::<OneRoute, _>(rest)?.route_id,
+            },
+            other => {
+                return Err(de::Error::custom(format!(
+                    "at `op`: unknown operation {other:?}, expected one of {OPS}"
+                )))
+            }
+        })
+    }
 }
 
 impl PlanEdit {
