@@ -26,9 +26,7 @@ fn sequence(route: &Value) -> Vec<(i64, String)> {
 fn where_is(plan: &Value, request: i64) -> Option<(i64, usize, usize)> {
     plan["routes"].as_array().unwrap().iter().find_map(|r| {
         let seq = sequence(r);
-        let p = seq
-            .iter()
-            .position(|s| s.0 == request && s.1 == "pickup")?;
+        let p = seq.iter().position(|s| s.0 == request && s.1 == "pickup")?;
         let d = seq
             .iter()
             .position(|s| s.0 == request && s.1 == "dropoff")?;
@@ -68,7 +66,10 @@ async fn long_ride(app: &TestApp, who: &As, plan: &Value) -> (Value, i64) {
     });
     let long = routes[0].clone();
     let duration = long["end_min"].as_f64().unwrap() - long["start_min"].as_f64().unwrap();
-    assert!(duration > 90.0, "the demo's longest route lasts {duration} min");
+    assert!(
+        duration > 90.0,
+        "the demo's longest route lasts {duration} min"
+    );
     let ride = rides(app, who)
         .await
         .into_iter()
@@ -127,7 +128,10 @@ async fn a_move_breaking_a_ride_limit_waits_for_confirmation_and_moving_back_cle
     assert_eq!(s, StatusCode::OK, "{out}");
     assert_eq!(out["saved"], true);
     let saved = &out["plan"];
-    assert_eq!(saved["revision"], plan["revision"], "a draft changes in place");
+    assert_eq!(
+        saved["revision"], plan["revision"],
+        "a draft changes in place"
+    );
     assert_eq!(
         saved["version"].as_i64().unwrap(),
         plan["version"].as_i64().unwrap() + 1
@@ -138,7 +142,10 @@ async fn a_move_breaking_a_ride_limit_waits_for_confirmation_and_moving_back_cle
         .unwrap()
         .iter()
         .any(|v| v["kind"] == "ride_time" && v["request_id"] == ride));
-    assert_eq!(where_is(saved, ride).unwrap().0, long["id"].as_i64().unwrap());
+    assert_eq!(
+        where_is(saved, ride).unwrap().0,
+        long["id"].as_i64().unwrap()
+    );
     let log = app.store.audit_log(5).await.unwrap();
     assert_eq!(audit_len(&app).await, audit + 1);
     let line = log[0].detail.clone().unwrap_or_default();
@@ -438,7 +445,13 @@ async fn a_locked_route_survives_the_next_solve_and_copies_of_a_revision() {
     let again = same[0];
     assert_eq!(again["locked"], true);
     assert!(again["volunteer_id"].is_null(), "the driver edit is kept");
-    for key in ["layout", "start_min", "end_min", "distance_km", "vehicle_id"] {
+    for key in [
+        "layout",
+        "start_min",
+        "end_min",
+        "distance_km",
+        "vehicle_id",
+    ] {
         assert_eq!(again[key], kept[key], "{key}");
     }
     let strip = |r: &Value| -> Vec<Value> {
@@ -447,11 +460,21 @@ async fn a_locked_route_survives_the_next_solve_and_copies_of_a_revision() {
             .unwrap()
             .iter()
             .map(|s| {
-                json!([s["request_id"], s["role"], s["arrival_min"], s["start_min"], s["departure_min"]])
+                json!([
+                    s["request_id"],
+                    s["role"],
+                    s["arrival_min"],
+                    s["start_min"],
+                    s["departure_min"]
+                ])
             })
             .collect()
     };
-    assert_eq!(strip(again), strip(&kept), "the locked route's stops, unchanged");
+    assert_eq!(
+        strip(again),
+        strip(&kept),
+        "the locked route's stops, unchanged"
+    );
     // Its requests are nowhere else, and the whole plan passes the checker.
     let mine: Vec<i64> = sequence(&kept).into_iter().map(|s| s.0).collect();
     for r in solved["routes"].as_array().unwrap() {
@@ -478,7 +501,10 @@ async fn a_locked_route_survives_the_next_solve_and_copies_of_a_revision() {
         .iter()
         .filter(|r| r.status == giro::domain::RequestStatus::Active)
         .count();
-    assert_eq!(served + solved["unassigned"].as_array().unwrap().len(), active);
+    assert_eq!(
+        served + solved["unassigned"].as_array().unwrap().len(),
+        active
+    );
 
     // Published, then edited: the new draft keeps the lock.
     let (s, published) = app
@@ -544,9 +570,7 @@ async fn wait_for_revision(app: &TestApp, who: &As, revision: i64) -> Value {
             .await;
         if solve["status"] != "running" {
             assert_eq!(solve["status"], "done", "{solve}");
-            let (_, plan) = app
-                .get(who, &format!("/api/v1/plans/{}", app.date))
-                .await;
+            let (_, plan) = app.get(who, &format!("/api/v1/plans/{}", app.date)).await;
             assert_eq!(plan["revision"], revision);
             return plan;
         }
