@@ -12,3 +12,4 @@ pub mod service;
 pub mod solver;
 pub mod store;
 pub mod travel;
+pub mod web;

@@ -5,6 +5,7 @@ mod service {
     mod authz;
     mod crud;
     mod edits;
+    mod pages_portal;
     mod plans;
     pub mod support;
     mod validation;

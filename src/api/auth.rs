@@ -17,7 +17,7 @@ pub struct Caller {
     pub user: User,
 }
 
-pub(super) fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()

@@ -26,9 +26,11 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 pub use crate::service::{AppState, SolveSettings};
-pub use auth::{Caller, SESSION_COOKIE};
+pub use auth::{cookie, Caller, ADMINS, BOOKERS, PLANNERS, SESSION_COOKIE};
 pub use error::{AppError, ErrorBody};
 pub use json::Json;
+#[allow(unused_imports)]
+pub(crate) use session::{open_session, sign_in, sign_out};
 
 /// Solves a date now and waits for the end: for `giro demo` and scripts.
 pub async fn solve_now(
@@ -50,6 +52,16 @@ pub async fn solve_now(
     components(schemas(ErrorBody))
 )]
 struct Doc;
+
+/// JSON under `/api/`, a page elsewhere.
+async fn not_found(t: crate::web::i18n::Tr, uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        AppError::NotFound("route".into()).into_response()
+    } else {
+        crate::web::errors::error_page(t, axum::http::StatusCode::NOT_FOUND, String::new())
+    }
+}
 
 /// All API routes with their OpenAPI description.
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -84,7 +96,8 @@ pub fn app(state: AppState) -> Router {
                 async move { axum::Json(doc.as_ref().clone()) }
             }),
         )
-        .fallback(|| async { AppError::NotFound("route".into()) })
+        .merge(crate::web::routes())
+        .fallback(not_found)
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

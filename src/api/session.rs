@@ -1,7 +1,7 @@
 //! Logging in and out, who am I, and personal API tokens.
 
 use axum::extract::State;
-use axum::http::{header::SET_COOKIE, HeaderMap, StatusCode};
+use axum::http::{header::SET_COOKIE, HeaderMap, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -61,8 +61,20 @@ async fn login(
     State(state): State<AppState>,
     Json(body): Json<Login>,
 ) -> Result<impl IntoResponse, AppError> {
-    let found = state.store.user_for_login(&body.email).await?;
-    let password = body.password;
+    let (user, cookie) = sign_in(&state, &body.email, body.password).await?;
+    let mut headers = HeaderMap::new();
+    headers.insert(SET_COOKIE, cookie);
+    Ok((headers, axum::Json(user)))
+}
+
+/// Checks e-mail and password and opens a session: the user and the
+/// `Set-Cookie` value. The API's login and the sign-in page share it.
+pub(crate) async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: String,
+) -> Result<(User, HeaderValue), AppError> {
+    let found = state.store.user_for_login(email).await?;
     // Verify even for unknown e-mails, against a hash made once, so timing
     // does not tell which exist; argon2 runs off the async threads.
     let (user, stored) = match found {
@@ -77,15 +89,31 @@ async fn login(
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;
     let user = user.filter(|_| ok).ok_or(AppError::Unauthenticated)?;
+    let cookie = open_session(state, &user).await?;
+    Ok((user, cookie))
+}
+
+/// A new session for a user already identified: the `Set-Cookie` value.
+pub(crate) async fn open_session(state: &AppState, user: &User) -> Result<HeaderValue, AppError> {
     let secret = token::generate();
     state
         .store
         .create_session(user.id, &token::hash(&secret), SESSION_HOURS)
         .await?;
-    let mut headers = HeaderMap::new();
     let cookie = session_cookie(&secret, SESSION_HOURS * 3600, state.secure_cookies);
-    headers.insert(SET_COOKIE, cookie.parse().expect("ascii cookie"));
-    Ok((headers, axum::Json(user)))
+    Ok(cookie.parse().expect("ascii cookie"))
+}
+
+/// Ends the session of the cookie in `headers`: the `Set-Cookie` value that clears it.
+pub(crate) async fn sign_out(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<HeaderValue, AppError> {
+    if let Some(s) = cookie(headers, SESSION_COOKIE) {
+        state.store.delete_session(&token::hash(&s)).await?;
+    }
+    let clear = session_cookie("", 0, state.secure_cookies);
+    Ok(clear.parse().expect("ascii cookie"))
 }
 
 /// Ends the session of the cookie sent.
@@ -96,13 +124,8 @@ async fn logout(
     _caller: Caller,
     headers: HeaderMap,
 ) -> Result<impl IntoResponse, AppError> {
-    let secret = cookie(&headers, SESSION_COOKIE);
-    if let Some(s) = secret {
-        state.store.delete_session(&token::hash(&s)).await?;
-    }
     let mut out = HeaderMap::new();
-    let clear = session_cookie("", 0, state.secure_cookies);
-    out.insert(SET_COOKIE, clear.parse().expect("ascii cookie"));
+    out.insert(SET_COOKIE, sign_out(&state, &headers).await?);
     Ok((StatusCode::NO_CONTENT, out))
 }
 

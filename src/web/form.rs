@@ -1,0 +1,67 @@
+//! Form posts from pages: the fields as text, read by name. Each page checks
+//! its own fields and marks the ones at fault, so a bad value never leaves a
+//! page with a bare error.
+
+use axum::extract::{FromRequest, Request};
+use axum::http::header::CONTENT_TYPE;
+
+use crate::api::AppError;
+
+/// Larger than any form giro serves; a bigger body is refused unread.
+const LIMIT: usize = 64 * 1024;
+
+#[derive(Debug, Clone, Default)]
+pub struct Form(pub Vec<(String, String)>);
+
+impl Form {
+    /// The field's value, trimmed; `None` when absent or blank.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Every value of a repeated field (checkboxes).
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .collect()
+    }
+
+    pub fn csrf(&self) -> Option<&str> {
+        self.get("_csrf")
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for Form {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, AppError> {
+        let is_form = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(AppError::UnsupportedMedia(
+                "send the page's form (application/x-www-form-urlencoded)".into(),
+            ));
+        }
+        let body = axum::body::to_bytes(req.into_body(), LIMIT)
+            .await
+            .map_err(|_| AppError::BadRequest {
+                field: None,
+                message: format!("the form is larger than {LIMIT} bytes"),
+            })?;
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(&body).map_err(|e| AppError::BadRequest {
+                field: None,
+                message: format!("the form cannot be read: {e}"),
+            })?;
+        Ok(Form(pairs))
+    }
+}
