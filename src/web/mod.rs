@@ -5,6 +5,7 @@
 
 pub mod assets;
 pub mod ctx;
+pub mod driver;
 pub mod errors;
 pub mod form;
 pub mod i18n;
@@ -71,6 +72,7 @@ pub fn routes() -> Router<AppState> {
     let csp = content_security_policy();
     Router::new()
         .merge(login::routes())
+        .merge(driver::routes())
         .layer(axum::middleware::from_fn(errors::html_errors))
         .merge(assets::routes())
         .layer(axum::middleware::map_response(
