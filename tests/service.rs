@@ -4,6 +4,7 @@
 mod service {
     mod authz;
     mod crud;
+    mod driver_page;
     mod plans;
     pub mod support;
     mod validation;

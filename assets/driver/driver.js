@@ -43,7 +43,7 @@
     return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
   }
   const hhmm = (at) => new Date(at).toLocaleTimeString(document.documentElement.lang,
-    { hour: "2-digit", minute: "2-digit" });
+    { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   const mine = (e) => e.user === day.user_id;
 
   // ---- Drawing: the same markup as templates/driver/route.html
@@ -173,7 +173,7 @@
         hhmm(e.at) + " · " + buttonLabel(s, e.kind) + (e.kg ? " (" + e.kg + " kg)" : "") + " · " + where + " — ",
         el("strong", null, tr(e.state === "waiting" ? "driver.queue_waiting" : "driver.queue_failed_one")));
       if (e.state === "failed") {
-        item.append(e.error ? el("span", { class: "detail" }, " " + e.error) : "",
+        item.append(e.error ? el("span", { class: "detail" }, " " + e.error + " ") : " ",
           el("button", { type: "button", class: "link discard", "data-id": e.id,
             "data-testid": "queue-discard-" + e.id }, tr("driver.queue_discard")));
       }
