@@ -2,10 +2,16 @@
 //! (SQLite, or PostgreSQL when TEST_POSTGRES_URL is set).
 
 mod service {
+    mod admin_cli;
     mod authz;
     mod crud;
+    mod demo_publish;
     mod driver_page;
+    mod events;
+    mod links;
+    mod migrations;
     mod plans;
+    mod promised;
     pub mod support;
     mod validation;
 }
