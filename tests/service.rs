@@ -10,6 +10,7 @@ mod service {
     mod events;
     mod links;
     mod migrations;
+    mod pages_portal;
     mod plans;
     mod promised;
     pub mod support;
