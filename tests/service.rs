@@ -6,6 +6,7 @@ mod service {
     mod authz;
     mod crud;
     mod demo_publish;
+    mod driver_link;
     mod driver_page;
     mod events;
     mod links;

@@ -10,7 +10,11 @@ use serde_json::{json, Value};
 use super::support::{As, TestApp};
 
 /// A page as the browser gets it, without following redirects.
-pub async fn page(app: &TestApp, who: Option<&As>, path: &str) -> (StatusCode, header::HeaderMap, String) {
+pub async fn page(
+    app: &TestApp,
+    who: Option<&As>,
+    path: &str,
+) -> (StatusCode, header::HeaderMap, String) {
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -26,27 +30,8 @@ pub async fn page(app: &TestApp, who: Option<&As>, path: &str) -> (StatusCode, h
 
 /// Solves and publishes the test date; the published plan.
 pub async fn publish(app: &TestApp, dispatcher: &As) -> Value {
-    let plan = app.solve(dispatcher, 2.0).await;
-    let (s, published) = app
-        .post(
-            dispatcher,
-            &format!("/api/v1/plans/{}/publish", app.date),
-            json!({"revision": plan["revision"], "version": plan["version"]}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{published}");
-    published
-}
-
-/// The driver login of a volunteer.
-pub async fn driver_of(app: &TestApp, volunteer: i64) -> As {
-    for l in app.demo.logins.iter().filter(|l| l.role == Role::Driver) {
-        let (user, _) = app.store.user_for_login(&l.email).await.unwrap().unwrap();
-        if user.volunteer_id == Some(volunteer) {
-            return app.login(&l.email).await;
-        }
-    }
-    panic!("no driver user for volunteer {volunteer}")
+    app.solve(dispatcher, 2.0).await;
+    app.publish_newest(dispatcher).await
 }
 
 /// Two published routes with different drivers, and those drivers.
@@ -54,9 +39,11 @@ async fn two_drivers(app: &TestApp, plan: &Value) -> [(As, Value); 2] {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for r in plan["routes"].as_array().unwrap() {
-        let Some(v) = r["volunteer_id"].as_i64() else { continue };
+        let Some(v) = r["volunteer_id"].as_i64() else {
+            continue;
+        };
         if !r["stops"].as_array().unwrap().is_empty() && seen.insert(v) {
-            out.push((driver_of(app, v).await, r.clone()));
+            out.push((app.driver_of(v).await.1, r.clone()));
         }
     }
     assert!(out.len() >= 2, "the demo day has two drivers with stops");
@@ -100,7 +87,10 @@ async fn a_driver_sees_the_own_published_route_in_words_and_nothing_of_another_d
 
     let (s, headers, body) = page(&app, Some(&a), &path).await;
     assert_eq!(s, StatusCode::OK, "{body}");
-    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
     assert!(body.contains("lang=\"it\""));
     let stops: Vec<&Value> = ma["routes"]
         .as_array()
@@ -117,8 +107,14 @@ async fn a_driver_sees_the_own_published_route_in_words_and_nothing_of_another_d
         );
         assert!(body.contains(&format!(">{}</span>", stop["time"].as_str().unwrap())));
         if let Some(phone) = stop["phone"].as_str() {
-            let digits: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
-            assert!(body.contains(&format!("href=\"tel:{digits}\"")), "call button for {phone}");
+            let digits: String = phone
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect();
+            assert!(
+                body.contains(&format!("href=\"tel:{digits}\"")),
+                "call button for {phone}"
+            );
         }
     }
     // Who and what in words, with the family name cut to its initial.
@@ -129,26 +125,54 @@ async fn a_driver_sees_the_own_published_route_in_words_and_nothing_of_another_d
         let name = w["person_name"].as_str().unwrap();
         let (first, last) = name.rsplit_once(' ').unwrap();
         let short = format!("{first} {}.", &last[..1]);
-        assert!(body.contains(&format!("{short} — carrozzina, pedana")), "{short}");
-        assert!(!body.contains(&format!(">{name}")), "the full name stays off the page");
+        assert!(
+            body.contains(&format!("{short} — carrozzina, pedana")),
+            "{short}"
+        );
+        assert!(
+            !body.contains(&format!(">{name}")),
+            "the full name stays off the page"
+        );
     }
     assert!(body.contains("geo:"), "navigation links");
-    assert!(body.contains("openstreetmap.org"), "a web map for phones without geo:");
-    assert!(body.contains("data-testid=\"status-arrived-") || body.contains("data-testid=\"status-done-"));
+    assert!(
+        body.contains("openstreetmap.org"),
+        "a web map for phones without geo:"
+    );
+    assert!(
+        body.contains("data-testid=\"status-arrived-")
+            || body.contains("data-testid=\"status-done-")
+    );
     for other in only_theirs {
-        assert!(!body.contains(&html(other)), "another driver's stop {other} leaks");
+        assert!(
+            !body.contains(&html(other)),
+            "another driver's stop {other} leaks"
+        );
     }
 
     // The refresh the page makes carries the same day, and only this driver's.
-    let (s, _, json) = page(&app, Some(&a), &format!("/driver/day.json?date={}", app.date)).await;
+    let (s, _, json) = page(
+        &app,
+        Some(&a),
+        &format!("/driver/day.json?date={}", app.date),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     let day: Value = serde_json::from_str(&json).unwrap();
     assert_eq!(day["date"], app.date.to_string());
     assert_eq!(day["revision"], plan["revision"]);
-    let n: usize = day["routes"].as_array().unwrap().iter().map(|r| r["stops"].as_array().unwrap().len()).sum();
+    let n: usize = day["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["stops"].as_array().unwrap().len())
+        .sum();
     assert_eq!(n, stops.len());
     for other in theirs.difference(&mine) {
-        assert!(!json.contains(other.as_str()), "{other} leaks into day.json");
+        assert!(
+            !json.contains(other.as_str()),
+            "{other} leaks into day.json"
+        );
     }
 }
 
@@ -158,7 +182,7 @@ async fn before_publishing_the_page_says_there_is_no_route() {
     let dispatcher = app.login_as(Role::Dispatcher).await;
     let plan = app.solve(&dispatcher, 1.0).await;
     let volunteer = plan["routes"][0]["volunteer_id"].as_i64().unwrap();
-    let driver = driver_of(&app, volunteer).await;
+    let driver = app.driver_of(volunteer).await.1;
     let (s, _, body) = page(&app, Some(&driver), &format!("/driver?date={}", app.date)).await;
     assert_eq!(s, StatusCode::OK);
     assert!(body.contains("id=\"driver-nothing\""), "{body}");
@@ -172,7 +196,10 @@ async fn other_roles_get_a_refusal_page_and_strangers_are_sent_to_sign_in() {
         let who = app.login_as(role).await;
         let (s, headers, body) = page(&app, Some(&who), "/driver").await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{role:?}");
-        assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+        assert!(headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
         assert!(body.contains("Non puoi aprire questa pagina"), "{body}");
         let (s, _, _) = page(&app, Some(&who), "/driver/day.json").await;
         assert_eq!(s, StatusCode::FORBIDDEN);
@@ -191,7 +218,10 @@ async fn the_service_worker_covers_the_page_and_stores_its_assets() {
     let app = TestApp::spawn().await;
     let (s, headers, js) = page(&app, None, "/driver/sw.js").await;
     assert_eq!(s, StatusCode::OK);
-    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/javascript"));
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
     assert_eq!(headers["service-worker-allowed"], "/driver");
     assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
     // The asset URLs it stores are the ones the page links, and they are served.
@@ -207,4 +237,73 @@ async fn the_service_worker_covers_the_page_and_stores_its_assets() {
     // No inline script: the page passes its data as JSON blocks.
     assert!(!body.contains("<script>"));
     assert!(body.contains("<script type=\"application/json\" id=\"driver-day\">"));
+}
+
+#[tokio::test]
+async fn a_reported_status_shows_on_its_stop_and_survives_a_re_publish() {
+    let app = TestApp::spawn().await;
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    let plan = publish(&app, &dispatcher).await;
+    let [(driver, route), _] = two_drivers(&app, &plan).await;
+    let (_, m) = app
+        .get(&driver, &format!("/api/v1/manifest?date={}", app.date))
+        .await;
+    let stops: Vec<Value> = m["routes"][0]["stops"].as_array().unwrap().clone();
+    let path = format!("/driver?date={}", app.date);
+    let (_, _, body) = page(&app, Some(&driver), &path).await;
+    for s in &stops {
+        let key = s["key"].as_str().unwrap();
+        assert!(
+            body.contains(&format!("data-testid=\"stop-{key}\"")),
+            "{key}"
+        );
+        assert!(
+            body.contains(&format!("data-testid=\"state-{key}\" data-kind=\"\"")),
+            "{key} not done yet"
+        );
+    }
+    let first = stops[0]["key"].as_str().unwrap().to_string();
+    let at = format!("{}T07:58:30.250Z", app.date);
+    let (s, ev) = app
+        .post(
+            &driver,
+            "/api/v1/events",
+            json!({"id": "phone-evt-0001", "date": app.date, "stop": first, "kind": "arrived", "at": at}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{ev}");
+
+    // The dispatcher re-publishes the same route in a new revision.
+    let (s, edited) = app
+        .put(
+            &dispatcher,
+            &format!("/api/v1/plans/{}/routes/{}", app.date, route["id"]),
+            json!({"version": plan["version"], "volunteer_id": route["volunteer_id"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{edited}");
+    let republished = app.publish_newest(&dispatcher).await;
+    assert!(republished["revision"].as_i64() > plan["revision"].as_i64());
+
+    let (_, _, body) = page(&app, Some(&driver), &path).await;
+    assert!(
+        body.contains(&format!(
+            "data-testid=\"state-{first}\" data-kind=\"arrived\""
+        )),
+        "the status stays on its stop across revisions"
+    );
+    assert!(body.contains("Arrivato alle "), "the status in words");
+    let (_, _, json) = page(
+        &app,
+        Some(&driver),
+        &format!("/driver/day.json?date={}", app.date),
+    )
+    .await;
+    let day: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(day["revision"], republished["revision"]);
+    let state = &day["routes"][0]["stops"][0]["state"];
+    assert_eq!(day["routes"][0]["stops"][0]["key"], first.as_str());
+    assert_eq!(state["kind"], "arrived");
+    assert_eq!(state["at"], at, "the device time, to the millisecond");
+    assert_eq!(state["label"], "Arrivato");
 }

@@ -83,9 +83,10 @@ impl Page {
     }
 
     fn state_text(&self, s: &view::StateView) -> String {
-        self.ctx
-            .t
-            .f("driver.state_at", &[("status", &s.label), ("time", &s.time)])
+        self.ctx.t.f(
+            "driver.state_at",
+            &[("status", &s.label), ("time", &s.time)],
+        )
     }
 }
 

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::domain::{Manifest, ManifestStop, RequestKind, StopEventKind, StopRole};
+use crate::domain::{Manifest, ManifestStop, RequestKind, StopEventKind, StopRole, StopState};
 use crate::web::i18n::Tr;
 
 /// What a tap on a status button means, per kind of stop.
@@ -165,7 +165,7 @@ impl StopView {
     fn new(t: &Tr, s: &ManifestStop) -> Self {
         // Unknown kinds cannot come from the store; a ride's buttons are the safe default.
         let kind = RequestKind::parse(&s.kind).unwrap_or(RequestKind::Ride);
-        let buttons = Action::for_stop(kind, s.role)
+        let buttons: Vec<ButtonView> = Action::for_stop(kind, s.role)
             .iter()
             .map(|a| ButtonView {
                 kind: a.event().as_str(),
@@ -174,7 +174,7 @@ impl StopView {
             })
             .collect();
         StopView {
-            key: stop_key(s),
+            key: s.key.to_string(),
             time: s.time.to_string(),
             what: t.t(what_key(kind, s.role)).to_string(),
             place: s.place_name.clone(),
@@ -187,19 +187,31 @@ impl StopView {
             geo: geo_uri(s.lat, s.lon, &s.address),
             osm: osm_url(s.lat, s.lon),
             cancelled: s.status == "cancelled",
+            state: s.state.as_ref().map(|st| stop_state(&buttons, st)),
             buttons,
-            state: stop_state(s),
         }
     }
 }
 
-/// The key events are reported on.
-fn stop_key(s: &ManifestStop) -> String {
-    format!("{}-{}", s.stop_id, s.role.as_str())
-}
-
-fn stop_state(_s: &ManifestStop) -> Option<StateView> {
-    None
+/// The last status reported, in the words of the stop's own button.
+fn stop_state(buttons: &[ButtonView], state: &StopState) -> StateView {
+    let kind = state.kind.as_str();
+    StateView {
+        kind,
+        label: buttons
+            .iter()
+            .find(|b| b.kind == kind)
+            .map_or_else(|| kind.to_string(), |b| b.label.clone()),
+        at: state
+            .at
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        time: state
+            .at
+            .with_timezone(&chrono::Local)
+            .format("%H:%M")
+            .to_string(),
+        kg: state.kg,
+    }
 }
 
 fn what_key(kind: RequestKind, role: StopRole) -> &'static str {
