@@ -62,7 +62,7 @@ async fn day(state: &AppState, ctx: &Ctx, date: NaiveDate) -> Result<DayView, Ap
 }
 
 #[derive(Template)]
-#[template(path = "driver/page.html")]
+#[template(path = "driver/page.html", whitespace = "minimize")]
 struct Page {
     ctx: Ctx,
     day: DayView,
