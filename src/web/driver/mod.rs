@@ -73,7 +73,12 @@ struct Page {
 
 impl Page {
     fn heading(&self) -> String {
-        self.ctx.t.f("driver.date", &[("date", &self.day.date)])
+        let date = self
+            .day
+            .date
+            .format(self.ctx.t.t("driver.date_format"))
+            .to_string();
+        self.ctx.t.f("driver.date", &[("date", &date)])
     }
 
     fn shift(&self, r: &view::RouteView) -> String {

@@ -74,7 +74,7 @@ impl Action {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DayView {
-    pub date: String,
+    pub date: chrono::NaiveDate,
     pub revision: Option<i64>,
     /// Server time of this copy: the page keeps the newer of its two copies.
     pub served_at: String,
@@ -138,7 +138,7 @@ pub struct StopView {
 impl DayView {
     pub fn new(t: &Tr, user_id: i64, manifest: &Manifest) -> Self {
         DayView {
-            date: manifest.date.to_string(),
+            date: manifest.date,
             revision: manifest.revision,
             served_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             user_id,
