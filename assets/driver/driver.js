@@ -280,6 +280,20 @@
     paint();
   });
   $("driver-send-now").addEventListener("click", () => flush());
+  // Signing out forgets the stored copy of the route (another person may use the phone next);
+  // taps still waiting stay, marked with their driver, until that driver sends them.
+  const logout = document.querySelector("form.logout");
+  if (logout && window.caches) {
+    logout.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      try {
+        const names = await caches.keys();
+        await Promise.all(names.filter((n) => n.startsWith("giro-driver-")).map((n) => caches.delete(n)));
+      } finally {
+        logout.submit();
+      }
+    }, { once: true });
+  }
   window.addEventListener("online", () => { showNetwork(); flush().then(refresh); });
   window.addEventListener("offline", showNetwork);
   document.addEventListener("visibilitychange", () => { if (!document.hidden) flush(); });
