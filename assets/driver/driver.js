@@ -261,6 +261,10 @@
     } catch (_) { /* no signal and nothing stored: keep what is shown */ }
   }
 
+  // A page just served by the network is current; one from the worker's store may not be.
+  const STALE_MS = 120000;
+  const stale = () => !navigator.onLine || Date.now() - Date.parse(day.served_at) > STALE_MS;
+
   function showNetwork() {
     const net = $("driver-net");
     net.hidden = navigator.onLine;
@@ -310,6 +314,6 @@
     events = all.filter((x) => !(x.state === "sent" && x.date !== day.date));
     paint();
     await flush();
-    await refresh();
+    if (stale()) await refresh();
   }, () => refresh());
 })();

@@ -155,10 +155,6 @@ impl DayView {
                 .collect(),
         }
     }
-
-    pub fn stop_count(&self) -> usize {
-        self.routes.iter().map(|r| r.stops.len()).sum()
-    }
 }
 
 impl StopView {
