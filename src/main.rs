@@ -265,10 +265,18 @@ async fn demo(
         "giro demo: revision {} is published: drivers see their routes now. Their personal links:",
         published.revision
     );
+    let width = published
+        .drivers
+        .iter()
+        .map(|d| d.name.chars().count())
+        .max();
     for d in &published.drivers {
         eprintln!(
-            "  {:24} http://{bind}/d/{}  ({} stops)",
-            d.name, d.token, d.stops
+            "  {:w$}  {:3} stops  http://{bind}/d/{}",
+            d.name,
+            d.stops,
+            d.token,
+            w = width.unwrap_or(0)
         );
     }
     eprintln!(

@@ -30,6 +30,8 @@ JOIN plans p ON p.id = r.plan_id;
 DROP TABLE stop_events;
 ALTER TABLE stop_events_new RENAME TO stop_events;
 CREATE INDEX stop_events_key ON stop_events (date, request_id, role);
+-- A key's rows across revisions, and a request's promised pickup.
+CREATE INDEX stops_request ON stops (request_id, role);
 
 CREATE TABLE driver_links (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
