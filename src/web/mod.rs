@@ -5,6 +5,7 @@
 
 pub mod assets;
 pub mod ctx;
+pub mod driver;
 pub mod errors;
 pub mod form;
 pub mod i18n;
@@ -72,6 +73,7 @@ pub fn routes() -> Router<AppState> {
     let csp = content_security_policy();
     Router::new()
         .merge(login::routes())
+        .merge(driver::routes())
         .merge(portal::routes())
         .layer(axum::middleware::from_fn(errors::html_errors))
         .merge(assets::routes())
