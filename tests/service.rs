@@ -4,6 +4,7 @@
 mod service {
     mod authz;
     mod crud;
+    mod pages_portal;
     mod plans;
     pub mod support;
     mod validation;

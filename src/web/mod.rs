@@ -9,6 +9,7 @@ pub mod errors;
 pub mod form;
 pub mod i18n;
 pub mod login;
+pub mod portal;
 
 use askama::Template;
 use axum::http::{header, HeaderValue};
@@ -71,6 +72,7 @@ pub fn routes() -> Router<AppState> {
     let csp = content_security_policy();
     Router::new()
         .merge(login::routes())
+        .merge(portal::routes())
         .layer(axum::middleware::from_fn(errors::html_errors))
         .merge(assets::routes())
         .layer(axum::middleware::map_response(
