@@ -398,6 +398,24 @@ impl Browser {
             .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
+    /// Sets a field's value as its picker would (date and time inputs take
+    /// keys in the browser's locale format, so they are set directly) and
+    /// fires the events a user's change fires.
+    pub async fn set_value(&self, css: &str, value: &str) {
+        self.find(css).await;
+        let done = self
+            .js(
+                "const el = document.querySelector(arguments[0]);
+                 el.value = arguments[1];
+                 el.dispatchEvent(new Event('input', {bubbles: true}));
+                 el.dispatchEvent(new Event('change', {bubbles: true}));
+                 return el.value;",
+                vec![json!(css), json!(value)],
+            )
+            .await;
+        assert_eq!(done, json!(value), "{css} takes {value}");
+    }
+
     pub async fn select(&self, css: &str, value: &str) {
         self.find(css)
             .await

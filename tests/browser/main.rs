@@ -14,5 +14,6 @@ mod support;
 
 mod flows {
     mod login;
+    mod portal;
     mod selftest;
 }

@@ -54,6 +54,25 @@ impl Suite {
     }
 }
 
+impl Suite {
+    /// The dispatcher's part through the API, for flows about someone else:
+    /// solves the day and publishes the result; returns the published plan.
+    pub async fn solve_and_publish(&self) -> serde_json::Value {
+        let dispatcher = self.app.login_as(Role::Dispatcher).await;
+        let plan = self.app.solve(&dispatcher, 2.0).await;
+        let (status, published) = self
+            .app
+            .post(
+                &dispatcher,
+                &format!("/api/v1/plans/{}/publish", self.app.date),
+                serde_json::json!({"revision": plan["revision"], "version": plan["version"]}),
+            )
+            .await;
+        assert_eq!(status, reqwest::StatusCode::OK, "publish: {published}");
+        published
+    }
+}
+
 /// Fills and sends the sign-in form, and waits for the next page.
 pub async fn sign_in(b: &mut Browser, email: &str, password: &str) {
     if !b.path().await.starts_with("/login") {
