@@ -13,6 +13,7 @@ mod suite;
 mod support;
 
 mod flows {
+    mod driver;
     mod login;
     mod portal;
     mod selftest;

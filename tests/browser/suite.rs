@@ -71,6 +71,65 @@ impl Suite {
         assert_eq!(status, reqwest::StatusCode::OK, "publish: {published}");
         published
     }
+
+    /// The demo driver who drives as `volunteer`: (user id, e-mail).
+    pub async fn driver_of(&self, volunteer: i64) -> (i64, String) {
+        for login in self.app.demo.logins.iter().filter(|l| l.role == Role::Driver) {
+            let (user, _) = self
+                .app
+                .store
+                .user_for_login(&login.email)
+                .await
+                .expect("store")
+                .expect("demo user");
+            if user.volunteer_id == Some(volunteer) {
+                return (user.id, login.email.clone());
+            }
+        }
+        panic!("no demo driver drives as volunteer {volunteer}")
+    }
+
+    /// A personal link (`/d/<token>`) the dispatcher makes for a driver.
+    pub async fn personal_link(&self, user: i64) -> String {
+        let dispatcher = self.app.login_as(Role::Dispatcher).await;
+        let (status, link) = self
+            .app
+            .post(
+                &dispatcher,
+                &format!("/api/v1/users/{user}/link"),
+                serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(status, reqwest::StatusCode::CREATED, "link: {link}");
+        link["path"].as_str().expect("the link's path").to_string()
+    }
+
+    /// Every stop event of the test date, as the dispatcher reads them.
+    pub async fn events(&self) -> Vec<serde_json::Value> {
+        let dispatcher = self.app.login_as(Role::Dispatcher).await;
+        let (status, events) = self
+            .app
+            .get(&dispatcher, &format!("/api/v1/events?date={}", self.app.date))
+            .await;
+        assert_eq!(status, reqwest::StatusCode::OK, "events: {events}");
+        events.as_array().expect("a list").clone()
+    }
+}
+
+/// Routes of a plan with a driver, the longest first: (route, volunteer, stops).
+pub fn driven_routes(plan: &serde_json::Value) -> Vec<(&serde_json::Value, i64, usize)> {
+    let mut routes: Vec<_> = plan["routes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| {
+            let stops = r["stops"].as_array().map_or(0, Vec::len);
+            Some((r, r["volunteer_id"].as_i64()?, stops))
+        })
+        .filter(|(_, _, stops)| *stops > 0)
+        .collect();
+    routes.sort_by_key(|(_, _, stops)| std::cmp::Reverse(*stops));
+    routes
 }
 
 /// Fills and sends the sign-in form, and waits for the next page.
