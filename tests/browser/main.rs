@@ -13,6 +13,8 @@ mod suite;
 mod support;
 
 mod flows {
+    mod access;
+    mod board;
     mod driver;
     mod login;
     mod portal;

@@ -74,7 +74,13 @@ impl Suite {
 
     /// The demo driver who drives as `volunteer`: (user id, e-mail).
     pub async fn driver_of(&self, volunteer: i64) -> (i64, String) {
-        for login in self.app.demo.logins.iter().filter(|l| l.role == Role::Driver) {
+        for login in self
+            .app
+            .demo
+            .logins
+            .iter()
+            .filter(|l| l.role == Role::Driver)
+        {
             let (user, _) = self
                 .app
                 .store
@@ -109,7 +115,10 @@ impl Suite {
         let dispatcher = self.app.login_as(Role::Dispatcher).await;
         let (status, events) = self
             .app
-            .get(&dispatcher, &format!("/api/v1/events?date={}", self.app.date))
+            .get(
+                &dispatcher,
+                &format!("/api/v1/events?date={}", self.app.date),
+            )
             .await;
         assert_eq!(status, reqwest::StatusCode::OK, "events: {events}");
         events.as_array().expect("a list").clone()

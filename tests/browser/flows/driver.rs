@@ -101,7 +101,11 @@ async fn offline_statuses_are_kept_across_a_reload_and_stored_once() {
 
     let mut b = s.browser(Viewport::Phone).await;
     b.goto(&link).await;
-    assert_eq!(b.path().await, "/driver", "the personal link opens the page");
+    assert_eq!(
+        b.path().await,
+        "/driver",
+        "the personal link opens the page"
+    );
     b.wait_js(
         "the service worker in control of the page",
         "return navigator.serviceWorker.controller !== null;",
@@ -118,7 +122,10 @@ async fn offline_statuses_are_kept_across_a_reload_and_stored_once() {
         .await,
     )
     .expect("keys");
-    assert!(keys.len() >= 3, "three stops with a status button: {keys:?}");
+    assert!(
+        keys.len() >= 3,
+        "three stops with a status button: {keys:?}"
+    );
     let keys = &keys[..3];
     assert_eq!(queued(&b).await, 0);
     b.checkpoint_for_readme("driver", "driver").await;
@@ -134,14 +141,23 @@ async fn offline_statuses_are_kept_across_a_reload_and_stored_once() {
     let mut kinds = BTreeMap::new();
     for key in keys {
         let button = format!("#stop-{key} button.status:not([data-kg])");
-        let kind = b.find(&button).await.attr("data-kind").await.unwrap().unwrap();
+        let kind = b
+            .find(&button)
+            .await
+            .attr("data-kind")
+            .await
+            .unwrap()
+            .unwrap();
         b.click(&button).await;
         kinds.insert(key.clone(), kind);
         // Device times a little apart, as taps at three doors are.
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
     wait_queued(&b, 3).await;
-    assert!(s.events().await.is_empty(), "nothing reached the server offline");
+    assert!(
+        s.events().await.is_empty(),
+        "nothing reached the server offline"
+    );
 
     // Reloaded without signal: the worker serves the page, IndexedDB the queue.
     b.set_offline(true).await;
@@ -206,7 +222,11 @@ async fn offline_statuses_are_kept_across_a_reload_and_stored_once() {
                 .map(|t| t.with_timezone(&Utc))
                 .unwrap_or_else(|| panic!("a time: {v}"))
         };
-        assert_eq!(at(&event["at"]), at(&tap["at"]), "the device's time is kept");
+        assert_eq!(
+            at(&event["at"]),
+            at(&tap["at"]),
+            "the device's time is kept"
+        );
         assert!(
             at(&event["received_at"]) > at(&event["at"]),
             "received after it happened"

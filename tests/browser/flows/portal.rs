@@ -24,8 +24,10 @@ async fn row_ids(b: &Browser) -> Vec<i64> {
 }
 
 async fn cell(b: &Browser, id: i64, testid: &str) -> String {
-    b.text(&format!("tr[data-request-id='{id}'] [data-testid={testid}]"))
-        .await
+    b.text(&format!(
+        "tr[data-request-id='{id}'] [data-testid={testid}]"
+    ))
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -46,8 +48,16 @@ async fn a_member_books_a_ride_and_sees_its_promised_time_once_published() {
     assert_eq!(b.document_status("/portal/new").await, Some(422));
     b.find("#form-errors").await;
     for field in ["person_id", "to_place_id"] {
-        let marked = b.find(&format!("#{field}")).await.attr("aria-invalid").await;
-        assert_eq!(marked.unwrap().as_deref(), Some("true"), "{field} is marked");
+        let marked = b
+            .find(&format!("#{field}"))
+            .await
+            .attr("aria-invalid")
+            .await;
+        assert_eq!(
+            marked.unwrap().as_deref(),
+            Some("true"),
+            "{field} is marked"
+        );
         b.find(&format!("#{field}-error")).await;
     }
     b.checkpoint("portal-new-invalid").await;
@@ -69,7 +79,8 @@ async fn a_member_books_a_ride_and_sees_its_promised_time_once_published() {
     b.click("#window_at_pickup").await;
     b.set_value("#window_start", "10:00").await;
     b.set_value("#window_end", "10:45").await;
-    b.select("#to_place_id", destination.as_str().unwrap()).await;
+    b.select("#to_place_id", destination.as_str().unwrap())
+        .await;
     b.fill("#notes", "Prova dal browser").await;
     b.click_to_navigate("#submit-request").await;
     assert_eq!(b.path().await, "/portal?created=1");
@@ -85,7 +96,10 @@ async fn a_member_books_a_ride_and_sees_its_promised_time_once_published() {
         cell(&b, id, "status").await,
         tr(Lang::It, "portal.status_requested")
     );
-    assert_eq!(cell(&b, id, "promised").await, tr(Lang::It, "portal.not_yet"));
+    assert_eq!(
+        cell(&b, id, "promised").await,
+        tr(Lang::It, "portal.not_yet")
+    );
     b.checkpoint("portal-created").await;
 
     // Another association's member sees the portal but not this request,
@@ -102,7 +116,11 @@ async fn a_member_books_a_ride_and_sees_its_promised_time_once_published() {
             vec![json!(id)],
         )
         .await;
-    assert_eq!(status, json!(404), "another association's request is not found");
+    assert_eq!(
+        status,
+        json!(404),
+        "another association's request is not found"
+    );
     other.checkpoint("portal-other-association").await;
     other.close().await;
 
