@@ -112,6 +112,8 @@ impl Browser {
             Viewport::Desktop => Viewport::Phone,
         };
         let mut failures = Vec::new();
+        // The top of the page, whatever the flow scrolled to.
+        self.js("window.scrollTo(0, 0); return true;", vec![]).await;
         for size in [start, other] {
             if self.viewport != size {
                 self.set_viewport(size).await;
