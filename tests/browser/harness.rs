@@ -6,18 +6,19 @@
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use axum::http::Method;
 use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value as Json};
+use tokio::sync::{Mutex, MutexGuard};
 
 /// One browser at a time: the machines running the suite have two cores.
-pub fn serial() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+/// (tokio's lock: held across awaits, and no poisoning by a failed test.)
+pub async fn serial() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::const_new(());
+    LOCK.lock().await
 }
 
 /// A program on PATH (or the path in `var`); the suite refuses to run without it.
@@ -350,10 +351,6 @@ impl Browser {
             .for_element(Locator::Css(css))
             .await
             .unwrap_or_else(|e| panic!("{}: no element {css:?} within {within:?}: {e}", self.test))
-    }
-
-    pub async fn exists(&self, css: &str) -> bool {
-        !self.all(css).await.is_empty()
     }
 
     pub async fn all(&self, css: &str) -> Vec<fantoccini::elements::Element> {

@@ -1,7 +1,7 @@
 //! One test's world: the real app on a fresh SQLite database with the demo
 //! day, a chromedriver, and browsers signed in as the demo's users.
 
-use std::sync::MutexGuard;
+use tokio::sync::MutexGuard;
 
 use giro::domain::Role;
 use giro::web::i18n::{Lang, Tr};
@@ -25,7 +25,7 @@ pub fn tr(lang: Lang, key: &str) -> String {
 
 impl Suite {
     pub async fn start(test: &str) -> Self {
-        let guard = serial();
+        let guard = serial().await;
         let app = TestApp::spawn_on(chrono::Local::now().date_naive()).await;
         let driver = Chromedriver::start().await;
         Suite {

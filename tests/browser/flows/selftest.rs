@@ -89,7 +89,7 @@ fn hits_of(hits: &Hits, path: &str) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_checks_fail_on_a_foreign_request_and_an_inaccessible_page() {
-    let _one = serial();
+    let _one = serial().await;
     let (base, _) = site().await;
     let driver = Chromedriver::start().await;
     let mut b = Browser::open(&driver, &base, "selftest", Viewport::Desktop).await;
@@ -112,7 +112,7 @@ async fn the_checks_fail_on_a_foreign_request_and_an_inaccessible_page() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn offline_emulation_cuts_the_page_off_and_a_service_worker_serves_reloads() {
-    let _one = serial();
+    let _one = serial().await;
     let (base, hits) = site().await;
     let driver = Chromedriver::start().await;
     let mut b = Browser::open(&driver, &base, "selftest", Viewport::Phone).await;
