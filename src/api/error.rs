@@ -7,6 +7,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::{FieldError, Invalid};
+use crate::service::drivers::DriverError;
+use crate::service::ServiceError;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +76,30 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(m) => Self::Conflict(m),
             StoreError::Invalid(i) => Self::Invalid(i),
             other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<DriverError> for AppError {
+    fn from(e: DriverError) -> Self {
+        match e {
+            DriverError::NotFound(what) => Self::NotFound(what.to_string()),
+            DriverError::Invalid(i) => Self::Invalid(i),
+            DriverError::Conflict(m) => Self::Conflict(m),
+            DriverError::Store(s) => s.into(),
+            DriverError::Internal(m) => Self::Internal(m),
+        }
+    }
+}
+
+impl From<ServiceError> for AppError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Invalid(i) => Self::Invalid(i),
+            ServiceError::NotFound(what) => Self::NotFound(what),
+            ServiceError::Conflict(m) => Self::Conflict(m),
+            ServiceError::Busy(m) => Self::Busy(m),
+            ServiceError::Store(e) => e.into(),
         }
     }
 }
