@@ -4,6 +4,7 @@
 //! into a page.
 
 pub mod assets;
+pub mod board;
 pub mod ctx;
 pub mod errors;
 pub mod form;
@@ -71,6 +72,7 @@ pub fn routes() -> Router<AppState> {
     let csp = content_security_policy();
     Router::new()
         .merge(login::routes())
+        .merge(board::routes())
         .layer(axum::middleware::from_fn(errors::html_errors))
         .merge(assets::routes())
         .layer(axum::middleware::map_response(
