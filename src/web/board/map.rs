@@ -14,7 +14,10 @@ use crate::web::i18n::Tr;
 pub struct MapPoint {
     pub lat: f64,
     pub lon: f64,
-    pub label: String,
+    /// The place's name, shown beside it.
+    pub name: String,
+    /// What happens there ("3 9:05 sale — Maria Rossi"), shown on hover.
+    pub detail: String,
 }
 
 #[derive(Serialize)]
@@ -33,11 +36,12 @@ pub struct MapData {
     pub attribution: String,
 }
 
-fn point(day: &Day, place_id: i64, label: String) -> Option<MapPoint> {
+fn point(day: &Day, place_id: i64, detail: String) -> Option<MapPoint> {
     day.place(place_id).map(|p| MapPoint {
         lat: p.lat,
         lon: p.lon,
-        label,
+        name: p.name.clone(),
+        detail,
     })
 }
 
@@ -48,10 +52,14 @@ pub fn map_data(t: &Tr, day: &Day, plan: &Plan, views: &[RouteView]) -> MapData 
         .zip(views)
         .map(|(r, v)| {
             let depot = day.vehicle(r.vehicle_id).map(|v| v.depot_place_id);
-            let depot_point = || depot.and_then(|d| point(day, d, day.place_name(d).to_string()));
+            let depot_point = || depot.and_then(|d| point(day, d, v.vehicle.clone()));
             let mut points: Vec<MapPoint> = depot_point().into_iter().collect();
             points.extend(r.stops.iter().zip(&v.stops).filter_map(|(s, sv)| {
-                point(day, s.place_id, format!("{} {} {}", sv.seq, sv.time, sv.place))
+                point(
+                    day,
+                    s.place_id,
+                    format!("{}. {} {} — {}", sv.seq, sv.time, sv.action, sv.who),
+                )
             }));
             points.extend(depot_point());
             MapRoute {

@@ -4,6 +4,7 @@
 //! sheets, and the drivers' personal links.
 
 mod day;
+mod drivers;
 mod map;
 mod page;
 mod reasons;
@@ -22,6 +23,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/board", get(page::today))
         .route("/board/day", get(page::pick))
+        .route("/board/drivers", get(drivers::page))
+        .route("/board/drivers/qr", post(drivers::qr))
         .route("/board/{date}", get(page::on_date))
         .route("/board/{date}/publish", post(page::publish))
         .route("/board/{date}/sheets", get(sheets::sheets))

@@ -86,6 +86,7 @@ pub async fn on_date(
     Path(raw): Path<String>,
     q: Query<FilterQuery>,
 ) -> Result<Response, AppError> {
+    ctx.require(PLANNERS)?;
     let date = parse_date(&raw, "date")?;
     show(state, ctx, date, q).await
 }
@@ -221,8 +222,8 @@ pub async fn publish(
     Path(raw): Path<String>,
     form: Form,
 ) -> Result<Redirect, AppError> {
-    let date = parse_date(&raw, "date")?;
     let user = ctx.require(PLANNERS)?;
+    let date = parse_date(&raw, "date")?;
     ctx.check_form(form.csrf())?;
     let number = |field: &str| {
         form.get(field)

@@ -28,8 +28,8 @@ pub async fn sheets(
     ctx: Ctx,
     Path(raw): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    let date = parse_date(&raw, "date")?;
     ctx.require(PLANNERS)?;
+    let date = parse_date(&raw, "date")?;
     let mut day = Day::load(&state, date).await?;
     if let Some(published) = state.store.published_plan(date).await? {
         day.plan = Some(published);
