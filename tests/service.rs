@@ -4,6 +4,8 @@
 mod service {
     mod authz;
     mod crud;
+    mod pages_board;
+    mod pages_portal;
     mod plans;
     pub mod support;
     mod validation;

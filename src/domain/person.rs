@@ -52,6 +52,18 @@ pub struct Person {
     pub driver_notes: Option<String>,
 }
 
+impl Person {
+    /// The room a ride takes: a wheelchair place for who travels in the chair,
+    /// else a seat, and a seat for each companion.
+    pub fn ride_load(&self, companions: u32) -> std::collections::BTreeMap<String, u32> {
+        let wheelchair = self.mobility == Mobility::Wheelchair;
+        std::collections::BTreeMap::from([
+            ("seats".to_string(), companions + u32::from(!wheelchair)),
+            ("wheelchairs".to_string(), u32::from(wheelchair)),
+        ])
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonInput {

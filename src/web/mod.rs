@@ -10,6 +10,7 @@ pub mod errors;
 pub mod form;
 pub mod i18n;
 pub mod login;
+pub mod portal;
 
 use askama::Template;
 use axum::http::{header, HeaderValue};
@@ -73,6 +74,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(login::routes())
         .merge(board::routes())
+        .merge(portal::routes())
         .layer(axum::middleware::from_fn(errors::html_errors))
         .merge(assets::routes())
         .layer(axum::middleware::map_response(

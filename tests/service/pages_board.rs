@@ -1,14 +1,10 @@
 //! The dispatcher's board as HTML, fetched like a browser with the session
 //! cookie from the real app (SQLite, or PostgreSQL with TEST_POSTGRES_URL).
 
-#[allow(dead_code)]
-#[path = "service/support.rs"]
-mod support;
-
 use giro::domain::Role;
 use reqwest::{header, StatusCode};
 use serde_json::{json, Value};
-use support::{As, TestApp};
+use super::support::{As, TestApp};
 
 /// A browser that does not follow redirects, so the tests see them.
 fn browser() -> reqwest::Client {

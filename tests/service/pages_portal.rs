@@ -1,0 +1,296 @@
+//! The association portal as a member uses it: the association's rides only,
+//! a booking form whose faults are marked field by field, and the promised
+//! pickup time once the plan is published.
+
+use giro::domain::Role;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use super::support::{As, TestApp};
+
+/// A page as the browser gets it: status and HTML.
+async fn page(app: &TestApp, who: Option<&As>, path: &str) -> (StatusCode, String) {
+    let mut req = app.http.get(app.url(path));
+    if let Some(w) = who {
+        req = req.header(w.header.0, &w.header.1);
+    }
+    let res = req.send().await.unwrap();
+    (res.status(), res.text().await.unwrap())
+}
+
+async fn post_form(
+    app: &TestApp,
+    who: &As,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String, Option<String>) {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = client
+        .post(app.url(path))
+        .header(who.header.0, &who.header.1)
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
+    let location = res
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string());
+    (res.status(), res.text().await.unwrap(), location)
+}
+
+fn csrf(html: &str) -> String {
+    let at = html
+        .find("name=\"_csrf\" value=\"")
+        .expect("the page has a form token");
+    let rest = &html[at + "name=\"_csrf\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
+
+async fn member_people(app: &TestApp, who: &As) -> Vec<Value> {
+    let (s, people) = app.get(who, "/api/v1/people").await;
+    assert_eq!(s, StatusCode::OK);
+    people.as_array().unwrap().clone()
+}
+
+async fn requests(app: &TestApp) -> usize {
+    let admin = app.login_as(Role::Admin).await;
+    app.get(&admin, "/api/v1/requests")
+        .await
+        .1
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+#[tokio::test]
+async fn a_member_sees_only_the_associations_rides_and_others_are_sent_away() {
+    let app = TestApp::spawn().await;
+    let (s, _) = page(&app, None, "/portal").await;
+    assert_eq!(
+        s,
+        StatusCode::OK,
+        "anonymous readers end on the sign-in page"
+    );
+    let (s, html) = page(&app, None, "/login?next=/portal").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("name=\"next\" value=\"/portal\""));
+
+    for nth in 0..2 {
+        let member = app.login(&app.email(Role::Member, nth)).await;
+        let (s, html) = page(&app, Some(&member), "/portal?past=1").await;
+        assert_eq!(s, StatusCode::OK);
+        let (_, mine) = app
+            .get(&member, &format!("/api/v1/requests?date={}", app.date))
+            .await;
+        let rides: Vec<&Value> = mine
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["kind"] == "ride")
+            .collect();
+        assert!(!rides.is_empty());
+        for r in &rides {
+            assert!(
+                html.contains(&format!("data-request-id=\"{}\"", r["id"])),
+                "own ride {} listed",
+                r["id"]
+            );
+        }
+        let admin = app.login_as(Role::Admin).await;
+        let (_, all) = app
+            .get(&admin, &format!("/api/v1/requests?date={}", app.date))
+            .await;
+        for r in all.as_array().unwrap() {
+            if r["organisation_id"] != rides[0]["organisation_id"] {
+                assert!(
+                    !html.contains(&format!("data-request-id=\"{}\"", r["id"])),
+                    "another association's request {} shown",
+                    r["id"]
+                );
+            }
+        }
+    }
+    for role in [Role::Driver, Role::Dispatcher] {
+        let who = app.login_as(role).await;
+        let (s, html) = page(&app, Some(&who), "/portal").await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{role:?}");
+        assert!(html.contains("<html"), "a page, not JSON");
+    }
+}
+
+#[tokio::test]
+async fn a_booking_with_faults_is_marked_and_writes_nothing_then_goes_through() {
+    let app = TestApp::spawn().await;
+    let member = app.login_as(Role::Member).await;
+    let (s, html) = page(&app, Some(&member), "/portal/new").await;
+    assert_eq!(s, StatusCode::OK);
+    let token = csrf(&html);
+    let person = member_people(&app, &member).await[0]["id"].to_string();
+    let (_, places) = app.get(&member, "/api/v1/places").await;
+    let to = places
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "day_centre")
+        .unwrap()["id"]
+        .to_string();
+    let tomorrow = (chrono::Local::now().date_naive() + chrono::Duration::days(1)).to_string();
+    let before = requests(&app).await;
+
+    // Without the form token: refused.
+    let (s, _, _) = post_form(&app, &member, "/portal/new", &[("person_id", &person)]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // An end before the start and no destination: both marked, nothing written.
+    let (s, html, _) = post_form(
+        &app,
+        &member,
+        "/portal/new",
+        &[
+            ("_csrf", &token),
+            ("person_id", &person),
+            ("date", &tomorrow),
+            ("window_at", "dropoff"),
+            ("window_start", "09:30"),
+            ("window_end", "09:00"),
+            ("from_place_id", "home"),
+            ("to_place_id", ""),
+            ("companions", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("id=\"to_place_id\" name=\"to_place_id\" aria-invalid=\"true\""),
+        "destination marked"
+    );
+    assert!(html.contains("id=\"to_place_id-error\""));
+    assert!(html.contains("value=\"09:30\""), "typed values are kept");
+    assert_eq!(requests(&app).await, before);
+
+    let (s, html, _) = post_form(
+        &app,
+        &member,
+        "/portal/new",
+        &[
+            ("_csrf", &token),
+            ("person_id", &person),
+            ("date", &tomorrow),
+            ("window_at", "dropoff"),
+            ("window_start", "09:30"),
+            ("window_end", "09:00"),
+            ("from_place_id", "home"),
+            ("to_place_id", &to),
+            ("companions", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("id=\"window_end\" name=\"window_end\" type=\"time\" value=\"09:00\" aria-invalid=\"true\""), "the window's end marked");
+    assert_eq!(requests(&app).await, before);
+
+    // Right, with a way back: two requests, the second the return of the first.
+    let (s, _, location) = post_form(
+        &app,
+        &member,
+        "/portal/new",
+        &[
+            ("_csrf", &token),
+            ("person_id", &person),
+            ("date", &tomorrow),
+            ("window_at", "dropoff"),
+            ("window_start", "09:00"),
+            ("window_end", "09:30"),
+            ("from_place_id", "home"),
+            ("to_place_id", &to),
+            ("companions", "1"),
+            ("purpose", "centro diurno"),
+            ("return_trip", "1"),
+            ("return_start", "16:00"),
+            ("return_end", "16:30"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some("/portal?created=1"));
+    assert_eq!(requests(&app).await, before + 2);
+    let (_, mine) = app
+        .get(&member, &format!("/api/v1/requests?date={tomorrow}"))
+        .await;
+    let mine = mine.as_array().unwrap();
+    let out = mine.iter().find(|r| r["return_of"].is_null()).unwrap();
+    let back = mine.iter().find(|r| !r["return_of"].is_null()).unwrap();
+    assert_eq!(back["return_of"]["request_id"], out["id"]);
+    assert_eq!(out["to_place_id"].to_string(), to);
+    assert_eq!(back["from_place_id"].to_string(), to);
+    assert_eq!(out["window"], json!({"start": "09:00", "end": "09:30"}));
+    assert_eq!(
+        out["load"]["seats"].as_u64().unwrap() + out["load"]["wheelchairs"].as_u64().unwrap(),
+        2,
+        "the person and one companion"
+    );
+    let (_, html) = page(&app, Some(&member), "/portal?created=1").await;
+    assert!(html.contains("id=\"created-notice\""));
+    assert!(html.contains(&format!("data-request-id=\"{}\"", out["id"])));
+}
+
+#[tokio::test]
+async fn once_published_the_member_sees_the_promised_pickup_time() {
+    let app = TestApp::spawn().await;
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    let member = app.login_as(Role::Member).await;
+    let (_, html) = page(&app, Some(&member), "/portal?past=1").await;
+    assert!(
+        !html.contains("badge ok"),
+        "nothing scheduled before publishing"
+    );
+    let plan = app.solve(&dispatcher, 2.0).await;
+    let (s, _) = app
+        .post(
+            &dispatcher,
+            &format!("/api/v1/plans/{}/publish", app.date),
+            json!({"revision": plan["revision"], "version": plan["version"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, html) = page(&app, Some(&member), "/portal?past=1").await;
+    let (_, mine) = app
+        .get(&member, &format!("/api/v1/requests?date={}", app.date))
+        .await;
+    let mut checked = 0;
+    for r in mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "ride")
+    {
+        let pickup = plan["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|route| route["stops"].as_array().unwrap())
+            .find(|s| s["request_id"] == r["id"] && s["role"] == "pickup");
+        let row_at = html
+            .find(&format!("data-request-id=\"{}\"", r["id"]))
+            .unwrap();
+        let row = &html[row_at..row_at + html[row_at..].find("</tr>").unwrap()];
+        match pickup {
+            Some(stop) => {
+                assert!(
+                    row.contains(&format!(
+                        "<strong>{}</strong>",
+                        stop["time"].as_str().unwrap()
+                    )),
+                    "promised time in {row}"
+                );
+                checked += 1;
+            }
+            None => assert!(!row.contains("<strong>")),
+        }
+    }
+    assert!(checked > 0);
+}
