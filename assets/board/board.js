@@ -222,6 +222,8 @@
         note.appendChild(cell);
         row.parentNode.insertBefore(note, row.nextSibling);
         row.classList.add("violated");
+        var details = row.closest("details");
+        if (details) details.open = true;
         row.setAttribute("aria-describedby", note.id);
       }
     });

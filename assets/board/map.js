@@ -12,7 +12,7 @@
   // The same colours as the timeline's c0…c7 (board.css), dark enough on white.
   var colours = ["#0b5cad", "#b3261e", "#1e6b34", "#7a3e9d", "#8a4b00", "#00696b", "#a0146a", "#4a5560"];
 
-  var map = L.map(box, { attributionControl: !!data.tiles, scrollWheelZoom: false });
+  var map = L.map(box, { attributionControl: !!data.tiles, scrollWheelZoom: false, zoomSnap: 0.25 });
   if (data.tiles) {
     L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution }).addTo(map);
   } else {
@@ -22,6 +22,7 @@
   var bounds = [];
   var named = {};
   function label(p) {
+    if (!p.landmark) return;
     var key = p.lat.toFixed(5) + "," + p.lon.toFixed(5);
     if (named[key]) return;
     named[key] = true;
@@ -44,7 +45,7 @@
       var depot = i === 0 || i === r.points.length - 1;
       L.circleMarker([p.lat, p.lon], {
         radius: depot ? 8 : 6, color: colour, weight: 2, fillColor: depot ? colour : "#ffffff", fillOpacity: 1
-      }).bindTooltip(esc(p.detail)).addTo(map);
+      }).bindTooltip(esc(p.name + " — " + p.detail)).addTo(map);
       label(p);
       bounds.push([p.lat, p.lon]);
     });

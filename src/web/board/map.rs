@@ -16,8 +16,11 @@ pub struct MapPoint {
     pub lon: f64,
     /// The place's name, shown beside it.
     pub name: String,
-    /// What happens there ("3 9:05 sale — Maria Rossi"), shown on hover.
+    /// What happens there ("3. 9:05 sale — Maria Rossi"), shown on hover.
     pub detail: String,
+    /// A public place (a centre, a hospital, the meal centre): named on the
+    /// map at once; people's homes only on hover, so the town stays readable.
+    pub landmark: bool,
 }
 
 #[derive(Serialize)]
@@ -42,6 +45,7 @@ fn point(day: &Day, place_id: i64, detail: String) -> Option<MapPoint> {
         lon: p.lon,
         name: p.name.clone(),
         detail,
+        landmark: p.organisation_id.is_none(),
     })
 }
 

@@ -162,7 +162,12 @@ async fn show(
     }));
     let solve = day.solve.as_ref().map(|s| SolveView {
         running: s.status == SolveStatus::Running,
-        elapsed: s.elapsed_s.min(s.time_limit_s),
+        // A solve that ended early still ran its course.
+        elapsed: if s.status == SolveStatus::Running {
+            s.elapsed_s.min(s.time_limit_s)
+        } else {
+            s.time_limit_s
+        },
         limit: s.time_limit_s,
         outcome: t
             .t(&format!("board.solve_status.{}", solve_status(s.status)))
