@@ -54,6 +54,7 @@ pub struct SolveView {
 struct BoardPage {
     ctx: Ctx,
     date: String,
+    date_words: String,
     prev: String,
     next: String,
     filters: Filters,
@@ -175,6 +176,7 @@ async fn show(
     });
     let page = BoardPage {
         date: date.to_string(),
+        date_words: words::date(&t, date),
         prev: (date - chrono::Days::new(1)).to_string(),
         next: (date + chrono::Days::new(1)).to_string(),
         filters,

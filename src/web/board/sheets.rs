@@ -18,6 +18,7 @@ use crate::web::render;
 struct SheetsPage {
     ctx: Ctx,
     date: String,
+    date_words: String,
     revision: i64,
     draft: bool,
     routes: Vec<RouteView>,
@@ -41,6 +42,7 @@ pub async fn sheets(
     let routes = route_views(&ctx.t, &day, plan, &Axis::of(plan));
     render(&SheetsPage {
         date: date.to_string(),
+        date_words: super::words::date(&ctx.t, date),
         revision: plan.revision,
         draft: plan.status == PlanStatus::Draft,
         routes,

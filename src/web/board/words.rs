@@ -14,6 +14,20 @@ fn known<'k>(t: &Tr, key: &'k str) -> Option<&'k str> {
     (text != key).then_some(text)
 }
 
+/// A date as people say it: "mercoledì 2 dicembre 2026".
+pub fn date(t: &Tr, d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    t.f(
+        "board.date_long",
+        &[
+            ("weekday", &t.t(&format!("board.weekday.{}", d.weekday().number_from_monday()))),
+            ("day", &d.day()),
+            ("month", &t.t(&format!("board.month.{}", d.month()))),
+            ("year", &d.year()),
+        ],
+    )
+}
+
 /// Minutes after midnight as people write them: "9:05", "14:30".
 pub fn hm(minutes: f64) -> String {
     let m = minutes.max(0.0).round() as i64;
@@ -115,5 +129,8 @@ mod tests {
         l.insert("wheelchairs".to_string(), 0);
         assert_eq!(load(&t, &l), "1 posto");
         assert_eq!(load(&Tr::new(Lang::En), &l), "1 seat");
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        assert_eq!(date(&t, d), "mercoledì 2 dicembre 2026");
+        assert_eq!(date(&Tr::new(Lang::En), d), "Wednesday 2 December 2026");
     }
 }
