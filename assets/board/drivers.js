@@ -58,6 +58,25 @@
     });
   });
 
+  function setPin(id, pin) {
+    message.textContent = "";
+    json("PUT", "/api/v1/users/" + id + "/pin", { pin: pin }).then(function (res) {
+      if (!res.ok) return fail(res);
+      $("pin-" + id).value = "";
+      message.textContent = msg(pin === null ? "pin_cleared" : "pin_saved");
+    }, function () { message.textContent = msg("offline"); });
+  }
+  each("form.pin-form", function (form) {
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var id = form.dataset.userId;
+      setPin(id, $("pin-" + id).value.trim());
+    });
+  });
+  each("button.pin-clear", function (btn) {
+    btn.addEventListener("click", function () { setPin(btn.dataset.userId, null); });
+  });
+
   each("button.link-print", function (btn) {
     btn.addEventListener("click", function () {
       each(".driver", function (li) { li.classList.remove("print-me"); });

@@ -333,3 +333,41 @@ async fn route_sheets_print_one_section_per_route() {
     }
     assert!(html.contains("href=\"tel:"), "phones to call");
 }
+
+#[tokio::test]
+async fn the_drivers_page_lists_drivers_and_draws_qr_codes_for_planners_only() {
+    let app = TestApp::spawn().await;
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    let (s, _, html) = page(&app, Some(&dispatcher), "/board/drivers").await;
+    assert_eq!(s, StatusCode::OK);
+    let drivers = app.demo.logins.iter().filter(|l| l.role == Role::Driver).count();
+    assert!(drivers > 0);
+    assert_eq!(count(&html, "class=\"card driver\""), drivers);
+    assert_eq!(count(&html, "class=\"primary link-create\""), drivers);
+
+    let qr = |who: &As, body: &str, content_type: &str| {
+        let req = browser()
+            .post(app.url("/board/drivers/qr"))
+            .header(who.header.0, &who.header.1)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body.to_string());
+        async move {
+            let res = req.send().await.unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let good = r#"{"link": "http://127.0.0.1:8080/d/abcdefghijklmnopqrstuvwxyz0123456789"}"#;
+    let (s, svg) = qr(&dispatcher, good, "application/json").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(svg.starts_with("<svg") && svg.contains("<path"), "{svg}");
+    // A form from another site cannot send JSON: a form body is refused.
+    let (s, _) = qr(&dispatcher, "link=http://x/d/1", "application/x-www-form-urlencoded").await;
+    assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    for bad in [r#"{"link": "javascript:alert(1)"}"#, r#"{"link": 5}"#, r#"{"url": "http://x"}"#] {
+        let (s, body) = qr(&dispatcher, bad, "application/json").await;
+        assert!(s.is_client_error(), "{bad}: {s}");
+        assert!(body.contains("link") || body.contains("url"), "names the field: {body}");
+    }
+    let member = app.login_as(Role::Member).await;
+    assert_eq!(qr(&member, good, "application/json").await.0, StatusCode::FORBIDDEN);
+}
