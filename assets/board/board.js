@@ -171,12 +171,13 @@
     if (e.key === "Escape") closePanel();
   });
 
+  // Forgets the checked edit's notes; those of the saved plan stay.
   function clearViolations() {
     list.textContent = "";
-    Array.prototype.forEach.call(document.querySelectorAll(".violation-row"), function (row) {
+    Array.prototype.forEach.call(document.querySelectorAll("tr.violation-row[id^='violation-new-']"), function (row) {
       row.parentNode.removeChild(row);
     });
-    Array.prototype.forEach.call(document.querySelectorAll("tr.violated"), function (row) {
+    Array.prototype.forEach.call(document.querySelectorAll("tr.violated[aria-describedby^='violation-new-']"), function (row) {
       row.classList.remove("violated");
       row.removeAttribute("aria-describedby");
     });
@@ -202,19 +203,23 @@
     });
   }
 
-  function showViolations(violations) {
-    clearViolations();
+  // Each violation in words: in the list, and beside the stop it concerns
+  // (its table is unfolded so the dispatcher sees it).
+  function annotate(violations, into) {
     violations.forEach(function (v, i) {
+      if (!v || typeof v !== "object") return;
       var text = violationText(v);
-      var li = document.createElement("li");
-      li.textContent = text;
-      li.dataset.kind = v.kind;
-      list.appendChild(li);
+      if (into) {
+        var li = document.createElement("li");
+        li.textContent = text;
+        li.dataset.kind = v.kind;
+        into.appendChild(li);
+      }
       var row = v.stop && $("stop-" + v.stop);
       if (row) {
         var note = document.createElement("tr");
         note.className = "violation-row";
-        note.id = "violation-" + i;
+        note.id = "violation-" + (into ? "new-" : "saved-") + i;
         note.dataset.testid = "violation";
         var cell = document.createElement("td");
         cell.colSpan = row.children.length;
@@ -222,11 +227,16 @@
         note.appendChild(cell);
         row.parentNode.insertBefore(note, row.nextSibling);
         row.classList.add("violated");
+        row.setAttribute("aria-describedby", note.id);
         var details = row.closest("details");
         if (details) details.open = true;
-        row.setAttribute("aria-describedby", note.id);
       }
     });
+  }
+
+  function showViolations(violations) {
+    clearViolations();
+    annotate(violations, list);
     result.hidden = false;
     result.focus();
   }
@@ -287,6 +297,9 @@
     pending = null;
     clearViolations();
   });
+
+  // A plan saved despite its violations shows them where they happen.
+  if (Array.isArray(data.violations)) annotate(data.violations, $("plan-violations"));
 
   Array.prototype.forEach.call(document.querySelectorAll("button.lock"), function (btn) {
     btn.addEventListener("click", function () {

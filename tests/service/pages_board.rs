@@ -1,10 +1,10 @@
 //! The dispatcher's board as HTML, fetched like a browser with the session
 //! cookie from the real app (SQLite, or PostgreSQL with TEST_POSTGRES_URL).
 
+use super::support::{As, TestApp};
 use giro::domain::Role;
 use reqwest::{header, StatusCode};
 use serde_json::{json, Value};
-use super::support::{As, TestApp};
 
 /// A browser that does not follow redirects, so the tests see them.
 fn browser() -> reqwest::Client {
@@ -61,7 +61,10 @@ fn count(html: &str, needle: &str) -> usize {
 /// The value of the first `name="…" value="…"` hidden field.
 fn field(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).unwrap_or_else(|| panic!("no field {name}")) + marker.len();
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no field {name}"))
+        + marker.len();
     html[start..start + html[start..].find('"').unwrap()].to_string()
 }
 
@@ -108,7 +111,10 @@ async fn only_planners_open_the_board() {
             let (s, _, html) = page(&app, Some(&who), &p).await;
             assert_eq!(s, StatusCode::FORBIDDEN, "{role:?} on {p}");
             assert!(html.contains("<html"), "a page, not JSON: {html}");
-            assert!(!html.contains("id=\"requests-table\""), "{role:?} sees no requests");
+            assert!(
+                !html.contains("id=\"requests-table\""),
+                "{role:?} sees no requests"
+            );
         }
     }
     let admin = app.login_as(Role::Admin).await;
@@ -131,9 +137,15 @@ async fn the_board_lists_the_days_requests_in_words_with_server_side_filters() {
         assert!(html.contains(&format!("id=\"request-{}\"", r["id"])));
     }
     let text = visible_text(&html);
-    assert!(text.contains("Trasporto") && text.contains("Pasto"), "kinds in words");
+    assert!(
+        text.contains("Trasporto") && text.contains("Pasto"),
+        "kinds in words"
+    );
     assert!(text.contains("carrozzina"), "needs in words");
-    assert!(text.contains("Da pianificare"), "no plan yet: every request waits");
+    assert!(
+        text.contains("Da pianificare"),
+        "no plan yet: every request waits"
+    );
     assert!(html.contains("id=\"no-plan\""));
     assert!(html.contains("id=\"solve-button\""));
 
@@ -168,7 +180,12 @@ async fn the_board_lists_the_days_requests_in_words_with_server_side_filters() {
     }
     let (s, _, _) = page(&app, Some(&dispatcher), "/board/2026-13-40").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    let (s, location, _) = page(&app, Some(&dispatcher), &format!("/board/day?day={}", app.date)).await;
+    let (s, location, _) = page(
+        &app,
+        Some(&dispatcher),
+        &format!("/board/day?day={}", app.date),
+    )
+    .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     assert_eq!(location, path);
 }
@@ -214,8 +231,14 @@ async fn after_a_solve_the_board_shows_timelines_the_map_and_reasons_in_words() 
         assert!(html.contains(&format!("id=\"lock-{}\"", r["id"])));
         for s in r["stops"].as_array().unwrap() {
             let key = format!("{}-{}", s["request_id"], s["role"].as_str().unwrap());
-            assert!(html.contains(&format!("id=\"block-{key}\"")), "{key} on the timeline");
-            assert!(html.contains(&format!("id=\"stop-{key}\"")), "{key} in the table");
+            assert!(
+                html.contains(&format!("id=\"block-{key}\"")),
+                "{key} on the timeline"
+            );
+            assert!(
+                html.contains(&format!("id=\"stop-{key}\"")),
+                "{key} in the table"
+            );
         }
     }
     // The load after each stop, against the layout's room.
@@ -225,7 +248,10 @@ async fn after_a_solve_the_board_shows_timelines_the_map_and_reasons_in_words() 
     let end = start + html[start..].find("</script>").unwrap();
     let map: Value = serde_json::from_str(&html[start..end]).unwrap();
     assert_eq!(map["routes"].as_array().unwrap().len(), routes.len());
-    assert!(map["tiles"].is_null(), "no tiles unless GIRO_TILE_URL is set");
+    assert!(
+        map["tiles"].is_null(),
+        "no tiles unless GIRO_TILE_URL is set"
+    );
     let first = &map["routes"][0]["points"];
     assert_eq!(
         first.as_array().unwrap().len(),
@@ -241,9 +267,18 @@ async fn after_a_solve_the_board_shows_timelines_the_map_and_reasons_in_words() 
         text.contains("nessun mezzo ha un allestimento con posto per 6 carrozzine"),
         "{text}"
     );
-    assert!(!text.contains("capacity"), "no raw reason names on the page");
-    assert!(!text.contains("board.") && !text.contains("reasons."), "no raw keys");
-    assert!(html.contains("id=\"publish-button\""), "a draft can be published");
+    assert!(
+        !text.contains("capacity"),
+        "no raw reason names on the page"
+    );
+    assert!(
+        !text.contains("board.") && !text.contains("reasons."),
+        "no raw keys"
+    );
+    assert!(
+        html.contains("id=\"publish-button\""),
+        "a draft can be published"
+    );
     assert!(html.contains("data-status=\"draft\""));
 
     // In English when the browser asks for it.
@@ -269,7 +304,13 @@ async fn publishing_from_the_board_checks_the_form_token_and_the_version() {
     let version = plan["version"].to_string();
     let publish = format!("{path}/publish");
 
-    let (s, _, _) = post_form(&app, &dispatcher, &publish, &[("revision", "1"), ("version", &version)]).await;
+    let (s, _, _) = post_form(
+        &app,
+        &dispatcher,
+        &publish,
+        &[("revision", "1"), ("version", &version)],
+    )
+    .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "no form token");
     let (s, _, html) = post_form(
         &app,
@@ -288,7 +329,9 @@ async fn publishing_from_the_board_checks_the_form_token_and_the_version() {
     )
     .await;
     assert_eq!(s, StatusCode::CONFLICT, "a stale version");
-    let (_, p) = app.get(&dispatcher, &format!("/api/v1/plans/{}", app.date)).await;
+    let (_, p) = app
+        .get(&dispatcher, &format!("/api/v1/plans/{}", app.date))
+        .await;
     assert_eq!(p["status"], "draft", "nothing written by the bad posts");
 
     let (s, location, _) = post_form(
@@ -300,11 +343,16 @@ async fn publishing_from_the_board_checks_the_form_token_and_the_version() {
     .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     assert_eq!(location, path);
-    let (_, p) = app.get(&dispatcher, &format!("/api/v1/plans/{}", app.date)).await;
+    let (_, p) = app
+        .get(&dispatcher, &format!("/api/v1/plans/{}", app.date))
+        .await;
     assert_eq!(p["status"], "published");
     let (_, _, html) = page(&app, Some(&dispatcher), &path).await;
     assert!(html.contains("data-status=\"published\""));
-    assert!(!html.contains("id=\"publish-button\""), "nothing left to publish");
+    assert!(
+        !html.contains("id=\"publish-button\""),
+        "nothing left to publish"
+    );
 }
 
 #[tokio::test]
@@ -320,9 +368,14 @@ async fn route_sheets_print_one_section_per_route() {
     let (s, _, html) = page(&app, Some(&dispatcher), &sheets).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(count(&html, "class=\"sheet page-break\""), routes.len());
-    assert!(html.contains("id=\"sheets-draft\""), "a draft is marked as such");
+    assert!(
+        html.contains("id=\"sheets-draft\""),
+        "a draft is marked as such"
+    );
     for r in routes {
-        let start = html.find(&format!("id=\"sheet-{}\"", r["id"])).expect("a section per route");
+        let start = html
+            .find(&format!("id=\"sheet-{}\"", r["id"]))
+            .expect("a section per route");
         let section = &html[start..start + html[start..].find("</section>").unwrap()];
         assert_eq!(
             count(section, "<tr data-key="),
@@ -340,7 +393,12 @@ async fn the_drivers_page_lists_drivers_and_draws_qr_codes_for_planners_only() {
     let dispatcher = app.login_as(Role::Dispatcher).await;
     let (s, _, html) = page(&app, Some(&dispatcher), "/board/drivers").await;
     assert_eq!(s, StatusCode::OK);
-    let drivers = app.demo.logins.iter().filter(|l| l.role == Role::Driver).count();
+    let drivers = app
+        .demo
+        .logins
+        .iter()
+        .filter(|l| l.role == Role::Driver)
+        .count();
     assert!(drivers > 0);
     assert_eq!(count(&html, "class=\"card driver\""), drivers);
     assert_eq!(count(&html, "class=\"primary link-create\""), drivers);
@@ -361,13 +419,28 @@ async fn the_drivers_page_lists_drivers_and_draws_qr_codes_for_planners_only() {
     assert_eq!(s, StatusCode::OK);
     assert!(svg.starts_with("<svg") && svg.contains("<path"), "{svg}");
     // A form from another site cannot send JSON: a form body is refused.
-    let (s, _) = qr(&dispatcher, "link=http://x/d/1", "application/x-www-form-urlencoded").await;
+    let (s, _) = qr(
+        &dispatcher,
+        "link=http://x/d/1",
+        "application/x-www-form-urlencoded",
+    )
+    .await;
     assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    for bad in [r#"{"link": "javascript:alert(1)"}"#, r#"{"link": 5}"#, r#"{"url": "http://x"}"#] {
+    for bad in [
+        r#"{"link": "javascript:alert(1)"}"#,
+        r#"{"link": 5}"#,
+        r#"{"url": "http://x"}"#,
+    ] {
         let (s, body) = qr(&dispatcher, bad, "application/json").await;
         assert!(s.is_client_error(), "{bad}: {s}");
-        assert!(body.contains("link") || body.contains("url"), "names the field: {body}");
+        assert!(
+            body.contains("link") || body.contains("url"),
+            "names the field: {body}"
+        );
     }
     let member = app.login_as(Role::Member).await;
-    assert_eq!(qr(&member, good, "application/json").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        qr(&member, good, "application/json").await.0,
+        StatusCode::FORBIDDEN
+    );
 }

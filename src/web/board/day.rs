@@ -6,9 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::api::{AppError, AppState};
-use crate::domain::{
-    Id, Organisation, Person, Place, Plan, Request, Vehicle, Volunteer,
-};
+use crate::domain::{Id, Organisation, Person, Place, Plan, Request, Vehicle, Volunteer};
 use crate::store::{Scope, SolveRecord, StoreError};
 
 pub struct Day {

@@ -82,7 +82,10 @@ pub fn map_data(t: &Tr, day: &Day, plan: &Plan, views: &[RouteView]) -> MapData 
             point(
                 day,
                 r.from_place_id,
-                t.f("board.map_unassigned", &[("who", &super::requests_view::who(day, r))]),
+                t.f(
+                    "board.map_unassigned",
+                    &[("who", &super::requests_view::who(day, r))],
+                ),
             )
         })
         .collect();

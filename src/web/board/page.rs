@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 
 use super::day::Day;
-use super::parse_date;
 use super::map::map_data;
+use super::parse_date;
 use super::reasons;
 use super::requests_view::{rows, FilterQuery, Filters, RequestRow, Standing};
 use super::routes_view::{route_views, Axis, RouteView, WIDTH};
@@ -138,7 +138,9 @@ async fn show(
             revision: plan.revision,
             version: plan.version,
             draft: plan.status == PlanStatus::Draft,
-            status_word: t.t(&format!("board.plan_status.{}", plan.status.as_str())).to_string(),
+            status_word: t
+                .t(&format!("board.plan_status.{}", plan.status.as_str()))
+                .to_string(),
             feasible: plan.figures.feasible,
             distance: format!("{:.1}", plan.figures.distance_km),
             axis,
@@ -154,6 +156,7 @@ async fn show(
         "date": date.to_string(),
         "revision": day.plan.as_ref().map(|p| p.revision),
         "version": day.plan.as_ref().map(|p| p.version),
+        "violations": day.plan.as_ref().map(|p| &p.figures.violations),
         "routes": plan.as_ref().map(|p| p.routes.iter().map(|r| serde_json::json!({
             "id": r.id, "name": format!("{} — {}", r.vehicle, r.driver), "stops": r.stops.len()
         })).collect::<Vec<_>>()),
@@ -180,10 +183,14 @@ async fn show(
         prev: (date - chrono::Days::new(1)).to_string(),
         next: (date + chrono::Days::new(1)).to_string(),
         filters,
-        kinds: [RequestKind::Ride, RequestKind::Meal, RequestKind::Collection]
-            .into_iter()
-            .map(|k| (k.as_str(), words::kind(&t, k)))
-            .collect(),
+        kinds: [
+            RequestKind::Ride,
+            RequestKind::Meal,
+            RequestKind::Collection,
+        ]
+        .into_iter()
+        .map(|k| (k.as_str(), words::kind(&t, k)))
+        .collect(),
         standings: Standing::ALL
             .into_iter()
             .map(|s| {

@@ -20,8 +20,7 @@ fn parse(name: &str) -> Why {
     if name == "manual" {
         return Why::Manual;
     }
-    serde_json::from_value(serde_json::Value::String(name.into()))
-        .map_or(Why::Other, Why::Solver)
+    serde_json::from_value(serde_json::Value::String(name.into())).map_or(Why::Other, Why::Solver)
 }
 
 /// The dimension that names the missing room: wheelchairs when the rider
@@ -31,10 +30,7 @@ fn main_dimension(r: &Request) -> Option<&str> {
     if taken("wheelchairs") {
         return Some("wheelchairs");
     }
-    r.load
-        .iter()
-        .find(|(_, &n)| n > 0)
-        .map(|(d, _)| d.as_str())
+    r.load.iter().find(|(_, &n)| n > 0).map(|(d, _)| d.as_str())
 }
 
 pub fn in_words(t: &Tr, reason: &str, r: &Request, person: Option<&Person>) -> String {
@@ -57,10 +53,9 @@ pub fn in_words(t: &Tr, reason: &str, r: &Request, person: Option<&Person>) -> S
             }
         }
         Why::Solver(Reason::Capacity) => t.f("reasons.capacity", &[("load", &load)]),
-        Why::Solver(Reason::Skills) => t.f(
-            "reasons.skills",
-            &[("needs", &words::needs(t, r, person))],
-        ),
+        Why::Solver(Reason::Skills) => {
+            t.f("reasons.skills", &[("needs", &words::needs(t, r, person))])
+        }
         Why::Solver(Reason::TimeWindow) => t.f("reasons.time_window", &[("window", &window)]),
         Why::Solver(Reason::RideTime) => match (r.kind, r.max_ride_minutes) {
             (RequestKind::Ride, limit) => t.f(
@@ -131,9 +126,20 @@ mod tests {
         assert!(in_words(&it, "capacity", &r, None).contains("1 carrozzina"));
         assert_eq!(in_words(&it, "manual", &r, None), it.t("reasons.manual"));
         // Every reason the solver gives has its own sentence, never the raw name.
-        for name in ["skills", "capacity", "time_window", "ride_time", "shift", "link", "no_room"] {
+        for name in [
+            "skills",
+            "capacity",
+            "time_window",
+            "ride_time",
+            "shift",
+            "link",
+            "no_room",
+        ] {
             let text = in_words(&it, name, &r, None);
-            assert!(!text.contains(name) && !text.contains("reasons."), "{name}: {text}");
+            assert!(
+                !text.contains(name) && !text.contains("reasons."),
+                "{name}: {text}"
+            );
         }
         assert!(in_words(&it, "mystery", &r, None).contains("mystery"));
     }

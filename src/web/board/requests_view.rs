@@ -156,8 +156,10 @@ fn placement(day: &Day) -> HashMap<Id, Result<String, String>> {
 }
 
 pub fn who(day: &Day, r: &Request) -> String {
-    day.person(r.person_id)
-        .map_or_else(|| day.place_name(r.from_place_id).to_string(), |p| p.name.clone())
+    day.person(r.person_id).map_or_else(
+        || day.place_name(r.from_place_id).to_string(),
+        |p| p.name.clone(),
+    )
 }
 
 pub fn rows(t: &Tr, day: &Day, filters: &Filters) -> Vec<RequestRow> {
@@ -187,7 +189,9 @@ pub fn rows(t: &Tr, day: &Day, filters: &Filters) -> Vec<RequestRow> {
                 needs: words::needs(t, r, person),
                 purpose: r.purpose.clone().unwrap_or_default(),
                 standing,
-                standing_word: t.t(&format!("board.standing.{}", standing.as_str())).to_string(),
+                standing_word: t
+                    .t(&format!("board.standing.{}", standing.as_str()))
+                    .to_string(),
                 detail,
             })
         })

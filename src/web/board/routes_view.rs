@@ -25,8 +25,16 @@ pub struct Axis {
 impl Axis {
     /// Whole hours around every route of the plan.
     pub fn of(plan: &Plan) -> Self {
-        let start = plan.routes.iter().map(|r| r.start_min).fold(f64::MAX, f64::min);
-        let end = plan.routes.iter().map(|r| r.end_min).fold(f64::MIN, f64::max);
+        let start = plan
+            .routes
+            .iter()
+            .map(|r| r.start_min)
+            .fold(f64::MAX, f64::min);
+        let end = plan
+            .routes
+            .iter()
+            .map(|r| r.end_min)
+            .fold(f64::MIN, f64::max);
         let (from, to) = if start <= end {
             ((start / 60.0).floor() * 60.0, (end / 60.0).ceil() * 60.0)
         } else {

@@ -20,7 +20,13 @@ pub fn date(t: &Tr, d: chrono::NaiveDate) -> String {
     t.f(
         "board.date_long",
         &[
-            ("weekday", &t.t(&format!("board.weekday.{}", d.weekday().number_from_monday()))),
+            (
+                "weekday",
+                &t.t(&format!(
+                    "board.weekday.{}",
+                    d.weekday().number_from_monday()
+                )),
+            ),
             ("day", &d.day()),
             ("month", &t.t(&format!("board.month.{}", d.month()))),
             ("year", &d.year()),
