@@ -8,6 +8,7 @@ pub mod domain;
 pub mod formats;
 pub mod planning;
 pub mod server;
+pub mod service;
 pub mod solver;
 pub mod store;
 pub mod travel;

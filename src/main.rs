@@ -1,3 +1,4 @@
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,7 +8,7 @@ use clap::{Parser, Subcommand};
 
 use giro::formats::{self, Format};
 use giro::solver;
-use giro::{api, bench, demo, server};
+use giro::{api, bench, demo, server, service};
 
 #[derive(Parser)]
 #[command(
@@ -40,6 +41,11 @@ enum Command {
         #[arg(long, default_value_t = 10.0)]
         time_limit: f64,
     },
+    /// Administer users of a database (a fresh one has no way in).
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
     /// Solve one benchmark instance and write its solution as JSON.
     Solve {
         #[arg(long)]
@@ -70,6 +76,20 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an administrator. The password comes from GIRO_ADMIN_PASSWORD,
+    /// or else from one line of standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, env = "DATABASE_URL", default_value = server::DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
+}
+
 fn seconds(s: f64) -> Result<Duration, String> {
     Duration::try_from_secs_f64(s)
         .map_err(|_| format!("--time-limit: {s} is not a valid number of seconds"))
@@ -93,6 +113,26 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             server::init_logging();
             seconds(time_limit)?;
             runtime()?.block_on(demo(&database_url, bind, time_limit))?;
+        }
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    email,
+                    name,
+                    database_url,
+                },
+        } => {
+            let password = admin_password()?;
+            let user = runtime()?.block_on(async {
+                let store = giro::store::Store::connect(&database_url).await?;
+                let made = service::admins::create_admin(&store, &email, &name, &password).await;
+                store.close().await;
+                made.map_err(Box::<dyn std::error::Error>::from)
+            })?;
+            eprintln!(
+                "giro: administrator {} ({}) created with id {}",
+                user.email, user.name, user.id
+            );
         }
         Command::Solve {
             format,
@@ -154,6 +194,22 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// `GIRO_ADMIN_PASSWORD`, or one line of standard input (for scripts: `echo … |`).
+fn admin_password() -> Result<String, Box<dyn std::error::Error>> {
+    if let Ok(p) = std::env::var("GIRO_ADMIN_PASSWORD") {
+        return Ok(p);
+    }
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Password (shown as typed): ");
+    }
+    let mut line = String::new();
+    if stdin.read_line(&mut line)? == 0 {
+        return Err("no password: set GIRO_ADMIN_PASSWORD or give it on standard input".into());
+    }
+    Ok(line.trim_end_matches(['\n', '\r']).to_string())
+}
+
 fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -204,6 +260,25 @@ async fn demo(
         plan.unassigned.len(),
         if plan.figures.feasible { "passed" } else { "FAILED" }
     );
+    let published = demo::publish(&state.store, &loaded).await?;
+    eprintln!(
+        "giro demo: revision {} is published: drivers see their routes now. Their personal links:",
+        published.revision
+    );
+    let width = published
+        .drivers
+        .iter()
+        .map(|d| d.name.chars().count())
+        .max();
+    for d in &published.drivers {
+        eprintln!(
+            "  {:w$}  {:3} stops  http://{bind}/d/{}",
+            d.name,
+            d.stops,
+            d.token,
+            w = width.unwrap_or(0)
+        );
+    }
     eprintln!(
         "\nLog in with POST /api/v1/login {{\"email\", \"password\"}}; every password is {:?}:",
         demo::PASSWORD

@@ -2,11 +2,17 @@
 //! (SQLite, or PostgreSQL when TEST_POSTGRES_URL is set).
 
 mod service {
+    mod admin_cli;
     mod authz;
     mod crud;
+    mod demo_publish;
+    mod events;
+    mod links;
+    mod migrations;
     mod pages_board;
     mod pages_portal;
     mod plans;
+    mod promised;
     pub mod support;
     mod validation;
 }

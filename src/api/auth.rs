@@ -94,3 +94,5 @@ impl Caller {
 pub const PLANNERS: &[Role] = &[Role::Admin, Role::Dispatcher];
 pub const BOOKERS: &[Role] = &[Role::Admin, Role::Dispatcher, Role::Member];
 pub const ADMINS: &[Role] = &[Role::Admin];
+/// Who is on the road or runs it: drivers report, planners read and correct.
+pub const CREW: &[Role] = &[Role::Admin, Role::Dispatcher, Role::Driver];

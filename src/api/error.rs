@@ -7,6 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::{FieldError, Invalid};
+use crate::service::drivers::DriverError;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +75,18 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(m) => Self::Conflict(m),
             StoreError::Invalid(i) => Self::Invalid(i),
             other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<DriverError> for AppError {
+    fn from(e: DriverError) -> Self {
+        match e {
+            DriverError::NotFound(what) => Self::NotFound(what.to_string()),
+            DriverError::Invalid(i) => Self::Invalid(i),
+            DriverError::Conflict(m) => Self::Conflict(m),
+            DriverError::Store(s) => s.into(),
+            DriverError::Internal(m) => Self::Internal(m),
         }
     }
 }

@@ -4,7 +4,9 @@
 mod audit;
 mod auth;
 mod crud;
+mod drivers;
 mod error;
+mod events;
 mod extract;
 mod json;
 mod manifest;
@@ -108,6 +110,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(requests::routes())
         .merge(plans::routes())
         .merge(manifest::routes())
+        .merge(events::routes())
+        .merge(drivers::routes())
         .merge(audit::routes())
 }
 

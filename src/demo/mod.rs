@@ -10,6 +10,7 @@
 mod at;
 mod files;
 mod inputs;
+mod publish;
 mod requests;
 mod resolve;
 mod shifts;
@@ -20,10 +21,13 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::domain::{Invalid, Role};
+use crate::service::drivers::DriverError;
 use crate::store::{Store, StoreError};
 
 use files::{DayJson, OrgJson, PersonJson, PlaceJson, VehicleJson, VolunteerJson};
 use resolve::Refs;
+
+pub use publish::{publish, DriverLogin, Published};
 
 /// The one password of every demo user.
 pub const PASSWORD: &str = "sestri-levante-demo";
@@ -103,8 +107,13 @@ pub enum DemoError {
     },
     #[error("the demo is already loaded in this database ({0} exists)")]
     AlreadyLoaded(String),
+    /// A demo user the loader made is not in the store.
+    #[error("the demo user {0} is missing")]
+    Missing(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Driver(#[from] DriverError),
 }
 
 fn json_detail(at: &str, key: &Option<String>, message: &str) -> String {

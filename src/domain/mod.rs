@@ -2,27 +2,35 @@
 //! checks that need no database. Store, API and planning share these.
 
 mod clock;
+mod driver_link;
 mod organisation;
 mod person;
 mod place;
 mod plan;
 mod request;
 mod shift;
+mod stop_event;
+mod stop_key;
 mod user;
 mod vehicle;
 mod volunteer;
 
 pub use clock::{Clock, Window};
+pub use driver_link::{check_pin_form, link_path, DriverLink, PinInput, MAX_FAILED_PINS};
 pub use organisation::{OrgKind, Organisation, OrganisationInput};
 pub use person::{Assistance, Mobility, Person, PersonInput};
 pub use place::{Place, PlaceInput};
 pub use plan::{
     Figures, Manifest, ManifestRoute, ManifestStop, NewPlan, NewRoute, NewStop, Plan, PlanStatus,
-    PlanStop, PlanUnassigned, PublishInput, Role as StopRole, Route, RouteEdit, StopEvent,
-    StopEventInput, StopEventKind,
+    PlanStop, PlanUnassigned, PublishInput, Role as StopRole, Route, RouteEdit,
 };
 pub use request::{Request, RequestInput, RequestKind, RequestStatus, ReturnOf, WindowAt};
 pub use shift::{Shift, ShiftInput};
+pub use stop_event::{
+    latest_states, EventInput, NewEvent, StopEvent, StopEventInput, StopEventKind, StopState,
+    MAX_KG,
+};
+pub use stop_key::StopKey;
 pub use user::{Role, User, UserInput};
 pub use vehicle::{Vehicle, VehicleInput, VehicleLayout};
 pub use volunteer::{Volunteer, VolunteerInput};

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::person::str_enum;
-use super::{Clock, Id};
+use super::{Clock, Id, StopKey, StopState};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -20,7 +20,9 @@ pub enum PlanStatus {
 
 str_enum!(PlanStatus { Draft => "draft", Published => "published", Superseded => "superseded" });
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Pickup,
@@ -55,6 +57,9 @@ pub struct PlanUnassigned {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct PlanStop {
     pub id: Id,
+    /// The stop's identity across revisions.
+    #[schema(value_type = String, example = "42-pickup")]
+    pub key: StopKey,
     pub seq: i64,
     pub request_id: Id,
     pub role: Role,
@@ -95,38 +100,6 @@ pub struct Plan {
     pub figures: Figures,
     pub routes: Vec<Route>,
     pub unassigned: Vec<PlanUnassigned>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum StopEventKind {
-    Arrived,
-    Done,
-    NoShow,
-    Skipped,
-}
-
-str_enum!(StopEventKind { Arrived => "arrived", Done => "done", NoShow => "no_show", Skipped => "skipped" });
-
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct StopEvent {
-    pub id: Id,
-    pub stop_id: Id,
-    pub kind: StopEventKind,
-    pub at: DateTime<Utc>,
-    pub note: Option<String>,
-    pub user_id: Option<Id>,
-}
-
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct StopEventInput {
-    pub kind: StopEventKind,
-    /// When it happened; now if left out (phones may send late, with weak signal).
-    #[serde(default)]
-    pub at: Option<DateTime<Utc>>,
-    #[serde(default)]
-    pub note: Option<String>,
 }
 
 /// A plan as the planner produces it, before it has ids.
@@ -180,6 +153,9 @@ pub struct PublishInput {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ManifestStop {
     pub stop_id: Id,
+    /// Report events on this key: it stays the same when the plan is re-published.
+    #[schema(value_type = String, example = "42-pickup")]
+    pub key: StopKey,
     pub seq: i64,
     #[schema(value_type = String, example = "08:42")]
     pub time: Clock,
@@ -198,6 +174,8 @@ pub struct ManifestStop {
     pub assistance: Option<String>,
     pub driver_notes: Option<String>,
     pub load: std::collections::BTreeMap<String, u32>,
+    /// What was last reported here, so a reloaded page shows what is done.
+    pub state: Option<StopState>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]

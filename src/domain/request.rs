@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use super::person::str_enum;
 use super::vehicle::{is_token, MAX_DIMENSIONS, MAX_SKILLS};
-use super::{Checks, Id, Invalid, Window};
+use super::{Checks, Clock, Id, Invalid, Window};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -71,6 +71,10 @@ pub struct Request {
     pub purpose: Option<String>,
     pub notes: Option<String>,
     pub status: RequestStatus,
+    /// When the driver is due at the pickup, once the date's plan is published
+    /// (`null` before, or when the plan could not fit the request in).
+    #[schema(value_type = Option<String>, example = "08:40")]
+    pub promised_pickup: Option<Clock>,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]

@@ -26,16 +26,30 @@ pub struct Store {
 }
 
 /// The schema, compiled into the binary so a fresh machine needs no files.
-const SQLITE: &[(i64, &str, &str)] = &[(
-    1,
-    "service",
-    include_str!("../../migrations/sqlite/0001_service.sql"),
-)];
-const POSTGRES: &[(i64, &str, &str)] = &[(
-    1,
-    "service",
-    include_str!("../../migrations/postgres/0001_service.sql"),
-)];
+const SQLITE: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "service",
+        include_str!("../../migrations/sqlite/0001_service.sql"),
+    ),
+    (
+        2,
+        "driver_events",
+        include_str!("../../migrations/sqlite/0002_driver_events.sql"),
+    ),
+];
+const POSTGRES: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "service",
+        include_str!("../../migrations/postgres/0001_service.sql"),
+    ),
+    (
+        2,
+        "driver_events",
+        include_str!("../../migrations/postgres/0002_driver_events.sql"),
+    ),
+];
 
 #[derive(Debug)]
 struct Embedded(&'static [(i64, &'static str, &'static str)]);
@@ -70,6 +84,12 @@ impl MigrationSource<'static> for Embedded {
 impl Store {
     /// Opens (creating a SQLite file if needed) and migrates.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_at(url, i64::MAX).await
+    }
+
+    /// Opens and migrates up to `version` only: for tests of the migrations.
+    #[doc(hidden)]
+    pub async fn connect_at(url: &str, version: i64) -> Result<Self, StoreError> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Backend::Postgres
@@ -115,16 +135,20 @@ impl Store {
                 .await?;
         }
         let store = Self { pool, backend };
-        store.migrate().await?;
+        store.migrate(version).await?;
         Ok(store)
     }
 
-    async fn migrate(&self) -> Result<(), StoreError> {
-        let source = match self.backend {
-            Backend::Sqlite => Embedded(SQLITE),
-            Backend::Postgres => Embedded(POSTGRES),
+    async fn migrate(&self, version: i64) -> Result<(), StoreError> {
+        let all = match self.backend {
+            Backend::Sqlite => SQLITE,
+            Backend::Postgres => POSTGRES,
         };
-        Migrator::new(source).await?.run(&self.pool).await?;
+        let upto = all.iter().take_while(|m| m.0 <= version).count();
+        Migrator::new(Embedded(&all[..upto]))
+            .await?
+            .run(&self.pool)
+            .await?;
         Ok(())
     }
 

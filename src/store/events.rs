@@ -1,98 +1,69 @@
-//! What drivers see and report: the manifest of published stops, and stop events.
+//! Stop events, kept by the stop's key and once per device event id; and
+//! where a key sits in the date's revisions, to decide who may report on it.
 
 use chrono::NaiveDate;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::audit::record;
-use super::{json, parse_instant, Actor, Store, StoreError};
+use super::{now, parse_date, parse_instant, Actor, Store, StoreError};
 use crate::domain::{
-    Clock, Id, Manifest, ManifestRoute, ManifestStop, StopEvent, StopEventInput, StopEventKind,
-    StopRole,
+    Id, NewEvent, PlanStatus, RequestKind, StopEvent, StopEventKind, StopKey, StopRole,
 };
 
-/// Where a stop belongs, to decide who may report on it.
-pub struct StopOwner {
-    pub plan_status: String,
+/// One stop row holding a key, in one revision of its date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyedStop {
+    pub stop_id: Id,
+    pub revision: i64,
+    pub plan_status: PlanStatus,
     pub volunteer_id: Option<Id>,
-    pub date: NaiveDate,
+    pub request_kind: RequestKind,
+}
+
+/// What storing an event did: a new row, or the one already stored under its id.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stored {
+    New(StopEvent),
+    Existing(StopEvent),
+}
+
+const COLUMNS: &str =
+    "id, date, request_id, role, stop_id, kind, at, received_at, note, kg, client_id, user_id";
+
+fn decode(r: &AnyRow) -> Result<StopEvent, StoreError> {
+    let date: String = r.try_get("date")?;
+    let role: String = r.try_get("role")?;
+    let kind: String = r.try_get("kind")?;
+    let at: String = r.try_get("at")?;
+    let received: String = r.try_get("received_at")?;
+    let role =
+        StopRole::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("stop role {role:?}")))?;
+    Ok(StopEvent {
+        id: r.try_get("id")?,
+        date: parse_date(&date)?,
+        key: StopKey::new(r.try_get("request_id")?, role),
+        stop_id: r.try_get("stop_id")?,
+        kind: StopEventKind::parse(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("event kind {kind:?}")))?,
+        at: parse_instant(&at)?,
+        received_at: parse_instant(&received)?,
+        note: r.try_get("note")?,
+        kg: r.try_get("kg")?,
+        client_id: r.try_get("client_id")?,
+        user_id: r.try_get("user_id")?,
+    })
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.kind() == sqlx::error::ErrorKind::UniqueViolation)
 }
 
 impl Store {
-    /// The published routes a volunteer drives on a date, with need-to-know fields only.
-    pub async fn manifest(
-        &self,
-        volunteer_id: Id,
-        date: NaiveDate,
-    ) -> Result<Manifest, StoreError> {
-        let Some(plan) = self.published_plan(date).await? else {
-            return Ok(Manifest {
-                date,
-                revision: None,
-                routes: Vec::new(),
-            });
-        };
-        let mut routes = Vec::new();
-        for r in plan
-            .routes
-            .iter()
-            .filter(|r| r.volunteer_id == Some(volunteer_id))
-        {
-            let vehicle = self.vehicle(r.vehicle_id).await?;
-            let rows = sqlx::query(
-                "SELECT s.id, s.seq, s.role, s.start_min, q.kind, q.load, q.status, p.name AS place_name, \
-                 p.address, p.lat, p.lon, pe.name AS person_name, pe.phone, pe.mobility, \
-                 pe.assistance, pe.driver_notes FROM stops s \
-                 JOIN requests q ON q.id = s.request_id JOIN places p ON p.id = s.place_id \
-                 LEFT JOIN people pe ON pe.id = q.person_id \
-                 WHERE s.route_id = $1 ORDER BY s.seq",
-            )
-            .bind(r.id)
-            .fetch_all(&self.pool)
-            .await?;
-            let mut stops = Vec::with_capacity(rows.len());
-            for s in &rows {
-                let role: String = s.try_get("role")?;
-                let load: String = s.try_get("load")?;
-                stops.push(ManifestStop {
-                    stop_id: s.try_get("id")?,
-                    seq: s.try_get("seq")?,
-                    time: Clock::from_minutes_f64(s.try_get("start_min")?),
-                    role: StopRole::parse(&role)
-                        .ok_or_else(|| StoreError::Corrupt(format!("stop role {role:?}")))?,
-                    kind: s.try_get("kind")?,
-                    status: s.try_get("status")?,
-                    place_name: s.try_get("place_name")?,
-                    address: s.try_get("address")?,
-                    lat: s.try_get("lat")?,
-                    lon: s.try_get("lon")?,
-                    person_name: s.try_get("person_name")?,
-                    phone: s.try_get("phone")?,
-                    mobility: s.try_get("mobility")?,
-                    assistance: s.try_get("assistance")?,
-                    driver_notes: s.try_get("driver_notes")?,
-                    load: json(&load)?,
-                });
-            }
-            routes.push(ManifestRoute {
-                route_id: r.id,
-                vehicle_id: r.vehicle_id,
-                vehicle_name: vehicle.name,
-                layout: r.layout.clone(),
-                start: Clock::from_minutes_f64(r.start_min),
-                end: Clock::from_minutes_f64(r.end_min),
-                stops,
-            });
-        }
-        Ok(Manifest {
-            date,
-            revision: Some(plan.revision),
-            routes,
-        })
-    }
-
-    pub async fn stop_owner(&self, stop_id: Id) -> Result<StopOwner, StoreError> {
+    /// The date and key of a stop row.
+    pub async fn stop_key(&self, stop_id: Id) -> Result<(NaiveDate, StopKey), StoreError> {
         let row = sqlx::query(
-            "SELECT p.status, p.date, r.volunteer_id FROM stops s JOIN routes r ON r.id = s.route_id \
+            "SELECT p.date, s.request_id, s.role FROM stops s JOIN routes r ON r.id = s.route_id \
              JOIN plans p ON p.id = r.plan_id WHERE s.id = $1",
         )
         .bind(stop_id)
@@ -100,74 +71,146 @@ impl Store {
         .await?
         .ok_or(StoreError::NotFound("stop"))?;
         let date: String = row.try_get("date")?;
-        Ok(StopOwner {
-            plan_status: row.try_get("status")?,
-            volunteer_id: row.try_get("volunteer_id")?,
-            date: super::parse_date(&date)?,
-        })
+        let role: String = row.try_get("role")?;
+        let role = StopRole::parse(&role)
+            .ok_or_else(|| StoreError::Corrupt(format!("stop role {role:?}")))?;
+        Ok((
+            parse_date(&date)?,
+            StopKey::new(row.try_get("request_id")?, role),
+        ))
     }
 
-    pub async fn add_stop_event(
+    /// Every stop row with this key on this date, newest revision first.
+    pub async fn stops_of_key(
+        &self,
+        date: NaiveDate,
+        key: StopKey,
+    ) -> Result<Vec<KeyedStop>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT s.id, p.revision, p.status, r.volunteer_id, q.kind FROM stops s \
+             JOIN routes r ON r.id = s.route_id JOIN plans p ON p.id = r.plan_id \
+             JOIN requests q ON q.id = s.request_id \
+             WHERE p.date = $1 AND s.request_id = $2 AND s.role = $3 ORDER BY p.revision DESC",
+        )
+        .bind(date.to_string())
+        .bind(key.request_id)
+        .bind(key.role.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let status: String = r.try_get("status")?;
+                let kind: String = r.try_get("kind")?;
+                Ok(KeyedStop {
+                    stop_id: r.try_get("id")?,
+                    revision: r.try_get("revision")?,
+                    plan_status: PlanStatus::parse(&status)
+                        .ok_or_else(|| StoreError::Corrupt(format!("plan status {status:?}")))?,
+                    volunteer_id: r.try_get("volunteer_id")?,
+                    request_kind: RequestKind::parse(&kind)
+                        .ok_or_else(|| StoreError::Corrupt(format!("request kind {kind:?}")))?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn event_by_client_id(
+        &self,
+        client_id: &str,
+    ) -> Result<Option<StopEvent>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM stop_events WHERE client_id = $1"
+        ))
+        .bind(client_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(decode).transpose()
+    }
+
+    /// Stores an event once per device id: when one with the same id is
+    /// already stored (also by a concurrent request), the unique index refuses
+    /// the row and the stored one comes back unchanged.
+    pub async fn store_event(
         &self,
         actor: Actor,
-        stop_id: Id,
-        input: &StopEventInput,
-    ) -> Result<StopEvent, StoreError> {
-        let at = input.at.unwrap_or_else(chrono::Utc::now);
+        stop_id: Option<Id>,
+        event: &NewEvent,
+    ) -> Result<Stored, StoreError> {
         let mut tx = self.begin().await?;
-        let id: Id = sqlx::query(
-            "INSERT INTO stop_events (stop_id, kind, at, note, user_id) VALUES ($1, $2, $3, $4, $5) \
-             RETURNING id",
-        )
+        let inserted = sqlx::query(&format!(
+            "INSERT INTO stop_events (date, request_id, role, stop_id, kind, at, received_at, \
+             note, kg, client_id, user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             RETURNING {COLUMNS}"
+        ))
+        .bind(event.date.to_string())
+        .bind(event.key.request_id)
+        .bind(event.key.role.as_str())
         .bind(stop_id)
-        .bind(input.kind.as_str())
-        .bind(at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-        .bind(&input.note)
+        .bind(event.kind.as_str())
+        .bind(
+            event
+                .at
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        )
+        .bind(now())
+        .bind(&event.note)
+        .bind(event.kg)
+        .bind(&event.client_id)
         .bind(actor.0)
         .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
+        .await;
+        let stored = match inserted {
+            Ok(row) => decode(&row)?,
+            // A resend, or the same id sent twice at once: the first one stays.
+            Err(e) if is_unique_violation(&e) && event.client_id.is_some() => {
+                tx.rollback().await?;
+                let cid = event.client_id.as_deref().unwrap_or_default();
+                return match self.event_by_client_id(cid).await? {
+                    Some(e) => Ok(Stored::Existing(e)),
+                    None => Err(e.into()),
+                };
+            }
+            Err(e) => return Err(e.into()),
+        };
         record(
             &mut tx,
             actor,
             "create",
             "stop_event",
-            Some(id),
-            Some(input.kind.as_str().into()),
+            Some(stored.id),
+            Some(format!("{} {}", stored.key, stored.kind.as_str())),
         )
         .await?;
         tx.commit().await?;
-        Ok(StopEvent {
-            id,
-            stop_id,
-            kind: input.kind,
-            at,
-            note: input.note.clone(),
-            user_id: actor.0,
-        })
+        Ok(Stored::New(stored))
     }
 
-    pub async fn stop_events(&self, stop_id: Id) -> Result<Vec<StopEvent>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, stop_id, kind, at, note, user_id FROM stop_events WHERE stop_id = $1 ORDER BY id",
-        )
-        .bind(stop_id)
+    /// The events of one stop across the date's revisions, in the order received.
+    pub async fn events_of_key(
+        &self,
+        date: NaiveDate,
+        key: StopKey,
+    ) -> Result<Vec<StopEvent>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM stop_events WHERE date = $1 AND request_id = $2 AND role = $3 \
+             ORDER BY id"
+        ))
+        .bind(date.to_string())
+        .bind(key.request_id)
+        .bind(key.role.as_str())
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let kind: String = r.try_get("kind")?;
-                let at: String = r.try_get("at")?;
-                Ok(StopEvent {
-                    id: r.try_get("id")?,
-                    stop_id: r.try_get("stop_id")?,
-                    kind: StopEventKind::parse(&kind)
-                        .ok_or_else(|| StoreError::Corrupt(format!("event kind {kind:?}")))?,
-                    at: parse_instant(&at)?,
-                    note: r.try_get("note")?,
-                    user_id: r.try_get("user_id")?,
-                })
-            })
-            .collect()
+        rows.iter().map(decode).collect()
+    }
+
+    /// Every event of a date, in the order received.
+    pub async fn events_of_date(&self, date: NaiveDate) -> Result<Vec<StopEvent>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM stop_events WHERE date = $1 ORDER BY id"
+        ))
+        .bind(date.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(decode).collect()
     }
 }

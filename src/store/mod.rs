@@ -3,8 +3,10 @@
 
 mod audit;
 mod db;
+mod driver_links;
 mod error;
 mod events;
+mod manifest;
 mod organisations;
 mod people;
 mod places;
@@ -19,8 +21,9 @@ mod volunteers;
 
 pub use audit::AuditEntry;
 pub use db::{Backend, Store, Tx};
+pub use driver_links::LinkHolder;
 pub use error::StoreError;
-pub use events::StopOwner;
+pub use events::{KeyedStop, Stored};
 pub use sessions::{Session, TokenInfo};
 pub use solves::{SolveRecord, SolveStatus};
 

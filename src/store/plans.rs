@@ -9,7 +9,7 @@ use sqlx::Row;
 use super::audit::record;
 use super::{json, now, parse_date, parse_instant, to_json, Actor, Store, StoreError, Tx};
 use crate::domain::{
-    Clock, Id, Invalid, NewPlan, Plan, PlanStatus, PlanStop, Route, RouteEdit, StopRole,
+    Clock, Id, Invalid, NewPlan, Plan, PlanStatus, PlanStop, Route, RouteEdit, StopKey, StopRole,
 };
 
 const PLAN_COLUMNS: &str =
@@ -85,12 +85,15 @@ async fn load_routes(conn: &mut sqlx::AnyConnection, plan: &mut Plan) -> Result<
         let route_id: Id = s.try_get("route_id")?;
         let role: String = s.try_get("role")?;
         let start: f64 = s.try_get("start_min")?;
+        let request_id: Id = s.try_get("request_id")?;
+        let role = StopRole::parse(&role)
+            .ok_or_else(|| StoreError::Corrupt(format!("stop role {role:?}")))?;
         let stop = PlanStop {
             id: s.try_get("id")?,
+            key: StopKey::new(request_id, role),
             seq: s.try_get("seq")?,
-            request_id: s.try_get("request_id")?,
-            role: StopRole::parse(&role)
-                .ok_or_else(|| StoreError::Corrupt(format!("stop role {role:?}")))?,
+            request_id,
+            role,
             place_id: s.try_get("place_id")?,
             arrival_min: s.try_get("arrival_min")?,
             start_min: start,

@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -7,12 +9,18 @@ use super::db::exists;
 use super::places::visible_place;
 use super::{clock, json, parse_date, to_json, Actor, Scope, Store, StoreError, Tx};
 use crate::domain::{
-    Id, Invalid, Request, RequestInput, RequestKind, RequestStatus, ReturnOf, Window, WindowAt,
+    Clock, Id, Invalid, Request, RequestInput, RequestKind, RequestStatus, ReturnOf, Window,
+    WindowAt,
 };
 
+/// With the promised pickup: the planned start at the pickup in the date's
+/// published revision (none before publishing, or when it was left out).
 const COLUMNS: &str = "id, organisation_id, date, kind, person_id, from_place_id, to_place_id, \
     window_at, window_start, window_end, load, skills, service_minutes, max_ride_minutes, \
-    outbound_id, after_minutes, same_vehicle, purpose, notes, status";
+    outbound_id, after_minutes, same_vehicle, purpose, notes, status, \
+    (SELECT s.start_min FROM stops s JOIN routes r ON r.id = s.route_id \
+     JOIN plans p ON p.id = r.plan_id WHERE p.status = 'published' \
+     AND s.request_id = requests.id AND s.role = 'pickup') AS promised_pickup_min";
 
 fn decode(r: &AnyRow) -> Result<Request, StoreError> {
     let bad = |what: &str, v: &str| StoreError::Corrupt(format!("request {what} {v:?}"));
@@ -26,6 +34,7 @@ fn decode(r: &AnyRow) -> Result<Request, StoreError> {
     let after: Option<i64> = r.try_get("after_minutes")?;
     let same: i64 = r.try_get("same_vehicle")?;
     let minutes = |v: Option<i64>| v.map(|m| m.clamp(0, u32::MAX.into()) as u32);
+    let promised: Option<f64> = r.try_get("promised_pickup_min")?;
     Ok(Request {
         id: r.try_get("id")?,
         organisation_id: r.try_get("organisation_id")?,
@@ -51,6 +60,7 @@ fn decode(r: &AnyRow) -> Result<Request, StoreError> {
         purpose: r.try_get("purpose")?,
         notes: r.try_get("notes")?,
         status: RequestStatus::parse(&status).ok_or_else(|| bad("status", &status))?,
+        promised_pickup: promised.map(Clock::from_minutes_f64),
     })
 }
 
@@ -221,6 +231,20 @@ impl Store {
             q = q.bind(d.to_string());
         }
         q.fetch_all(&self.pool).await?.iter().map(decode).collect()
+    }
+
+    /// Each request of the date with its promised pickup time, `None` before
+    /// the date is published or when the published plan leaves it out.
+    pub async fn promised_pickups(
+        &self,
+        date: NaiveDate,
+    ) -> Result<BTreeMap<Id, Option<Clock>>, StoreError> {
+        Ok(self
+            .requests(Scope::All, Some(date))
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.promised_pickup))
+            .collect())
     }
 
     pub async fn request(&self, scope: Scope, id: Id) -> Result<Request, StoreError> {

@@ -11,7 +11,7 @@ use super::{now, Actor, Store, StoreError};
 use crate::domain::{Id, User};
 
 /// The user columns, qualified for a join with `users u`.
-fn user_columns() -> String {
+pub(crate) fn user_columns() -> String {
     COLUMNS
         .split(", ")
         .map(|c| format!("u.{c}"))

@@ -1,7 +1,7 @@
 //! The association portal: a member books rides for the association's people
 //! and follows them until the promised pickup time is known.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -17,7 +17,7 @@ use super::render;
 use crate::api::{AppError, AppState, Caller};
 use crate::domain::{
     Clock, FieldError, Id, Invalid, Person, Place, Request, RequestInput, RequestKind,
-    RequestStatus, ReturnOf, Role, StopRole, Window, WindowAt,
+    RequestStatus, ReturnOf, Role, Window, WindowAt,
 };
 use crate::store::Scope;
 
@@ -99,23 +99,15 @@ struct ListQuery {
     past: Option<String>,
 }
 
-/// Each published date's pickups and left-out requests.
-async fn standings(
+/// The requests each published date's plan left out.
+async fn turned_down(
     s: &AppState,
     dates: impl Iterator<Item = NaiveDate>,
-) -> Result<HashMap<Id, Standing>, AppError> {
-    let mut out = HashMap::new();
+) -> Result<HashSet<Id>, AppError> {
+    let mut out = HashSet::new();
     for date in dates {
-        let Some(plan) = s.store.published_plan(date).await? else {
-            continue;
-        };
-        for stop in plan.routes.iter().flat_map(|r| &r.stops) {
-            if stop.role == StopRole::Pickup {
-                out.insert(stop.request_id, Standing::Scheduled(stop.time));
-            }
-        }
-        for u in &plan.unassigned {
-            out.entry(u.request_id).or_insert(Standing::TurnedDown);
+        if let Some(plan) = s.store.published_plan(date).await? {
+            out.extend(plan.unassigned.iter().map(|u| u.request_id));
         }
     }
     Ok(out)
@@ -155,7 +147,7 @@ async fn list(
         .collect();
     let mut dates: Vec<NaiveDate> = requests.iter().map(|r| r.date).collect();
     dates.dedup();
-    let standing = standings(&s, dates.into_iter()).await?;
+    let turned_down = turned_down(&s, dates.into_iter()).await?;
     let rows = requests
         .into_iter()
         .map(|r| Row {
@@ -165,10 +157,11 @@ async fn list(
                 .unwrap_or_default(),
             from: places.get(&r.from_place_id).cloned().unwrap_or_default(),
             to: places.get(&r.to_place_id).cloned().unwrap_or_default(),
-            standing: if r.status == RequestStatus::Cancelled {
-                Standing::Cancelled
-            } else {
-                standing.get(&r.id).copied().unwrap_or(Standing::Requested)
+            standing: match (r.status, r.promised_pickup) {
+                (RequestStatus::Cancelled, _) => Standing::Cancelled,
+                (_, Some(at)) => Standing::Scheduled(at),
+                _ if turned_down.contains(&r.id) => Standing::TurnedDown,
+                _ => Standing::Requested,
             },
             is_return: r.return_of.is_some(),
             request: r,

@@ -23,6 +23,7 @@ fn allowed(method: &str, path: &str) -> Option<Option<&'static [Role]>> {
         ("get", "/organisations" | "/organisations/{id}") => Some(&[A, D, M]),
         (_, "/organisations" | "/organisations/{id}") => Some(&[A]),
         (_, "/users" | "/users/{id}") => Some(&[A]),
+        (_, "/users/{id}/link" | "/users/{id}/pin") => Some(&[A, D]),
         (
             _,
             "/places" | "/places/{id}" | "/people" | "/people/{id}" | "/requests"
@@ -34,6 +35,8 @@ fn allowed(method: &str, path: &str) -> Option<Option<&'static [Role]>> {
         (_, p) if p.starts_with("/plans/") => Some(&[A, D]),
         ("get", "/manifest") => Some(&[A, D, R]),
         (_, "/stops/{id}/events") => Some(&[A, D, R]),
+        ("post", "/events") => Some(&[A, D, R]),
+        ("get", "/events") => Some(&[A, D]),
         ("get", "/audit") => Some(&[A]),
         _ => return None,
     };

@@ -256,3 +256,46 @@ impl TestApp {
         }
     }
 }
+
+impl TestApp {
+    /// Publishes the newest revision of the test date and returns it.
+    pub async fn publish_newest(&self, who: &As) -> Value {
+        let (s, plan) = self.get(who, &format!("/api/v1/plans/{}", self.date)).await;
+        assert_eq!(s, StatusCode::OK, "{plan}");
+        let (s, published) = self
+            .post(
+                who,
+                &format!("/api/v1/plans/{}/publish", self.date),
+                serde_json::json!({"revision": plan["revision"], "version": plan["version"]}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{published}");
+        published
+    }
+
+    /// The driver user who drives as `volunteer`, with a session.
+    pub async fn driver_of(&self, volunteer: i64) -> (giro::domain::User, As) {
+        for l in self.demo.logins.iter().filter(|l| l.role == Role::Driver) {
+            let (user, _) = self.store.user_for_login(&l.email).await.unwrap().unwrap();
+            if user.volunteer_id == Some(volunteer) {
+                let session = self.login(&l.email).await;
+                return (user, session);
+            }
+        }
+        panic!("no driver user for volunteer {volunteer}")
+    }
+
+    /// Serves another app on a database of one's own (nothing loaded).
+    pub async fn serve_database(url: &str) -> (String, tokio::sync::oneshot::Sender<()>) {
+        let state = giro::server::state(url, &giro::travel::TravelConfig::default())
+            .await
+            .expect("the database opens and migrates");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(giro::server::serve_on(state, listener, async {
+            let _ = rx.await;
+        }));
+        (format!("http://{addr}"), tx)
+    }
+}

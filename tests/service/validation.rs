@@ -107,6 +107,29 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     let (busy_route, busy_driver) =
         double_booking.expect("the demo has a driver who could take an overlapping route");
 
+    let mut user_ids = Vec::new();
+    for role in [Role::Driver, Role::Member] {
+        let found = store.user_for_login(&app.email(role, 0)).await.unwrap();
+        user_ids.push(found.unwrap().0.id);
+    }
+    let (driver_user, member_user) = (user_ids[0], user_ids[1]);
+    let rides: Vec<i64> = store
+        .requests(Scope::All, Some(app.date))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.kind == giro::domain::RequestKind::Ride)
+        .map(|r| r.id)
+        .collect();
+    let ride_key = routes
+        .iter()
+        .flat_map(|r| r["stops"].as_array().unwrap())
+        .find(|s| rides.contains(&s["request_id"].as_i64().unwrap()))
+        .expect("a routed ride")["key"]
+        .clone();
+    let event = json!({"id": "valid-event-01", "date": date, "stop": ride_key, "kind": "arrived", "at": format!("{date}T08:00:00Z")});
+    let pin = format!("/api/v1/users/{driver_user}/pin");
+
     let place = json!({"name": "Bar Centrale", "address": "Via XXV Aprile 1", "lat": 44.27, "lon": 9.39, "kind": "donor"});
     let person_body = json!({"organisation_id": org, "name": "Anna Rossi", "home_place_id": person.home_place_id, "mobility": "walker", "assistance": "none"});
     let vehicle_body = json!({"name": "Auto 3", "depot_place_id": public.id, "skills": ["heated_boxes"], "layouts": [{"name": "boxes", "capacity": {"hot_boxes": 10}}], "available": {"start": "10:00", "end": "15:00"}});
@@ -128,7 +151,113 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     let r = "/api/v1/requests".to_string();
     let u = "/api/v1/users".to_string();
     let o = "/api/v1/organisations".to_string();
+    let ev = "/api/v1/events".to_string();
     let cases: Vec<Case> = vec![
+        (
+            "post",
+            ev.clone(),
+            with(event.clone(), "id", Some(json!("short"))),
+            invalid,
+            "id",
+        ),
+        (
+            "post",
+            ev.clone(),
+            with(event.clone(), "id", Some(json!("has spaces in it"))),
+            invalid,
+            "id",
+        ),
+        (
+            "post",
+            ev.clone(),
+            with(event.clone(), "id", None),
+            bad,
+            "id",
+        ),
+        (
+            "post",
+            ev.clone(),
+            with(event.clone(), "stop", Some(json!("42-lunch"))),
+            bad,
+            "stop",
+        ),
+        (
+            "post",
+            ev.clone(),
+            with(event.clone(), "stop", Some(json!(42))),
+            bad,
+            "stop",
+        ),
+        (
+            "post",
+            ev.clone(),
+            with(event.clone(), "kind", Some(json!("flew"))),
+            bad,
+            "kind",
+        ),
+        (
+            "post",
+            ev.clone(),
+            with(event.clone(), "at", None),
+            bad,
+            "at",
+        ),
+        (
+            "post",
+            ev.clone(),
+            with(event.clone(), "at", Some(json!("2020-01-01T10:00:00Z"))),
+            invalid,
+            "at",
+        ),
+        (
+            "post",
+            ev.clone(),
+            with(event.clone(), "date", Some(json!("2026-02-30"))),
+            bad,
+            "date",
+        ),
+        (
+            "post",
+            ev.clone(),
+            with(event.clone(), "kg", Some(json!(0))),
+            invalid,
+            "kg",
+        ),
+        (
+            "post",
+            ev.clone(),
+            with(
+                with(event.clone(), "kind", Some(json!("done"))),
+                "kg",
+                Some(json!(12.5)),
+            ),
+            invalid,
+            "kg",
+        ),
+        (
+            "post",
+            ev.clone(),
+            with(event.clone(), "note", Some(json!("x".repeat(1001)))),
+            invalid,
+            "note",
+        ),
+        (
+            "post",
+            ev.clone(),
+            with(event.clone(), "colour", Some(json!("red"))),
+            bad,
+            "colour",
+        ),
+        ("put", pin.clone(), json!({"pin": "12"}), invalid, "pin"),
+        ("put", pin.clone(), json!({"pin": 1234}), bad, "pin"),
+        ("put", pin.clone(), json!({}), bad, "pin"),
+        (
+            "post",
+            format!("/api/v1/users/{member_user}/link"),
+            Value::Null,
+            invalid,
+            "role",
+        ),
         (
             "post",
             p.clone(),

@@ -1,0 +1,2 @@
+pub mod admins;
+pub mod drivers;

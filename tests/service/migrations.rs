@@ -1,0 +1,107 @@
+//! The schema moves forward without losing what was recorded: events stored
+//! before 0002 get their stop's identity.
+
+use chrono::NaiveDate;
+use giro::domain::{
+    Figures, NewEvent, NewPlan, NewRoute, NewStop, RequestKind, StopEventKind, StopKey, StopRole,
+};
+use giro::store::{Actor, Scope, Store, Stored};
+
+use super::support::fresh_database;
+
+#[tokio::test]
+async fn events_recorded_before_0002_get_their_stops_identity() {
+    let url = fresh_database().await;
+    let date = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let old = Store::connect_at(&url, 1).await.unwrap();
+    giro::demo::load(&old, &giro::demo::default_dir(), date)
+        .await
+        .unwrap();
+    let ride = old
+        .requests(Scope::All, Some(date))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.kind == RequestKind::Ride)
+        .unwrap();
+    let vehicle = old.vehicles().await.unwrap()[0].id;
+    let stop = |role, place_id, at: f64| NewStop {
+        request_id: ride.id,
+        role,
+        place_id,
+        arrival_min: at,
+        start_min: at,
+        departure_min: at + 2.0,
+    };
+    let plan = old
+        .save_plan(
+            Actor(None),
+            date,
+            &NewPlan {
+                figures: Figures::default(),
+                routes: vec![NewRoute {
+                    shift_id: None,
+                    vehicle_id: vehicle,
+                    volunteer_id: None,
+                    layout: "standard".into(),
+                    start_min: 480.0,
+                    end_min: 600.0,
+                    distance_km: 3.0,
+                    stops: vec![
+                        stop(StopRole::Pickup, ride.from_place_id, 500.0),
+                        stop(StopRole::Dropoff, ride.to_place_id, 520.0),
+                    ],
+                }],
+                unassigned: Vec::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let dropoff = &plan.routes[0].stops[1];
+    // An event as the first schema stored it: on the row only.
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    sqlx::query(
+        "INSERT INTO stop_events (stop_id, kind, at, note, user_id) \
+         VALUES ($1, 'done', '2026-11-23T08:40:00.000Z', 'written in 0001', NULL)",
+    )
+    .bind(dropoff.id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    old.close().await;
+
+    let store = Store::connect(&url).await.unwrap();
+    let key = StopKey::new(ride.id, StopRole::Dropoff);
+    let events = store.events_of_key(date, key).await.unwrap();
+    assert_eq!(events.len(), 1, "{events:?}");
+    let e = &events[0];
+    assert_eq!((e.date, e.key, e.stop_id), (date, key, Some(dropoff.id)));
+    assert_eq!(e.kind, StopEventKind::Done);
+    assert_eq!(e.at.to_rfc3339(), "2026-11-23T08:40:00+00:00");
+    assert_eq!(e.received_at, e.at, "the best guess for when it arrived");
+    assert_eq!((e.client_id.as_deref(), e.kg), (None, None));
+    assert_eq!(e.note.as_deref(), Some("written in 0001"));
+
+    // New events continue after the copied ones, and a device id is kept once.
+    let new = NewEvent {
+        client_id: Some("after-0002-1".into()),
+        date,
+        key: StopKey::new(ride.id, StopRole::Pickup),
+        kind: StopEventKind::Arrived,
+        at: "2026-11-23T08:20:00Z".parse().unwrap(),
+        device_time: true,
+        note: None,
+        kg: None,
+    };
+    let Stored::New(first) = store.store_event(Actor(None), None, &new).await.unwrap() else {
+        panic!("the first send is new");
+    };
+    assert!(first.id > e.id);
+    assert_eq!(
+        store.store_event(Actor(None), None, &new).await.unwrap(),
+        Stored::Existing(first)
+    );
+    assert_eq!(store.events_of_date(date).await.unwrap().len(), 2);
+}
