@@ -105,6 +105,7 @@ mod tests {
             purpose: None,
             notes: None,
             status: RequestStatus::Active,
+            promised_pickup: None,
         }
     }
 

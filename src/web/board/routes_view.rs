@@ -98,10 +98,6 @@ pub struct RouteView {
 
 pub const COLOURS: usize = 8;
 
-pub fn stop_key(request_id: Id, role: StopRole) -> String {
-    format!("{request_id}-{}", role.as_str())
-}
-
 fn action(t: &Tr, kind: Option<RequestKind>, role: StopRole) -> String {
     let kind = kind.map_or("ride", |k| k.as_str());
     t.t(&format!("board.action.{kind}.{}", role.as_str()))
@@ -187,7 +183,7 @@ fn stop_view(
         .join(" · ");
     let x = axis.x(s.arrival_min);
     StopView {
-        key: stop_key(s.request_id, s.role),
+        key: s.key.to_string(),
         seq: n + 1,
         request_id: s.request_id,
         time: hm(s.start_min),
