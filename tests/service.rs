@@ -6,6 +6,7 @@ mod service {
     mod authz;
     mod crud;
     mod demo_publish;
+    mod edits;
     mod events;
     mod links;
     mod migrations;

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use crate::domain::{FieldError, Invalid};
 use crate::service::drivers::DriverError;
+use crate::service::ServiceError;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -87,6 +88,18 @@ impl From<DriverError> for AppError {
             DriverError::Conflict(m) => Self::Conflict(m),
             DriverError::Store(s) => s.into(),
             DriverError::Internal(m) => Self::Internal(m),
+        }
+    }
+}
+
+impl From<ServiceError> for AppError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Invalid(i) => Self::Invalid(i),
+            ServiceError::NotFound(what) => Self::NotFound(what),
+            ServiceError::Conflict(m) => Self::Conflict(m),
+            ServiceError::Busy(m) => Self::Busy(m),
+            ServiceError::Store(e) => e.into(),
         }
     }
 }

@@ -26,6 +26,23 @@ fn field_of(path: &str, message: &str) -> Option<String> {
     }
 }
 
+/// A hand-written deserializer that tracked its own fields says
+/// "at `inner.path`: message"; its path continues the outer one.
+fn nested(path: String, message: String) -> (String, String) {
+    let Some((inner, rest)) = message
+        .strip_prefix("at `")
+        .and_then(|m| m.split_once("`: "))
+    else {
+        return (path, message);
+    };
+    let path = match (path.as_str(), inner) {
+        (_, ".") => path,
+        (".", _) => inner.to_string(),
+        _ => format!("{path}.{inner}"),
+    };
+    (path, rest.to_string())
+}
+
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
@@ -37,6 +54,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             Some(i) => message[..i].to_string(),
             None => message,
         };
+        let (path, message) = nested(path, message);
         // serde_json reports a wrong type for an enum as a syntax error; if
         // the body is valid JSON, the fault is the value at the path.
         let well_formed =

@@ -17,7 +17,6 @@ mod plans;
 mod requests;
 mod session;
 mod shifts;
-mod solve_job;
 mod users;
 mod vehicles;
 mod volunteers;
@@ -28,12 +27,12 @@ use axum::Router;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+pub use crate::service::{AppState, SolveSettings};
 pub use auth::{cookie, Caller, ADMINS, BOOKERS, PLANNERS, SESSION_COOKIE};
 pub use error::{AppError, ErrorBody};
 pub use json::Json;
 #[allow(unused_imports)]
 pub(crate) use session::{open_session, sign_in, sign_out};
-pub use solve_job::SolveSettings;
 
 /// Solves a date now and waits for the end: for `giro demo` and scripts.
 pub async fn solve_now(
@@ -42,37 +41,7 @@ pub async fn solve_now(
     seconds: f64,
     seed: u64,
 ) -> Result<crate::store::SolveRecord, AppError> {
-    let actor = crate::store::Actor(None);
-    let record = state
-        .store
-        .start_solve(actor, date, seconds, seed as i64)
-        .await?;
-    solve_job::run(
-        state.clone(),
-        solve_job::Job {
-            actor,
-            solve_id: record.id,
-            date,
-            seconds,
-            seed,
-        },
-    )
-    .await;
-    Ok(state.store.solve(record.id).await?)
-}
-
-use crate::store::Store;
-use crate::travel::TravelTimes;
-
-#[derive(Clone)]
-pub struct AppState {
-    pub store: Store,
-    pub travel: Arc<dyn TravelTimes>,
-    pub solve: SolveSettings,
-    /// Mark the session cookie `Secure` (set `GIRO_SECURE_COOKIES=1` behind HTTPS).
-    pub secure_cookies: bool,
-    /// Solves this instance may run at once: each takes a core.
-    pub solving: Arc<tokio::sync::Semaphore>,
+    Ok(crate::service::plans::solve_now(state, date, seconds, seed).await?)
 }
 
 #[derive(OpenApi)]

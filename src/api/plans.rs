@@ -1,16 +1,16 @@
-//! Plans per date: read, solve in the background, edit, publish.
+//! Plans per date: read, solve in the background, edit, publish. The use
+//! cases live in `service::plans`; these handlers check the role and parse.
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::Deserialize;
-use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::auth::{Caller, PLANNERS};
 use super::extract::{Params, PathDate, PathDateId};
 use super::json::{parse, Body};
-use super::{solve_job, AppError, AppState};
-use crate::domain::{Plan, PublishInput, RouteEdit};
+use super::{AppError, AppState};
+use crate::domain::{EditOutcome, Plan, PlanEditInput, PublishInput, RouteEdit, SolveInput};
+use crate::service::plans;
 use crate::store::SolveRecord;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -20,6 +20,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(cancel_solve))
         .routes(routes!(publish))
         .routes(routes!(edit_route))
+        .routes(routes!(edit_plan))
 }
 
 /// The newest revision of the date's plan (or `revision`), with routes, stops,
@@ -37,18 +38,9 @@ async fn get_plan(
     Ok(axum::Json(s.store.plan(date, q.int("revision")?).await?))
 }
 
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SolveInput {
-    /// Seconds the search may take; the server's default when left out.
-    #[serde(default)]
-    pub time_limit_s: Option<f64>,
-    #[serde(default)]
-    pub seed: Option<u64>,
-}
-
 /// Starts solving the date in the background and answers at once (202).
-/// The result is a new draft revision; 409 while another solve of the date runs.
+/// The result is a new draft revision that keeps the newest revision's locked
+/// routes as they are; 409 while another solve of the date runs.
 #[utoipa::path(post, path = "/api/v1/plans/{date}/solve", tag = "plans",
     params(("date" = String, Path)), request_body(content = SolveInput, description = "optional"),
     responses((status = 202, body = SolveRecord), (status = 409, body = super::ErrorBody), (status = 503, body = super::ErrorBody)))]
@@ -64,43 +56,7 @@ async fn start_solve(
     } else {
         parse(&body)?
     };
-    let seconds = input.time_limit_s.unwrap_or(s.solve.default_seconds);
-    if !(seconds.is_finite() && seconds > 0.0 && seconds <= s.solve.max_seconds) {
-        return Err(AppError::invalid(
-            "time_limit_s",
-            &format!("must be more than 0 and at most {}", s.solve.max_seconds),
-        ));
-    }
-    let seed = input.seed.unwrap_or(1);
-    if seed > i64::MAX as u64 {
-        return Err(AppError::invalid(
-            "seed",
-            "must be at most 9223372036854775807",
-        ));
-    }
-    let permit = s.solving.clone().try_acquire_owned().map_err(|_| {
-        AppError::Busy(
-            "every core of this server is solving another date: try again shortly".into(),
-        )
-    })?;
-    let record = s
-        .store
-        .start_solve(caller.actor(), date, seconds, seed as i64)
-        .await?;
-    let job = solve_job::run(
-        s.clone(),
-        solve_job::Job {
-            actor: caller.actor(),
-            solve_id: record.id,
-            date,
-            seconds,
-            seed,
-        },
-    );
-    tokio::spawn(async move {
-        job.await;
-        drop(permit);
-    });
+    let record = plans::start_solve(&s, caller.actor(), date, &input).await?;
     Ok((StatusCode::ACCEPTED, axum::Json(record)))
 }
 
@@ -127,10 +83,8 @@ async fn cancel_solve(
     PathDate(date): PathDate,
 ) -> Result<(StatusCode, axum::Json<SolveRecord>), AppError> {
     caller.allow(PLANNERS)?;
-    Ok((
-        StatusCode::ACCEPTED,
-        axum::Json(s.store.cancel_solve(caller.actor(), date).await?),
-    ))
+    let record = plans::cancel_solve(&s, caller.actor(), date).await?;
+    Ok((StatusCode::ACCEPTED, axum::Json(record)))
 }
 
 /// Makes a draft revision the one drivers see. The version must be current:
@@ -147,9 +101,7 @@ async fn publish(
     caller.allow(PLANNERS)?;
     let input: PublishInput = parse(&body)?;
     Ok(axum::Json(
-        s.store
-            .publish(caller.actor(), date, input.revision, input.version)
-            .await?,
+        plans::publish(&s, caller.actor(), date, &input).await?,
     ))
 }
 
@@ -168,5 +120,28 @@ async fn edit_route(
     let edit: RouteEdit = parse(&body)?;
     Ok(axum::Json(
         s.store.edit_route(caller.actor(), date, id, &edit).await?,
+    ))
+}
+
+/// Edits the newest revision by hand (move, assign, swap, unassign a request;
+/// lock or unlock a route) and answers with the core checker's verdict on the
+/// whole plan. With violations and no `confirm`, nothing is saved and `plan`
+/// shows what it would be; confirmed, it is saved and the audit log lists the
+/// violations. A published revision is copied into a new draft first; a stale
+/// version gets 409.
+#[utoipa::path(post, path = "/api/v1/plans/{date}/edits", tag = "plans",
+    params(("date" = String, Path)), request_body = PlanEditInput,
+    responses((status = 200, body = EditOutcome), (status = 404, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+async fn edit_plan(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathDate(date): PathDate,
+    Body(body): Body,
+) -> Result<axum::Json<EditOutcome>, AppError> {
+    caller.allow(PLANNERS)?;
+    let input: PlanEditInput = parse(&body)?;
+    Ok(axum::Json(
+        plans::edit(&s, caller.actor(), date, &input).await?,
     ))
 }

@@ -7,12 +7,17 @@ mod organisation;
 mod person;
 mod place;
 mod plan;
+mod plan_copy;
+mod plan_edit;
 mod request;
 mod shift;
+mod solve_input;
 mod stop_event;
 mod stop_key;
+mod unassigned;
 mod user;
 mod vehicle;
+mod violation;
 mod volunteer;
 
 pub use clock::{Clock, Window};
@@ -24,15 +29,19 @@ pub use plan::{
     Figures, Manifest, ManifestRoute, ManifestStop, NewPlan, NewRoute, NewStop, Plan, PlanStatus,
     PlanStop, PlanUnassigned, PublishInput, Role as StopRole, Route, RouteEdit,
 };
+pub use plan_edit::{EditOutcome, PlanEdit, PlanEditInput};
 pub use request::{Request, RequestInput, RequestKind, RequestStatus, ReturnOf, WindowAt};
 pub use shift::{Shift, ShiftInput};
+pub use solve_input::SolveInput;
 pub use stop_event::{
     latest_states, EventInput, NewEvent, StopEvent, StopEventInput, StopEventKind, StopState,
     MAX_KG,
 };
 pub use stop_key::StopKey;
+pub use unassigned::UnassignedReason;
 pub use user::{Role, User, UserInput};
 pub use vehicle::{Vehicle, VehicleInput, VehicleLayout};
+pub use violation::{NewViolation, PlanViolation, ViolationKind};
 pub use volunteer::{Volunteer, VolunteerInput};
 
 use serde::Serialize;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::person::str_enum;
-use super::{Clock, Id, StopKey, StopState};
+use super::{Clock, Id, NewViolation, PlanViolation, StopKey, StopState, UnassignedReason};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -43,15 +43,13 @@ pub struct Figures {
     pub travel_source: String,
     /// The core's checker passed the plan.
     pub feasible: bool,
-    pub violations: Vec<String>,
+    pub violations: Vec<PlanViolation>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PlanUnassigned {
     pub request_id: Id,
-    /// Why the solver left it out: `skills`, `capacity`, `time_window`, `ride_time`,
-    /// `shift`, `link` or `no_room`.
-    pub reason: String,
+    pub reason: UnassignedReason,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -83,6 +81,8 @@ pub struct Route {
     pub start_min: f64,
     pub end_min: f64,
     pub distance_km: f64,
+    /// Kept as it is by the next solves.
+    pub locked: bool,
     pub stops: Vec<PlanStop>,
 }
 
@@ -105,9 +105,11 @@ pub struct Plan {
 /// A plan as the planner produces it, before it has ids.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewPlan {
+    /// Its violations come separately, naming routes by position.
     pub figures: Figures,
     pub routes: Vec<NewRoute>,
     pub unassigned: Vec<PlanUnassigned>,
+    pub violations: Vec<NewViolation>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -119,6 +121,7 @@ pub struct NewRoute {
     pub start_min: f64,
     pub end_min: f64,
     pub distance_km: f64,
+    pub locked: bool,
     pub stops: Vec<NewStop>,
 }
 

@@ -3,11 +3,17 @@
 
 mod build;
 mod defaults;
+mod edit;
+mod locked;
 mod result;
+mod verdict;
 
 pub use build::{build, locations, Built, Day, JobRef, ShiftRef};
 pub use defaults::*;
-pub use result::{to_new_plan, to_solution};
+pub use edit::{apply as apply_edit, lock as lock_route, EditError};
+pub use locked::{around, keep_locked, Around};
+pub use result::{figures, new_route, solver_routes, to_new_plan, to_solution};
+pub use verdict::verdict;
 
 /// A day that cannot be turned into a problem.
 #[derive(Debug, thiserror::Error)]

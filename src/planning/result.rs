@@ -3,14 +3,67 @@
 use std::collections::HashMap;
 
 use super::build::Built;
-use crate::domain::{Figures, NewPlan, NewRoute, NewStop, Plan, PlanUnassigned, StopRole};
+use super::verdict::verdict;
+use crate::domain::{
+    Figures, NewPlan, NewRoute, NewStop, Plan, PlanUnassigned, Route as PlanRoute, StopRole,
+    UnassignedReason,
+};
 use crate::solver::{check, Reason, Route, Solution, StopRole as Role, Unassigned, Visit};
 
-/// The reason's name as the solver's serde spells it (`time_window`, `no_room`…).
-fn reason(r: Reason) -> String {
-    match serde_json::to_value(r) {
-        Ok(serde_json::Value::String(name)) => name,
-        _ => unreachable!("Reason serialises as a string"),
+/// A solver route as a plan route, with its shift's vehicle and driver.
+pub fn new_route(built: &Built, r: &Route) -> NewRoute {
+    let shift = &built.vehicles[r.vehicle];
+    NewRoute {
+        shift_id: shift.shift_id,
+        vehicle_id: shift.vehicle_id,
+        volunteer_id: shift.volunteer_id,
+        layout: shift.layouts.get(r.layout).cloned().unwrap_or_default(),
+        start_min: r.start,
+        end_min: r.end,
+        distance_km: r.distance,
+        locked: false,
+        stops: r
+            .visits
+            .iter()
+            .map(|v| {
+                let job = &built.jobs[v.job];
+                let (role, place_id) = match v.role {
+                    Role::Pickup => (StopRole::Pickup, job.from_place_id),
+                    Role::Dropoff => (StopRole::Dropoff, job.to_place_id),
+                };
+                NewStop {
+                    request_id: job.request_id,
+                    role,
+                    place_id,
+                    arrival_min: v.arrival,
+                    start_min: v.start,
+                    departure_min: v.departure,
+                }
+            })
+            .collect(),
+    }
+}
+
+/// The figures of a whole plan, with the checker's verdict on it.
+pub fn figures(
+    report: &check::Report,
+    solution: &Solution,
+    solve_seconds: f64,
+    travel_source: &str,
+) -> Figures {
+    Figures {
+        cost: report.cost,
+        distance_km: report.distance,
+        duration_min: solution
+            .routes
+            .iter()
+            .filter(|r| !r.visits.is_empty())
+            .map(Route::duration)
+            .sum(),
+        solve_seconds,
+        travel_source: travel_source.to_string(),
+        feasible: report.is_feasible(),
+        violations: Vec::new(),
     }
 }
 
@@ -21,78 +74,79 @@ pub fn to_new_plan(
     travel_source: &str,
 ) -> NewPlan {
     let report = check::check(&built.problem, solution);
-    let routes = solution
-        .routes
-        .iter()
-        .map(|r| {
-            let shift = &built.vehicles[r.vehicle];
-            NewRoute {
-                shift_id: shift.shift_id,
-                vehicle_id: shift.vehicle_id,
-                volunteer_id: shift.volunteer_id,
-                layout: shift.layouts.get(r.layout).cloned().unwrap_or_default(),
-                start_min: r.start,
-                end_min: r.end,
-                distance_km: r.distance,
-                stops: r
-                    .visits
-                    .iter()
-                    .map(|v| {
-                        let job = &built.jobs[v.job];
-                        let (role, place_id) = match v.role {
-                            Role::Pickup => (StopRole::Pickup, job.from_place_id),
-                            Role::Dropoff => (StopRole::Dropoff, job.to_place_id),
-                        };
-                        NewStop {
-                            request_id: job.request_id,
-                            role,
-                            place_id,
-                            arrival_min: v.arrival,
-                            start_min: v.start,
-                            departure_min: v.departure,
-                        }
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
     NewPlan {
-        figures: Figures {
-            cost: solution.cost,
-            distance_km: solution.distance,
-            duration_min: solution.routes.iter().map(Route::duration).sum(),
-            solve_seconds,
-            travel_source: travel_source.to_string(),
-            feasible: report.is_feasible(),
-            violations: report
-                .violations
-                .iter()
-                .map(|v| v.message.clone())
-                .collect(),
-        },
-        routes,
+        figures: figures(&report, solution, solve_seconds, travel_source),
+        routes: solution
+            .routes
+            .iter()
+            .map(|r| new_route(built, r))
+            .collect(),
         unassigned: solution
             .unassigned
             .iter()
             .map(|u| PlanUnassigned {
                 request_id: built.jobs[u.job].request_id,
-                reason: reason(u.reason),
+                reason: u.reason.into(),
             })
             .collect(),
+        violations: verdict(built, solution, &report),
+    }
+}
+
+/// The solver's reason for the checker, which reads none: a request taken out
+/// by hand counts as left without room.
+fn solver_reason(r: UnassignedReason) -> Reason {
+    match r {
+        UnassignedReason::Skills => Reason::Skills,
+        UnassignedReason::Capacity => Reason::Capacity,
+        UnassignedReason::TimeWindow => Reason::TimeWindow,
+        UnassignedReason::RideTime => Reason::RideTime,
+        UnassignedReason::Shift => Reason::Shift,
+        UnassignedReason::Link => Reason::Link,
+        UnassignedReason::NoRoom | UnassignedReason::Manual => Reason::NoRoom,
     }
 }
 
 /// A stored plan as a solution of `built`, to check it against the same day.
 /// Routes are matched to solver vehicles by shift (or vehicle when unshifted).
 pub fn to_solution(built: &Built, plan: &Plan) -> Result<Solution, String> {
-    let job_of: HashMap<i64, usize> = built
+    let job_of = jobs_by_request(built);
+    let routes = solver_routes(built, &plan.routes)?;
+    let unassigned = plan
+        .unassigned
+        .iter()
+        .map(|u| {
+            let job = *job_of
+                .get(&u.request_id)
+                .ok_or_else(|| format!("unassigned request {} not in the day", u.request_id))?;
+            Ok(Unassigned {
+                job,
+                reason: solver_reason(u.reason),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(Solution {
+        routes,
+        unassigned,
+        cost: plan.figures.cost,
+        distance: plan.figures.distance_km,
+    })
+}
+
+fn jobs_by_request(built: &Built) -> HashMap<i64, usize> {
+    built
         .jobs
         .iter()
         .enumerate()
         .map(|(i, j)| (j.request_id, i))
-        .collect();
-    let mut routes = Vec::new();
-    for r in &plan.routes {
+        .collect()
+}
+
+/// Stored routes as routes of `built`'s problem, with their stored times.
+pub fn solver_routes(built: &Built, routes: &[PlanRoute]) -> Result<Vec<Route>, String> {
+    let job_of = jobs_by_request(built);
+    let mut out = Vec::with_capacity(routes.len());
+    for r in routes {
         let vehicle = built
             .vehicles
             .iter()
@@ -129,7 +183,7 @@ pub fn to_solution(built: &Built, plan: &Plan) -> Result<Solution, String> {
             })
             .collect::<Result<Vec<_>, String>>()?;
         let cost_per_km = built.problem.vehicles[vehicle].cost_per_distance;
-        routes.push(Route {
+        out.push(Route {
             vehicle,
             layout,
             start: r.start_min,
@@ -139,22 +193,5 @@ pub fn to_solution(built: &Built, plan: &Plan) -> Result<Solution, String> {
             cost: r.distance_km * cost_per_km,
         });
     }
-    let unassigned = plan
-        .unassigned
-        .iter()
-        .map(|u| {
-            let job = *job_of
-                .get(&u.request_id)
-                .ok_or_else(|| format!("unassigned request {} not in the day", u.request_id))?;
-            let reason = serde_json::from_value(serde_json::Value::String(u.reason.clone()))
-                .map_err(|_| format!("unknown reason {:?}", u.reason))?;
-            Ok(Unassigned { job, reason })
-        })
-        .collect::<Result<Vec<_>, String>>()?;
-    Ok(Solution {
-        routes,
-        unassigned,
-        cost: plan.figures.cost,
-        distance: plan.figures.distance_km,
-    })
+    Ok(out)
 }

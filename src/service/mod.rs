@@ -1,2 +1,14 @@
+//! Use cases with typed errors: what the API, the pages and the demo do.
+//! Handlers stay thin; the rules live here and below.
+
 pub mod admins;
+mod day;
 pub mod drivers;
+mod error;
+pub mod plans;
+mod solve_job;
+mod state;
+
+pub use error::ServiceError;
+pub use solve_job::SolveSettings;
+pub use state::AppState;

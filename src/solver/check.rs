@@ -5,7 +5,7 @@
 //! search's feasibility logic cannot hide itself here. The problem is assumed to
 //! pass [`Problem::validate`]; the solution is not trusted at all.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::model::{JobId, LocationId, Problem, Stop, Vehicle};
 use super::solution::{Route, Solution, StopRole};
@@ -13,33 +13,52 @@ use super::solution::{Route, Solution, StopRole};
 /// Absolute tolerance on times; costs use it relative to their magnitude.
 pub const TOLERANCE: f64 = 1e-6;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ViolationKind {
-    UnknownVehicle,
-    UnknownLayout,
-    VehicleUsedTwice,
-    UnknownJob,
+/// Declares the kinds once, with their names and the list of all of them.
+macro_rules! violation_kinds {
+    ($($(#[$doc:meta])* $v:ident => $name:literal),* $(,)?) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum ViolationKind {
+            $($(#[$doc])* #[serde(rename = $name)] $v),*
+        }
+
+        impl ViolationKind {
+            pub const ALL: &'static [ViolationKind] = &[$(ViolationKind::$v),*];
+
+            /// The one text form, as serde writes it.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$v => $name),*
+                }
+            }
+        }
+    };
+}
+
+violation_kinds! {
+    UnknownVehicle => "unknown_vehicle",
+    UnknownLayout => "unknown_layout",
+    VehicleUsedTwice => "vehicle_used_twice",
+    UnknownJob => "unknown_job",
     /// In two routes, twice in one route, listed twice, or both routed and unassigned.
-    JobServedTwice,
+    JobServedTwice => "job_served_twice",
     /// A stop of the job's model is not visited, or a visit serves a stop the model lacks.
-    JobMissingStop,
+    JobMissingStop => "job_missing_stop",
     /// A dropoff visited before its pickup.
-    PrecedenceOrder,
-    Skills,
-    Capacity,
-    TimeWindow,
+    PrecedenceOrder => "precedence_order",
+    Skills => "skills",
+    Capacity => "capacity",
+    TimeWindow => "time_window",
     /// Arrival, start or departure inconsistent with travel and service times.
-    Schedule,
-    RideTime,
+    Schedule => "schedule",
+    RideTime => "ride_time",
     /// The route starts before its shift or ends after it.
-    ShiftEnd,
-    MaxDuration,
-    Link,
+    ShiftEnd => "shift_end",
+    MaxDuration => "max_duration",
+    Link => "link",
     /// A job neither routed nor listed as unassigned.
-    Unlisted,
+    Unlisted => "unlisted",
     /// A reported cost or distance differs from the recomputed one.
-    Cost,
+    Cost => "cost",
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -49,6 +68,26 @@ pub struct Violation {
     pub job: Option<JobId>,
     pub kind: ViolationKind,
     pub message: String,
+    /// The visit concerned (index into the route's visits), when one is.
+    pub visit: Option<usize>,
+    /// The capacity dimension, for `capacity`.
+    pub dimension: Option<String>,
+    /// What was measured against the limit it breaks, in the problem's units:
+    /// minutes on board or on the road, a time of day, a load.
+    pub value: Option<f64>,
+    pub limit: Option<f64>,
+}
+
+impl Violation {
+    fn at(&mut self, visit: usize) -> &mut Self {
+        self.visit = Some(visit);
+        self
+    }
+
+    fn measured(&mut self, value: f64, limit: f64) -> &mut Self {
+        (self.value, self.limit) = (Some(value), Some(limit));
+        self
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -156,13 +195,18 @@ impl Checker<'_> {
         job: Option<JobId>,
         kind: ViolationKind,
         message: String,
-    ) {
+    ) -> &mut Violation {
         self.violations.push(Violation {
             route,
             job,
             kind,
             message,
+            visit: None,
+            dimension: None,
+            value: None,
+            limit: None,
         });
+        self.violations.last_mut().expect("just pushed")
     }
 
     /// Checks one non-empty route; returns its recomputed (distance, cost) when
@@ -188,15 +232,17 @@ impl Checker<'_> {
             return None;
         };
         match owner[route.vehicle] {
-            Some(first) => self.push(
-                Some(r),
-                None,
-                ViolationKind::VehicleUsedTwice,
-                format!(
-                    "route {r} uses vehicle {} ({}) already used by route {first}",
-                    route.vehicle, vehicle.id
-                ),
-            ),
+            Some(first) => {
+                self.push(
+                    Some(r),
+                    None,
+                    ViolationKind::VehicleUsedTwice,
+                    format!(
+                        "route {r} uses vehicle {} ({}) already used by route {first}",
+                        route.vehicle, vehicle.id
+                    ),
+                );
+            }
             None => owner[route.vehicle] = Some(r),
         }
         self.skills(r, route, vehicle);
@@ -256,7 +302,8 @@ impl Checker<'_> {
                     Some(j),
                     ViolationKind::UnknownJob,
                     format!("route {r} visit {i} serves job {j} but there are {n} jobs"),
-                );
+                )
+                .at(i);
                 stops.push(None);
                 continue;
             };
@@ -274,7 +321,8 @@ impl Checker<'_> {
                         "route {r} visit {i} serves the {role} of job {j} ({}), which has none",
                         job.id
                     ),
-                );
+                )
+                .at(i);
             }
             let p = self.placed[j].get_or_insert(Placement {
                 route: r,
@@ -311,7 +359,8 @@ impl Checker<'_> {
                             "route {r} visits {prev} and {i} both serve the {role} of job {j} ({})",
                             job.id
                         ),
-                    );
+                    )
+                    .at(i);
                 }
                 _ if stop.is_some() => *slot = Some(i),
                 _ => {}
@@ -394,7 +443,7 @@ impl Checker<'_> {
                         None => "at the start".to_string(),
                     };
                     let dim = self.problem.dimensions.get(d).map_or("?", String::as_str);
-                    self.push(
+                    let v = self.push(
                         Some(r),
                         job,
                         ViolationKind::Capacity,
@@ -403,6 +452,11 @@ impl Checker<'_> {
                             load[d], capacity[d]
                         ),
                     );
+                    v.measured(load[d] as f64, f64::from(capacity[d]));
+                    v.dimension = Some(dim.to_string());
+                    if i > 0 {
+                        v.at(i - 1);
+                    }
                 }
                 over[d] = bad;
             }
@@ -422,7 +476,8 @@ impl Checker<'_> {
                     "route {r} starts at {} before its shift starts at {}",
                     route.start, shift.start
                 ),
-            );
+            )
+            .measured(route.start, shift.start);
         }
         let (mut at, mut departure) = (vehicle.start, route.start);
         for (i, (v, stop)) in route.visits.iter().zip(stops).enumerate() {
@@ -443,7 +498,9 @@ impl Checker<'_> {
                      (departure {departure} + travel {travel})",
                     v.arrival
                 );
-                self.push(Some(r), j, Schedule, msg);
+                self.push(Some(r), j, Schedule, msg)
+                    .at(i)
+                    .measured(v.arrival, earliest);
             }
             if !at_least(v.start, v.arrival) {
                 self.push(
@@ -454,10 +511,14 @@ impl Checker<'_> {
                         "{what} starts service at {} before arriving at {}",
                         v.start, v.arrival
                     ),
-                );
+                )
+                .at(i)
+                .measured(v.start, v.arrival);
             }
             let w = stop.window;
             if !at_least(v.start, w.start) || !at_least(w.end, v.start) {
+                // The bound broken: the end when late, the start when early.
+                let bound = if v.start > w.end { w.end } else { w.start };
                 self.push(
                     Some(r),
                     j,
@@ -466,7 +527,9 @@ impl Checker<'_> {
                         "{what} starts service at {} outside its window [{}, {}]",
                         v.start, w.start, w.end
                     ),
-                );
+                )
+                .at(i)
+                .measured(v.start, bound);
             }
             if !close(v.departure, v.start + stop.service, TOLERANCE) {
                 self.push(
@@ -480,7 +543,9 @@ impl Checker<'_> {
                         v.start,
                         v.start + stop.service
                     ),
-                );
+                )
+                .at(i)
+                .measured(v.departure, v.start + stop.service);
             }
             (at, departure) = (stop.location, v.departure);
         }
@@ -492,7 +557,8 @@ impl Checker<'_> {
                  (departure {departure} + travel {travel})",
                 route.end
             );
-            self.push(Some(r), None, Schedule, msg);
+            self.push(Some(r), None, Schedule, msg)
+                .measured(route.end, earliest);
         }
         if !at_least(shift.end, route.end) {
             self.push(
@@ -503,7 +569,8 @@ impl Checker<'_> {
                     "route {r} ends at {} after its shift ends at {}",
                     route.end, shift.end
                 ),
-            );
+            )
+            .measured(route.end, shift.end);
         }
         if let Some(max) = vehicle.max_duration {
             if !at_least(max, route.duration()) {
@@ -517,7 +584,8 @@ impl Checker<'_> {
                         route.start,
                         route.end
                     ),
-                );
+                )
+                .measured(route.duration(), max);
             }
         }
     }
@@ -549,7 +617,8 @@ impl Checker<'_> {
                     "route {r}: job {j} ({}) is dropped off at visit {di}, before pickup at {pi}",
                     job.id
                 );
-                self.push(Some(r), Some(j), ViolationKind::PrecedenceOrder, msg);
+                self.push(Some(r), Some(j), ViolationKind::PrecedenceOrder, msg)
+                    .at(di);
             }
             let visits = &self.solution.routes[r].visits;
             let ride = visits[di].start - visits[pi].departure;
@@ -561,7 +630,9 @@ impl Checker<'_> {
                          more than its limit {limit}",
                         job.id
                     );
-                    self.push(Some(r), Some(j), ViolationKind::RideTime, msg);
+                    self.push(Some(r), Some(j), ViolationKind::RideTime, msg)
+                        .at(di)
+                        .measured(ride, limit);
                 }
             }
         }
@@ -592,7 +663,9 @@ impl Checker<'_> {
                      before {ready} (dropoff of {o} ends + gap {})",
                     link.min_gap
                 );
-                self.push(Some(inb.route), Some(i), ViolationKind::Link, msg);
+                self.push(Some(inb.route), Some(i), ViolationKind::Link, msg)
+                    .at(p)
+                    .measured(start, ready);
             }
         }
     }

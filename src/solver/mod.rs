@@ -13,7 +13,9 @@ mod schedule;
 pub mod solution;
 mod solve;
 mod state;
+mod timing;
 
 pub use model::*;
 pub use solution::*;
 pub use solve::{solve, solve_with_progress, Options, Progress};
+pub use timing::{time_route, Timer};

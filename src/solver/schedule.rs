@@ -95,7 +95,7 @@ impl Scheduler {
         }
         let layout = self.layout(idx, v, route)?;
         let m = route.len();
-        self.fill(idx, win, v, route)?;
+        self.fill(idx, win, v, route, false)?;
 
         // Step 1: earliest schedule.
         self.b[0] = self.open[0];
@@ -103,30 +103,7 @@ impl Scheduler {
         if let Some(r) = self.window_violation() {
             return Err(r);
         }
-        let has_ride = self.pick_pos.iter().any(|&p| p != NONE);
-        if has_ride || veh.per_time > 0.0 || veh.max_duration.is_finite() {
-            // Steps 2-4: leave the depot as late as the route allows.
-            let wait: f64 = self.w[1..=m + 1].iter().sum();
-            let f0 = self.slack(0);
-            self.b[0] = self.open[0] + f0.min(wait).max(0.0);
-            self.push(1);
-            if has_ride {
-                // Step 6: delay each pickup by its own slack.
-                for j in 1..=m {
-                    if !is_pickup(route[j - 1]) || self.w[j + 1..=m + 1].iter().all(|&w| w <= EPS) {
-                        continue;
-                    }
-                    let wait: f64 = self.w[j + 1..=m + 1].iter().sum();
-                    let fj = self.slack(j);
-                    let delay = fj.min(wait);
-                    if delay > EPS {
-                        self.b[j] += delay;
-                        self.w[j] += delay;
-                        self.push(j + 1);
-                    }
-                }
-            }
-        }
+        self.delay(idx, v, route);
         // Step 8: final checks.
         if let Some(r) = self.window_violation() {
             return Err(r);
@@ -159,12 +136,62 @@ impl Scheduler {
         })
     }
 
+    /// The same steps as [`Self::evaluate`] without giving up at a broken rule:
+    /// earliest times, no needless waiting, lateness kept. For timing a fixed
+    /// sequence that may be infeasible; `self.a`/`self.b` hold the result.
+    pub fn times(&mut self, idx: &Index, win: &Windows, v: usize, route: &[usize]) {
+        if route.is_empty() {
+            let open = idx.vehicles[v].open;
+            (self.a, self.b) = (vec![open; 2], vec![open; 2]);
+            return;
+        }
+        let lenient = self.fill(idx, win, v, route, true);
+        debug_assert!(lenient.is_ok(), "a lenient fill never fails");
+        self.b[0] = self.open[0];
+        self.forward(1);
+        self.delay(idx, v, route);
+    }
+
+    /// Steps 2-6: leave the depot as late as the route allows, then delay each
+    /// pickup by its own slack.
+    fn delay(&mut self, idx: &Index, v: usize, route: &[usize]) {
+        let veh = &idx.vehicles[v];
+        let m = route.len();
+        let has_ride = self.pick_pos.iter().any(|&p| p != NONE);
+        if !(has_ride || veh.per_time > 0.0 || veh.max_duration.is_finite()) {
+            return;
+        }
+        let wait: f64 = self.w[1..=m + 1].iter().sum();
+        let f0 = self.slack(0);
+        self.b[0] = self.open[0] + f0.min(wait).max(0.0);
+        self.push(1);
+        if !has_ride {
+            return;
+        }
+        for j in 1..=m {
+            if !is_pickup(route[j - 1]) || self.w[j + 1..=m + 1].iter().all(|&w| w <= EPS) {
+                continue;
+            }
+            let wait: f64 = self.w[j + 1..=m + 1].iter().sum();
+            let fj = self.slack(j);
+            let delay = fj.min(wait);
+            if delay > EPS {
+                self.b[j] += delay;
+                self.w[j] += delay;
+                self.push(j + 1);
+            }
+        }
+    }
+
+    /// Per-position figures of `route`; a return picked up before its outbound
+    /// is dropped fails unless `lenient`.
     fn fill(
         &mut self,
         idx: &Index,
         win: &Windows,
         v: usize,
         route: &[usize],
+        lenient: bool,
     ) -> Result<(), Reason> {
         let veh = &idx.vehicles[v];
         let m = route.len();
@@ -206,7 +233,7 @@ impl Scheduler {
                     self.limit[k] = limit;
                 }
                 // A return picked up before its outbound is dropped breaks the link.
-                if job.before.iter().any(|&r| self.pos_of[pickup(r)] != NONE) {
+                if !lenient && job.before.iter().any(|&r| self.pos_of[pickup(r)] != NONE) {
                     self.reset_pos(route);
                     return Err(Reason::Link);
                 }

@@ -37,6 +37,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "driver_events",
         include_str!("../../migrations/sqlite/0002_driver_events.sql"),
     ),
+    (
+        3,
+        "route_locks",
+        include_str!("../../migrations/sqlite/0003_route_locks.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -48,6 +53,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         2,
         "driver_events",
         include_str!("../../migrations/postgres/0002_driver_events.sql"),
+    ),
+    (
+        3,
+        "route_locks",
+        include_str!("../../migrations/postgres/0003_route_locks.sql"),
     ),
 ];
 

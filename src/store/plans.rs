@@ -9,7 +9,8 @@ use sqlx::Row;
 use super::audit::record;
 use super::{json, now, parse_date, parse_instant, to_json, Actor, Store, StoreError, Tx};
 use crate::domain::{
-    Clock, Id, Invalid, NewPlan, Plan, PlanStatus, PlanStop, Route, RouteEdit, StopKey, StopRole,
+    Clock, Figures, Id, Invalid, NewPlan, NewRoute, Plan, PlanStatus, PlanStop, Route, RouteEdit,
+    StopKey, StopRole,
 };
 
 const PLAN_COLUMNS: &str =
@@ -54,13 +55,14 @@ pub(crate) async fn lock_date(tx: &mut Tx, date: &str) -> Result<(), StoreError>
 
 async fn load_routes(conn: &mut sqlx::AnyConnection, plan: &mut Plan) -> Result<(), StoreError> {
     let rows = sqlx::query(
-        "SELECT id, shift_id, vehicle_id, volunteer_id, layout, start_min, end_min, distance_km \
-         FROM routes WHERE plan_id = $1 ORDER BY seq",
+        "SELECT id, shift_id, vehicle_id, volunteer_id, layout, start_min, end_min, distance_km, \
+         locked FROM routes WHERE plan_id = $1 ORDER BY seq",
     )
     .bind(plan.id)
     .fetch_all(&mut *conn)
     .await?;
     for r in &rows {
+        let locked: i64 = r.try_get("locked")?;
         plan.routes.push(Route {
             id: r.try_get("id")?,
             shift_id: r.try_get("shift_id")?,
@@ -70,6 +72,7 @@ async fn load_routes(conn: &mut sqlx::AnyConnection, plan: &mut Plan) -> Result<
             start_min: r.try_get("start_min")?,
             end_min: r.try_get("end_min")?,
             distance_km: r.try_get("distance_km")?,
+            locked: locked != 0,
             stops: Vec::new(),
         });
     }
@@ -132,11 +135,12 @@ async fn insert_plan(
     .fetch_one(&mut **tx)
     .await?
     .try_get("id")?;
+    let mut route_ids = Vec::with_capacity(plan.routes.len());
     for (seq, route) in plan.routes.iter().enumerate() {
         let route_id: Id = sqlx::query(
             "INSERT INTO routes (plan_id, seq, shift_id, vehicle_id, volunteer_id, layout, \
-             start_min, end_min, distance_km) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-             RETURNING id",
+             start_min, end_min, distance_km, locked) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+             $9, $10) RETURNING id",
         )
         .bind(plan_id)
         .bind(seq as i64)
@@ -147,26 +151,14 @@ async fn insert_plan(
         .bind(route.start_min)
         .bind(route.end_min)
         .bind(route.distance_km)
+        .bind(i64::from(route.locked))
         .fetch_one(&mut **tx)
         .await?
         .try_get("id")?;
-        for (i, s) in route.stops.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO stops (route_id, seq, request_id, role, place_id, arrival_min, \
-                 start_min, departure_min) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(route_id)
-            .bind(i as i64)
-            .bind(s.request_id)
-            .bind(s.role.as_str())
-            .bind(s.place_id)
-            .bind(s.arrival_min)
-            .bind(s.start_min)
-            .bind(s.departure_min)
-            .execute(&mut **tx)
-            .await?;
-        }
+        insert_stops(tx, route_id, route).await?;
+        route_ids.push(route_id);
     }
+    write_verdict(tx, plan_id, plan, &route_ids).await?;
     record(
         tx,
         actor,
@@ -179,38 +171,49 @@ async fn insert_plan(
     Ok(plan_id)
 }
 
-/// The plan as a `NewPlan`, to copy a published revision into a new draft.
-fn as_new(plan: &Plan) -> NewPlan {
-    use crate::domain::{NewRoute, NewStop};
-    NewPlan {
-        figures: plan.figures.clone(),
-        unassigned: plan.unassigned.clone(),
-        routes: plan
-            .routes
-            .iter()
-            .map(|r| NewRoute {
-                shift_id: r.shift_id,
-                vehicle_id: r.vehicle_id,
-                volunteer_id: r.volunteer_id,
-                layout: r.layout.clone(),
-                start_min: r.start_min,
-                end_min: r.end_min,
-                distance_km: r.distance_km,
-                stops: r
-                    .stops
-                    .iter()
-                    .map(|s| NewStop {
-                        request_id: s.request_id,
-                        role: s.role,
-                        place_id: s.place_id,
-                        arrival_min: s.arrival_min,
-                        start_min: s.start_min,
-                        departure_min: s.departure_min,
-                    })
-                    .collect(),
-            })
-            .collect(),
+async fn insert_stops(tx: &mut Tx, route_id: Id, route: &NewRoute) -> Result<(), StoreError> {
+    for (i, s) in route.stops.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO stops (route_id, seq, request_id, role, place_id, arrival_min, \
+             start_min, departure_min) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(route_id)
+        .bind(i as i64)
+        .bind(s.request_id)
+        .bind(s.role.as_str())
+        .bind(s.place_id)
+        .bind(s.arrival_min)
+        .bind(s.start_min)
+        .bind(s.departure_min)
+        .execute(&mut **tx)
+        .await?;
     }
+    Ok(())
+}
+
+/// The figures with the checker's verdict, its routes named by their ids now
+/// that they have them.
+async fn write_verdict(
+    tx: &mut Tx,
+    plan_id: Id,
+    plan: &NewPlan,
+    route_ids: &[Id],
+) -> Result<(), StoreError> {
+    let figures = Figures {
+        violations: plan
+            .violations
+            .iter()
+            .map(|v| v.stored(route_ids))
+            .collect(),
+        ..plan.figures.clone()
+    };
+    sqlx::query("UPDATE plans SET figures = $1, unassigned = $2 WHERE id = $3")
+        .bind(to_json(&figures))
+        .bind(to_json(&plan.unassigned))
+        .bind(plan_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 impl Store {
@@ -448,7 +451,7 @@ impl Store {
         let (target_plan, target_route) = if plan.status == PlanStatus::Draft {
             (plan.id, route_id)
         } else {
-            let copy = as_new(&plan);
+            let copy = plan.as_new();
             let new_id = insert_plan(&mut tx, &d, &copy, actor).await?;
             let new_route: Id =
                 sqlx::query("SELECT id FROM routes WHERE plan_id = $1 AND seq = $2")
@@ -475,5 +478,88 @@ impl Store {
         .await?;
         tx.commit().await?;
         self.plan_by_id(target_plan).await
+    }
+
+    /// Stores an edit made on `base`, the newest revision of `date` as read.
+    /// A draft changes in place (its routes keep their ids); a published
+    /// revision is copied into a new draft first. `plan` has `base`'s routes in
+    /// the same order. A conflict, with nothing written, when the newest
+    /// revision or its version has moved on.
+    pub async fn save_edit(
+        &self,
+        actor: Actor,
+        date: NaiveDate,
+        base: &Plan,
+        plan: &NewPlan,
+        detail: String,
+    ) -> Result<Plan, StoreError> {
+        let d = date.to_string();
+        let mut tx = self.begin().await?;
+        lock_date(&mut tx, &d).await?;
+        let newest = sqlx::query(
+            "SELECT id, revision, version FROM plans WHERE date = $1 ORDER BY revision DESC LIMIT 1",
+        )
+        .bind(&d)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound("plan"))?;
+        let (id, revision, version): (Id, i64, i64) = (
+            newest.try_get("id")?,
+            newest.try_get("revision")?,
+            newest.try_get("version")?,
+        );
+        if id != base.id || version != base.version || plan.routes.len() != base.routes.len() {
+            return Err(StoreError::Conflict(format!(
+                "plan {d} is at revision {revision} version {version}, not revision {} version {}: \
+                 reload it",
+                base.revision, base.version
+            )));
+        }
+        // Claim the version first: of two edits made on it, only one gets a row.
+        let n =
+            sqlx::query("UPDATE plans SET version = version + 1 WHERE id = $1 AND version = $2")
+                .bind(id)
+                .bind(version)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if n != 1 {
+            return Err(StoreError::Conflict(
+                "the plan changed meanwhile: reload it".into(),
+            ));
+        }
+        let target = if base.status == PlanStatus::Draft {
+            let mut route_ids = Vec::with_capacity(base.routes.len());
+            for (old, new) in base.routes.iter().zip(&plan.routes) {
+                sqlx::query(
+                    "UPDATE routes SET volunteer_id = $1, layout = $2, start_min = $3, \
+                     end_min = $4, distance_km = $5, locked = $6 WHERE id = $7",
+                )
+                .bind(new.volunteer_id)
+                .bind(&new.layout)
+                .bind(new.start_min)
+                .bind(new.end_min)
+                .bind(new.distance_km)
+                .bind(i64::from(new.locked))
+                .bind(old.id)
+                .execute(&mut *tx)
+                .await?;
+                if NewRoute::from(old).stops != new.stops {
+                    sqlx::query("DELETE FROM stops WHERE route_id = $1")
+                        .bind(old.id)
+                        .execute(&mut *tx)
+                        .await?;
+                    insert_stops(&mut tx, old.id, new).await?;
+                }
+                route_ids.push(old.id);
+            }
+            write_verdict(&mut tx, id, plan, &route_ids).await?;
+            id
+        } else {
+            insert_plan(&mut tx, &d, plan, actor).await?
+        };
+        record(&mut tx, actor, "edit", "plan", Some(target), Some(detail)).await?;
+        tx.commit().await?;
+        self.plan_by_id(target).await
     }
 }

@@ -32,6 +32,7 @@ fn allowed(method: &str, path: &str) -> Option<Option<&'static [Role]>> {
         ("get", "/vehicles" | "/vehicles/{id}") => Some(&[A, D, R]),
         (_, "/vehicles" | "/vehicles/{id}") => Some(&[A, D]),
         (_, "/volunteers" | "/volunteers/{id}" | "/shifts" | "/shifts/{id}") => Some(&[A, D]),
+        ("post", "/plans/{date}/edits") => Some(&[A, D]),
         (_, p) if p.starts_with("/plans/") => Some(&[A, D]),
         ("get", "/manifest") => Some(&[A, D, R]),
         (_, "/stops/{id}/events") => Some(&[A, D, R]),

@@ -2,9 +2,7 @@
 //! before 0002 get their stop's identity.
 
 use chrono::NaiveDate;
-use giro::domain::{
-    Figures, NewEvent, NewPlan, NewRoute, NewStop, RequestKind, StopEventKind, StopKey, StopRole,
-};
+use giro::domain::{NewEvent, RequestKind, StopEventKind, StopKey, StopRole};
 use giro::store::{Actor, Scope, Store, Stored};
 
 use super::support::fresh_database;
@@ -25,47 +23,58 @@ async fn events_recorded_before_0002_get_their_stops_identity() {
         .find(|r| r.kind == RequestKind::Ride)
         .unwrap();
     let vehicle = old.vehicles().await.unwrap()[0].id;
-    let stop = |role, place_id, at: f64| NewStop {
-        request_id: ride.id,
-        role,
-        place_id,
-        arrival_min: at,
-        start_min: at,
-        departure_min: at + 2.0,
-    };
-    let plan = old
-        .save_plan(
-            Actor(None),
-            date,
-            &NewPlan {
-                figures: Figures::default(),
-                routes: vec![NewRoute {
-                    shift_id: None,
-                    vehicle_id: vehicle,
-                    volunteer_id: None,
-                    layout: "standard".into(),
-                    start_min: 480.0,
-                    end_min: 600.0,
-                    distance_km: 3.0,
-                    stops: vec![
-                        stop(StopRole::Pickup, ride.from_place_id, 500.0),
-                        stop(StopRole::Dropoff, ride.to_place_id, 520.0),
-                    ],
-                }],
-                unassigned: Vec::new(),
-            },
-        )
-        .await
-        .unwrap();
-    let dropoff = &plan.routes[0].stops[1];
-    // An event as the first schema stored it: on the row only.
+    // A plan as the first schema stored it (written by hand: today's store
+    // writes columns that later migrations add).
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let plan_id: i64 = sqlx::query_scalar(
+        "INSERT INTO plans (date, revision, status, version, created_at, figures, unassigned) \
+         VALUES ($1, 1, 'draft', 1, '2026-11-23T07:00:00.000Z', '{}', '[]') RETURNING id",
+    )
+    .bind(date.to_string())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let route_id: i64 = sqlx::query_scalar(
+        "INSERT INTO routes (plan_id, seq, vehicle_id, layout, start_min, end_min, distance_km) \
+         VALUES ($1, 0, $2, 'standard', 480.0, 600.0, 3.0) RETURNING id",
+    )
+    .bind(plan_id)
+    .bind(vehicle)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let mut stop_ids = Vec::new();
+    for (seq, (role, place, at)) in [
+        ("pickup", ride.from_place_id, 500.0),
+        ("dropoff", ride.to_place_id, 520.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO stops (route_id, seq, request_id, role, place_id, arrival_min, \
+             start_min, departure_min) VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id",
+        )
+        .bind(route_id)
+        .bind(seq as i64)
+        .bind(ride.id)
+        .bind(role)
+        .bind(place)
+        .bind(at)
+        .bind(at + 2.0)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        stop_ids.push(id);
+    }
+    let dropoff_id = stop_ids[1];
+    // An event as the first schema stored it: on the row only.
     sqlx::query(
         "INSERT INTO stop_events (stop_id, kind, at, note, user_id) \
          VALUES ($1, 'done', '2026-11-23T08:40:00.000Z', 'written in 0001', NULL)",
     )
-    .bind(dropoff.id)
+    .bind(dropoff_id)
     .execute(&pool)
     .await
     .unwrap();
@@ -77,7 +86,7 @@ async fn events_recorded_before_0002_get_their_stops_identity() {
     let events = store.events_of_key(date, key).await.unwrap();
     assert_eq!(events.len(), 1, "{events:?}");
     let e = &events[0];
-    assert_eq!((e.date, e.key, e.stop_id), (date, key, Some(dropoff.id)));
+    assert_eq!((e.date, e.key, e.stop_id), (date, key, Some(dropoff_id)));
     assert_eq!(e.kind, StopEventKind::Done);
     assert_eq!(e.at.to_rfc3339(), "2026-11-23T08:40:00+00:00");
     assert_eq!(e.received_at, e.at, "the best guess for when it arrived");

@@ -82,6 +82,9 @@ async fn bad_input_names_the_field_and_writes_nothing() {
     let plan = app.solve(&admin, 0.5).await;
     let route = plan["routes"][0]["id"].as_i64().unwrap();
     let stop = plan["routes"][0]["stops"][0]["id"].as_i64().unwrap();
+    let stop_request = plan["routes"][0]["stops"][0]["request_id"]
+        .as_i64()
+        .unwrap();
     // Two routes at overlapping times whose drivers could swap vehicles.
     let routes = plan["routes"].as_array().unwrap();
     let mut double_booking = None;
@@ -743,6 +746,50 @@ async fn bad_input_names_the_field_and_writes_nothing() {
             json!({"organisation_id": other_org, "name": rider.name, "home_place_id": rider.home_place_id, "mobility": "none", "assistance": "none"}),
             invalid,
             "home_place_id",
+        ),
+        (
+            "post",
+            format!("/api/v1/plans/{date}/edits"),
+            json!({"version": plan["version"], "edit": {"op": "fly", "route_id": route}}),
+            bad,
+            "edit.op",
+        ),
+        (
+            "post",
+            format!("/api/v1/plans/{date}/edits"),
+            json!({"version": plan["version"], "edit": {"op": "lock", "route_id": "first"}}),
+            bad,
+            "edit.route_id",
+        ),
+        (
+            "post",
+            format!("/api/v1/plans/{date}/edits"),
+            json!({"version": plan["version"], "edit": {"op": "unassign", "request_id": 999999}}),
+            invalid,
+            "edit.request_id",
+        ),
+        (
+            "post",
+            format!("/api/v1/plans/{date}/edits"),
+            json!({"version": plan["version"], "edit": {"op": "move", "request_id": stop_request,
+                "route_id": 999999}}),
+            invalid,
+            "edit.route_id",
+        ),
+        (
+            "post",
+            format!("/api/v1/plans/{date}/edits"),
+            json!({"version": plan["version"], "edit": {"op": "move", "request_id": stop_request,
+                "route_id": route, "pickup": 0, "dropoff": 999}}),
+            invalid,
+            "edit.dropoff",
+        ),
+        (
+            "post",
+            format!("/api/v1/plans/{date}/edits"),
+            json!({"version": plan["version"], "confirm": "yes", "edit": {"op": "lock", "route_id": route}}),
+            bad,
+            "confirm",
         ),
         (
             "put",

@@ -10,11 +10,12 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use tokio::sync::watch;
 
+use super::day::{self, DayError};
 use super::AppState;
-use crate::domain::Id;
-use crate::planning::{self, Day};
+use crate::domain::{Id, Route as PlanRoute};
+use crate::planning;
 use crate::solver::{self, Options, Progress};
-use crate::store::{Actor, Scope, SolveStatus, Store, StoreError};
+use crate::store::{Actor, SolveStatus, Store, StoreError};
 
 #[derive(Debug, Clone)]
 pub struct SolveSettings {
@@ -115,6 +116,15 @@ fn hide(e: StoreError) -> String {
     "the database failed during the solve (details in the server log)".into()
 }
 
+/// The newest revision's locked routes, if the date has a plan.
+async fn locked_routes(store: &Store, date: NaiveDate) -> Result<Vec<PlanRoute>, StoreError> {
+    match store.plan(date, None).await {
+        Ok(plan) => Ok(plan.routes.into_iter().filter(|r| r.locked).collect()),
+        Err(StoreError::NotFound(_)) => Ok(Vec::new()),
+        Err(e) => Err(e),
+    }
+}
+
 async fn solve(
     state: AppState,
     job: Job,
@@ -122,27 +132,17 @@ async fn solve(
     progress: watch::Sender<Snapshot>,
 ) -> Result<Id, String> {
     let store = &state.store;
-    let date = job.date;
-    let requests = store.requests(Scope::All, Some(date)).await.map_err(hide)?;
-    let places = store.places(Scope::All).await.map_err(hide)?;
-    let people = store.people(Scope::All).await.map_err(hide)?;
-    let vehicles = store.vehicles().await.map_err(hide)?;
-    let shifts = store.shifts(Some(date)).await.map_err(hide)?;
-    let day = Day {
-        date,
-        requests: &requests,
-        places: &places,
-        people: &people,
-        vehicles: &vehicles,
-        shifts: &shifts,
-    };
-    let (place_ids, points) = planning::locations(&day).map_err(|e| e.to_string())?;
-    let matrix = state
-        .travel
-        .matrix(&points)
-        .await
-        .map_err(|e| format!("travel times: {e}"))?;
-    let built = Arc::new(planning::build(&day, &place_ids, &matrix).map_err(|e| e.to_string())?);
+    let (full, source) = day::problem(&state, job.date).await.map_err(|e| match e {
+        DayError::Store(e) => hide(e),
+        other => other.to_string(),
+    })?;
+    let locked = locked_routes(store, job.date).await.map_err(hide)?;
+    // Locked routes as routes of the whole day: a lock that no longer fits
+    // the day (a shift or request gone) stops the solve rather than vanish.
+    let kept = planning::solver_routes(&full, &locked)
+        .map_err(|e| format!("a locked route no longer fits the day ({e}): unlock it"))?;
+    let around = planning::around(&full, &kept);
+    let free = Arc::new(around);
 
     let options = Options {
         seed: job.seed,
@@ -151,27 +151,31 @@ async fn solve(
         cancel: Some(cancel),
     };
     let started = Instant::now();
-    let solver_input = built.clone();
+    let solver_input = free.clone();
     let solution = tokio::task::spawn_blocking(move || {
-        solver::solve_with_progress(&solver_input.problem, &options, &mut |p: &Progress| {
-            progress.send_replace(Snapshot {
-                iterations: p.iteration as i64,
-                best_cost: Some(p.best_cost),
-                unassigned: Some(p.unassigned as i64),
-            });
-        })
+        if solver_input.is_trivial() {
+            return Ok(solver_input.trivial());
+        }
+        solver::solve_with_progress(
+            &solver_input.built.problem,
+            &options,
+            &mut |p: &Progress| {
+                progress.send_replace(Snapshot {
+                    iterations: p.iteration as i64,
+                    best_cost: Some(p.best_cost),
+                    unassigned: Some(p.unassigned as i64),
+                });
+            },
+        )
     })
     .await
     .map_err(|e| format!("the solver stopped: {e}"))?
     .map_err(|e| format!("the day's data does not make a valid problem: {e}"))?;
-    let plan = planning::to_new_plan(
-        &built,
-        &solution,
-        started.elapsed().as_secs_f64(),
-        &matrix.source,
-    );
+    let whole = free.merge(&full, &kept, &solution);
+    let mut plan = planning::to_new_plan(&full, &whole, started.elapsed().as_secs_f64(), &source);
+    planning::keep_locked(&mut plan, &locked);
     let saved = store
-        .save_plan(job.actor, date, &plan)
+        .save_plan(job.actor, job.date, &plan)
         .await
         .map_err(hide)?;
     Ok(saved.id)

@@ -1,0 +1,18 @@
+//! What every use case may reach: storage, travel times, solve settings.
+
+use std::sync::Arc;
+
+use super::SolveSettings;
+use crate::store::Store;
+use crate::travel::TravelTimes;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub travel: Arc<dyn TravelTimes>,
+    pub solve: SolveSettings,
+    /// Mark the session cookie `Secure` (set `GIRO_SECURE_COOKIES=1` behind HTTPS).
+    pub secure_cookies: bool,
+    /// Solves this instance may run at once: each takes a core.
+    pub solving: Arc<tokio::sync::Semaphore>,
+}
