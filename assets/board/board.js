@@ -61,7 +61,6 @@
 
   // ---- Solving ------------------------------------------------------------
   var solveButton = $("solve-button");
-  var cancelButton = $("solve-cancel");
   var progress = $("solve-progress");
   var progressText = $("solve-text");
   var box = $("solve-box");
@@ -82,7 +81,7 @@
 
   function running(on) {
     solveButton.disabled = on;
-    cancelButton.hidden = !on;
+    $("cancel-form").hidden = !on;
     document.body.classList.toggle("solving", on);
   }
 
@@ -114,26 +113,8 @@
     polling = null;
   }
 
-  solveButton.disabled = false;
-  solveButton.addEventListener("click", function () {
-    say("");
-    box.hidden = false;
-    progress.value = 0;
-    progressText.textContent = msg("solve_starting");
-    var seconds = Number($("solve-seconds").value) || 10;
-    running(true);
-    call("POST", base + "/solve", { time_limit_s: seconds }).then(function (r) {
-      if (r.status === 202) { progress.max = seconds; startPolling(); }
-      else if (r.status === 409) { startPolling(); }
-      else { running(false); failed(r); }
-    });
-  });
-  cancelButton.addEventListener("click", function () {
-    progressText.textContent = msg("solve_cancelling");
-    call("POST", base + "/solve/cancel").then(function (r) {
-      if (r.status !== 202) failed(r);
-    });
-  });
+  // The forms post "Risolvi" and "Interrompi"; the page they come back to
+  // follows a running solve here and reloads when it ends.
   if (data.solving) startPolling();
 
   // ---- Manual edits -------------------------------------------------------
@@ -245,7 +226,7 @@
     say("");
     if (confirm !== true) clearViolations();
     pending = edit;
-    call("POST", base + "/edits", { version: version, edit: edit, confirm: confirm === true }).then(function (r) {
+    call("POST", base + "/edits", { version: version, revision: data.revision, edit: edit, confirm: confirm === true }).then(function (r) {
       if (r.status !== 200) { failed(r); return; }
       var body = r.body || {};
       if (body.saved) {

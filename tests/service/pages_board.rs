@@ -444,3 +444,200 @@ async fn the_drivers_page_lists_drivers_and_draws_qr_codes_for_planners_only() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// The JSON of a `<script type="application/json" id="…">` block.
+fn json_block(html: &str, id: &str) -> Value {
+    let marker = format!("id=\"{id}\">");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no block {id}"))
+        + marker.len();
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).unwrap()
+}
+
+#[tokio::test]
+async fn solving_from_the_board_form_shows_the_running_solve_and_stops_on_request() {
+    let app = TestApp::spawn().await;
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    let path = format!("/board/{}", app.date);
+    let (_, _, html) = page(&app, Some(&dispatcher), &path).await;
+    let csrf = field(&html, "_csrf");
+    let solve = format!("{path}/solve");
+    let (s, _, _) = post_form(&app, &dispatcher, &solve, &[("time_limit_s", "30")]).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "no form token");
+    let (s, _, html) = post_form(
+        &app,
+        &dispatcher,
+        &solve,
+        &[("_csrf", &csrf), ("time_limit_s", "soon")],
+    )
+    .await;
+    assert!(s.is_client_error(), "{s}");
+    assert!(html.contains("time_limit_s"));
+
+    let (s, location, _) = post_form(
+        &app,
+        &dispatcher,
+        &solve,
+        &[("_csrf", &csrf), ("time_limit_s", "30")],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(location, path);
+    let (_, _, html) = page(&app, Some(&dispatcher), &path).await;
+    assert!(
+        html.contains("data-running=\"true\""),
+        "the bar follows the solve"
+    );
+    assert!(html.contains("max=\"30\""));
+    assert_eq!(json_block(&html, "board-data")["solving"], true);
+    assert!(html.contains(
+        "id=\"solve-button\" class=\"primary\" type=\"submit\" data-testid=\"solve\" disabled"
+    ));
+
+    let (s, _, _) = post_form(
+        &app,
+        &dispatcher,
+        &format!("{path}/solve/cancel"),
+        &[("_csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let (_, solve) = app
+            .get(&dispatcher, &format!("/api/v1/plans/{}/solve", app.date))
+            .await;
+        if solve["status"] != "running" {
+            assert_eq!(solve["status"], "cancelled", "{solve}");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the solve did not stop"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (_, _, html) = page(&app, Some(&dispatcher), &path).await;
+    assert!(
+        html.contains("data-status=\"draft\""),
+        "the best plan is kept as a draft"
+    );
+    assert!(visible_text(&html).contains("Calcolo interrotto"));
+}
+
+#[tokio::test]
+async fn edits_show_on_the_board_locks_reasons_and_saved_violations() {
+    let app = TestApp::spawn().await;
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    let plan = app.solve(&dispatcher, 2.0).await;
+    let edits = format!("/api/v1/plans/{}/edits", app.date);
+    let path = format!("/board/{}", app.date);
+    let routes = plan["routes"].as_array().unwrap();
+    // The longest route, and a ride with the default 45-minute limit on another one.
+    let long = routes
+        .iter()
+        .max_by(|a, b| {
+            let d = |r: &Value| r["end_min"].as_f64().unwrap() - r["start_min"].as_f64().unwrap();
+            d(a).total_cmp(&d(b))
+        })
+        .unwrap();
+    let (_, requests) = app
+        .get(&dispatcher, &format!("/api/v1/requests?date={}", app.date))
+        .await;
+    let ride =
+        routes
+            .iter()
+            .filter(|r| r["id"] != long["id"])
+            .flat_map(|r| r["stops"].as_array().unwrap())
+            .map(|s| s["request_id"].clone())
+            .find(|id| {
+                requests.as_array().unwrap().iter().any(|q| {
+                    q["id"] == *id && q["kind"] == "ride" && q["max_ride_minutes"].is_null()
+                })
+            })
+            .expect("a ride on another route")
+            .as_i64()
+            .unwrap();
+    let route = long["id"].as_i64().unwrap();
+
+    let (s, out) = app
+        .post(
+            &dispatcher,
+            &edits,
+            json!({"version": plan["version"], "edit": {"op": "lock", "route_id": route}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{out}");
+    let (_, _, html) = page(&app, Some(&dispatcher), &path).await;
+    assert!(html.contains(&format!(
+        "id=\"lock-{route}\" data-route-id=\"{route}\" aria-pressed=\"true\""
+    )));
+    assert!(
+        html.contains(&format!("id=\"locked-{route}\"")),
+        "the lock in words too"
+    );
+
+    // Taken out by hand: the reason says so, in words.
+    let (s, out) = app
+        .post(
+            &dispatcher,
+            &edits,
+            json!({"version": out["plan"]["version"], "confirm": true,
+            "edit": {"op": "unassign", "request_id": ride}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{out}");
+    assert_eq!(out["saved"], true, "{out}");
+    let (_, _, html) = page(&app, Some(&dispatcher), &path).await;
+    assert!(html.contains(&format!("id=\"unassigned-{ride}\"")));
+    assert!(visible_text(&html).contains("tolta dal piano a mano"));
+    assert!(html.contains(&format!("data-testid=\"assign-{ride}\"")));
+
+    // Put first and last on the long route, it rides too long; saved anyway,
+    // the board's script gets each violation with the stop it concerns.
+    let n = long["stops"].as_array().unwrap().len();
+    let (s, out) = app
+        .post(&dispatcher, &edits, json!({"version": out["plan"]["version"], "confirm": true,
+            "edit": {"op": "assign", "request_id": ride, "route_id": route, "pickup": 0, "dropoff": n + 1}}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{out}");
+    let broken = out["violations"].as_array().unwrap();
+    assert!(
+        broken
+            .iter()
+            .any(|v| v["kind"] == "ride_time" && v["request_id"] == ride),
+        "{broken:?}"
+    );
+    let (_, _, html) = page(&app, Some(&dispatcher), &path).await;
+    assert!(html.contains("id=\"plan-violations-box\""));
+    let data = json_block(&html, "board-data");
+    let violations = data["violations"].as_array().unwrap();
+    assert_eq!(violations.len(), broken.len());
+    let texts = json_block(&html, "board-texts");
+    for v in violations {
+        if let Some(stop) = v["stop"].as_str() {
+            assert!(
+                html.contains(&format!("id=\"stop-{stop}\"")),
+                "row for {stop}"
+            );
+        }
+        if !v["request_id"].is_null() {
+            let who = data["who"][v["request_id"].to_string()].as_str();
+            assert!(who.is_some_and(|w| !w.is_empty()), "{v}");
+        }
+        let kind = v["kind"].as_str().unwrap();
+        assert!(
+            texts[format!("board.js.violation.{kind}")].is_string(),
+            "words for {kind}"
+        );
+    }
+    assert!(
+        texts["board.js.violation.ride_time"]
+            .as_str()
+            .unwrap()
+            .contains("{limit}"),
+        "the ride limit in the sentence"
+    );
+}

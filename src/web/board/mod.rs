@@ -26,6 +26,8 @@ pub fn routes() -> Router<AppState> {
         .route("/board/drivers", get(drivers::page))
         .route("/board/drivers/qr", post(drivers::qr))
         .route("/board/{date}", get(page::on_date))
+        .route("/board/{date}/solve", post(page::solve))
+        .route("/board/{date}/solve/cancel", post(page::cancel))
         .route("/board/{date}/publish", post(page::publish))
         .route("/board/{date}/sheets", get(sheets::sheets))
 }

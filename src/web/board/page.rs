@@ -15,7 +15,8 @@ use super::requests_view::{rows, FilterQuery, Filters, RequestRow, Standing};
 use super::routes_view::{route_views, Axis, RouteView, WIDTH};
 use super::words;
 use crate::api::{AppError, AppState, PLANNERS};
-use crate::domain::{Id, PlanStatus, RequestKind};
+use crate::domain::{Id, PlanStatus, PublishInput, RequestKind, SolveInput};
+use crate::service::plans;
 use crate::store::{Actor, SolveStatus};
 use crate::web::ctx::Ctx;
 use crate::web::form::Form;
@@ -130,7 +131,7 @@ async fn show(
                     kind_word: words::kind(&t, r.kind),
                     window: words::window(&t, r),
                     needs: words::needs(&t, r, person),
-                    reason: reasons::in_words(&t, &u.reason, r, person),
+                    reason: reasons::in_words(&t, u.reason, r, person),
                 })
             })
             .collect();
@@ -228,28 +229,73 @@ fn solve_status(s: SolveStatus) -> &'static str {
     }
 }
 
-/// "Pubblica": a plain form, so it works without a script; the same store
-/// call and version check as the API's publish.
+/// The planner's form: signed in as admin or dispatcher, sent from one of our
+/// pages with the session's token. Returns who acts and the date.
+fn planner_form(ctx: &Ctx, form: &Form, raw: &str) -> Result<(Actor, NaiveDate), AppError> {
+    let user = ctx.require(PLANNERS)?;
+    ctx.check_form(form.csrf())?;
+    Ok((Actor(Some(user.id)), parse_date(raw, "date")?))
+}
+
+fn back_to(date: NaiveDate) -> Redirect {
+    Redirect::to(&format!("/board/{date}"))
+}
+
+/// "Risolvi": a plain form, so it works without a script; the board it comes
+/// back to shows the running solve and its script follows the progress.
+pub async fn solve(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(raw): Path<String>,
+    form: Form,
+) -> Result<Redirect, AppError> {
+    let (actor, date) = planner_form(&ctx, &form, &raw)?;
+    let time_limit_s = form
+        .get("time_limit_s")
+        .map(|v| {
+            v.parse::<f64>()
+                .map_err(|_| AppError::invalid("time_limit_s", "must be a number of seconds"))
+        })
+        .transpose()?;
+    let input = SolveInput {
+        time_limit_s,
+        seed: None,
+    };
+    plans::start_solve(&state, actor, date, &input).await?;
+    Ok(back_to(date))
+}
+
+/// "Interrompi": the solve stops and keeps the best plan found.
+pub async fn cancel(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(raw): Path<String>,
+    form: Form,
+) -> Result<Redirect, AppError> {
+    let (actor, date) = planner_form(&ctx, &form, &raw)?;
+    plans::cancel_solve(&state, actor, date).await?;
+    Ok(back_to(date))
+}
+
+/// "Pubblica": the same use case and version check as the API's publish.
 pub async fn publish(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(raw): Path<String>,
     form: Form,
 ) -> Result<Redirect, AppError> {
-    let user = ctx.require(PLANNERS)?;
-    let date = parse_date(&raw, "date")?;
-    ctx.check_form(form.csrf())?;
+    let (actor, date) = planner_form(&ctx, &form, &raw)?;
     let number = |field: &str| {
         form.get(field)
             .and_then(|v| v.parse::<i64>().ok())
             .ok_or_else(|| AppError::invalid(field, "must be a whole number"))
     };
-    let (revision, version) = (number("revision")?, number("version")?);
-    state
-        .store
-        .publish(Actor(Some(user.id)), date, revision, version)
-        .await?;
-    Ok(Redirect::to(&format!("/board/{date}")))
+    let input = PublishInput {
+        revision: number("revision")?,
+        version: number("version")?,
+    };
+    plans::publish(&state, actor, date, &input).await?;
+    Ok(back_to(date))
 }
 
 impl BoardPage {
@@ -267,6 +313,10 @@ impl BoardPage {
         vb: impl std::fmt::Display,
     ) -> String {
         self.ctx.t.f(key, &[(a, &va), (b, &vb)])
+    }
+
+    fn solving(&self) -> bool {
+        self.solve.as_ref().is_some_and(|s| s.running)
     }
 
     fn org_selected(&self, id: &Id) -> bool {

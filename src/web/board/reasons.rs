@@ -1,27 +1,10 @@
-//! Why a request is left out, in words: the reason's name (the solver's own,
-//! or `manual` for a dispatcher's edit) read together with the request's window
-//! and needs, e.g. "nessun posto carrozzina libero tra 9:00 e 10:30".
+//! Why a request is left out, in words: the reason (the solver's, or the
+//! dispatcher's hand) read together with the request's window and needs, e.g. "nessun posto carrozzina libero tra 9:00 e 10:30".
 
 use super::words::{self, hm};
-use crate::domain::{Person, Request, RequestKind};
+use crate::domain::{Person, Request, RequestKind, UnassignedReason as Why};
 use crate::planning::RIDE_MAX_MINUTES;
-use crate::solver::Reason;
 use crate::web::i18n::Tr;
-
-/// The reason as stored: a solver reason, a dispatcher's edit, or a name this
-/// build does not know (kept readable rather than hidden).
-enum Why {
-    Solver(Reason),
-    Manual,
-    Other,
-}
-
-fn parse(name: &str) -> Why {
-    if name == "manual" {
-        return Why::Manual;
-    }
-    serde_json::from_value(serde_json::Value::String(name.into())).map_or(Why::Other, Why::Solver)
-}
 
 /// The dimension that names the missing room: wheelchairs when the rider
 /// needs one, else the first the request takes.
@@ -33,13 +16,13 @@ fn main_dimension(r: &Request) -> Option<&str> {
     r.load.iter().find(|(_, &n)| n > 0).map(|(d, _)| d.as_str())
 }
 
-pub fn in_words(t: &Tr, reason: &str, r: &Request, person: Option<&Person>) -> String {
+pub fn in_words(t: &Tr, reason: Why, r: &Request, person: Option<&Person>) -> String {
     let start = hm(r.window.start.minutes() as f64);
     let end = hm(r.window.end.minutes() as f64);
     let window = words::window(t, r);
     let load = words::load(t, &r.load);
-    match parse(reason) {
-        Why::Solver(Reason::NoRoom) => {
+    match reason {
+        Why::NoRoom => {
             let key = main_dimension(r).map(|d| format!("reasons.no_room_dim.{d}"));
             let text = key.as_deref().map(|k| t.t(k));
             match (key.as_deref(), text) {
@@ -52,12 +35,10 @@ pub fn in_words(t: &Tr, reason: &str, r: &Request, person: Option<&Person>) -> S
                 ),
             }
         }
-        Why::Solver(Reason::Capacity) => t.f("reasons.capacity", &[("load", &load)]),
-        Why::Solver(Reason::Skills) => {
-            t.f("reasons.skills", &[("needs", &words::needs(t, r, person))])
-        }
-        Why::Solver(Reason::TimeWindow) => t.f("reasons.time_window", &[("window", &window)]),
-        Why::Solver(Reason::RideTime) => match (r.kind, r.max_ride_minutes) {
+        Why::Capacity => t.f("reasons.capacity", &[("load", &load)]),
+        Why::Skills => t.f("reasons.skills", &[("needs", &words::needs(t, r, person))]),
+        Why::TimeWindow => t.f("reasons.time_window", &[("window", &window)]),
+        Why::RideTime => match (r.kind, r.max_ride_minutes) {
             (RequestKind::Ride, limit) => t.f(
                 "reasons.ride_time",
                 &[("max", &limit.map_or(RIDE_MAX_MINUTES, f64::from))],
@@ -65,13 +46,12 @@ pub fn in_words(t: &Tr, reason: &str, r: &Request, person: Option<&Person>) -> S
             (_, Some(limit)) => t.f("reasons.ride_time_meal", &[("max", &limit)]),
             (_, None) => t.f("reasons.time_window", &[("window", &window)]),
         },
-        Why::Solver(Reason::Shift) => t.f("reasons.shift", &[("window", &window)]),
-        Why::Solver(Reason::Link) => match r.return_of {
+        Why::Shift => t.f("reasons.shift", &[("window", &window)]),
+        Why::Link => match r.return_of {
             Some(back) => t.f("reasons.link_return", &[("after", &back.after_minutes)]),
             None => t.t("reasons.link").to_string(),
         },
         Why::Manual => t.t("reasons.manual").to_string(),
-        Why::Other => t.f("reasons.other", &[("reason", &reason)]),
     }
 }
 
@@ -114,34 +94,35 @@ mod tests {
         let it = Tr::new(Lang::It);
         let r = ride(&[("wheelchairs", 1), ("seats", 0)]);
         assert_eq!(
-            in_words(&it, "no_room", &r, None),
+            in_words(&it, Why::NoRoom, &r, None),
             "nessun posto carrozzina libero tra 9:00 e 10:30"
         );
         assert_eq!(
-            in_words(&Tr::new(Lang::En), "no_room", &r, None),
+            in_words(&Tr::new(Lang::En), Why::NoRoom, &r, None),
             "no free wheelchair place between 9:00 and 10:30"
         );
         let crates = ride(&[("crates", 2)]);
-        assert!(in_words(&it, "no_room", &crates, None).contains("2 crates"));
-        assert!(in_words(&it, "ride_time", &r, None).contains("45"));
-        assert!(in_words(&it, "capacity", &r, None).contains("1 carrozzina"));
-        assert_eq!(in_words(&it, "manual", &r, None), it.t("reasons.manual"));
-        // Every reason the solver gives has its own sentence, never the raw name.
-        for name in [
-            "skills",
-            "capacity",
-            "time_window",
-            "ride_time",
-            "shift",
-            "link",
-            "no_room",
+        assert!(in_words(&it, Why::NoRoom, &crates, None).contains("2 crates"));
+        assert!(in_words(&it, Why::RideTime, &r, None).contains("45"));
+        assert!(in_words(&it, Why::Capacity, &r, None).contains("1 carrozzina"));
+        assert_eq!(in_words(&it, Why::Manual, &r, None), it.t("reasons.manual"));
+        // Every reason has its own sentence, never the raw name.
+        for why in [
+            Why::Skills,
+            Why::Capacity,
+            Why::TimeWindow,
+            Why::RideTime,
+            Why::Shift,
+            Why::Link,
+            Why::NoRoom,
+            Why::Manual,
         ] {
-            let text = in_words(&it, name, &r, None);
+            let text = in_words(&it, why, &r, None);
+            let name = why.as_str();
             assert!(
                 !text.contains(name) && !text.contains("reasons."),
                 "{name}: {text}"
             );
         }
-        assert!(in_words(&it, "mystery", &r, None).contains("mystery"));
     }
 }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::day::Day;
 use super::{reasons, words};
 use crate::api::AppError;
-use crate::domain::{Id, Request, RequestKind, RequestStatus};
+use crate::domain::{Id, Request, RequestKind, RequestStatus, UnassignedReason};
 use crate::web::i18n::Tr;
 
 /// Where a request stands on the board.
@@ -137,7 +137,7 @@ pub struct RequestRow {
 }
 
 /// Where each request stands in the plan shown: its vehicle, or its reason.
-fn placement(day: &Day) -> HashMap<Id, Result<String, String>> {
+fn placement(day: &Day) -> HashMap<Id, Result<String, UnassignedReason>> {
     let mut at = HashMap::new();
     if let Some(plan) = &day.plan {
         for route in &plan.routes {
@@ -149,7 +149,7 @@ fn placement(day: &Day) -> HashMap<Id, Result<String, String>> {
             }
         }
         for u in &plan.unassigned {
-            at.insert(u.request_id, Err(u.reason.clone()));
+            at.insert(u.request_id, Err(u.reason));
         }
     }
     at
@@ -173,7 +173,7 @@ pub fn rows(t: &Tr, day: &Day, filters: &Filters) -> Vec<RequestRow> {
                 (_, Some(Ok(vehicle))) => (Standing::Planned, vehicle.clone()),
                 (_, Some(Err(reason))) => (
                     Standing::Unassigned,
-                    reasons::in_words(t, reason, r, person),
+                    reasons::in_words(t, *reason, r, person),
                 ),
                 (_, None) => (Standing::Waiting, String::new()),
             };

@@ -91,6 +91,8 @@ pub struct RouteView {
     pub start: String,
     pub end: String,
     pub distance: String,
+    /// Kept as it is by the next solves.
+    pub locked: bool,
     pub x1: f64,
     pub x2: f64,
     pub stops: Vec<StopView>,
@@ -136,6 +138,7 @@ fn route_view(t: &Tr, day: &Day, r: &Route, index: usize, axis: &Axis) -> RouteV
         start: hm(r.start_min),
         end: hm(r.end_min),
         distance: format!("{:.1}", r.distance_km),
+        locked: r.locked,
         x1: axis.x(r.start_min),
         x2: axis.x(r.end_min),
         stops,
