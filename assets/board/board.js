@@ -168,7 +168,7 @@
   function amount(kind, v) {
     if (v == null) return "";
     if (kind === "time_window" || kind === "shift_end" || kind === "link" || kind === "schedule") return hm(v);
-    return String(Math.round(v * 10) / 10);
+    return String(Math.round(v));
   }
 
   function violationText(v) {
