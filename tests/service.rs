@@ -6,6 +6,8 @@ mod service {
     mod authz;
     mod crud;
     mod demo_publish;
+    mod driver_link;
+    mod driver_page;
     mod edits;
     mod events;
     mod links;

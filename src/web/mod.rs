@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod board;
 pub mod ctx;
+pub mod driver;
 pub mod errors;
 pub mod form;
 pub mod i18n;
@@ -74,6 +75,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(login::routes())
         .merge(board::routes())
+        .merge(driver::routes())
         .merge(portal::routes())
         .layer(axum::middleware::from_fn(errors::html_errors))
         .merge(assets::routes())

@@ -76,6 +76,12 @@ pub fn backend_name() -> &'static str {
 impl TestApp {
     /// The demo municipality loaded for a fixed date, served on a free port.
     pub async fn spawn() -> Self {
+        Self::spawn_on(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()).await
+    }
+
+    /// The demo municipality loaded for `date` (the browser suite uses today:
+    /// a driver's page shows today's route).
+    pub async fn spawn_on(date: NaiveDate) -> Self {
         let url = fresh_database().await;
         let state = giro::server::state(&url, &giro::travel::TravelConfig::default())
             .await
@@ -88,7 +94,6 @@ impl TestApp {
             state.store.backend, expected,
             "the suite runs on the backend asked for"
         );
-        let date = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         let demo = demo::load(&state.store, &demo::default_dir(), date)
             .await
             .expect("demo loads");

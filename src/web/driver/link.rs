@@ -1,0 +1,103 @@
+//! Drivers sign in with their personal link `/d/{token}`: straight to their
+//! page, or through a PIN when the dispatcher set one. The link's secret and
+//! the PIN are checked by the drivers' service, as for the API.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::header::{CACHE_CONTROL, SET_COOKIE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+
+use super::super::ctx::Ctx;
+use super::super::form::Form;
+use super::super::render;
+use crate::api::{open_session, AppError, AppState};
+use crate::domain::User;
+use crate::service::drivers::{self, PinCheck};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/d/{token}", get(open_link).post(enter_pin))
+}
+
+/// The link page: asking for the PIN, or saying the link no longer works.
+#[derive(Template)]
+#[template(path = "driver/link.html")]
+struct LinkPage {
+    ctx: Ctx,
+    invalid: bool,
+    /// Wrong PIN: how many tries are left before the link is revoked.
+    attempts_left: Option<i64>,
+}
+
+impl LinkPage {
+    fn attempts(&self, n: &i64) -> String {
+        self.ctx.t.f("driver.pin_attempts", &[("n", &n)])
+    }
+}
+
+/// Pages holding a secret in their URL are never stored.
+fn private(status: StatusCode, res: impl IntoResponse) -> Response {
+    (
+        status,
+        [(CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        res,
+    )
+        .into_response()
+}
+
+fn page(ctx: Ctx, status: StatusCode, attempts_left: Option<i64>) -> Result<Response, AppError> {
+    let invalid = status == StatusCode::NOT_FOUND;
+    Ok(private(
+        status,
+        render(&LinkPage {
+            ctx,
+            invalid,
+            attempts_left,
+        })?,
+    ))
+}
+
+fn invalid(ctx: Ctx) -> Result<Response, AppError> {
+    page(ctx, StatusCode::NOT_FOUND, None)
+}
+
+/// A session for the driver, and on to the route.
+async fn signed_in(state: &AppState, user: &User) -> Result<Response, AppError> {
+    let cookie = open_session(state, user).await?;
+    Ok(private(
+        StatusCode::SEE_OTHER,
+        ([(SET_COOKIE, cookie)], Redirect::to("/driver")),
+    ))
+}
+
+async fn open_link(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    match drivers::user_for_link(&state.store, &token).await? {
+        None => invalid(ctx),
+        Some(linked) if linked.needs_pin => page(ctx, StatusCode::OK, None),
+        Some(linked) => signed_in(&state, &linked.user).await,
+    }
+}
+
+async fn enter_pin(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    form: Form,
+) -> Result<Response, AppError> {
+    ctx.check_form(form.csrf())?;
+    let pin = form.get("pin").unwrap_or("");
+    match drivers::check_pin(&state.store, &token, pin).await {
+        Ok(PinCheck::Accepted(user)) => signed_in(&state, &user).await,
+        Ok(PinCheck::Wrong { attempts_left }) => {
+            page(ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(attempts_left))
+        }
+        Ok(PinCheck::Revoked) | Err(drivers::DriverError::NotFound(_)) => invalid(ctx),
+        Err(e) => Err(e.into()),
+    }
+}

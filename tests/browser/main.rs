@@ -1,0 +1,22 @@
+//! The pages in headless Chromium, driven over WebDriver (`fantoccini` to a
+//! local chromedriver): every flow of issue 7's "Must show", with an axe-core
+//! scan, a no-foreign-request check and screenshots at phone and desktop size
+//! for every page visited. Built only with `--features browser`; `.ci/run`
+//! runs it: `cargo test --features browser --test browser`.
+
+mod artifacts;
+mod checks;
+mod harness;
+mod suite;
+#[allow(dead_code)]
+#[path = "../service/support.rs"]
+mod support;
+
+mod flows {
+    mod access;
+    mod board;
+    mod driver;
+    mod login;
+    mod portal;
+    mod selftest;
+}
