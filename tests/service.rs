@@ -12,6 +12,7 @@ mod service {
     mod events;
     mod links;
     mod migrations;
+    mod pages_board;
     mod pages_portal;
     mod plans;
     mod promised;

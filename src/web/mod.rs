@@ -4,6 +4,7 @@
 //! into a page.
 
 pub mod assets;
+pub mod board;
 pub mod ctx;
 pub mod driver;
 pub mod errors;
@@ -73,6 +74,7 @@ pub fn routes() -> Router<AppState> {
     let csp = content_security_policy();
     Router::new()
         .merge(login::routes())
+        .merge(board::routes())
         .merge(driver::routes())
         .merge(portal::routes())
         .layer(axum::middleware::from_fn(errors::html_errors))

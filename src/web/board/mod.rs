@@ -1,0 +1,41 @@
+//! The dispatcher's board (admin, dispatcher): a date's requests, solving with
+//! progress, the plan as timelines per vehicle and on a map, the requests left
+//! out with their reasons in words, manual edits, publishing, printable route
+//! sheets, and the drivers' personal links.
+
+mod day;
+mod drivers;
+mod map;
+mod page;
+mod reasons;
+mod requests_view;
+mod routes_view;
+mod sheets;
+mod words;
+
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::NaiveDate;
+
+use crate::api::{AppError, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/board", get(page::today))
+        .route("/board/day", get(page::pick))
+        .route("/board/drivers", get(drivers::page))
+        .route("/board/drivers/qr", post(drivers::qr))
+        .route("/board/{date}", get(page::on_date))
+        .route("/board/{date}/solve", post(page::solve))
+        .route("/board/{date}/solve/cancel", post(page::cancel))
+        .route("/board/{date}/publish", post(page::publish))
+        .route("/board/{date}/sheets", get(sheets::sheets))
+}
+
+/// A date in the path or a form, `YYYY-MM-DD`; anything else is a 400 naming the field.
+fn parse_date(raw: &str, field: &str) -> Result<NaiveDate, AppError> {
+    raw.parse().map_err(|_| AppError::BadRequest {
+        field: Some(field.into()),
+        message: format!("{field}: expected a date YYYY-MM-DD, got {raw:?}"),
+    })
+}

@@ -1,0 +1,128 @@
+//! Why a request is left out, in words: the reason (the solver's, or the
+//! dispatcher's hand) read together with the request's window and needs, e.g. "nessun posto carrozzina libero tra 9:00 e 10:30".
+
+use super::words::{self, hm};
+use crate::domain::{Person, Request, RequestKind, UnassignedReason as Why};
+use crate::planning::RIDE_MAX_MINUTES;
+use crate::web::i18n::Tr;
+
+/// The dimension that names the missing room: wheelchairs when the rider
+/// needs one, else the first the request takes.
+fn main_dimension(r: &Request) -> Option<&str> {
+    let taken = |d: &str| r.load.get(d).is_some_and(|&n| n > 0);
+    if taken("wheelchairs") {
+        return Some("wheelchairs");
+    }
+    r.load.iter().find(|(_, &n)| n > 0).map(|(d, _)| d.as_str())
+}
+
+pub fn in_words(t: &Tr, reason: Why, r: &Request, person: Option<&Person>) -> String {
+    let start = hm(r.window.start.minutes() as f64);
+    let end = hm(r.window.end.minutes() as f64);
+    let window = words::window(t, r);
+    let load = words::load(t, &r.load);
+    match reason {
+        Why::NoRoom => {
+            let key = main_dimension(r).map(|d| format!("reasons.no_room_dim.{d}"));
+            let text = key.as_deref().map(|k| t.t(k));
+            match (key.as_deref(), text) {
+                (Some(k), Some(text)) if text != k => {
+                    text.replace("{start}", &start).replace("{end}", &end)
+                }
+                _ => t.f(
+                    "reasons.no_room",
+                    &[("load", &load), ("start", &start), ("end", &end)],
+                ),
+            }
+        }
+        Why::Capacity => t.f("reasons.capacity", &[("load", &load)]),
+        Why::Skills => t.f("reasons.skills", &[("needs", &words::needs(t, r, person))]),
+        Why::TimeWindow => t.f("reasons.time_window", &[("window", &window)]),
+        Why::RideTime => match (r.kind, r.max_ride_minutes) {
+            (RequestKind::Ride, limit) => t.f(
+                "reasons.ride_time",
+                &[("max", &limit.map_or(RIDE_MAX_MINUTES, f64::from))],
+            ),
+            (_, Some(limit)) => t.f("reasons.ride_time_meal", &[("max", &limit)]),
+            (_, None) => t.f("reasons.time_window", &[("window", &window)]),
+        },
+        Why::Shift => t.f("reasons.shift", &[("window", &window)]),
+        Why::Link => match r.return_of {
+            Some(back) => t.f("reasons.link_return", &[("after", &back.after_minutes)]),
+            None => t.t("reasons.link").to_string(),
+        },
+        Why::Manual => t.t("reasons.manual").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::domain::{Clock, RequestStatus, Window, WindowAt};
+    use crate::web::i18n::Lang;
+
+    fn ride(load: &[(&str, u32)]) -> Request {
+        Request {
+            id: 7,
+            organisation_id: 1,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+            kind: RequestKind::Ride,
+            person_id: None,
+            from_place_id: 1,
+            to_place_id: 2,
+            window_at: WindowAt::Pickup,
+            window: Window::new(Clock(9 * 60), Clock(10 * 60 + 30)),
+            load: load
+                .iter()
+                .map(|(d, n)| (d.to_string(), *n))
+                .collect::<BTreeMap<_, _>>(),
+            skills: vec![],
+            service_minutes: None,
+            max_ride_minutes: None,
+            return_of: None,
+            purpose: None,
+            notes: None,
+            status: RequestStatus::Active,
+            promised_pickup: None,
+        }
+    }
+
+    #[test]
+    fn reasons_read_as_sentences_with_the_window_and_the_room() {
+        let it = Tr::new(Lang::It);
+        let r = ride(&[("wheelchairs", 1), ("seats", 0)]);
+        assert_eq!(
+            in_words(&it, Why::NoRoom, &r, None),
+            "nessun posto carrozzina libero tra 9:00 e 10:30"
+        );
+        assert_eq!(
+            in_words(&Tr::new(Lang::En), Why::NoRoom, &r, None),
+            "no free wheelchair place between 9:00 and 10:30"
+        );
+        let crates = ride(&[("crates", 2)]);
+        assert!(in_words(&it, Why::NoRoom, &crates, None).contains("2 crates"));
+        assert!(in_words(&it, Why::RideTime, &r, None).contains("45"));
+        assert!(in_words(&it, Why::Capacity, &r, None).contains("1 carrozzina"));
+        assert_eq!(in_words(&it, Why::Manual, &r, None), it.t("reasons.manual"));
+        // Every reason has its own sentence, never the raw name.
+        for why in [
+            Why::Skills,
+            Why::Capacity,
+            Why::TimeWindow,
+            Why::RideTime,
+            Why::Shift,
+            Why::Link,
+            Why::NoRoom,
+            Why::Manual,
+        ] {
+            let text = in_words(&it, why, &r, None);
+            let name = why.as_str();
+            assert!(
+                !text.contains(name) && !text.contains("reasons."),
+                "{name}: {text}"
+            );
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! `/board/{date}/sheets`: printable route sheets, one vehicle per page, of the
+//! revision drivers follow (the newest draft while nothing is published).
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Html;
+
+use super::day::Day;
+use super::parse_date;
+use super::routes_view::{route_views, Axis, RouteView};
+use crate::api::{AppError, AppState, PLANNERS};
+use crate::domain::PlanStatus;
+use crate::web::ctx::Ctx;
+use crate::web::render;
+
+#[derive(Template)]
+#[template(path = "board/sheets.html")]
+struct SheetsPage {
+    ctx: Ctx,
+    date: String,
+    date_words: String,
+    revision: i64,
+    draft: bool,
+    routes: Vec<RouteView>,
+}
+
+pub async fn sheets(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(raw): Path<String>,
+) -> Result<Html<String>, AppError> {
+    ctx.require(PLANNERS)?;
+    let date = parse_date(&raw, "date")?;
+    let mut day = Day::load(&state, date).await?;
+    if let Some(published) = state.store.published_plan(date).await? {
+        day.plan = Some(published);
+    }
+    let plan = day
+        .plan
+        .as_ref()
+        .ok_or_else(|| AppError::NotFound(format!("plan for {date}")))?;
+    let routes = route_views(&ctx.t, &day, plan, &Axis::of(plan));
+    render(&SheetsPage {
+        date: date.to_string(),
+        date_words: super::words::date(&ctx.t, date),
+        revision: plan.revision,
+        draft: plan.status == PlanStatus::Draft,
+        routes,
+        ctx,
+    })
+}
+
+impl SheetsPage {
+    fn tr(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
+        self.ctx.t.f(key, &[(name, &value)])
+    }
+}

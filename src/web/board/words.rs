@@ -1,0 +1,142 @@
+//! Requests and plans in words for people: times as "9:05", loads as
+//! "1 carrozzina, 2 posti", needs, windows. One home for each phrase, used by
+//! the board, the unassigned reasons and the route sheets.
+
+use std::collections::BTreeMap;
+
+use crate::domain::{Assistance, Mobility, Person, Request, RequestKind, WindowAt};
+use crate::web::i18n::Tr;
+
+/// A catalogue text that may be missing for a name not known in advance
+/// (a dimension or skill someone added): `None` then, so the caller falls back.
+fn known<'k>(t: &Tr, key: &'k str) -> Option<&'k str> {
+    let text = t.t(key);
+    (text != key).then_some(text)
+}
+
+/// A date as people say it: "mercoledì 2 dicembre 2026".
+pub fn date(t: &Tr, d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    t.f(
+        "board.date_long",
+        &[
+            (
+                "weekday",
+                &t.t(&format!(
+                    "board.weekday.{}",
+                    d.weekday().number_from_monday()
+                )),
+            ),
+            ("day", &d.day()),
+            ("month", &t.t(&format!("board.month.{}", d.month()))),
+            ("year", &d.year()),
+        ],
+    )
+}
+
+/// Minutes after midnight as people write them: "9:05", "14:30".
+pub fn hm(minutes: f64) -> String {
+    let m = minutes.max(0.0).round() as i64;
+    format!("{}:{:02}", m / 60, m % 60)
+}
+
+/// "1 carrozzina", "3 posti", "12 kg"; an unknown dimension keeps its name.
+pub fn amount(t: &Tr, dimension: &str, n: u32) -> String {
+    let form = if n == 1 { "one" } else { "many" };
+    match known(t, &format!("board.dim.{dimension}.{form}")) {
+        Some(text) => text.replace("{n}", &n.to_string()),
+        None => format!("{n} {}", dimension.replace('_', " ")),
+    }
+}
+
+/// The name of a dimension as a column or gauge label ("carrozzine").
+pub fn dimension(t: &Tr, dimension: &str) -> String {
+    known(t, &format!("board.dim.{dimension}.name"))
+        .map_or_else(|| dimension.replace('_', " "), str::to_string)
+}
+
+/// Every non-zero amount of a load, "1 carrozzina, 1 posto"; "—" for none.
+pub fn load(t: &Tr, load: &BTreeMap<String, u32>) -> String {
+    let parts: Vec<String> = load
+        .iter()
+        .filter(|(_, &n)| n > 0)
+        .map(|(d, &n)| amount(t, d, n))
+        .collect();
+    if parts.is_empty() {
+        "—".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+pub fn skill(t: &Tr, skill: &str) -> String {
+    known(t, &format!("board.skill.{skill}"))
+        .map_or_else(|| skill.replace('_', " "), str::to_string)
+}
+
+pub fn kind(t: &Tr, kind: RequestKind) -> &'static str {
+    t.t(match kind {
+        RequestKind::Ride => "board.kind.ride",
+        RequestKind::Meal => "board.kind.meal",
+        RequestKind::Collection => "board.kind.collection",
+    })
+}
+
+/// "partenza tra 9:00 e 9:30" or "arrivo tra 8:45 e 9:00".
+pub fn window(t: &Tr, r: &Request) -> String {
+    let key = match r.window_at {
+        WindowAt::Pickup => "board.window.pickup",
+        WindowAt::Dropoff => "board.window.dropoff",
+    };
+    t.f(
+        key,
+        &[
+            ("start", &hm(r.window.start.minutes() as f64)),
+            ("end", &hm(r.window.end.minutes() as f64)),
+        ],
+    )
+}
+
+/// What the driver and the dispatcher must know to serve it: the room it
+/// takes, the person's mobility and assistance, equipment asked for.
+pub fn needs(t: &Tr, r: &Request, person: Option<&Person>) -> String {
+    let mut parts = vec![load(t, &r.load)];
+    if let Some(p) = person {
+        match p.mobility {
+            Mobility::None => {}
+            Mobility::Walker => parts.push(t.t("board.mobility.walker").into()),
+            Mobility::Wheelchair => parts.push(t.t("board.mobility.wheelchair").into()),
+        }
+        match p.assistance {
+            Assistance::None => {}
+            Assistance::AccompanyToDoor => parts.push(t.t("board.assistance.to_door").into()),
+            Assistance::NeedsCompanion => parts.push(t.t("board.assistance.companion").into()),
+        }
+    }
+    parts.extend(r.skills.iter().map(|s| skill(t, s)));
+    parts.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::i18n::Lang;
+
+    #[test]
+    fn times_and_amounts_read_as_people_write_them() {
+        let t = Tr::new(Lang::It);
+        assert_eq!(hm(545.0), "9:05");
+        assert_eq!(hm(14.0 * 60.0 + 29.6), "14:30");
+        assert_eq!(amount(&t, "wheelchairs", 1), "1 carrozzina");
+        assert_eq!(amount(&t, "wheelchairs", 2), "2 carrozzine");
+        assert_eq!(amount(&t, "crates_of_fruit", 3), "3 crates of fruit");
+        let mut l = BTreeMap::new();
+        l.insert("seats".to_string(), 1);
+        l.insert("wheelchairs".to_string(), 0);
+        assert_eq!(load(&t, &l), "1 posto");
+        assert_eq!(load(&Tr::new(Lang::En), &l), "1 seat");
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        assert_eq!(date(&t, d), "mercoledì 2 dicembre 2026");
+        assert_eq!(date(&Tr::new(Lang::En), d), "Wednesday 2 December 2026");
+    }
+}
