@@ -174,7 +174,7 @@ async fn the_dispatcher_solves_edits_locks_and_publishes_the_day() {
     b.close().await;
 }
 
-/// The longest route, a ride on it picked up late, and the route's stop count.
+/// The longest route that carries rides, its last ride, and the route's stop count.
 async fn long_ride(s: &Suite, plan: &Json) -> (i64, i64, usize) {
     let dispatcher = s.app.login_as(Role::Dispatcher).await;
     let (_, requests) = s
@@ -191,18 +191,26 @@ async fn long_ride(s: &Suite, plan: &Json) -> (i64, i64, usize) {
             .flatten()
             .any(|r| r["id"] == *id && r["kind"] == "ride")
     };
+    let rides_on = |r: &&Json| {
+        r["stops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["role"] == "pickup" && is_ride(&s["request_id"]))
+    };
     let route = plan["routes"]
         .as_array()
         .unwrap()
         .iter()
+        .filter(rides_on)
         .max_by_key(|r| r["stops"].as_array().unwrap().len())
-        .expect("a route");
+        .expect("a route carries rides");
     let stops = route["stops"].as_array().unwrap();
     let ride = stops
         .iter()
         .rev()
         .find(|s| s["role"] == "pickup" && is_ride(&s["request_id"]))
-        .expect("the longest route carries a ride");
+        .expect("the route carries a ride");
     (
         route["id"].as_i64().unwrap(),
         ride["request_id"].as_i64().unwrap(),
