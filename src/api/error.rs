@@ -25,8 +25,17 @@ pub enum AppError {
     /// A body that is not JSON.
     #[error("{0}")]
     UnsupportedMedia(String),
+    /// A body above the size the server takes.
+    #[error("{0}")]
+    TooLarge(String),
     #[error("log in first")]
     Unauthenticated,
+    /// A sign-in with a wrong e-mail, password or PIN.
+    #[error("wrong e-mail or password")]
+    BadCredentials,
+    /// Too many attempts: try again after `retry_after_s` seconds.
+    #[error("{message}")]
+    TooMany { message: String, retry_after_s: u64 },
     #[error("{0}")]
     Forbidden(String),
     #[error("{0} not found")]
@@ -42,8 +51,9 @@ pub enum AppError {
 
 #[derive(Serialize, ToSchema)]
 pub struct ErrorBody {
-    /// A stable code: `bad_request`, `invalid`, `unauthenticated`, `forbidden`,
-    /// `not_found`, `conflict`, `internal`.
+    /// A stable code: `bad_request`, `invalid`, `unsupported_media_type`,
+    /// `too_large`, `unauthenticated`, `bad_credentials`, `too_many_requests`,
+    /// `forbidden`, `not_found`, `conflict`, `busy`, `internal`.
     pub error: &'static str,
     pub message: String,
     /// The first field at fault, as a JSON path (`window.end`, `layouts[0].name`).
@@ -112,12 +122,19 @@ impl IntoResponse for AppError {
             Self::UnsupportedMedia(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
+            Self::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             Self::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            Self::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
+            Self::TooMany { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             Self::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             Self::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        };
+        let retry_after = match &self {
+            Self::TooMany { retry_after_s, .. } => Some(*retry_after_s),
+            _ => None,
         };
         let body = match self {
             Self::BadRequest { field, message } => ErrorBody {
@@ -153,6 +170,13 @@ impl IntoResponse for AppError {
                 details: Vec::new(),
             },
         };
-        (status, axum::Json(body)).into_response()
+        let mut response = (status, axum::Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(seconds.max(1)),
+            );
+        }
+        response
     }
 }

@@ -88,7 +88,7 @@ pub(crate) async fn sign_in(
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;
-    let user = user.filter(|_| ok).ok_or(AppError::Unauthenticated)?;
+    let user = user.filter(|_| ok).ok_or(AppError::BadCredentials)?;
     let cookie = open_session(state, &user).await?;
     Ok((user, cookie))
 }

@@ -85,7 +85,7 @@ async fn login(State(state): State<AppState>, ctx: Ctx, form: Form) -> Result<Re
             let to = next.unwrap_or_else(|| home_of(user.role).into());
             Ok(([(SET_COOKIE, cookie)], Redirect::to(&to)).into_response())
         }
-        Err(AppError::Unauthenticated) => {
+        Err(AppError::BadCredentials) => {
             let page = render(&LoginPage {
                 ctx,
                 next: next.unwrap_or_default(),

@@ -180,6 +180,8 @@ pub struct Browser {
     network: Vec<Json>,
     /// Service-worker targets under network emulation: (target, session).
     workers: Vec<(String, String)>,
+    /// The relay the page is reached through, when the test cuts the signal.
+    pub gate: Option<crate::gate::Gate>,
     profile: PathBuf,
 }
 
@@ -228,6 +230,7 @@ impl Browser {
             viewport,
             network: Vec::new(),
             workers: Vec::new(),
+            gate: None,
             profile,
         };
         browser.set_viewport(viewport).await;
@@ -272,6 +275,10 @@ impl Browser {
     /// not cover a service worker (its own fetches still reached the server
     /// in the self-test), so each worker's target is attached and emulated too.
     pub async fn set_offline(&mut self, offline: bool) {
+        // The relay first: no request gets through while DevTools catches up.
+        if let Some(gate) = &self.gate {
+            gate.set_cut(offline);
+        }
         let conditions = json!({"offline": offline, "latency": 0,
                                 "downloadThroughput": -1, "uploadThroughput": -1});
         self.cdp("Network.enable", json!({})).await;

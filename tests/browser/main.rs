@@ -6,6 +6,7 @@
 
 mod artifacts;
 mod checks;
+mod gate;
 mod harness;
 mod suite;
 #[allow(dead_code)]

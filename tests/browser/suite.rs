@@ -6,12 +6,15 @@ use tokio::sync::MutexGuard;
 use giro::domain::Role;
 use giro::web::i18n::{Lang, Tr};
 
+use crate::gate::Gate;
 use crate::harness::{serial, Browser, Chromedriver, Viewport};
 use crate::support::TestApp;
 
 pub struct Suite {
     pub app: TestApp,
     pub driver: Chromedriver,
+    /// The phone's signal: every browser reaches the app through it.
+    pub gate: Gate,
     pub test: String,
     _one_at_a_time: MutexGuard<'static, ()>,
 }
@@ -28,16 +31,20 @@ impl Suite {
         let guard = serial().await;
         let app = TestApp::spawn_on(chrono::Local::now().date_naive()).await;
         let driver = Chromedriver::start().await;
+        let gate = Gate::start(app.addr).await;
         Suite {
             app,
             driver,
+            gate,
             test: test.to_string(),
             _one_at_a_time: guard,
         }
     }
 
     pub async fn browser(&self, viewport: Viewport) -> Browser {
-        Browser::open(&self.driver, &self.app.url(""), &self.test, viewport).await
+        let mut b = Browser::open(&self.driver, &self.gate.base, &self.test, viewport).await;
+        b.gate = Some(self.gate.clone());
+        b
     }
 
     /// A browser signed in through the sign-in page as the `nth` demo user of `role`.

@@ -126,7 +126,10 @@ async fn sessions_tokens_and_the_openapi_document() {
             )
             .await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
-        assert_eq!(b["error"], "unauthenticated");
+        assert_eq!(
+            b["error"], "bad_credentials",
+            "a wrong password is named as such, not \"log in first\""
+        );
     }
     let member = app.login_as(Role::Member).await;
     let (s, me) = app.get(&member, "/api/v1/me").await;
