@@ -3,11 +3,14 @@
 //! the personal link) and on a repeat load (cache and service worker warm),
 //! and the board's time to interactive for the demo day (median of 5).
 //!
-//! `cargo run --release --features browser --example page_weight`
+//! `cargo run --release --example page_weight`
 
 #[allow(dead_code)]
 #[path = "../tests/browser/artifacts.rs"]
 mod artifacts;
+#[allow(dead_code)]
+#[path = "../tests/browser/gate.rs"]
+mod gate;
 #[allow(dead_code)]
 #[path = "../tests/browser/harness.rs"]
 mod harness;

@@ -1,6 +1,6 @@
 //! Where screenshots go: `target/browser-artifacts/<test>/<page>-<size>.png`
 //! on every run, and the README's pictures when `GIRO_SCREENSHOTS` names a
-//! folder (`GIRO_SCREENSHOTS=docs/screenshots cargo test --features browser --test browser`).
+//! folder (`GIRO_SCREENSHOTS=docs/screenshots cargo test --test browser`).
 
 use std::path::PathBuf;
 

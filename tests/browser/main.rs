@@ -1,8 +1,8 @@
 //! The pages in headless Chromium, driven over WebDriver (`fantoccini` to a
 //! local chromedriver): every flow of issue 7's "Must show", with an axe-core
 //! scan, a no-foreign-request check and screenshots at phone and desktop size
-//! for every page visited. Built only with `--features browser`; `.ci/run`
-//! runs it: `cargo test --features browser --test browser`.
+//! for every page visited. Left out of plain `cargo test` (it needs
+//! chromium and chromedriver); `.ci/run` runs it: `cargo test --test browser`.
 
 mod artifacts;
 mod checks;
