@@ -398,3 +398,30 @@ async fn arrays_and_scalars_where_an_object_belongs_are_422() {
         "a refused write left a trace"
     );
 }
+
+#[tokio::test]
+async fn the_board_takes_dates_in_the_same_range() {
+    let app = TestApp::spawn().await;
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    for (date, status) in [
+        ("9999-12-31", StatusCode::UNPROCESSABLE_ENTITY),
+        ("0000-01-01", StatusCode::UNPROCESSABLE_ENTITY),
+        ("2099-12-31", StatusCode::OK),
+    ] {
+        let res = app
+            .http
+            .get(app.url(&format!("/board/{date}")))
+            .header(dispatcher.header.0, &dispatcher.header.1)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), status, "/board/{date}");
+        if status != StatusCode::OK {
+            let page = res.text().await.unwrap();
+            assert!(
+                page.contains("date: must be a date from 2000-01-01"),
+                "{page}"
+            );
+        }
+    }
+}
