@@ -10,6 +10,7 @@ mod service {
     mod driver_page;
     mod edits;
     mod events;
+    mod hygiene;
     mod links;
     mod migrations;
     mod pages_board;

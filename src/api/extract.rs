@@ -1,4 +1,6 @@
-//! Path and query extractors whose rejections are JSON errors naming the part at fault.
+//! Path and query extractors whose rejections are JSON errors naming the part
+//! at fault. Every value passes the text rule (`domain::text`) and every date
+//! the date range (`domain::date`), as JSON bodies do.
 
 use std::collections::HashMap;
 
@@ -7,7 +9,29 @@ use axum::http::request::Parts;
 use chrono::NaiveDate;
 
 use super::AppError;
-use crate::domain::Id;
+use crate::domain::{self, FieldError, Id, Invalid};
+
+/// Values (and names) with control characters, named by the parameter.
+fn clean(pairs: &HashMap<String, String>) -> Result<(), AppError> {
+    let mut faults: Vec<FieldError> = pairs
+        .iter()
+        .flat_map(|(name, value)| {
+            let field: String = name.escape_debug().collect();
+            [
+                domain::text::check(name).map_err(|m| format!("the name {m}")),
+                domain::text::check(value),
+            ]
+            .into_iter()
+            .filter_map(move |r| r.err().map(|m| FieldError::new(field.clone(), m)))
+        })
+        .collect();
+    if faults.is_empty() {
+        return Ok(());
+    }
+    // A stable order whatever the map's.
+    faults.sort_by(|a, b| a.field.cmp(&b.field));
+    Err(AppError::Invalid(Invalid(faults)))
+}
 
 async fn params<S: Send + Sync>(
     parts: &mut Parts,
@@ -20,6 +44,7 @@ async fn params<S: Send + Sync>(
             field: None,
             message: e.body_text(),
         })
+        .and_then(|p| clean(&p).map(|()| p))
 }
 
 fn id(params: &HashMap<String, String>, name: &str) -> Result<Id, AppError> {
@@ -34,10 +59,11 @@ fn id(params: &HashMap<String, String>, name: &str) -> Result<Id, AppError> {
 }
 
 pub fn date(raw: &str, name: &str) -> Result<NaiveDate, AppError> {
-    raw.parse().map_err(|_| AppError::BadRequest {
+    let d: NaiveDate = raw.parse().map_err(|_| AppError::BadRequest {
         field: Some(name.into()),
         message: format!("{name}: expected a date YYYY-MM-DD, got {raw:?}"),
-    })
+    })?;
+    domain::date::check(d).map_err(|m| AppError::invalid(name, m))
 }
 
 /// `{id}` in the path.
@@ -86,11 +112,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         Query::<HashMap<String, String>>::from_request_parts(parts, state)
             .await
-            .map(|q| Self(q.0))
             .map_err(|e| AppError::BadRequest {
                 field: None,
                 message: e.body_text(),
             })
+            .and_then(|q| clean(&q.0).map(|()| Self(q.0)))
     }
 }
 

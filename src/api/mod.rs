@@ -102,6 +102,8 @@ pub fn app(state: AppState) -> Router {
         )
         .merge(crate::web::routes())
         .fallback(not_found)
+        // One size limit for every body axum buffers; `json::read` answers it with a JSON 413.
+        .layer(axum::extract::DefaultBodyLimit::max(json::LIMIT))
         // Phones on weak signal: pages and JSON shrink about tenfold.
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::trace::TraceLayer::new_for_http())

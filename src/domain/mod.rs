@@ -2,6 +2,7 @@
 //! checks that need no database. Store, API and planning share these.
 
 mod clock;
+pub mod date;
 mod driver_link;
 mod organisation;
 mod person;
@@ -14,6 +15,7 @@ mod shift;
 mod solve_input;
 mod stop_event;
 mod stop_key;
+pub mod text;
 mod unassigned;
 mod user;
 mod vehicle;

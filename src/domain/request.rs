@@ -83,6 +83,7 @@ pub struct RequestInput {
     /// Members may leave it out: it defaults to their association.
     #[serde(default)]
     pub organisation_id: Option<Id>,
+    #[serde(deserialize_with = "super::date::date")]
     pub date: NaiveDate,
     pub kind: RequestKind,
     /// The rider or meal recipient; none for a collection.

@@ -20,6 +20,7 @@ pub struct Shift {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShiftInput {
+    #[serde(deserialize_with = "super::date::date")]
     pub date: NaiveDate,
     pub vehicle_id: Id,
     #[serde(default)]

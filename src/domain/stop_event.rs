@@ -53,11 +53,13 @@ pub struct EventInput {
     /// Made by the device: 8 to 64 of `A-Z a-z 0-9 _ -`, unique per event.
     #[schema(example = "01J9Z6-3f9c2a7e")]
     pub id: String,
+    #[serde(deserialize_with = "super::date::date")]
     pub date: NaiveDate,
     #[schema(value_type = String, example = "42-pickup")]
     pub stop: StopKey,
     pub kind: StopEventKind,
     /// When it happened, by the device's clock.
+    #[serde(deserialize_with = "super::date::at")]
     pub at: DateTime<Utc>,
     #[serde(default)]
     pub note: Option<String>,
@@ -72,7 +74,7 @@ pub struct EventInput {
 pub struct StopEventInput {
     pub kind: StopEventKind,
     /// When it happened; now if left out (phones may send late, with weak signal).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::date::optional_at")]
     pub at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub note: Option<String>,

@@ -1,11 +1,13 @@
 //! Form posts from pages: the fields as text, read by name. Each page checks
 //! its own fields and marks the ones at fault, so a bad value never leaves a
-//! page with a bare error.
+//! page with a bare error. Text with control characters never reaches a
+//! page: the error page names the field (the text rule, `domain::text`).
 
 use axum::extract::{FromRequest, Request};
 use axum::http::header::CONTENT_TYPE;
 
 use crate::api::AppError;
+use crate::domain::{text, FieldError, Invalid};
 
 /// Larger than any form giro serves; a bigger body is refused unread.
 const LIMIT: usize = 64 * 1024;
@@ -53,15 +55,25 @@ impl<S: Send + Sync> FromRequest<S> for Form {
         }
         let body = axum::body::to_bytes(req.into_body(), LIMIT)
             .await
-            .map_err(|_| AppError::BadRequest {
-                field: None,
-                message: format!("the form is larger than {LIMIT} bytes"),
-            })?;
+            .map_err(|_| AppError::TooLarge(format!("the form is larger than {LIMIT} bytes")))?;
         let pairs: Vec<(String, String)> =
             serde_urlencoded::from_bytes(&body).map_err(|e| AppError::BadRequest {
                 field: None,
                 message: format!("the form cannot be read: {e}"),
             })?;
+        let faults: Vec<FieldError> = pairs
+            .iter()
+            .filter_map(|(name, value)| {
+                let m = text::check(name)
+                    .map_err(|m| format!("the name {m}"))
+                    .and(text::check(value))
+                    .err()?;
+                Some(FieldError::new(name.escape_debug().collect::<String>(), m))
+            })
+            .collect();
+        if !faults.is_empty() {
+            return Err(AppError::Invalid(Invalid(faults)));
+        }
         Ok(Form(pairs))
     }
 }

@@ -32,10 +32,12 @@ pub fn routes() -> Router<AppState> {
         .route("/board/{date}/sheets", get(sheets::sheets))
 }
 
-/// A date in the path or a form, `YYYY-MM-DD`; anything else is a 400 naming the field.
+/// A date in the path or a form, `YYYY-MM-DD` (400 otherwise) inside the
+/// accepted range (422 otherwise), naming the field.
 fn parse_date(raw: &str, field: &str) -> Result<NaiveDate, AppError> {
-    raw.parse().map_err(|_| AppError::BadRequest {
+    let d = raw.parse().map_err(|_| AppError::BadRequest {
         field: Some(field.into()),
         message: format!("{field}: expected a date YYYY-MM-DD, got {raw:?}"),
-    })
+    })?;
+    crate::domain::date::check(d).map_err(|m| AppError::invalid(field, m))
 }
