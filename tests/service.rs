@@ -17,5 +17,6 @@ mod service {
     mod plans;
     mod promised;
     pub mod support;
+    mod throttle;
     mod validation;
 }
