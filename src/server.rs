@@ -100,6 +100,13 @@ pub fn travel_config() -> Result<TravelConfig, ServerError> {
     Ok(TravelConfig::from_env()?)
 }
 
+/// Logging for the binary; `RUST_LOG` overrides the default.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "giro=info,tower_http=warn".into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -114,11 +121,4 @@ mod tests {
         );
         assert!(super::trusted_proxies(Some("proxy.local")).is_err());
     }
-}
-
-/// Logging for the binary; `RUST_LOG` overrides the default.
-pub fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| "giro=info,tower_http=warn".into());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
 }
