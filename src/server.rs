@@ -1,11 +1,13 @@
 //! Starting the service: configuration from the environment, the listener,
 //! and a clean stop on Ctrl-C.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
 use crate::api::{self, AppState, SolveSettings};
+use crate::auth::{throttle::Limits, SignIns};
 use crate::store::{Store, StoreError};
 use crate::travel::{self, TravelConfig, TravelError};
 
@@ -17,6 +19,8 @@ pub enum ServerError {
     Travel(#[from] TravelError),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("configuration: {0}")]
+    Config(String),
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://giro.db";
@@ -32,7 +36,28 @@ pub async fn state(database_url: &str, travel: &TravelConfig) -> Result<AppState
         solving: std::sync::Arc::new(tokio::sync::Semaphore::new(
             std::thread::available_parallelism().map_or(1, |n| n.get()),
         )),
+        sign_ins: Arc::new(SignIns::new(
+            Limits::default(),
+            trusted_proxies(std::env::var("GIRO_TRUSTED_PROXY").ok().as_deref())?,
+        )),
     })
+}
+
+/// `GIRO_TRUSTED_PROXY`: the addresses of the reverse proxies in front,
+/// comma-separated. Only requests from them may name the client in
+/// `X-Forwarded-For`; without the setting the peer address is the client.
+fn trusted_proxies(setting: Option<&str>) -> Result<Vec<IpAddr>, ServerError> {
+    setting
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse().map_err(|_| {
+                ServerError::Config(format!("GIRO_TRUSTED_PROXY: {s:?} is not an IP address"))
+            })
+        })
+        .collect()
 }
 
 /// Binds `addr` (port 0 picks a free one) and serves until Ctrl-C.
@@ -46,7 +71,8 @@ pub async fn serve_on(
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    let app = api::app(state);
+    // The peer address reaches handlers: sign-ins are throttled per client.
+    let app = api::app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;
@@ -79,4 +105,20 @@ pub fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| "giro=info,tower_http=warn".into());
     let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn trusted_proxies_are_listed_addresses_or_none() {
+        assert!(super::trusted_proxies(None).unwrap().is_empty());
+        assert_eq!(
+            super::trusted_proxies(Some(" 10.0.0.1, ::1 ")).unwrap(),
+            vec![
+                "10.0.0.1".parse::<std::net::IpAddr>().unwrap(),
+                "::1".parse().unwrap()
+            ]
+        );
+        assert!(super::trusted_proxies(Some("proxy.local")).is_err());
+    }
 }

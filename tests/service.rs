@@ -18,5 +18,6 @@ mod service {
     mod plans;
     mod promised;
     pub mod support;
+    mod throttle;
     mod validation;
 }

@@ -32,7 +32,7 @@ pub use auth::{cookie, Caller, ADMINS, BOOKERS, PLANNERS, SESSION_COOKIE};
 pub use error::{AppError, ErrorBody};
 pub use json::Json;
 #[allow(unused_imports)]
-pub(crate) use session::{open_session, sign_in, sign_out};
+pub(crate) use session::{busy, open_session, sign_in, sign_out, too_many, ClientAddr};
 
 /// Solves a date now and waits for the end: for `giro demo` and scripts.
 pub async fn solve_now(

@@ -1,6 +1,9 @@
 //! Logging in and out, who am I, and personal API tokens.
 
-use axum::extract::State;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{header::SET_COOKIE, HeaderMap, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
@@ -10,6 +13,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::auth::{cookie, Caller, SESSION_COOKIE};
 use super::extract::PathId;
 use super::{AppError, AppState, Json};
+use crate::auth::throttle::Throttled;
+use crate::auth::verifier::Busy;
 use crate::auth::{password, token};
 use crate::domain::{Checks, User};
 use crate::store::TokenInfo;
@@ -24,8 +29,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 const SESSION_HOURS: i64 = 12;
-
-static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
 /// The session cookie: never readable by scripts, not sent on cross-site
 /// posts, and only over HTTPS when the deployment says it has HTTPS.
@@ -54,14 +57,20 @@ pub struct Login {
     pub password: String,
 }
 
-/// Starts a session: the answer sets the `giro_session` cookie.
+/// Starts a session: the answer sets the `giro_session` cookie. Failed
+/// sign-ins are throttled per account and per client address.
 #[utoipa::path(post, path = "/api/v1/login", tag = "session", request_body = Login,
-    responses((status = 200, body = User), (status = 401, body = super::ErrorBody)))]
+    responses((status = 200, body = User),
+        (status = 401, description = "wrong e-mail or password (`bad_credentials`)", body = super::ErrorBody),
+        (status = 429, description = "too many failed sign-ins: wait `Retry-After` seconds",
+            body = super::ErrorBody,
+            headers(("Retry-After" = u64, description = "seconds to wait")))))]
 async fn login(
     State(state): State<AppState>,
+    ClientAddr(from): ClientAddr,
     Json(body): Json<Login>,
 ) -> Result<impl IntoResponse, AppError> {
-    let (user, cookie) = sign_in(&state, &body.email, body.password).await?;
+    let (user, cookie) = sign_in(&state, &body.email, body.password, from).await?;
     let mut headers = HeaderMap::new();
     headers.insert(SET_COOKIE, cookie);
     Ok((headers, axum::Json(user)))
@@ -69,28 +78,137 @@ async fn login(
 
 /// Checks e-mail and password and opens a session: the user and the
 /// `Set-Cookie` value. The API's login and the sign-in page share it.
+/// A failure counts against the account and the address `from`; a success
+/// does not.
 pub(crate) async fn sign_in(
     state: &AppState,
     email: &str,
     password: String,
+    from: IpAddr,
 ) -> Result<(User, HeaderValue), AppError> {
+    let guard = &state.sign_ins;
+    let attempt = guard
+        .throttle
+        .attempt(Some(email), from)
+        .map_err(too_many)?;
     let found = state.store.user_for_login(email).await?;
     // Verify even for unknown e-mails, against a hash made once, so timing
-    // does not tell which exist; argon2 runs off the async threads.
+    // does not tell which exist; argon2 runs off the async threads, a bounded
+    // number at a time.
     let (user, stored) = match found {
-        Some((u, h)) if u.active => (Some(u), Some(h)),
-        _ => (None, None),
+        Some((u, h)) if u.active => (Some(u), h),
+        _ => (None, password::STAND_IN.to_string()),
     };
-    let ok = tokio::task::spawn_blocking(move || {
-        let stored =
-            stored.unwrap_or_else(|| DUMMY.get_or_init(|| password::hash("no such user")).clone());
-        password::verify(&password, &stored)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
-    let user = user.filter(|_| ok).ok_or(AppError::BadCredentials)?;
+    let ok = match guard.verifier.verify(password, stored).await {
+        Ok(ok) => ok,
+        Err(Busy) => {
+            attempt.refund();
+            return Err(busy());
+        }
+    };
+    // A failure keeps its cells taken.
+    let Some(user) = user.filter(|_| ok) else {
+        return Err(AppError::BadCredentials);
+    };
+    attempt.refund();
     let cookie = open_session(state, &user).await?;
     Ok((user, cookie))
+}
+
+/// The throttle's refusal at the HTTP edge: 429 with `Retry-After`.
+pub(crate) fn too_many(t: Throttled) -> AppError {
+    let seconds = t.seconds();
+    AppError::TooMany {
+        message: format!("too many failed sign-ins: try again in {seconds} s"),
+        retry_after_s: seconds,
+    }
+}
+
+/// Every password check is taken: come back in a second.
+pub(crate) fn busy() -> AppError {
+    AppError::TooMany {
+        message: "too many sign-ins at once: try again in a moment".into(),
+        retry_after_s: 1,
+    }
+}
+
+/// The client's address: the peer, or what a trusted proxy says it saw.
+pub(crate) struct ClientAddr(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(ClientAddr(client_ip(
+            peer,
+            &parts.headers,
+            &state.sign_ins.trusted_proxies,
+        )))
+    }
+}
+
+/// Only a trusted proxy may name the client: the last `X-Forwarded-For`
+/// entry is the address it saw (entries before it are the client's word).
+/// Served without connection info (in-process tests), all share one key.
+fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    let peer = peer
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+        .to_canonical();
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .next_back()
+        .and_then(|s| s.trim().parse::<IpAddr>().ok())
+        .unwrap_or(peer)
+}
+
+#[cfg(test)]
+mod client_tests {
+    use axum::http::HeaderMap;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn forwarded_for_counts_only_from_a_trusted_proxy() {
+        let mut h = HeaderMap::new();
+        h.append(
+            "x-forwarded-for",
+            "198.51.100.7, 203.0.113.9".parse().unwrap(),
+        );
+        let peer = Some(ip("10.0.0.1"));
+        assert_eq!(super::client_ip(peer, &h, &[]), ip("10.0.0.1"));
+        assert_eq!(
+            super::client_ip(peer, &h, &[ip("10.0.0.2")]),
+            ip("10.0.0.1")
+        );
+        assert_eq!(
+            super::client_ip(peer, &h, &[ip("10.0.0.1")]),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            super::client_ip(peer, &HeaderMap::new(), &[ip("10.0.0.1")]),
+            ip("10.0.0.1")
+        );
+        assert_eq!(
+            super::client_ip(Some(ip("::ffff:10.0.0.1")), &h, &[ip("10.0.0.1")]),
+            ip("203.0.113.9")
+        );
+    }
 }
 
 /// A new session for a user already identified: the `Set-Cookie` value.

@@ -15,4 +15,6 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Solves this instance may run at once: each takes a core.
     pub solving: Arc<tokio::sync::Semaphore>,
+    /// Sign-in throttling and the bound on password checks (`auth::SignIns`).
+    pub sign_ins: Arc<crate::auth::SignIns>,
 }

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::header::SET_COOKIE;
+use axum::http::header::{RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -14,7 +14,7 @@ use super::ctx::Ctx;
 use super::form::Form;
 use super::i18n::{Lang, LANG_COOKIE};
 use super::render;
-use crate::api::{self, AppError, AppState};
+use crate::api::{self, AppError, AppState, ClientAddr};
 use crate::domain::Role;
 
 pub fn routes() -> Router<AppState> {
@@ -54,6 +54,14 @@ struct LoginPage {
     next: String,
     email: String,
     failed: bool,
+    /// Too many failed sign-ins: seconds to wait.
+    wait_s: Option<u64>,
+}
+
+impl LoginPage {
+    fn wait(&self, n: &u64) -> String {
+        self.ctx.t.f("login.too_many", &[("n", &n)])
+    }
 }
 
 #[derive(Deserialize)]
@@ -71,31 +79,44 @@ async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response, Ap
         next: next.unwrap_or_default(),
         email: String::new(),
         failed: false,
+        wait_s: None,
     })?
     .into_response())
 }
 
-async fn login(State(state): State<AppState>, ctx: Ctx, form: Form) -> Result<Response, AppError> {
+async fn login(
+    State(state): State<AppState>,
+    ClientAddr(from): ClientAddr,
+    ctx: Ctx,
+    form: Form,
+) -> Result<Response, AppError> {
     ctx.check_form(None)?;
     let email = form.get("email").unwrap_or("").to_string();
     let password = form.get("password").unwrap_or("").to_string();
     let next = safe_next(form.get("next"));
-    match api::sign_in(&state, &email, password).await {
+    let (status, wait_s) = match api::sign_in(&state, &email, password, from).await {
         Ok((user, cookie)) => {
             let to = next.unwrap_or_else(|| home_of(user.role).into());
-            Ok(([(SET_COOKIE, cookie)], Redirect::to(&to)).into_response())
+            return Ok(([(SET_COOKIE, cookie)], Redirect::to(&to)).into_response());
         }
-        Err(AppError::BadCredentials) => {
-            let page = render(&LoginPage {
-                ctx,
-                next: next.unwrap_or_default(),
-                email,
-                failed: true,
-            })?;
-            Ok((StatusCode::UNAUTHORIZED, page).into_response())
+        Err(AppError::BadCredentials) => (StatusCode::UNAUTHORIZED, None),
+        Err(AppError::TooMany { retry_after_s, .. }) => {
+            (StatusCode::TOO_MANY_REQUESTS, Some(retry_after_s))
         }
-        Err(e) => Err(e),
+        Err(e) => return Err(e),
+    };
+    let page = render(&LoginPage {
+        ctx,
+        next: next.unwrap_or_default(),
+        email,
+        failed: true,
+        wait_s,
+    })?;
+    let mut res = (status, page).into_response();
+    if let Some(n) = wait_s {
+        res.headers_mut().insert(RETRY_AFTER, HeaderValue::from(n));
     }
+    Ok(res)
 }
 
 async fn logout(

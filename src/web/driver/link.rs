@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::header::{CACHE_CONTROL, SET_COOKIE};
+use axum::http::header::{CACHE_CONTROL, RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -13,7 +13,7 @@ use axum::Router;
 use super::super::ctx::Ctx;
 use super::super::form::Form;
 use super::super::render;
-use crate::api::{open_session, AppError, AppState};
+use crate::api::{busy, open_session, too_many, AppError, AppState, ClientAddr};
 use crate::domain::User;
 use crate::service::drivers::{self, PinCheck};
 
@@ -29,11 +29,17 @@ struct LinkPage {
     invalid: bool,
     /// Wrong PIN: how many tries are left before the link is revoked.
     attempts_left: Option<i64>,
+    /// Too many failed sign-ins from this address: seconds to wait.
+    wait_s: Option<u64>,
 }
 
 impl LinkPage {
     fn attempts(&self, n: &i64) -> String {
         self.ctx.t.f("driver.pin_attempts", &[("n", &n)])
+    }
+
+    fn wait(&self, n: &u64) -> String {
+        self.ctx.t.f("login.too_many", &[("n", &n)])
     }
 }
 
@@ -55,8 +61,28 @@ fn page(ctx: Ctx, status: StatusCode, attempts_left: Option<i64>) -> Result<Resp
             ctx,
             invalid,
             attempts_left,
+            wait_s: None,
         })?,
     ))
+}
+
+/// The PIN page again, with 429 and `Retry-After`: this address must wait.
+fn throttled(ctx: Ctx, refused: AppError) -> Result<Response, AppError> {
+    let AppError::TooMany { retry_after_s, .. } = refused else {
+        return Err(refused);
+    };
+    let mut res = private(
+        StatusCode::TOO_MANY_REQUESTS,
+        render(&LinkPage {
+            ctx,
+            invalid: false,
+            attempts_left: None,
+            wait_s: Some(retry_after_s),
+        })?,
+    );
+    res.headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from(retry_after_s));
+    Ok(res)
 }
 
 fn invalid(ctx: Ctx) -> Result<Response, AppError> {
@@ -84,20 +110,38 @@ async fn open_link(
     }
 }
 
+/// A wrong PIN counts against the link (five revoke it) and, like a wrong
+/// password, against the client's address; the check takes a password slot.
 async fn enter_pin(
     State(state): State<AppState>,
+    ClientAddr(from): ClientAddr,
     ctx: Ctx,
     Path(token): Path<String>,
     form: Form,
 ) -> Result<Response, AppError> {
     ctx.check_form(form.csrf())?;
     let pin = form.get("pin").unwrap_or("");
+    let guard = &state.sign_ins;
+    let attempt = match guard.throttle.attempt(None, from) {
+        Ok(a) => a,
+        Err(t) => return throttled(ctx, too_many(t)),
+    };
+    let Ok(_slot) = guard.verifier.slot().await else {
+        attempt.refund();
+        return throttled(ctx, busy());
+    };
     match drivers::check_pin(&state.store, &token, pin).await {
-        Ok(PinCheck::Accepted(user)) => signed_in(&state, &user).await,
+        Ok(PinCheck::Accepted(user)) => {
+            attempt.refund();
+            signed_in(&state, &user).await
+        }
         Ok(PinCheck::Wrong { attempts_left }) => {
             page(ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(attempts_left))
         }
         Ok(PinCheck::Revoked) | Err(drivers::DriverError::NotFound(_)) => invalid(ctx),
-        Err(e) => Err(e.into()),
+        Err(e) => {
+            attempt.refund();
+            Err(e.into())
+        }
     }
 }
