@@ -15,7 +15,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// A driver's published routes of the date (today by default), with only what
 /// is needed at each door and what was already reported there. Planners name
 /// the volunteer with `volunteer_id`.
-#[utoipa::path(get, path = "/api/v1/manifest", tag = "drivers",
+#[utoipa::path(get, path = "/api/v1/manifest", tag = "drivers", operation_id = "get_manifest",
     params(("date" = Option<String>, Query), ("volunteer_id" = Option<i64>, Query)),
     responses((status = 200, body = Manifest)))]
 async fn manifest(

@@ -3,6 +3,7 @@
 
 mod clock;
 mod driver_link;
+mod forms;
 mod organisation;
 mod person;
 mod place;
