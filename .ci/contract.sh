@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SCHEMATHESIS_VERSION=4.32.5
-venv=target/contract/venv
+venv="$PWD/target/contract/venv"
 if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -qF "$SCHEMATHESIS_VERSION"; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"
@@ -18,6 +18,6 @@ cargo build --profile test --bin giro -q
 
 start=$(date +%s)
 status=0
-"$venv/bin/python" .ci/contract/run.py --giro target/debug/giro --schemathesis "$venv/bin/schemathesis" "$@" || status=$?
+"$venv/bin/python" .ci/contract/run.py --giro "$PWD/target/debug/giro" --schemathesis "$venv/bin/schemathesis" "$@" || status=$?
 echo "contract step: $(( $(date +%s) - start )) s for schemathesis on every backend and role"
 exit "$status"

@@ -27,12 +27,14 @@ async fn manifest(
     let date = q
         .date("date")?
         .unwrap_or_else(|| chrono::Local::now().date_naive());
+    // Malformed is 400 for every role, though drivers see only their own day.
+    let asked = q.id("volunteer_id")?;
     let volunteer = match caller.user.role {
         Role::Driver => caller
             .user
             .volunteer_id
             .ok_or_else(|| AppError::forbidden("this driver has no volunteer record"))?,
-        _ => q.id("volunteer_id")?.ok_or_else(|| AppError::BadRequest {
+        _ => asked.ok_or_else(|| AppError::BadRequest {
             field: Some("volunteer_id".into()),
             message: "volunteer_id: required for planners".into(),
         })?,

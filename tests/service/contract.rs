@@ -253,10 +253,10 @@ fn validate(schema: &Value, value: &Value, root: &Value, at: &str, errors: &mut 
         Value::Array(_) => "array",
         Value::Object(_) => "object",
     };
-    if !types.is_empty()
-        && !types.contains(&kind)
-        && !(kind == "integer" && types.contains(&"number"))
-    {
+    let fits = types.is_empty()
+        || types.contains(&kind)
+        || (kind == "integer" && types.contains(&"number"));
+    if !fits {
         return fail(errors, format!("{value} is not {types:?}"));
     }
     if let Some(options) = schema["enum"].as_array() {
