@@ -4,6 +4,7 @@
 mod service {
     mod admin_cli;
     mod authz;
+    mod contract;
     mod crud;
     mod demo_publish;
     mod driver_link;

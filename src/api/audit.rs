@@ -11,9 +11,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// The newest audit entries first (`limit`, default 200, at most 5000).
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit",
-    params(("limit" = Option<i64>, Query)),
-    responses((status = 200, body = [AuditEntry])))]
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", operation_id = "list_audit_entries",
+    params(("limit" = Option<i64>, Query, minimum = 1, maximum = 5000)),
+    responses((status = 200, body = [AuditEntry]), (status = 422, body = super::ErrorBody)))]
 async fn list(
     State(s): State<AppState>,
     caller: Caller,

@@ -42,7 +42,8 @@ macro_rules! crud {
         crud!(@list [$(#[$($list_doc)*])*] $tag $many $T [$read] [$($scope)?] $list [$($by)?]);
 
         #[utoipa::path(post, path = $many, tag = $tag, request_body = $I,
-            responses((status = 201, body = $T), (status = 422, body = ErrorBody)))]
+            operation_id = stringify!($create),
+            responses((status = 201, body = $T)))]
         async fn create(
             State(s): State<AppState>,
             caller: Caller,
@@ -57,7 +58,8 @@ macro_rules! crud {
         }
 
         #[utoipa::path(get, path = $one, tag = $tag, params(("id" = i64, Path)),
-            responses((status = 200, body = $T), (status = 404, body = ErrorBody)))]
+            operation_id = concat!("get_", stringify!($get)),
+            responses((status = 200, body = $T)))]
         async fn get(
             State(s): State<AppState>,
             caller: Caller,
@@ -68,8 +70,8 @@ macro_rules! crud {
         }
 
         #[utoipa::path(put, path = $one, tag = $tag, params(("id" = i64, Path)),
-            request_body = $I,
-            responses((status = 200, body = $T), (status = 422, body = ErrorBody)))]
+            request_body = $I, operation_id = stringify!($update),
+            responses((status = 200, body = $T)))]
         async fn update(
             State(s): State<AppState>,
             caller: Caller,
@@ -86,6 +88,7 @@ macro_rules! crud {
 
         $(#[$($delete_doc)*])*
         #[utoipa::path(delete, path = $one, tag = $tag, params(("id" = i64, Path)),
+            operation_id = stringify!($delete),
             responses((status = 204), (status = 409, body = ErrorBody)))]
         async fn delete(
             State(s): State<AppState>,
@@ -103,7 +106,8 @@ macro_rules! crud {
     (@list [$($doc:tt)*] $tag:tt $many:tt $T:ident [$read:expr] [$($scope:path)?]
         $list:ident []) => {
         $($doc)*
-        #[utoipa::path(get, path = $many, tag = $tag, responses((status = 200, body = [$T])))]
+        #[utoipa::path(get, path = $many, tag = $tag, operation_id = concat!("list_", stringify!($list)),
+            responses((status = 200, body = [$T])))]
         async fn list(
             State(s): State<AppState>,
             caller: Caller,
@@ -117,7 +121,7 @@ macro_rules! crud {
     (@list [$($doc:tt)*] $tag:tt $many:tt $T:ident [$read:expr] [$($scope:path)?]
         $list:ident [$by:tt]) => {
         $($doc)*
-        #[utoipa::path(get, path = $many, tag = $tag,
+        #[utoipa::path(get, path = $many, tag = $tag, operation_id = concat!("list_", stringify!($list)),
             params(($by = Option<String>, Query, description = "YYYY-MM-DD")),
             responses((status = 200, body = [$T])))]
         async fn list(

@@ -15,7 +15,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// A driver's published routes of the date (today by default), with only what
 /// is needed at each door and what was already reported there. Planners name
 /// the volunteer with `volunteer_id`.
-#[utoipa::path(get, path = "/api/v1/manifest", tag = "drivers",
+#[utoipa::path(get, path = "/api/v1/manifest", tag = "drivers", operation_id = "get_manifest",
     params(("date" = Option<String>, Query), ("volunteer_id" = Option<i64>, Query)),
     responses((status = 200, body = Manifest)))]
 async fn manifest(
@@ -27,12 +27,14 @@ async fn manifest(
     let date = q
         .date("date")?
         .unwrap_or_else(|| chrono::Local::now().date_naive());
+    // Malformed is 400 for every role, though drivers see only their own day.
+    let asked = q.id("volunteer_id")?;
     let volunteer = match caller.user.role {
         Role::Driver => caller
             .user
             .volunteer_id
             .ok_or_else(|| AppError::forbidden("this driver has no volunteer record"))?,
-        _ => q.id("volunteer_id")?.ok_or_else(|| AppError::BadRequest {
+        _ => asked.ok_or_else(|| AppError::BadRequest {
             field: Some("volunteer_id".into()),
             message: "volunteer_id: required for planners".into(),
         })?,

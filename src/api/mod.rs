@@ -4,6 +4,7 @@
 mod audit;
 mod auth;
 mod crud;
+mod doc;
 mod drivers;
 mod error;
 mod events;
@@ -65,33 +66,63 @@ async fn not_found(t: crate::web::i18n::Tr, uri: axum::http::Uri) -> axum::respo
     }
 }
 
-/// All API routes with their OpenAPI description.
-pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(Doc::openapi())
-        .merge(session::routes())
-        .merge(organisations::routes())
-        .merge(users::routes())
-        .merge(places::routes())
-        .merge(people::routes())
-        .merge(vehicles::routes())
-        .merge(volunteers::routes())
-        .merge(shifts::routes())
-        .merge(requests::routes())
-        .merge(plans::routes())
-        .merge(manifest::routes())
-        .merge(events::routes())
-        .merge(drivers::routes())
-        .merge(audit::routes())
+/// Each resource's routes with their annotations.
+fn parts() -> Vec<OpenApiRouter<AppState>> {
+    vec![
+        session::routes(),
+        organisations::routes(),
+        users::routes(),
+        places::routes(),
+        people::routes(),
+        vehicles::routes(),
+        volunteers::routes(),
+        shifts::routes(),
+        requests::routes(),
+        plans::routes(),
+        manifest::routes(),
+        events::routes(),
+        drivers::routes(),
+        audit::routes(),
+    ]
 }
 
-/// The OpenAPI document of every route.
+/// All API routes with their OpenAPI description.
+pub fn routes() -> OpenApiRouter<AppState> {
+    parts()
+        .into_iter()
+        .fold(OpenApiRouter::with_openapi(Doc::openapi()), |all, part| {
+            all.merge(part)
+        })
+}
+
+/// The OpenAPI document of every route, as served.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    routes().split_for_parts().1
+    doc::complete(routes().split_for_parts().1)
+}
+
+/// The schemas each resource names, resource by resource. Merging keeps one
+/// schema per name, so two Rust types of one name show only here: as one
+/// name with two different bodies.
+pub fn schemas_by_resource() -> Vec<std::collections::BTreeMap<String, serde_json::Value>> {
+    parts()
+        .into_iter()
+        .map(|part| {
+            let doc = part.split_for_parts().1;
+            doc.components
+                .map(|c| {
+                    c.schemas
+                        .into_iter()
+                        .map(|(name, s)| (name, serde_json::to_value(s).expect("a schema is JSON")))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 pub fn app(state: AppState) -> Router {
     let (router, doc) = routes().split_for_parts();
-    let doc = Arc::new(doc);
+    let doc = Arc::new(doc::complete(doc));
     router
         .route(
             "/api/v1/openapi.json",

@@ -15,7 +15,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// Members see only their own association.
-#[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations",
+#[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", operation_id = "list_organisations",
     responses((status = 200, body = [Organisation])))]
 async fn list(
     State(s): State<AppState>,
@@ -25,7 +25,7 @@ async fn list(
     Ok(axum::Json(s.store.organisations(caller.scope()).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations",
+#[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations", operation_id = "create_organisation",
     request_body = OrganisationInput,
     responses((status = 201, body = Organisation), (status = 422, body = super::ErrorBody)))]
 async fn create(
@@ -40,7 +40,7 @@ async fn create(
     Ok((StatusCode::CREATED, axum::Json(o)))
 }
 
-#[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "organisations",
+#[utoipa::path(get, path = "/api/v1/organisations/{id}", tag = "organisations", operation_id = "get_organisation",
     params(("id" = i64, Path)),
     responses((status = 200, body = Organisation), (status = 404, body = super::ErrorBody)))]
 async fn get(
@@ -52,7 +52,7 @@ async fn get(
     Ok(axum::Json(s.store.organisation(caller.scope(), id).await?))
 }
 
-#[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "organisations",
+#[utoipa::path(put, path = "/api/v1/organisations/{id}", tag = "organisations", operation_id = "update_organisation",
     params(("id" = i64, Path)), request_body = OrganisationInput,
     responses((status = 200, body = Organisation), (status = 422, body = super::ErrorBody)))]
 async fn update(
@@ -72,7 +72,7 @@ async fn update(
 }
 
 /// Refused with 409 while people, places or requests still belong to it.
-#[utoipa::path(delete, path = "/api/v1/organisations/{id}", tag = "organisations",
+#[utoipa::path(delete, path = "/api/v1/organisations/{id}", tag = "organisations", operation_id = "delete_organisation",
     params(("id" = i64, Path)),
     responses((status = 204), (status = 409, body = super::ErrorBody)))]
 async fn delete(

@@ -35,7 +35,7 @@ fn check_write(
 }
 
 /// Public places and, for members, their own association's homes.
-#[utoipa::path(get, path = "/api/v1/places", tag = "places", responses((status = 200, body = [Place])))]
+#[utoipa::path(get, path = "/api/v1/places", tag = "places", operation_id = "list_places", responses((status = 200, body = [Place])))]
 async fn list(
     State(s): State<AppState>,
     caller: Caller,
@@ -44,7 +44,7 @@ async fn list(
     Ok(axum::Json(s.store.places(caller.scope()).await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/places", tag = "places", request_body = PlaceInput,
+#[utoipa::path(post, path = "/api/v1/places", tag = "places", operation_id = "create_place", request_body = PlaceInput,
     responses((status = 201, body = Place), (status = 422, body = super::ErrorBody)))]
 async fn create(
     State(s): State<AppState>,
@@ -64,7 +64,7 @@ async fn create(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/places/{id}", tag = "places", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/places/{id}", tag = "places", operation_id = "get_place", params(("id" = i64, Path)),
     responses((status = 200, body = Place), (status = 404, body = super::ErrorBody)))]
 async fn get(
     State(s): State<AppState>,
@@ -75,7 +75,7 @@ async fn get(
     Ok(axum::Json(s.store.place(caller.scope(), id).await?))
 }
 
-#[utoipa::path(put, path = "/api/v1/places/{id}", tag = "places", params(("id" = i64, Path)),
+#[utoipa::path(put, path = "/api/v1/places/{id}", tag = "places", operation_id = "update_place", params(("id" = i64, Path)),
     request_body = PlaceInput,
     responses((status = 200, body = Place), (status = 422, body = super::ErrorBody)))]
 async fn update(
@@ -101,7 +101,7 @@ async fn update(
     ))
 }
 
-#[utoipa::path(delete, path = "/api/v1/places/{id}", tag = "places", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/api/v1/places/{id}", tag = "places", operation_id = "delete_place", params(("id" = i64, Path)),
     responses((status = 204), (status = 409, body = super::ErrorBody)))]
 async fn delete(
     State(s): State<AppState>,

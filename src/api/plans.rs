@@ -42,7 +42,7 @@ async fn get_plan(
 /// The result is a new draft revision that keeps the newest revision's locked
 /// routes as they are; 409 while another solve of the date runs.
 #[utoipa::path(post, path = "/api/v1/plans/{date}/solve", tag = "plans",
-    params(("date" = String, Path)), request_body(content = SolveInput, description = "optional"),
+    params(("date" = String, Path)), request_body(content = Option<SolveInput>, description = "optional: an empty body takes the defaults"),
     responses((status = 202, body = SolveRecord), (status = 409, body = super::ErrorBody), (status = 503, body = super::ErrorBody)))]
 async fn start_solve(
     State(s): State<AppState>,

@@ -24,7 +24,7 @@ async fn hash(p: Option<String>) -> Result<Option<String>, AppError> {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", responses((status = 200, body = [User])))]
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", operation_id = "list_users", responses((status = 200, body = [User])))]
 async fn list(
     State(s): State<AppState>,
     caller: Caller,
@@ -33,7 +33,7 @@ async fn list(
     Ok(axum::Json(s.store.users().await?))
 }
 
-#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserInput,
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", operation_id = "create_user", request_body = UserInput,
     responses((status = 201, body = User), (status = 422, body = super::ErrorBody)))]
 async fn create(
     State(s): State<AppState>,
@@ -48,7 +48,7 @@ async fn create(
     Ok((StatusCode::CREATED, axum::Json(u)))
 }
 
-#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", operation_id = "get_user", params(("id" = i64, Path)),
     responses((status = 200, body = User), (status = 404, body = super::ErrorBody)))]
 async fn get(
     State(s): State<AppState>,
@@ -60,7 +60,7 @@ async fn get(
 }
 
 /// Replaces the user; a `null` password keeps the current one. Ends the user's sessions.
-#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)),
+#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", operation_id = "update_user", params(("id" = i64, Path)),
     request_body = UserInput,
     responses((status = 200, body = User), (status = 422, body = super::ErrorBody)))]
 async fn update(
@@ -86,7 +86,7 @@ async fn update(
     ))
 }
 
-#[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "users", operation_id = "delete_user", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = super::ErrorBody)))]
 async fn delete(
     State(s): State<AppState>,

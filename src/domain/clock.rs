@@ -70,9 +70,10 @@ impl<'de> Deserialize<'de> for Clock {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Window {
-    #[schema(value_type = String, example = "08:30")]
+    #[schema(value_type = String, example = "08:30", pattern = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")]
     pub start: Clock,
-    #[schema(value_type = String, example = "09:00")]
+    /// Not before `start`.
+    #[schema(value_type = String, example = "09:00", pattern = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")]
     pub end: Clock,
 }
 

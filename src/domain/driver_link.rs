@@ -28,7 +28,7 @@ pub fn link_path(secret: &str) -> String {
 pub struct PinInput {
     /// 4 to 8 digits; `null` removes the PIN. Required, so that an empty
     /// body never clears a PIN by accident.
-    #[schema(example = "1234")]
+    #[schema(example = "1234", pattern = "^[0-9]{4,8}$", required = true)]
     #[serde(deserialize_with = "Option::deserialize")]
     pub pin: Option<String>,
 }

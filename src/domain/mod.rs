@@ -4,6 +4,7 @@
 mod clock;
 pub mod date;
 mod driver_link;
+mod forms;
 mod organisation;
 mod person;
 mod place;

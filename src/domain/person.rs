@@ -70,13 +70,16 @@ pub struct PersonInput {
     /// Members may leave it out: it defaults to their association.
     #[serde(default)]
     pub organisation_id: Option<Id>,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[serde(default)]
+    #[schema(max_length = 40, pattern = r"^[0-9 +\-()/.]*$")]
     pub phone: Option<String>,
     pub home_place_id: Id,
     pub mobility: Mobility,
     pub assistance: Assistance,
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub driver_notes: Option<String>,
 }
 

@@ -23,10 +23,15 @@ pub struct Place {
 pub struct PlaceInput {
     #[serde(default)]
     pub organisation_id: Option<Id>,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
+    #[schema(min_length = 1, max_length = 300)]
     pub address: String,
+    #[schema(minimum = -90, maximum = 90)]
     pub lat: f64,
+    #[schema(minimum = -180, maximum = 180)]
     pub lon: f64,
+    #[schema(max_length = 40, pattern = "^[a-z_]+$", example = "day_centre")]
     pub kind: String,
 }
 

@@ -24,6 +24,7 @@ str_enum!(PlanStatus { Draft => "draft", Published => "published", Superseded =>
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
+#[schema(as = StopRole)]
 pub enum Role {
     Pickup,
     Dropoff,
@@ -54,6 +55,8 @@ pub struct PlanUnassigned {
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct PlanStop {
+    /// 0 for a stop an unsaved edit changed (see `EditOutcome`).
+    #[schema(value_type = i64, minimum = 0)]
     pub id: Id,
     /// The stop's identity across revisions.
     #[schema(value_type = String, example = "42-pickup")]

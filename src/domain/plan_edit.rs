@@ -10,7 +10,7 @@ use super::{Id, Plan, PlanViolation};
 /// One change to the newest revision of a date's plan. Positions count the
 /// route's stops from 0 once the request is in it: `pickup` < `dropoff`.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 pub enum PlanEdit {
     /// Moves a routed request (both its stops) to a route, at the positions
     /// given or, when left out, where it breaks the fewest rules and then costs least.

@@ -46,6 +46,7 @@ str_enum!(RequestStatus { Active => "active", Cancelled => "cancelled" });
 pub struct ReturnOf {
     pub request_id: Id,
     /// The way back starts no sooner than this after the outbound drop-off.
+    #[schema(maximum = 720)]
     pub after_minutes: u32,
     /// Keep both legs in the same vehicle (a wheelchair strapped in the van).
     #[serde(default)]
@@ -93,22 +94,30 @@ pub struct RequestInput {
     pub to_place_id: Id,
     pub window_at: WindowAt,
     pub window: Window,
-    /// Room taken per dimension, e.g. `{"seats": 1, "wheelchairs": 0}`.
+    /// Room taken per dimension, e.g. `{"seats": 1, "wheelchairs": 0}`; at
+    /// least one above 0.
+    #[schema(schema_with = super::forms::room)]
     pub load: BTreeMap<String, u32>,
     /// Equipment needed beyond what the load implies (a wheelchair implies `lift`).
     #[serde(default)]
+    #[schema(schema_with = super::forms::skills)]
     pub skills: Vec<String>,
     /// Minutes at each stop; a default by kind when left out.
     #[serde(default)]
+    #[schema(maximum = 120)]
     pub service_minutes: Option<u32>,
     /// Longest time on board; for hot meals, the kitchen-to-door limit.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 600)]
     pub max_ride_minutes: Option<u32>,
+    /// Only for a ride.
     #[serde(default)]
     pub return_of: Option<ReturnOf>,
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub purpose: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub notes: Option<String>,
     #[serde(default = "active")]
     pub status: RequestStatus,

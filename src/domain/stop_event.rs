@@ -51,20 +51,22 @@ pub struct StopEvent {
 #[serde(deny_unknown_fields)]
 pub struct EventInput {
     /// Made by the device: 8 to 64 of `A-Z a-z 0-9 _ -`, unique per event.
-    #[schema(example = "01J9Z6-3f9c2a7e")]
+    #[schema(example = "01J9Z6-3f9c2a7e", pattern = "^[A-Za-z0-9_-]{8,64}$")]
     pub id: String,
     #[serde(deserialize_with = "super::date::date")]
     pub date: NaiveDate,
-    #[schema(value_type = String, example = "42-pickup")]
+    #[schema(value_type = String, example = "42-pickup", pattern = "^[1-9][0-9]{0,17}-(pickup|dropoff)$")]
     pub stop: StopKey,
     pub kind: StopEventKind,
-    /// When it happened, by the device's clock.
+    /// When it happened, by the device's clock: within a day of `date`.
     #[serde(deserialize_with = "super::date::at")]
     pub at: DateTime<Utc>,
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
     /// Only with `done` on a collection's pickup.
     #[serde(default)]
+    #[schema(exclusive_minimum = 0, maximum = 5000)]
     pub kg: Option<f64>,
 }
 
@@ -77,6 +79,7 @@ pub struct StopEventInput {
     #[serde(default, deserialize_with = "super::date::optional_at")]
     pub at: Option<DateTime<Utc>>,
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
 }
 

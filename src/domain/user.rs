@@ -57,7 +57,13 @@ pub struct User {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserInput {
+    /// Unique among users (409 otherwise).
+    #[schema(
+        max_length = 200,
+        pattern = "^[^@ \\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]+@[^ \\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]+$"
+    )]
     pub email: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     pub role: Role,
     #[serde(default)]
@@ -65,7 +71,9 @@ pub struct UserInput {
     #[serde(default)]
     pub volunteer_id: Option<Id>,
     /// Required when creating; on update, `null` keeps the current password.
+    /// At least 10 characters and at most 1024 bytes of UTF-8.
     #[serde(default)]
+    #[schema(min_length = 10, max_length = 1024)]
     pub password: Option<String>,
     #[serde(default = "yes")]
     pub active: bool,

@@ -11,8 +11,10 @@ use super::{Checks, Id, Invalid, Window};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VehicleLayout {
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
     /// Room per dimension: `seats`, `wheelchairs`, `hot_boxes`, `cold_boxes`, `kg`…
+    #[schema(schema_with = super::forms::room)]
     pub capacity: BTreeMap<String, u32>,
 }
 
@@ -23,6 +25,7 @@ pub struct Vehicle {
     /// Where the vehicle starts and ends its shifts.
     pub depot_place_id: Id,
     /// Equipment that some requests need, e.g. `lift`, `heated_boxes`.
+    #[schema(schema_with = super::forms::skills)]
     pub skills: Vec<String>,
     pub layouts: Vec<VehicleLayout>,
     /// When the vehicle can be on the road on a normal day.
@@ -33,10 +36,13 @@ pub struct Vehicle {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VehicleInput {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     pub depot_place_id: Id,
     #[serde(default)]
+    #[schema(schema_with = super::forms::skills)]
     pub skills: Vec<String>,
+    #[schema(min_items = 1, max_items = 20)]
     pub layouts: Vec<VehicleLayout>,
     pub available: Window,
     #[serde(default = "yes")]

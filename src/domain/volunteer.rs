@@ -19,11 +19,14 @@ pub struct Volunteer {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VolunteerInput {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     #[serde(default)]
+    #[schema(max_length = 40)]
     pub phone: Option<String>,
     pub available: Window,
     #[serde(default)]
+    #[schema(schema_with = super::forms::vehicle_ids)]
     pub vehicle_ids: Vec<Id>,
 }
 
