@@ -74,7 +74,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         });
     }
     // Trailing bytes after the value are as malformed as a missing brace.
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| AppError::BadRequest {
+    let mut value: Value = serde_json::from_slice(bytes).map_err(|e| AppError::BadRequest {
         field: None,
         message: format!("body is not valid JSON: {e}"),
     })?;
@@ -82,6 +82,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     if !faults.is_empty() {
         return Err(AppError::Invalid(Invalid(faults)));
     }
+    clean::whole_numbers(&mut value);
     serde_path_to_error::deserialize(strict::Strict(value)).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();

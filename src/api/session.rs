@@ -257,6 +257,7 @@ async fn me(caller: Caller) -> axum::Json<User> {
 #[serde(deny_unknown_fields)]
 pub struct TokenInput {
     /// What the token is for, e.g. "association booking system".
+    #[schema(min_length = 1, max_length = 100)]
     pub name: String,
 }
 

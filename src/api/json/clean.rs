@@ -48,6 +48,24 @@ fn walk(value: &Value, path: &str, faults: &mut Vec<FieldError>) {
     }
 }
 
+/// Whole numbers written as `2.0` read as `2`: JSON (and JSON Schema) make no
+/// difference between them, so an integer field takes either.
+pub fn whole_numbers(value: &mut Value) {
+    match value {
+        Value::Number(n) => {
+            if let Some(x) = n.as_f64().filter(|x| n.is_f64() && x.fract() == 0.0) {
+                // Within ±2^53 every whole f64 is exact as an integer.
+                if x.abs() <= 9_007_199_254_740_992.0 {
+                    *value = Value::from(x as i64);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        Value::Object(map) => map.values_mut().for_each(whole_numbers),
+        Value::Null | Value::Bool(_) | Value::String(_) => {}
+    }
+}
+
 /// The strings of `value` that break the text rule, by path.
 pub fn faults(value: &Value) -> Vec<FieldError> {
     let mut faults = Vec::new();
@@ -67,5 +85,16 @@ mod tests {
         assert_eq!(found, ["layouts[0].name", "x\\u{1}"]);
         assert_eq!(faults(&json!("\u{7f}"))[0].field, "body");
         assert!(faults(&json!({"notes": "riga 1\r\n\triga 2"})).is_empty());
+    }
+
+    #[test]
+    fn whole_floats_become_integers_and_others_stay() {
+        let mut body = json!({"seats": 2.0, "kg": 2.5, "list": [-3.0, 1e300], "n": 7});
+        super::whole_numbers(&mut body);
+        assert_eq!(
+            body,
+            json!({"seats": 2, "kg": 2.5, "list": [-3, 1e300], "n": 7})
+        );
+        assert!(body["seats"].is_i64());
     }
 }
