@@ -121,6 +121,15 @@ fn common_responses(path: &str, method: &str, op: &mut Value) {
             ),
         ));
     }
+    if has_params {
+        add.push((
+            "422",
+            error(
+                "A parameter breaks a rule: a date outside 2000-01-01..=2099-12-31 \
+                 or control characters.",
+            ),
+        ));
+    }
     if path.contains('{') {
         add.push((
             "404",
