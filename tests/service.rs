@@ -16,6 +16,7 @@ mod service {
     mod pages_portal;
     mod plans;
     mod promised;
+    mod solve_death;
     pub mod support;
     mod validation;
 }

@@ -4,11 +4,13 @@ use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 use sqlx::{Any, AnyPool};
 
+use super::liveness::Instance;
 use super::StoreError;
 
 pub type Tx = sqlx::Transaction<'static, Any>;
@@ -23,6 +25,8 @@ pub enum Backend {
 pub struct Store {
     pub(crate) pool: AnyPool,
     pub backend: Backend,
+    /// Who this instance is to the others on the database (`liveness`).
+    pub(crate) instance: Arc<Instance>,
 }
 
 /// The schema, compiled into the binary so a fresh machine needs no files.
@@ -42,6 +46,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "route_locks",
         include_str!("../../migrations/sqlite/0003_route_locks.sql"),
     ),
+    (
+        4,
+        "solve_instances",
+        include_str!("../../migrations/sqlite/0004_solve_instances.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -58,6 +67,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         3,
         "route_locks",
         include_str!("../../migrations/postgres/0003_route_locks.sql"),
+    ),
+    (
+        4,
+        "solve_instances",
+        include_str!("../../migrations/postgres/0004_solve_instances.sql"),
     ),
 ];
 
@@ -144,7 +158,12 @@ impl Store {
                 .execute(&pool)
                 .await?;
         }
-        let store = Self { pool, backend };
+        let instance = Arc::new(Instance::new(&url, backend == Backend::Postgres)?);
+        let store = Self {
+            pool,
+            backend,
+            instance,
+        };
         store.migrate(version).await?;
         Ok(store)
     }
