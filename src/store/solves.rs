@@ -225,7 +225,7 @@ impl Store {
         .bind(unassigned)
         .bind(now())
         .bind(id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.writer)
         .await?;
         Ok(match row {
             None => Heartbeat::Ended,
@@ -251,7 +251,7 @@ impl Store {
         .bind(error)
         .bind(now())
         .bind(id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?
         .rows_affected();
         Ok(n == 1)
@@ -332,7 +332,7 @@ impl Store {
         .bind(orphan.message())
         .bind(now())
         .bind(id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?
         .rows_affected();
         if n == 1 {
