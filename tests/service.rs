@@ -18,6 +18,7 @@ mod service {
     mod pages_portal;
     mod plans;
     mod promised;
+    mod solve_death;
     pub mod support;
     mod throttle;
     mod validation;

@@ -24,10 +24,11 @@ pub async fn start_solve(
             "every core of this server is solving another date: try again shortly".into(),
         )
     })?;
-    let record = state
+    let started = state
         .store
         .start_solve(actor, date, seconds, seed as i64)
         .await?;
+    let record = started.record;
     let job = solve_job::run(
         state.clone(),
         solve_job::Job {
@@ -37,6 +38,7 @@ pub async fn start_solve(
             seconds,
             seed,
         },
+        started.claim,
     );
     tokio::spawn(async move {
         job.await;
@@ -69,25 +71,28 @@ pub async fn solve_now(
     seed: u64,
 ) -> Result<SolveRecord, ServiceError> {
     let actor = Actor(None);
-    let record = state
+    let started = state
         .store
         .start_solve(actor, date, seconds, seed as i64)
         .await?;
+    let id = started.record.id;
     solve_job::run(
         state.clone(),
         solve_job::Job {
             actor,
-            solve_id: record.id,
+            solve_id: id,
             date,
             seconds,
             seed,
         },
+        started.claim,
     )
     .await;
-    Ok(state.store.solve(record.id).await?)
+    Ok(state.store.solve(id).await?)
 }
 
-/// Asks the running solve of `date` to stop; it keeps the best plan so far.
+/// Stops the running solve of `date`: a live worker keeps the best plan so
+/// far; a solve no live worker holds is cancelled at once and frees the date.
 pub async fn cancel_solve(
     state: &AppState,
     actor: Actor,

@@ -1,7 +1,8 @@
 //! Solving a date in the background. The search runs on a blocking thread; a
-//! monitor task copies its progress and a heartbeat to the database and brings
-//! back cancel requests for the whole job, so any instance can watch or stop
-//! it and the server stays responsive.
+//! monitor copies its progress and a heartbeat to the database, brings back
+//! cancel requests, and records the end however the work ends (a panic
+//! included), so any instance can watch or stop it and the server stays
+//! responsive.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -9,13 +10,14 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use tokio::sync::watch;
+use tokio::task::{JoinError, JoinHandle};
 
 use super::day::{self, DayError};
 use super::AppState;
 use crate::domain::{Id, Route as PlanRoute};
 use crate::planning;
 use crate::solver::{self, Options, Progress};
-use crate::store::{Actor, SolveStatus, Store, StoreError};
+use crate::store::{Actor, Claim, Heartbeat, SolveStatus, Store, StoreError};
 
 #[derive(Debug, Clone)]
 pub struct SolveSettings {
@@ -35,6 +37,10 @@ impl Default for SolveSettings {
 /// How often progress reaches the database and cancel requests come back.
 const POLL: Duration = Duration::from_millis(250);
 
+/// How long a worker asked to stop may take before it is let go: the search
+/// stops within an iteration, but reading the day or the travel times may not.
+const CANCEL_GRACE: Duration = Duration::from_secs(5);
+
 #[derive(Clone, Copy, Default)]
 struct Snapshot {
     iterations: i64,
@@ -52,23 +58,28 @@ pub struct Job {
     pub seed: u64,
 }
 
+/// How the work ended, as the monitor saw it.
+enum End {
+    Plan(Id),
+    Failed(String),
+    /// Asked to stop and did not within the grace: no plan.
+    LetGo,
+    /// The row no longer runs (another instance gave it up or cancelled it).
+    Gone,
+}
+
 /// Runs the solve to its end and records the outcome on the solve row, also
-/// when the work fails or panics.
-pub async fn run(state: AppState, job: Job) {
+/// when the work fails or panics. The claim says, to readers on this
+/// instance, that a worker is on the solve: it goes when this future ends or
+/// is dropped, so a worker that dies any other way is seen dead at once.
+pub async fn run(state: AppState, job: Job, claim: Claim) {
     let cancel = Arc::new(AtomicBool::new(false));
     let (tx, rx) = watch::channel(Snapshot::default());
-    let monitor = tokio::spawn(monitor(
-        state.store.clone(),
-        job.solve_id,
-        rx,
-        cancel.clone(),
-    ));
-    let work = tokio::spawn(solve(state.clone(), job, cancel.clone(), tx)).await;
-    monitor.abort();
-    let outcome = work.unwrap_or_else(|e| Err(format!("the solve stopped unexpectedly: {e}")));
+    let work = tokio::spawn(solve(state.clone(), job, cancel.clone(), tx));
+    let end = monitor(&state.store, job.solve_id, work, rx, &cancel).await;
     let store = &state.store;
-    let result = match outcome {
-        Ok(plan_id) => {
+    let result = match end {
+        End::Plan(plan_id) => {
             let status = if cancel.load(Ordering::Relaxed) {
                 SolveStatus::Cancelled
             } else {
@@ -78,36 +89,87 @@ pub async fn run(state: AppState, job: Job) {
                 .finish_solve(job.solve_id, status, Some(plan_id), None)
                 .await
         }
-        Err(message) => {
+        End::Failed(message) => {
             tracing::warn!("solve {} for {} failed: {message}", job.solve_id, job.date);
             store
                 .finish_solve(job.solve_id, SolveStatus::Failed, None, Some(message))
                 .await
         }
+        End::LetGo => {
+            let why = "cancelled; the worker did not stop in time: no plan kept".to_string();
+            store
+                .finish_solve(job.solve_id, SolveStatus::Cancelled, None, Some(why))
+                .await
+        }
+        End::Gone => Ok(false),
     };
     match result {
         Ok(true) => {}
-        Ok(false) => tracing::warn!("solve {} had been given up as stale", job.solve_id),
+        Ok(false) => tracing::warn!("solve {} had been given up meanwhile", job.solve_id),
         Err(e) => tracing::error!("could not record the end of solve {}: {e}", job.solve_id),
     }
+    drop(claim);
 }
 
-/// Heartbeat, progress and cancel flag, from registration to the end.
-async fn monitor(store: Store, id: Id, mut rx: watch::Receiver<Snapshot>, cancel: Arc<AtomicBool>) {
+/// Watches the work to its end: the heartbeat with progress every `POLL`,
+/// cancel requests brought back, and the work's own end (a panic included)
+/// the moment it happens.
+async fn monitor(
+    store: &Store,
+    id: Id,
+    mut work: JoinHandle<Result<Id, String>>,
+    mut rx: watch::Receiver<Snapshot>,
+    cancel: &AtomicBool,
+) -> End {
     let started = Instant::now();
+    let mut asked: Option<Instant> = None;
+    let mut tick = tokio::time::interval(POLL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        tokio::time::sleep(POLL).await;
+        tokio::select! {
+            ended = &mut work => return match ended {
+                Ok(Ok(plan)) => End::Plan(plan),
+                Ok(Err(message)) => End::Failed(message),
+                Err(e) => End::Failed(crashed(e)),
+            },
+            _ = tick.tick() => {}
+        }
         let s = *rx.borrow_and_update();
         let elapsed = started.elapsed().as_secs_f64();
         match store
-            .solve_progress(id, elapsed, s.iterations, s.best_cost, s.unassigned)
+            .solve_heartbeat(id, elapsed, s.iterations, s.best_cost, s.unassigned)
             .await
         {
-            Ok(true) => cancel.store(true, Ordering::Relaxed),
-            Ok(false) => {}
+            Ok(Heartbeat::Running) => {}
+            Ok(Heartbeat::CancelAsked) => {
+                cancel.store(true, Ordering::Relaxed);
+                if asked.get_or_insert_with(Instant::now).elapsed() > CANCEL_GRACE {
+                    work.abort();
+                    return End::LetGo;
+                }
+            }
+            Ok(Heartbeat::Ended) => {
+                cancel.store(true, Ordering::Relaxed);
+                work.abort();
+                return End::Gone;
+            }
             Err(e) => tracing::warn!("solve {id}: progress not recorded: {e}"),
         }
     }
+}
+
+/// The words for a worker that died: its panic message when it panicked.
+fn crashed(e: JoinError) -> String {
+    if !e.is_panic() {
+        return format!("the solve stopped unexpectedly: {e}");
+    }
+    let panic = e.into_panic();
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into());
+    format!("the solver crashed ({what}); the date may be solved again")
 }
 
 /// Database trouble is logged in full; the dispatcher sees a plain message.
@@ -169,7 +231,7 @@ async fn solve(
         )
     })
     .await
-    .map_err(|e| format!("the solver stopped: {e}"))?
+    .map_err(crashed)?
     .map_err(|e| format!("the day's data does not make a valid problem: {e}"))?;
     let whole = free.merge(&full, &kept, &solution);
     let mut plan = planning::to_new_plan(&full, &whole, started.elapsed().as_secs_f64(), &source);

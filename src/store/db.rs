@@ -4,11 +4,13 @@ use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 use sqlx::{Any, AnyPool};
 
+use super::liveness::Instance;
 use super::StoreError;
 
 pub type Tx = sqlx::Transaction<'static, Any>;
@@ -22,7 +24,15 @@ pub enum Backend {
 #[derive(Clone)]
 pub struct Store {
     pub(crate) pool: AnyPool,
+    /// Where write transactions run. On SQLite a pool of one: the file has one
+    /// writer, and writers queued here are woken the moment it is free, where
+    /// SQLite's busy handler would have them sleep and retry in steps of up
+    /// to 100 ms (the booking tail, see BENCHMARKS.md). On PostgreSQL the
+    /// same pool as reads.
+    pub(crate) writer: AnyPool,
     pub backend: Backend,
+    /// Who this instance is to the others on the database (`liveness`).
+    pub(crate) instance: Arc<Instance>,
 }
 
 /// The schema, compiled into the binary so a fresh machine needs no files.
@@ -42,6 +52,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "route_locks",
         include_str!("../../migrations/sqlite/0003_route_locks.sql"),
     ),
+    (
+        4,
+        "solve_instances",
+        include_str!("../../migrations/sqlite/0004_solve_instances.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -58,6 +73,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         3,
         "route_locks",
         include_str!("../../migrations/postgres/0003_route_locks.sql"),
+    ),
+    (
+        4,
+        "solve_instances",
+        include_str!("../../migrations/postgres/0004_solve_instances.sql"),
     ),
 ];
 
@@ -91,6 +111,53 @@ impl MigrationSource<'static> for Embedded {
     }
 }
 
+/// How often the WAL is copied back into the SQLite file.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// A pool of `max` connections, each set up for the backend.
+fn pool_options(backend: Backend, max: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // Foreign keys are per connection in SQLite. NORMAL syncs the
+                    // WAL at checkpoints, not at every commit: with WAL the file
+                    // stays consistent, and only a power cut may lose the last
+                    // commits. Checkpoints run in the background (`checkpoints`),
+                    // not in the commit that crosses the WAL threshold. The busy
+                    // timeout is left for other processes on the same file.
+                    for pragma in [
+                        "PRAGMA foreign_keys = ON",
+                        "PRAGMA busy_timeout = 5000",
+                        "PRAGMA synchronous = NORMAL",
+                        "PRAGMA wal_autocheckpoint = 0",
+                    ] {
+                        sqlx::query(pragma).execute(&mut *conn).await?;
+                    }
+                }
+                Ok(())
+            })
+        })
+}
+
+/// Copies the WAL back into the database file every `CHECKPOINT_EVERY`, off
+/// the write path: a passive checkpoint waits for no one and blocks no one.
+async fn checkpoints(pool: AnyPool) {
+    loop {
+        tokio::time::sleep(CHECKPOINT_EVERY).await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            tracing::warn!("WAL checkpoint: {e}");
+        }
+    }
+}
+
 impl Store {
     /// Opens (creating a SQLite file if needed) and migrates.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
@@ -118,33 +185,27 @@ impl Store {
             _ => url.to_string(),
         };
         let options = AnyConnectOptions::from_str(&url)?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
-                Backend::Sqlite => 4,
-                Backend::Postgres => 10,
-            })
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // Foreign keys are per connection in SQLite; WAL lets reads run beside a write.
-                        sqlx::query("PRAGMA foreign_keys = ON")
-                            .execute(&mut *conn)
-                            .await?;
-                        sqlx::query("PRAGMA busy_timeout = 5000")
-                            .execute(&mut *conn)
-                            .await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
+        let pool = pool_options(backend, if backend == Backend::Sqlite { 4 } else { 10 })
+            .connect_with(options.clone())
             .await?;
-        if backend == Backend::Sqlite {
-            sqlx::query("PRAGMA journal_mode = WAL")
-                .execute(&pool)
-                .await?;
-        }
-        let store = Self { pool, backend };
+        let writer = match backend {
+            Backend::Sqlite => {
+                // WAL: reads run beside the write; set once, kept by the file.
+                sqlx::query("PRAGMA journal_mode = WAL")
+                    .execute(&pool)
+                    .await?;
+                tokio::spawn(checkpoints(pool.clone()));
+                pool_options(backend, 1).connect_with(options).await?
+            }
+            Backend::Postgres => pool.clone(),
+        };
+        let instance = Arc::new(Instance::new(&url, backend == Backend::Postgres)?);
+        let store = Self {
+            pool,
+            writer,
+            backend,
+            instance,
+        };
         store.migrate(version).await?;
         Ok(store)
     }
@@ -167,12 +228,13 @@ impl Store {
     /// because another connection committed in between.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.writer.begin().await?,
         })
     }
 
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
     }
 }

@@ -6,6 +6,7 @@ mod db;
 mod driver_links;
 mod error;
 mod events;
+mod liveness;
 mod manifest;
 mod organisations;
 mod people;
@@ -24,8 +25,9 @@ pub use db::{Backend, Store, Tx};
 pub use driver_links::LinkHolder;
 pub use error::StoreError;
 pub use events::{KeyedStop, Stored};
+pub use liveness::Claim;
 pub use sessions::{Session, TokenInfo};
-pub use solves::{SolveRecord, SolveStatus};
+pub use solves::{Heartbeat, SolveRecord, SolveStatus, Started};
 
 use crate::domain::Id;
 

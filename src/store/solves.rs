@@ -8,7 +8,8 @@ use sqlx::Row;
 use utoipa::ToSchema;
 
 use super::audit::record;
-use super::{now, Actor, Store, StoreError};
+use super::liveness::Claim;
+use super::{now, parse_instant, Actor, Store, StoreError};
 use crate::domain::Id;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -61,8 +62,45 @@ pub struct SolveRecord {
 const COLUMNS: &str = "id, date, status, time_limit_s, seed, started_at, finished_at, elapsed_s, \
     iterations, best_cost, unassigned, cancel_requested, plan_id, error";
 
-/// A solve whose instance stopped reporting for this long is taken as dead.
+/// A solve whose instance stopped reporting for this long is taken as dead,
+/// whatever its token of life says (a fallback; rows from before 0004 have
+/// no instance).
 const STALE_SECONDS: i64 = 60;
+
+/// A registered solve and this instance's claim on it: the job keeps the
+/// claim to its end.
+pub struct Started {
+    pub record: SolveRecord,
+    pub claim: Claim,
+}
+
+/// What a heartbeat brings back to the worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Heartbeat {
+    Running,
+    CancelAsked,
+    /// The row no longer runs (given up as dead, or cancelled at once): stop
+    /// and record nothing.
+    Ended,
+}
+
+/// Why nobody works on a running solve any more, if so.
+#[derive(Debug, Clone, Copy)]
+enum Orphan {
+    WorkerGone,
+    InstanceGone,
+    Silent,
+}
+
+impl Orphan {
+    fn message(self) -> &'static str {
+        match self {
+            Self::WorkerGone => "the solve's worker stopped without recording an end",
+            Self::InstanceGone => "the instance running it stopped",
+            Self::Silent => "the instance running it stopped reporting",
+        }
+    }
+}
 
 fn decode(r: &AnyRow) -> Result<SolveRecord, StoreError> {
     let date: String = r.try_get("date")?;
@@ -87,25 +125,6 @@ fn decode(r: &AnyRow) -> Result<SolveRecord, StoreError> {
     })
 }
 
-/// Marks as failed a running solve whose instance stopped reporting.
-async fn reap_stale<'c>(
-    exec: impl sqlx::Executor<'c, Database = sqlx::Any>,
-    date: &str,
-) -> Result<(), StoreError> {
-    let stale = (chrono::Utc::now() - chrono::Duration::seconds(STALE_SECONDS))
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    sqlx::query(
-        "UPDATE solves SET status = 'failed', error = 'the instance running it stopped', \
-         finished_at = $1 WHERE date = $2 AND status = 'running' AND heartbeat_at < $3",
-    )
-    .bind(now())
-    .bind(date)
-    .bind(stale)
-    .execute(exec)
-    .await?;
-    Ok(())
-}
-
 impl Store {
     /// Registers a solve; a conflict if one is already running for the date.
     pub async fn start_solve(
@@ -114,10 +133,11 @@ impl Store {
         date: NaiveDate,
         time_limit_s: f64,
         seed: i64,
-    ) -> Result<SolveRecord, StoreError> {
+    ) -> Result<Started, StoreError> {
         let d = date.to_string();
+        self.instance.hold().await?;
+        self.reap(&d).await?;
         let mut tx = self.begin().await?;
-        reap_stale(&mut *tx, &d).await?;
         let running = sqlx::query("SELECT id FROM solves WHERE date = $1 AND status = 'running'")
             .bind(&d)
             .fetch_optional(&mut *tx)
@@ -131,7 +151,7 @@ impl Store {
         let t = now();
         let id: Id = sqlx::query(
             "INSERT INTO solves (date, status, time_limit_s, seed, started_at, heartbeat_at, \
-             started_by) VALUES ($1, 'running', $2, $3, $4, $5, $6) RETURNING id",
+             started_by, instance_id) VALUES ($1, 'running', $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(&d)
         .bind(time_limit_s)
@@ -139,9 +159,12 @@ impl Store {
         .bind(&t)
         .bind(&t)
         .bind(actor.0)
+        .bind(self.instance.id)
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
+        // Claimed before the commit: no reader ever sees it running unclaimed.
+        let claim = self.instance.claim(id);
         record(
             &mut tx,
             actor,
@@ -152,7 +175,10 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.solve(id).await
+        Ok(Started {
+            record: self.solve(id).await?,
+            claim,
+        })
     }
 
     pub async fn solve(&self, id: Id) -> Result<SolveRecord, StoreError> {
@@ -165,7 +191,7 @@ impl Store {
     }
 
     pub async fn latest_solve(&self, date: NaiveDate) -> Result<SolveRecord, StoreError> {
-        reap_stale(&self.pool, &date.to_string()).await?;
+        self.reap(&date.to_string()).await?;
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM solves WHERE date = $1 ORDER BY id DESC LIMIT 1"
         ))
@@ -176,18 +202,22 @@ impl Store {
         decode(&row)
     }
 
-    /// Records progress and answers whether a cancel was asked for.
-    pub async fn solve_progress(
+    /// Records progress and the heartbeat, keeps this instance's token of
+    /// life, and answers whether to go on.
+    pub async fn solve_heartbeat(
         &self,
         id: Id,
         elapsed_s: f64,
         iterations: i64,
         best_cost: Option<f64>,
         unassigned: Option<i64>,
-    ) -> Result<bool, StoreError> {
-        sqlx::query(
+    ) -> Result<Heartbeat, StoreError> {
+        if let Err(e) = self.instance.hold().await {
+            tracing::warn!("solve {id}: token of life not held: {e}");
+        }
+        let row = sqlx::query(
             "UPDATE solves SET elapsed_s = $1, iterations = $2, best_cost = $3, unassigned = $4, \
-             heartbeat_at = $5 WHERE id = $6",
+             heartbeat_at = $5 WHERE id = $6 AND status = 'running' RETURNING cancel_requested",
         )
         .bind(elapsed_s)
         .bind(iterations)
@@ -195,13 +225,13 @@ impl Store {
         .bind(unassigned)
         .bind(now())
         .bind(id)
-        .execute(&self.pool)
+        .fetch_optional(&self.writer)
         .await?;
-        let row = sqlx::query("SELECT cancel_requested FROM solves WHERE id = $1")
-            .bind(id)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(row.try_get::<i64, _>("cancel_requested")? != 0)
+        Ok(match row {
+            None => Heartbeat::Ended,
+            Some(r) if r.try_get::<i64, _>("cancel_requested")? != 0 => Heartbeat::CancelAsked,
+            Some(_) => Heartbeat::Running,
+        })
     }
 
     /// Records how a solve ended; false if it had already been given up as stale.
@@ -221,30 +251,93 @@ impl Store {
         .bind(error)
         .bind(now())
         .bind(id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?
         .rows_affected();
         Ok(n == 1)
     }
 
+    /// Stops the running solve of `date`. A live worker is asked to stop
+    /// (it keeps its best plan); a solve no live worker holds is cancelled
+    /// at once, so the date is free.
     pub async fn cancel_solve(
         &self,
         actor: Actor,
         date: NaiveDate,
     ) -> Result<SolveRecord, StoreError> {
-        let mut tx = self.begin().await?;
-        let row = sqlx::query("SELECT id FROM solves WHERE date = $1 AND status = 'running'")
-            .bind(date.to_string())
-            .fetch_optional(&mut *tx)
+        let d = date.to_string();
+        let (id, orphan) = self
+            .running(&d)
             .await?
             .ok_or(StoreError::NotFound("running solve"))?;
-        let id: Id = row.try_get("id")?;
-        sqlx::query("UPDATE solves SET cancel_requested = 1 WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        let mut tx = self.begin().await?;
+        let sql = match orphan {
+            None => "UPDATE solves SET cancel_requested = 1 WHERE id = $1 AND status = 'running'",
+            Some(_) => {
+                "UPDATE solves SET cancel_requested = 1, status = 'cancelled', finished_at = $2, \
+                 error = $3 WHERE id = $1 AND status = 'running'"
+            }
+        };
+        let mut q = sqlx::query(sql).bind(id);
+        if let Some(o) = orphan {
+            q = q.bind(now()).bind(format!(
+                "cancelled with no live worker ({}): no plan kept",
+                o.message()
+            ));
+        }
+        if q.execute(&mut *tx).await?.rows_affected() == 0 {
+            // It ended meanwhile: nothing to stop.
+            return self.solve(id).await;
+        }
         record(&mut tx, actor, "cancel", "solve", Some(id), None).await?;
         tx.commit().await?;
         self.solve(id).await
+    }
+
+    /// The running solve of `date`, with why nobody works on it any more.
+    async fn running(&self, date: &str) -> Result<Option<(Id, Option<Orphan>)>, StoreError> {
+        let Some(r) = sqlx::query(
+            "SELECT id, instance_id, heartbeat_at FROM solves WHERE date = $1 AND status = 'running'",
+        )
+        .bind(date)
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let id: Id = r.try_get("id")?;
+        let instance: Option<i64> = r.try_get("instance_id")?;
+        let heartbeat = parse_instant(&r.try_get::<String, _>("heartbeat_at")?)?;
+        let silent = chrono::Utc::now() - heartbeat > chrono::Duration::seconds(STALE_SECONDS);
+        let orphan = match instance {
+            _ if silent => Some(Orphan::Silent),
+            Some(i) if i == self.instance.id => {
+                (!self.instance.works_on(id)).then_some(Orphan::WorkerGone)
+            }
+            Some(i) => (!self.instance.alive(&self.pool, i).await?).then_some(Orphan::InstanceGone),
+            None => None,
+        };
+        Ok(Some((id, orphan)))
+    }
+
+    /// Marks as failed the running solve of `date` if nobody works on it any more.
+    async fn reap(&self, date: &str) -> Result<(), StoreError> {
+        let Some((id, Some(orphan))) = self.running(date).await? else {
+            return Ok(());
+        };
+        let n = sqlx::query(
+            "UPDATE solves SET status = 'failed', error = $1, finished_at = $2 \
+             WHERE id = $3 AND status = 'running'",
+        )
+        .bind(orphan.message())
+        .bind(now())
+        .bind(id)
+        .execute(&self.writer)
+        .await?
+        .rows_affected();
+        if n == 1 {
+            tracing::warn!("solve {id} for {date} given up: {}", orphan.message());
+        }
+        Ok(())
     }
 }
