@@ -11,6 +11,7 @@ and JUnit report stay in target/contract/.
 """
 
 import argparse
+import concurrent.futures
 import json
 import os
 import socket
@@ -138,12 +139,19 @@ def main():
     p.add_argument("--roles", default=",".join(ROLES))
     p.add_argument("--seed", type=int, default=8)
     p.add_argument("--max-examples", type=int, default=5)
+    p.add_argument("--parallel", type=int, default=2)
     args = p.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     failed, total = [], time.time()
-    for backend in args.backends.split(","):
-        for role in args.roles.split(","):
-            code, took, lines = run(args, args.giro, backend, role)
+    runs = [(b, r) for b in args.backends.split(",") for r in args.roles.split(",")]
+    # Two runs at a time: each is mostly one Python process waiting on its
+    # own server, so two share the two cores well; every run has its own
+    # database and server, so they cannot see each other.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.parallel) as pool:
+        futures = {pool.submit(run, args, args.giro, b, r): (b, r) for b, r in runs}
+        for future in concurrent.futures.as_completed(futures):
+            backend, role = futures[future]
+            code, took, lines = future.result()
             status = "ok" if code == 0 else f"FAILED (exit {code})"
             print(f"contract {backend:8} {role:10} {status:18} {took:6.1f} s", flush=True)
             for line in lines:

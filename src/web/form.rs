@@ -1,7 +1,9 @@
 //! Form posts from pages: the fields as text, read by name. Each page checks
 //! its own fields and marks the ones at fault, so a bad value never leaves a
 //! page with a bare error. Text with control characters never reaches a
-//! page: the error page names the field (the text rule, `domain::text`).
+//! handler: `Form` answers with an error page naming the field (the text
+//! rule, `domain::text`), and `Checked` hands a page that marks its own
+//! fields the form without those values and the faults to mark.
 
 use axum::extract::{FromRequest, Request};
 use axum::http::header::CONTENT_TYPE;
@@ -39,7 +41,26 @@ impl Form {
     }
 }
 
+/// A form whose fields breaking the text rule are taken out and listed, for
+/// a page that marks them beside the field instead of refusing the post.
+pub struct Checked {
+    pub form: Form,
+    pub faults: Vec<FieldError>,
+}
+
 impl<S: Send + Sync> FromRequest<S> for Form {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let Checked { form, faults } = Checked::from_request(req, state).await?;
+        if !faults.is_empty() {
+            return Err(AppError::Invalid(Invalid(faults)));
+        }
+        Ok(form)
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for Checked {
     type Rejection = AppError;
 
     async fn from_request(req: Request, _: &S) -> Result<Self, AppError> {
@@ -61,19 +82,23 @@ impl<S: Send + Sync> FromRequest<S> for Form {
                 field: None,
                 message: format!("the form cannot be read: {e}"),
             })?;
-        let faults: Vec<FieldError> = pairs
-            .iter()
-            .filter_map(|(name, value)| {
-                let m = text::check(name)
+        let mut faults = Vec::new();
+        let pairs = pairs
+            .into_iter()
+            .filter(|(name, value)| {
+                let fault = text::check(name)
                     .map_err(|m| format!("the name {m}"))
                     .and(text::check(value))
-                    .err()?;
-                Some(FieldError::new(name.escape_debug().collect::<String>(), m))
+                    .err();
+                if let Some(m) = &fault {
+                    faults.push(FieldError::new(name.escape_debug().collect::<String>(), m));
+                }
+                fault.is_none()
             })
             .collect();
-        if !faults.is_empty() {
-            return Err(AppError::Invalid(Invalid(faults)));
-        }
-        Ok(Form(pairs))
+        Ok(Checked {
+            form: Form(pairs),
+            faults,
+        })
     }
 }

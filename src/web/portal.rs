@@ -12,7 +12,7 @@ use chrono::{Duration, Local, NaiveDate};
 use serde::Deserialize;
 
 use super::ctx::Ctx;
-use super::form::Form;
+use super::form::{Checked, Form};
 use super::render;
 use crate::api::{AppError, AppState, Caller};
 use crate::domain::{
@@ -418,14 +418,27 @@ fn way_back(outbound: &RequestInput, id: Id, window: Window) -> RequestInput {
     }
 }
 
-async fn create(State(s): State<AppState>, ctx: Ctx, form: Form) -> Result<Response, AppError> {
+async fn create(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    Checked { form, faults }: Checked,
+) -> Result<Response, AppError> {
     ctx.check_form(form.csrf())?;
     let caller = caller(&ctx)?;
     let (people, places) = choices(&s, caller.scope()).await?;
     let (draft, parsed) = read(&form, &people);
-    let mut errors = BTreeMap::new();
+    // A text with control characters is marked as such, beside its field.
+    let mut errors: Marks = faults
+        .iter()
+        .map(|f| (f.field.clone(), "portal.err_control".to_string()))
+        .collect();
     match parsed {
-        Err(e) => errors = e,
+        Err(e) => {
+            for (field, key) in e {
+                errors.entry(field).or_insert(key);
+            }
+        }
+        Ok(_) if !errors.is_empty() => {}
         Ok((input, back)) => {
             let org = caller.organisation_for(None, "organisation_id")?;
             if let Err(e) = input.validate() {

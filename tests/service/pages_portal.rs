@@ -294,3 +294,52 @@ async fn once_published_the_member_sees_the_promised_pickup_time() {
     }
     assert!(checked > 0);
 }
+
+#[tokio::test]
+async fn a_note_with_control_characters_is_marked_beside_its_field_and_writes_nothing() {
+    let app = TestApp::spawn().await;
+    let member = app.login_as(Role::Member).await;
+    let (_, html) = page(&app, Some(&member), "/portal/new").await;
+    let token = csrf(&html);
+    let person = member_people(&app, &member).await[0]["id"].to_string();
+    let (_, places) = app.get(&member, "/api/v1/places").await;
+    let to = places
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "day_centre")
+        .unwrap()["id"]
+        .to_string();
+    let tomorrow = (chrono::Local::now().date_naive() + chrono::Duration::days(1)).to_string();
+    let before = requests(&app).await;
+    let (s, html, _) = post_form(
+        &app,
+        &member,
+        "/portal/new",
+        &[
+            ("_csrf", &token),
+            ("person_id", &person),
+            ("date", &tomorrow),
+            ("window_at", "dropoff"),
+            ("window_start", "09:00"),
+            ("window_end", "09:30"),
+            ("from_place_id", "home"),
+            ("to_place_id", &to),
+            ("companions", "0"),
+            ("notes", "suonare\u{0}due volte"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("id=\"notes-error\""), "the note is marked");
+    assert!(
+        html.contains("caratteri di controllo"),
+        "and says why, in Italian"
+    );
+    assert!(!html.contains('\u{0}'), "the bad text is not echoed back");
+    assert!(
+        html.contains("value=\"09:00\""),
+        "the other values are kept"
+    );
+    assert_eq!(requests(&app).await, before);
+}
