@@ -15,6 +15,7 @@ mod organisations;
 mod people;
 mod places;
 mod plans;
+mod policy;
 mod requests;
 mod session;
 mod shifts;
@@ -78,6 +79,7 @@ fn parts() -> Vec<OpenApiRouter<AppState>> {
         volunteers::routes(),
         shifts::routes(),
         requests::routes(),
+        policy::routes(),
         plans::routes(),
         manifest::routes(),
         events::routes(),

@@ -4,7 +4,6 @@ use std::collections::HashMap;
 
 use super::DemoError;
 use crate::domain::Invalid;
-use crate::store::StoreError;
 
 /// Where a record sits, for error messages.
 #[derive(Clone, Copy)]
@@ -57,8 +56,14 @@ impl<'a> At<'a> {
         Ok(input)
     }
 
-    pub(super) fn rejected(self) -> impl FnOnce(StoreError) -> DemoError {
+    pub(super) fn rejected<E: Into<crate::service::ServiceError>>(
+        self,
+    ) -> impl FnOnce(E) -> DemoError {
         let (file, key) = (self.file, self.key.to_string());
-        move |source| DemoError::Rejected { file, key, source }
+        move |source| DemoError::Rejected {
+            file,
+            key,
+            source: source.into(),
+        }
     }
 }

@@ -116,7 +116,7 @@ pub(super) struct RideJson {
     #[serde(default, rename = "return")]
     pub(super) back: Option<BackJson>,
     #[serde(default)]
-    pub(super) purpose: Option<String>,
+    pub(super) purpose: Option<crate::domain::ride_policy::Purpose>,
 }
 
 #[derive(Deserialize)]

@@ -116,6 +116,7 @@ impl Demo {
                 mobility: p.mobility,
                 assistance: p.assistance,
                 driver_notes: p.notes.clone(),
+                service_animal: false,
             },
             PersonInput::validate,
         )?;

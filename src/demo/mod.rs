@@ -103,7 +103,7 @@ pub enum DemoError {
         file: &'static str,
         key: String,
         #[source]
-        source: StoreError,
+        source: crate::service::ServiceError,
     },
     #[error("the demo is already loaded in this database ({0} exists)")]
     AlreadyLoaded(String),

@@ -27,13 +27,17 @@ impl Demo {
             person_id: person.map(|p| ids.people[p]),
             from_place_id: ids.places[from],
             to_place_id: ids.places[to],
-            window_at,
-            window,
-            load,
+            window_at: Some(window_at),
+            window: Some(window),
+            pickup_at: None,
+            appointment: None,
+            companions: None,
+            load: Some(load),
             skills: Vec::new(),
             service_minutes: None,
             max_ride_minutes: None,
             return_of: None,
+            way_back: None,
             purpose: None,
             notes: None,
             status: RequestStatus::Active,
@@ -67,7 +71,7 @@ impl Demo {
             ids,
         );
         input.organisation_id = Some(org);
-        input.purpose = r.purpose.clone();
+        input.purpose = r.purpose;
         (org, input)
     }
 

@@ -8,7 +8,8 @@ use super::inputs::Ids;
 use super::{Demo, DemoError, Loaded, PASSWORD};
 use crate::auth::password;
 use crate::domain::{Id, RequestInput};
-use crate::store::{Actor, Store, StoreError};
+use crate::service::{rides, ServiceError};
+use crate::store::{Actor, Store};
 
 impl Demo {
     pub(super) async fn write(&self, store: &Store, date: NaiveDate) -> Result<Loaded, DemoError> {
@@ -68,8 +69,10 @@ impl Demo {
         .await?
         .len();
 
+        // The demo books its day as of early that morning.
+        let morning = date.and_hms_opt(6, 0, 0).unwrap_or_default();
         let create_request = async |(org, input): (Id, RequestInput)| {
-            Ok::<_, StoreError>(store.create_request(actor, org, &input).await?.id)
+            Ok::<_, ServiceError>(rides::book_at(store, actor, org, &input, morning).await?.id)
         };
         let mut requests = 0;
         for (i, r) in self.day.rides.iter().enumerate() {
@@ -130,7 +133,7 @@ async fn create_each<'a, T>(
     file: &'static str,
     keys: impl IntoIterator<Item = &'a str>,
     input: impl Fn(usize) -> Result<T, DemoError>,
-    create: impl AsyncFn(T) -> Result<Id, StoreError>,
+    create: impl AsyncFn(T) -> Result<Id, ServiceError>,
 ) -> Result<Vec<Id>, DemoError> {
     let mut ids = Vec::new();
     for (i, key) in keys.into_iter().enumerate() {

@@ -36,6 +36,13 @@ pub fn room() -> Object {
         .build()
 }
 
+/// The same, where it may be left out or null.
+pub fn room_optional() -> Object {
+    let mut o = room();
+    o.schema_type = utoipa::openapi::schema::SchemaType::from_iter([Type::Object, Type::Null]);
+    o
+}
+
 /// Equipment: at most 16 snake_case names.
 pub fn skills() -> Array {
     ArrayBuilder::new()

@@ -1,10 +1,12 @@
 //! The municipality's records as the service sees them: pure types and the
 //! checks that need no database. Store, API and planning share these.
 
+mod booking;
 mod clock;
 pub mod date;
 mod driver_link;
 mod forms;
+pub mod mobility;
 mod organisation;
 mod person;
 mod place;
@@ -12,6 +14,7 @@ mod plan;
 mod plan_copy;
 mod plan_edit;
 mod request;
+pub mod ride_policy;
 mod shift;
 mod solve_input;
 mod stop_event;
@@ -23,17 +26,19 @@ mod vehicle;
 mod violation;
 mod volunteer;
 
+pub use booking::{settle, Booking, NewRequest};
 pub use clock::{Clock, Window};
 pub use driver_link::{check_pin_form, link_path, DriverLink, PinInput, MAX_FAILED_PINS};
+pub use mobility::Mobility;
 pub use organisation::{OrgKind, Organisation, OrganisationInput};
-pub use person::{Assistance, Mobility, Person, PersonInput};
+pub use person::{Assistance, Person, PersonInput};
 pub use place::{Place, PlaceInput};
 pub use plan::{
     Figures, Manifest, ManifestRoute, ManifestStop, NewPlan, NewRoute, NewStop, Plan, PlanStatus,
     PlanStop, PlanUnassigned, PublishInput, Role as StopRole, Route, RouteEdit,
 };
 pub use plan_edit::{EditOutcome, PlanEdit, PlanEditInput};
-pub use request::{Request, RequestInput, RequestKind, RequestStatus, ReturnOf, WindowAt};
+pub use request::{Request, RequestInput, RequestKind, RequestStatus, ReturnOf, WayBack, WindowAt};
 pub use shift::{Shift, ShiftInput};
 pub use solve_input::SolveInput;
 pub use stop_event::{

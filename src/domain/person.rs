@@ -3,15 +3,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::mobility::{Mobility, Party};
 use super::{Checks, Id, Invalid};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Mobility {
-    None,
-    Walker,
-    Wheelchair,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -35,7 +28,6 @@ macro_rules! str_enum {
 }
 pub(crate) use str_enum;
 
-str_enum!(Mobility { None => "none", Walker => "walker", Wheelchair => "wheelchair" });
 str_enum!(Assistance { None => "none", AccompanyToDoor => "accompany_to_door", NeedsCompanion => "needs_companion" });
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -48,19 +40,31 @@ pub struct Person {
     pub home_place_id: Id,
     pub mobility: Mobility,
     pub assistance: Assistance,
+    /// A guide or assistance dog travels along.
+    pub service_animal: bool,
     /// What the driver needs to know: access, aids, how to help. No diagnoses.
     pub driver_notes: Option<String>,
 }
 
 impl Person {
-    /// The room a ride takes: a wheelchair place for who travels in the chair,
-    /// else a seat, and a seat for each companion.
+    /// Companions who travel when a booking names none: one when the person
+    /// needs a companion.
+    pub fn usual_companions(&self) -> u32 {
+        u32::from(self.assistance == Assistance::NeedsCompanion)
+    }
+
+    /// The party of a ride for this person (see `domain::mobility`).
+    pub fn party(&self, companions: u32) -> Party {
+        Party {
+            mobility: self.mobility,
+            companions,
+            service_animal: self.service_animal,
+        }
+    }
+
+    /// The room a ride takes.
     pub fn ride_load(&self, companions: u32) -> std::collections::BTreeMap<String, u32> {
-        let wheelchair = self.mobility == Mobility::Wheelchair;
-        std::collections::BTreeMap::from([
-            ("seats".to_string(), companions + u32::from(!wheelchair)),
-            ("wheelchairs".to_string(), u32::from(wheelchair)),
-        ])
+        self.party(companions).needs().load
     }
 }
 
@@ -78,6 +82,8 @@ pub struct PersonInput {
     pub home_place_id: Id,
     pub mobility: Mobility,
     pub assistance: Assistance,
+    #[serde(default)]
+    pub service_animal: bool,
     #[serde(default)]
     #[schema(max_length = 1000)]
     pub driver_notes: Option<String>,

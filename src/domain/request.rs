@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::person::str_enum;
+use super::ride_policy::Purpose;
 use super::vehicle::{is_token, MAX_DIMENSIONS, MAX_SKILLS};
 use super::{Checks, Clock, Id, Invalid, Window};
 
@@ -32,13 +33,53 @@ pub enum WindowAt {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestStatus {
+    /// Booked, to be planned.
     Active,
+    /// A way back booked without a time: planned once the rider calls.
+    WillCall,
+    /// Cancelled in good time.
     Cancelled,
+    /// Cancelled after the policy's cut-off.
+    CancelledLate,
+    /// The rider was not there; the driver said so.
+    NoShow,
 }
 
 str_enum!(RequestKind { Ride => "ride", Meal => "meal", Collection => "collection" });
 str_enum!(WindowAt { Pickup => "pickup", Dropoff => "dropoff" });
-str_enum!(RequestStatus { Active => "active", Cancelled => "cancelled" });
+str_enum!(RequestStatus {
+    Active => "active",
+    WillCall => "will_call",
+    Cancelled => "cancelled",
+    CancelledLate => "cancelled_late",
+    NoShow => "no_show"
+});
+
+impl RequestStatus {
+    /// Whether the planner should find the request a place.
+    pub fn to_plan(self) -> bool {
+        self == Self::Active
+    }
+
+    /// Whether the request is over without being carried out.
+    pub fn is_dropped(self) -> bool {
+        matches!(self, Self::Cancelled | Self::CancelledLate | Self::NoShow)
+    }
+}
+
+/// When the way back of a ride starts, booked with the outbound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WayBack {
+    /// Picked up at this time (inside the policy's pickup window).
+    #[schema(value_type = String, example = "12:30")]
+    At(Clock),
+    /// This many minutes after the appointment (or, without one, after the
+    /// drop-off); at most 720.
+    AfterMinutes(u16),
+    /// Booked without a time: the rider calls when ready.
+    WillCall,
+}
 
 /// Marks a request as the way back of an earlier one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -69,7 +110,17 @@ pub struct Request {
     pub service_minutes: Option<u32>,
     pub max_ride_minutes: Option<u32>,
     pub return_of: Option<ReturnOf>,
-    pub purpose: Option<String>,
+    /// The rule the way back was booked with (on the way back).
+    pub way_back: Option<WayBack>,
+    /// The time the rider asked to be picked up, when given so.
+    #[schema(value_type = Option<String>, example = "08:30")]
+    pub pickup_at: Option<Clock>,
+    /// The appointment the ride must arrive before (arrive-by).
+    #[schema(value_type = Option<String>, example = "09:30")]
+    pub appointment: Option<Clock>,
+    /// Companions and attendants travelling with the rider.
+    pub companions: u32,
+    pub purpose: Option<Purpose>,
     pub notes: Option<String>,
     pub status: RequestStatus,
     /// When the driver is due at the pickup, once the date's plan is published
@@ -78,7 +129,7 @@ pub struct Request {
     pub promised_pickup: Option<Clock>,
 }
 
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RequestInput {
     /// Members may leave it out: it defaults to their association.
@@ -92,30 +143,52 @@ pub struct RequestInput {
     pub person_id: Option<Id>,
     pub from_place_id: Id,
     pub to_place_id: Id,
-    pub window_at: WindowAt,
-    pub window: Window,
+    /// A ride gives one of `pickup_at`, `appointment` or `window_at` with
+    /// `window`; meals and collections give the window.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "08:30", pattern = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")]
+    pub pickup_at: Option<Clock>,
+    /// Arrive-by: the pickup follows from the appointment and the ride limit.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "09:30", pattern = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")]
+    pub appointment: Option<Clock>,
+    #[serde(default)]
+    pub window_at: Option<WindowAt>,
+    #[serde(default)]
+    pub window: Option<Window>,
+    /// Companions and attendants (each takes a seat); by default one when
+    /// the person needs a companion.
+    #[serde(default)]
+    #[schema(maximum = 8)]
+    pub companions: Option<u32>,
     /// Room taken per dimension, e.g. `{"seats": 1, "wheelchairs": 0}`; at
-    /// least one above 0.
-    #[schema(schema_with = super::forms::room)]
-    pub load: BTreeMap<String, u32>,
-    /// Equipment needed beyond what the load implies (a wheelchair implies `lift`).
+    /// least one above 0. For a ride it follows from the rider and may be
+    /// left out; when given it must agree.
+    #[serde(default)]
+    #[schema(schema_with = super::forms::room_optional)]
+    pub load: Option<BTreeMap<String, u32>>,
+    /// Equipment needed beyond what the rider implies (a wheelchair user in
+    /// the chair needs `lift`).
     #[serde(default)]
     #[schema(schema_with = super::forms::skills)]
     pub skills: Vec<String>,
-    /// Minutes at each stop; a default by kind when left out.
+    /// Minutes at each stop; by default from the rider's mobility or the kind.
     #[serde(default)]
     #[schema(maximum = 120)]
     pub service_minutes: Option<u32>,
-    /// Longest time on board; for hot meals, the kitchen-to-door limit.
+    /// Longest time on board; by default the ride-time policy's. For hot
+    /// meals, the kitchen-to-door limit.
     #[serde(default)]
     #[schema(minimum = 1, maximum = 600)]
     pub max_ride_minutes: Option<u32>,
-    /// Only for a ride.
+    /// This ride is the way back of an earlier one (only for a ride).
     #[serde(default)]
     pub return_of: Option<ReturnOf>,
+    /// Book the way back with this ride.
     #[serde(default)]
-    #[schema(max_length = 100)]
-    pub purpose: Option<String>,
+    pub way_back: Option<WayBack>,
+    #[serde(default)]
+    pub purpose: Option<Purpose>,
     #[serde(default)]
     #[schema(max_length = 1000)]
     pub notes: Option<String>,
@@ -147,9 +220,63 @@ impl RequestInput {
             "to_place_id",
             "must differ from from_place_id",
         );
-        c.window("window", &self.window);
+        let given = [
+            self.pickup_at.is_some(),
+            self.appointment.is_some(),
+            self.window.is_some() || self.window_at.is_some(),
+        ];
+        match (self.kind, given.iter().filter(|g| **g).count()) {
+            (RequestKind::Ride, 1) => {}
+            (RequestKind::Ride, 0) => c.fail(
+                "appointment",
+                "give the appointment, the pickup time, or a window",
+            ),
+            (RequestKind::Ride, _) => c.fail(
+                if self.appointment.is_some() {
+                    "appointment"
+                } else {
+                    "pickup_at"
+                },
+                "give only one of appointment, pickup_at and window",
+            ),
+            (_, _) => {
+                c.require(self.pickup_at.is_none(), "pickup_at", "only for a ride");
+                c.require(self.appointment.is_none(), "appointment", "only for a ride");
+            }
+        }
+        if given[2] || self.kind != RequestKind::Ride {
+            c.require(
+                self.window.is_some(),
+                "window",
+                "is required with window_at",
+            );
+            c.require(
+                self.window_at.is_some(),
+                "window_at",
+                "is required with window",
+            );
+        }
+        if let Some(w) = &self.window {
+            c.window("window", w);
+        }
+        if let Some(n) = self.companions {
+            c.require(n <= 8, "companions", "must be at most 8");
+            c.require(
+                self.kind == RequestKind::Ride,
+                "companions",
+                "only a ride carries companions",
+            );
+        }
+        let load = self.load.clone().unwrap_or_default();
+        if self.kind != RequestKind::Ride || self.person_id.is_none() {
+            c.require(
+                self.load.is_some(),
+                "load",
+                "is required unless a rider is named",
+            );
+        }
         c.require(
-            self.load.len() <= MAX_DIMENSIONS,
+            load.len() <= MAX_DIMENSIONS,
             "load",
             "may name at most 8 dimensions",
         );
@@ -159,11 +286,11 @@ impl RequestInput {
             "may name at most 16 skills",
         );
         c.require(
-            self.load.values().any(|&v| v > 0),
+            self.load.is_none() || load.values().any(|&v| v > 0),
             "load",
             "must take room in at least one dimension",
         );
-        for (dim, &v) in &self.load {
+        for (dim, &v) in &load {
             c.require(
                 is_token(dim),
                 "load",
@@ -200,7 +327,46 @@ impl RequestInput {
                 "only rides have a way back",
             );
         }
-        c.optional_text("purpose", &self.purpose, 100);
+        if let Some(w) = &self.way_back {
+            c.require(
+                self.kind == RequestKind::Ride,
+                "way_back",
+                "only rides have a way back",
+            );
+            c.require(
+                self.return_of.is_none(),
+                "way_back",
+                "a way back has no way back of its own",
+            );
+            match *w {
+                WayBack::AfterMinutes(m) => {
+                    c.require(m <= 720, "way_back.after_minutes", "must be at most 720")
+                }
+                WayBack::At(t) => {
+                    let after = self
+                        .appointment
+                        .or(self.pickup_at)
+                        .or(self.window.map(|w| w.start));
+                    c.require(
+                        after.is_none_or(|a| t > a),
+                        "way_back.at",
+                        "must be after the outbound ride",
+                    );
+                }
+                WayBack::WillCall => {}
+            }
+        }
+        c.require(
+            matches!(
+                self.status,
+                RequestStatus::Active | RequestStatus::Cancelled
+            ),
+            "status",
+            "a booking is active or cancelled; other states follow from what happens",
+        );
+        if self.kind != RequestKind::Ride {
+            c.require(self.purpose.is_none(), "purpose", "only for a ride");
+        }
         c.optional_text("notes", &self.notes, 1000);
         c.done()
     }

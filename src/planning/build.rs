@@ -4,15 +4,17 @@ use chrono::NaiveDate;
 
 use super::defaults::*;
 use super::PlanningError;
-use crate::domain::{
-    Id, Person, Place, Request, RequestKind, RequestStatus, Shift, Vehicle, WindowAt,
+use crate::domain::ride_policy::RidePolicy;
+use crate::domain::{Id, Person, Place, Request, RequestKind, Shift, Vehicle, WindowAt};
+use crate::solver::{
+    Job, Layout, Link, Matrix, MaxRide, Problem, Stop, TimeWindow, DEFAULT_PRIORITY,
 };
-use crate::solver::{Job, Layout, Link, Matrix, MaxRide, Problem, Stop, TimeWindow};
 use crate::travel::{Point, TravelMatrix};
 
 /// The records of one date, as fetched from the store.
 pub struct Day<'a> {
     pub date: NaiveDate,
+    pub policy: &'a RidePolicy,
     pub requests: &'a [Request],
     pub places: &'a [Place],
     pub people: &'a [Person],
@@ -48,7 +50,7 @@ pub struct Built {
 fn active<'a>(day: &'a Day<'a>) -> impl Iterator<Item = &'a Request> + 'a {
     day.requests
         .iter()
-        .filter(move |r| r.date == day.date && r.status == RequestStatus::Active)
+        .filter(move |r| r.date == day.date && r.status.to_plan())
 }
 
 /// The places the day touches, in matrix order, with their coordinates.
@@ -132,7 +134,10 @@ pub fn build(day: &Day, places: &[Id], travel: &TravelMatrix) -> Result<Built, P
             })
         };
         let (from, to) = (at(r.from_place_id)?, at(r.to_place_id)?);
-        jobs.push(job(r, from, to, &dimensions, &matrix));
+        let person = r
+            .person_id
+            .and_then(|id| day.people.iter().find(|p| p.id == id));
+        jobs.push(job(r, person, day.policy, (from, to), &dimensions, &matrix));
         refs.push(JobRef {
             request_id: r.id,
             from_place_id: r.from_place_id,
@@ -211,7 +216,14 @@ pub fn build(day: &Day, places: &[Id], travel: &TravelMatrix) -> Result<Built, P
     })
 }
 
-fn job(r: &Request, from: usize, to: usize, dims: &[String], matrix: &Matrix) -> Job {
+fn job(
+    r: &Request,
+    person: Option<&Person>,
+    policy: &RidePolicy,
+    (from, to): (usize, usize),
+    dims: &[String],
+    matrix: &Matrix,
+) -> Job {
     let load: Vec<i32> = dims
         .iter()
         .map(|d| r.load.get(d).map_or(0, |&v| v as i32))
@@ -239,7 +251,9 @@ fn job(r: &Request, from: usize, to: usize, dims: &[String], matrix: &Matrix) ->
     };
     let mut job = match r.kind {
         RequestKind::Ride => {
-            let service = f64::from(r.service_minutes.unwrap_or(if wheelchair {
+            // The rider's own minutes: from the mobility (`domain::mobility`).
+            let own = person.map(|p| p.party(r.companions).needs().board_minutes);
+            let service = f64::from(r.service_minutes.or(own).unwrap_or(if wheelchair {
                 WHEELCHAIR_SERVICE
             } else {
                 RIDE_SERVICE
@@ -258,11 +272,13 @@ fn job(r: &Request, from: usize, to: usize, dims: &[String], matrix: &Matrix) ->
                 },
                 load,
             );
+            let policy_limit = policy.max_ride_minutes(direct, matrix.distance(from, to));
             j.max_ride = Some(MaxRide::minutes(
                 r.max_ride_minutes
-                    .map_or(RIDE_MAX_MINUTES, f64::from)
+                    .map_or(policy_limit, f64::from)
                     .max(direct),
             ));
+            j.priority = DEFAULT_PRIORITY * f64::from(policy.priority(r.purpose)) / 5.0;
             j
         }
         RequestKind::Meal => {

@@ -12,7 +12,5 @@ pub const MEAL_SERVICE: u32 = 3;
 pub const COLLECTION_SERVICE: u32 = 10;
 /// Minutes to unload it at the centre.
 pub const COLLECTION_UNLOADING: f64 = 5.0;
-/// Longest time on board for a rider when the request sets none.
-pub const RIDE_MAX_MINUTES: f64 = 45.0;
 /// Slack after an appointment or pickup window for the other end of the trip.
 pub const FREE_END: f64 = 240.0;

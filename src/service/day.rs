@@ -35,7 +35,9 @@ pub async fn problem(state: &AppState, date: NaiveDate) -> Result<(Built, String
     let people = store.people(Scope::All).await?;
     let vehicles = store.vehicles().await?;
     let shifts = store.shifts(Some(date)).await?;
+    let policy = store.ride_policy().await?;
     let day = Day {
+        policy: &policy,
         date,
         requests: &requests,
         places: &places,

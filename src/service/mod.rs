@@ -6,6 +6,7 @@ mod day;
 pub mod drivers;
 mod error;
 pub mod plans;
+pub mod rides;
 mod solve_job;
 mod state;
 

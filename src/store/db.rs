@@ -57,6 +57,31 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "solve_instances",
         include_str!("../../migrations/sqlite/0004_solve_instances.sql"),
     ),
+    (
+        5,
+        "rides",
+        include_str!("../../migrations/sqlite/0005_rides.sql"),
+    ),
+    (
+        6,
+        "standing_orders",
+        include_str!("../../migrations/sqlite/0006_standing_orders.sql"),
+    ),
+    (
+        7,
+        "lifecycle",
+        include_str!("../../migrations/sqlite/0007_lifecycle.sql"),
+    ),
+    (
+        8,
+        "fees",
+        include_str!("../../migrations/sqlite/0008_fees.sql"),
+    ),
+    (
+        9,
+        "vehicle_sharing",
+        include_str!("../../migrations/sqlite/0009_vehicle_sharing.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -78,6 +103,31 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         4,
         "solve_instances",
         include_str!("../../migrations/postgres/0004_solve_instances.sql"),
+    ),
+    (
+        5,
+        "rides",
+        include_str!("../../migrations/postgres/0005_rides.sql"),
+    ),
+    (
+        6,
+        "standing_orders",
+        include_str!("../../migrations/postgres/0006_standing_orders.sql"),
+    ),
+    (
+        7,
+        "lifecycle",
+        include_str!("../../migrations/postgres/0007_lifecycle.sql"),
+    ),
+    (
+        8,
+        "fees",
+        include_str!("../../migrations/postgres/0008_fees.sql"),
+    ),
+    (
+        9,
+        "vehicle_sharing",
+        include_str!("../../migrations/postgres/0009_vehicle_sharing.sql"),
     ),
 ];
 

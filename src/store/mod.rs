@@ -14,6 +14,7 @@ mod places;
 mod plans;
 mod requests;
 mod sessions;
+mod settings;
 mod shifts;
 mod solves;
 mod users;

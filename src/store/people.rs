@@ -8,7 +8,7 @@ use super::{Actor, Scope, Store, StoreError, Tx};
 use crate::domain::{Assistance, Id, Invalid, Mobility, Person, PersonInput};
 
 const COLUMNS: &str =
-    "id, organisation_id, name, phone, home_place_id, mobility, assistance, driver_notes";
+    "id, organisation_id, name, phone, home_place_id, mobility, assistance, driver_notes, service_animal";
 
 fn decode(r: &AnyRow) -> Result<Person, StoreError> {
     let mobility: String = r.try_get("mobility")?;
@@ -24,6 +24,7 @@ fn decode(r: &AnyRow) -> Result<Person, StoreError> {
         assistance: Assistance::parse(&assistance)
             .ok_or_else(|| StoreError::Corrupt(format!("assistance {assistance:?}")))?,
         driver_notes: r.try_get("driver_notes")?,
+        service_animal: r.try_get::<i64, _>("service_animal")? != 0,
     })
 }
 
@@ -82,7 +83,8 @@ impl Store {
         check_refs(&mut tx, org, input).await?;
         let id: Id = sqlx::query(
             "INSERT INTO people (organisation_id, name, phone, home_place_id, mobility, \
-             assistance, driver_notes) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+             assistance, driver_notes, service_animal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             RETURNING id",
         )
         .bind(org)
         .bind(&input.name)
@@ -91,6 +93,7 @@ impl Store {
         .bind(input.mobility.as_str())
         .bind(input.assistance.as_str())
         .bind(&input.driver_notes)
+        .bind(i64::from(input.service_animal))
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
@@ -124,7 +127,7 @@ impl Store {
         }
         let n = sqlx::query(
             "UPDATE people SET organisation_id = $1, name = $2, phone = $3, home_place_id = $4, \
-             mobility = $5, assistance = $6, driver_notes = $7 WHERE id = $8",
+             mobility = $5, assistance = $6, driver_notes = $7, service_animal = $8 WHERE id = $9",
         )
         .bind(org)
         .bind(&input.name)
@@ -133,6 +136,7 @@ impl Store {
         .bind(input.mobility.as_str())
         .bind(input.assistance.as_str())
         .bind(&input.driver_notes)
+        .bind(i64::from(input.service_animal))
         .bind(id)
         .execute(&mut *tx)
         .await?

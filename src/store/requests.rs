@@ -8,9 +8,9 @@ use super::audit::record;
 use super::db::exists;
 use super::places::visible_place;
 use super::{clock, json, parse_date, to_json, Actor, Scope, Store, StoreError, Tx};
+use crate::domain::ride_policy::Purpose;
 use crate::domain::{
-    Clock, Id, Invalid, Request, RequestInput, RequestKind, RequestStatus, ReturnOf, Window,
-    WindowAt,
+    Clock, Id, Invalid, NewRequest, Request, RequestKind, RequestStatus, ReturnOf, Window, WindowAt,
 };
 
 /// With the promised pickup: the planned start at the pickup in the date's
@@ -18,6 +18,7 @@ use crate::domain::{
 const COLUMNS: &str = "id, organisation_id, date, kind, person_id, from_place_id, to_place_id, \
     window_at, window_start, window_end, load, skills, service_minutes, max_ride_minutes, \
     outbound_id, after_minutes, same_vehicle, purpose, notes, status, \
+    pickup_at, appointment, companions, way_back, \
     (SELECT s.start_min FROM stops s JOIN routes r ON r.id = s.route_id \
      JOIN plans p ON p.id = r.plan_id WHERE p.status = 'published' \
      AND s.request_id = requests.id AND s.role = 'pickup') AS promised_pickup_min";
@@ -57,24 +58,36 @@ fn decode(r: &AnyRow) -> Result<Request, StoreError> {
             after_minutes: minutes(after).unwrap_or(0),
             same_vehicle: same != 0,
         }),
-        purpose: r.try_get("purpose")?,
+        way_back: r
+            .try_get::<Option<String>, _>("way_back")?
+            .map(|w| json(&w))
+            .transpose()?,
+        pickup_at: r
+            .try_get::<Option<i64>, _>("pickup_at")?
+            .map(clock)
+            .transpose()?,
+        appointment: r
+            .try_get::<Option<i64>, _>("appointment")?
+            .map(clock)
+            .transpose()?,
+        companions: minutes(r.try_get("companions")?).unwrap_or(0),
+        purpose: r
+            .try_get::<Option<String>, _>("purpose")?
+            .map(|p| Purpose::parse(&p).ok_or_else(|| bad("purpose", &p)))
+            .transpose()?,
         notes: r.try_get("notes")?,
         status: RequestStatus::parse(&status).ok_or_else(|| bad("status", &status))?,
         promised_pickup: promised.map(Clock::from_minutes_f64),
     })
 }
 
-async fn check_refs(
-    tx: &mut Tx,
-    id: Option<Id>,
-    org: Id,
-    input: &RequestInput,
-) -> Result<(), StoreError> {
+async fn check_refs(tx: &mut Tx, id: Option<Id>, new: &NewRequest) -> Result<(), StoreError> {
+    let (org, input) = (new.organisation_id, &new.input);
     if !exists(tx, "organisations", org).await? {
         return Err(Invalid::one("organisation_id", "no such organisation").into());
     }
     if let Some(p) = input.person_id {
-        let row = sqlx::query("SELECT organisation_id, mobility FROM people WHERE id = $1")
+        let row = sqlx::query("SELECT organisation_id FROM people WHERE id = $1")
             .bind(p)
             .fetch_optional(&mut **tx)
             .await?;
@@ -85,19 +98,7 @@ async fn check_refs(
         if owner != Some(org) {
             return Err(Invalid::one("person_id", "no such person in this organisation").into());
         }
-        // The van's lift and a wheelchair place follow from the person, not from memory.
-        let mobility: Option<String> = row.map(|r| r.try_get("mobility")).transpose()?;
-        let wheelchairs = input.load.get("wheelchairs").copied().unwrap_or(0);
-        if input.kind == RequestKind::Ride
-            && mobility.as_deref() == Some("wheelchair")
-            && wheelchairs == 0
-        {
-            return Err(Invalid::one(
-                "load.wheelchairs",
-                "the person uses a wheelchair: book a wheelchair place",
-            )
-            .into());
-        }
+        // The room and the lift follow from the person: see `domain::booking`.
     }
     let scope = Scope::Organisation(org);
     if !visible_place(tx, scope, input.from_place_id).await? {
@@ -106,7 +107,7 @@ async fn check_refs(
     if !visible_place(tx, scope, input.to_place_id).await? {
         return Err(Invalid::one("to_place_id", "no such place").into());
     }
-    if let Some(r) = &input.return_of {
+    if let Some(r) = &new.return_of.filter(|r| r.request_id != 0) {
         let row = sqlx::query(
             "SELECT organisation_id, date, kind, outbound_id FROM requests WHERE id = $1",
         )
@@ -155,7 +156,7 @@ async fn check_refs(
             let back_id: Id = b.try_get("id")?;
             let d: String = b.try_get("date")?;
             let o: Id = b.try_get("organisation_id")?;
-            let field = if input.return_of.is_some() {
+            let field = if new.return_of.is_some() {
                 "return_of"
             } else if input.kind != RequestKind::Ride {
                 "kind"
@@ -182,28 +183,55 @@ async fn check_refs(
 
 fn bind_input<'q>(
     q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    org: Id,
-    input: &'q RequestInput,
+    new: &'q NewRequest,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    q.bind(org)
+    let input = &new.input;
+    q.bind(new.organisation_id)
         .bind(input.date.to_string())
         .bind(input.kind.as_str())
         .bind(input.person_id)
         .bind(input.from_place_id)
         .bind(input.to_place_id)
-        .bind(input.window_at.as_str())
-        .bind(input.window.start.minutes())
-        .bind(input.window.end.minutes())
-        .bind(to_json(&input.load))
+        .bind(new.window_at.as_str())
+        .bind(new.window.start.minutes())
+        .bind(new.window.end.minutes())
+        .bind(to_json(&new.load))
         .bind(to_json(&input.skills))
         .bind(input.service_minutes.map(i64::from))
         .bind(input.max_ride_minutes.map(i64::from))
-        .bind(input.return_of.map(|r| r.request_id))
-        .bind(input.return_of.map(|r| i64::from(r.after_minutes)))
-        .bind(i64::from(input.return_of.is_some_and(|r| r.same_vehicle)))
-        .bind(&input.purpose)
+        .bind(new.return_of.map(|r| r.request_id))
+        .bind(new.return_of.map(|r| i64::from(r.after_minutes)))
+        .bind(i64::from(new.return_of.is_some_and(|r| r.same_vehicle)))
+        .bind(input.purpose.map(|p| p.as_str()))
         .bind(&input.notes)
-        .bind(input.status.as_str())
+        .bind(new.status.as_str())
+        .bind(input.pickup_at.map(Clock::minutes))
+        .bind(input.appointment.map(Clock::minutes))
+        .bind(i64::from(new.companions))
+        .bind(input.way_back.map(|w| to_json(&w)))
+}
+
+const INSERT: &str =
+    "INSERT INTO requests (organisation_id, date, kind, person_id, from_place_id, \
+     to_place_id, window_at, window_start, window_end, load, skills, service_minutes, \
+     max_ride_minutes, outbound_id, after_minutes, same_vehicle, purpose, notes, status, \
+     pickup_at, appointment, companions, way_back) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+     $17, $18, $19, $20, $21, $22, $23) RETURNING id";
+
+/// Checks and writes one request with its audit line; the id.
+pub(crate) async fn insert_request(
+    tx: &mut Tx,
+    actor: Actor,
+    new: &NewRequest,
+) -> Result<Id, StoreError> {
+    check_refs(tx, None, new).await?;
+    let id: Id = bind_input(sqlx::query(INSERT), new)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("id")?;
+    record(tx, actor, "create", "request", Some(id), None).await?;
+    Ok(id)
 }
 
 impl Store {
@@ -260,24 +288,23 @@ impl Store {
         Ok(r)
     }
 
+    /// Writes a booking: the request and its way back, linked, in one transaction.
     pub async fn create_request(
         &self,
         actor: Actor,
-        org: Id,
-        input: &RequestInput,
+        new: &NewRequest,
+        way_back: Option<&NewRequest>,
     ) -> Result<Request, StoreError> {
         let mut tx = self.begin().await?;
-        check_refs(&mut tx, None, org, input).await?;
-        let sql = "INSERT INTO requests (organisation_id, date, kind, person_id, from_place_id, \
-             to_place_id, window_at, window_start, window_end, load, skills, service_minutes, \
-             max_ride_minutes, outbound_id, after_minutes, same_vehicle, purpose, notes, status) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-             $17, $18, $19) RETURNING id";
-        let id: Id = bind_input(sqlx::query(sql), org, input)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("id")?;
-        record(&mut tx, actor, "create", "request", Some(id), None).await?;
+        let id = insert_request(&mut tx, actor, new).await?;
+        if let Some(back) = way_back {
+            let mut back = back.clone();
+            back.return_of = back.return_of.map(|r| ReturnOf {
+                request_id: id,
+                ..r
+            });
+            insert_request(&mut tx, actor, &back).await?;
+        }
         tx.commit().await?;
         self.request(Scope::All, id).await
     }
@@ -286,18 +313,18 @@ impl Store {
         &self,
         actor: Actor,
         id: Id,
-        org: Id,
-        input: &RequestInput,
+        new: &NewRequest,
     ) -> Result<Request, StoreError> {
         let mut tx = self.begin().await?;
-        check_refs(&mut tx, Some(id), org, input).await?;
+        check_refs(&mut tx, Some(id), new).await?;
         let sql = "UPDATE requests SET organisation_id = $1, date = $2, kind = $3, \
              person_id = $4, from_place_id = $5, to_place_id = $6, window_at = $7, \
              window_start = $8, window_end = $9, load = $10, skills = $11, \
              service_minutes = $12, max_ride_minutes = $13, outbound_id = $14, \
-             after_minutes = $15, same_vehicle = $16, purpose = $17, notes = $18, status = $19 \
-             WHERE id = $20";
-        let n = bind_input(sqlx::query(sql), org, input)
+             after_minutes = $15, same_vehicle = $16, purpose = $17, notes = $18, status = $19, \
+             pickup_at = $20, appointment = $21, companions = $22, way_back = $23 \
+             WHERE id = $24";
+        let n = bind_input(sqlx::query(sql), new)
             .bind(id)
             .execute(&mut *tx)
             .await?

@@ -15,10 +15,12 @@ use super::ctx::Ctx;
 use super::form::{Checked, Form};
 use super::render;
 use crate::api::{AppError, AppState, Caller};
+use crate::domain::ride_policy::Purpose;
 use crate::domain::{
     Clock, FieldError, Id, Invalid, Person, Place, Request, RequestInput, RequestKind,
-    RequestStatus, ReturnOf, Role, Window, WindowAt,
+    RequestStatus, Role, WayBack, Window, WindowAt,
 };
+use crate::service::{rides, ServiceError};
 use crate::store::Scope;
 
 pub fn routes() -> Router<AppState> {
@@ -158,7 +160,7 @@ async fn list(
             from: places.get(&r.from_place_id).cloned().unwrap_or_default(),
             to: places.get(&r.to_place_id).cloned().unwrap_or_default(),
             standing: match (r.status, r.promised_pickup) {
-                (RequestStatus::Cancelled, _) => Standing::Cancelled,
+                (s, _) if s.is_dropped() => Standing::Cancelled,
                 (_, Some(at)) => Standing::Scheduled(at),
                 _ if turned_down.contains(&r.id) => Standing::TurnedDown,
                 _ => Standing::Requested,
@@ -252,27 +254,20 @@ async fn new_form(State(s): State<AppState>, ctx: Ctx) -> Result<Response, AppEr
 }
 
 /// The form field that shows a fault the domain reports for `field`.
-fn form_field(field: &str, is_return: bool) -> String {
-    let base = match field {
+fn form_field(field: &str) -> String {
+    match field {
         "window.start" => "window_start",
         "window.end" => "window_end",
+        "way_back.at" | "way_back.after_minutes" | "way_back" => "return_start",
         "load" | "load.seats" | "load.wheelchairs" => "companions",
         f => f,
-    };
-    if is_return {
-        match base {
-            "window_start" => "return_start".into(),
-            "window_end" => "return_end".into(),
-            other => other.into(),
-        }
-    } else {
-        base.into()
     }
+    .into()
 }
 
-fn mark(errors: &mut BTreeMap<String, String>, e: &Invalid, is_return: bool) {
+fn mark(errors: &mut BTreeMap<String, String>, e: &Invalid) {
     for FieldError { field, .. } in &e.0 {
-        let f = form_field(field, is_return);
+        let f = form_field(field);
         let key = format!("portal.err_{f}");
         errors.entry(f).or_insert(key);
     }
@@ -280,11 +275,9 @@ fn mark(errors: &mut BTreeMap<String, String>, e: &Invalid, is_return: bool) {
 
 /// A form field and the catalogue key of what is wrong with it.
 type Marks = BTreeMap<String, String>;
-/// The booking read from the form: the outbound and, if asked, the way back's window.
-type Booking = (RequestInput, Option<Window>);
 
 /// Reads the form into request inputs, marking each field that cannot be read.
-fn read(form: &Form, people: &[Person]) -> (Draft, Result<Booking, Marks>) {
+fn read(form: &Form, people: &[Person]) -> (Draft, Result<RequestInput, Marks>) {
     let v = |n: &str| form.get(n).unwrap_or("").to_string();
     let draft = Draft {
         person_id: v("person_id"),
@@ -369,6 +362,16 @@ fn read(form: &Form, people: &[Person]) -> (Draft, Result<Booking, Marks>) {
         None
     };
     let text = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
+    let purpose = match draft.purpose.as_str() {
+        "" => None,
+        p => {
+            let parsed = Purpose::parse(p);
+            if parsed.is_none() {
+                bad("purpose");
+            }
+            parsed
+        }
+    };
     let input = match (person, date, window_at, start, end, from, to, companions) {
         (
             Some(p),
@@ -386,36 +389,24 @@ fn read(form: &Form, people: &[Person]) -> (Draft, Result<Booking, Marks>) {
             person_id: Some(p.id),
             from_place_id: from,
             to_place_id: to,
-            window_at,
-            window: Window::new(start, end),
-            load: p.ride_load(c),
+            pickup_at: None,
+            appointment: None,
+            window_at: Some(window_at),
+            window: Some(Window::new(start, end)),
+            companions: Some(c),
+            load: None,
             skills: Vec::new(),
             service_minutes: None,
             max_ride_minutes: None,
             return_of: None,
-            purpose: text(&draft.purpose),
+            way_back: back.map(|w| WayBack::At(w.start)),
+            purpose,
             notes: text(&draft.notes),
             status: RequestStatus::Active,
         },
         _ => return (draft, Err(errors)),
     };
-    (draft, Ok((input, back)))
-}
-
-/// The way back of `outbound`: from its destination home, picked up inside `window`.
-fn way_back(outbound: &RequestInput, id: Id, window: Window) -> RequestInput {
-    RequestInput {
-        from_place_id: outbound.to_place_id,
-        to_place_id: outbound.from_place_id,
-        window_at: WindowAt::Pickup,
-        window,
-        return_of: Some(ReturnOf {
-            request_id: id,
-            after_minutes: 0,
-            same_vehicle: false,
-        }),
-        ..outbound.clone()
-    }
+    (draft, Ok(input))
 }
 
 async fn create(
@@ -439,33 +430,12 @@ async fn create(
             }
         }
         Ok(_) if !errors.is_empty() => {}
-        Ok((input, back)) => {
+        Ok(input) => {
             let org = caller.organisation_for(None, "organisation_id")?;
-            if let Err(e) = input.validate() {
-                mark(&mut errors, &e, false);
-            }
-            if let Some(w) = back {
-                if let Err(e) = way_back(&input, 0, w).validate() {
-                    mark(&mut errors, &e, true);
-                }
-            }
-            if errors.is_empty() {
-                match s.store.create_request(caller.actor(), org, &input).await {
-                    Ok(made) => {
-                        if let Some(w) = back {
-                            let ret = way_back(&input, made.id, w);
-                            if let Err(e) = s.store.create_request(caller.actor(), org, &ret).await
-                            {
-                                // Nothing half-written: the outbound goes with its way back.
-                                s.store.delete_request(caller.actor(), made.id).await?;
-                                return Err(e.into());
-                            }
-                        }
-                        return Ok(Redirect::to("/portal?created=1").into_response());
-                    }
-                    Err(crate::store::StoreError::Invalid(e)) => mark(&mut errors, &e, false),
-                    Err(e) => return Err(e.into()),
-                }
+            match rides::book(&s.store, caller.actor(), org, &input).await {
+                Ok(_) => return Ok(Redirect::to("/portal?created=1").into_response()),
+                Err(ServiceError::Invalid(e)) => mark(&mut errors, &e),
+                Err(e) => return Err(e.into()),
             }
         }
     }

@@ -39,6 +39,8 @@ fn allowed(method: &str, path: &str) -> Option<Option<&'static [Role]>> {
         ("post", "/events") => Some(&[A, D, R]),
         ("get", "/events") => Some(&[A, D]),
         ("get", "/audit") => Some(&[A]),
+        ("get", "/policy") => Some(&[A, D, M]),
+        ("put", "/policy") => Some(&[A, D]),
         _ => return None,
     };
     Some(rule)

@@ -2,31 +2,63 @@
 //! before 0002 get their stop's identity.
 
 use chrono::NaiveDate;
-use giro::domain::{NewEvent, RequestKind, StopEventKind, StopKey, StopRole};
-use giro::store::{Actor, Scope, Store, Stored};
+use giro::domain::{NewEvent, StopEventKind, StopKey, StopRole};
+use giro::store::{Actor, Store, Stored};
 
 use super::support::fresh_database;
+
+struct Ride {
+    id: i64,
+    from_place_id: i64,
+    to_place_id: i64,
+}
 
 #[tokio::test]
 async fn events_recorded_before_0002_get_their_stops_identity() {
     let url = fresh_database().await;
     let date = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     let old = Store::connect_at(&url, 1).await.unwrap();
-    giro::demo::load(&old, &giro::demo::default_dir(), date)
-        .await
-        .unwrap();
-    let ride = old
-        .requests(Scope::All, Some(date))
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|r| r.kind == RequestKind::Ride)
-        .unwrap();
-    let vehicle = old.vehicles().await.unwrap()[0].id;
-    // A plan as the first schema stored it (written by hand: today's store
-    // writes columns that later migrations add).
+    // Rows as the first schema stored them, written by hand: today's store
+    // writes columns that later migrations add.
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let one = async |sql: &str| -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(&pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    };
+    let org =
+        one("INSERT INTO organisations (name, kind) VALUES ('A', 'association') RETURNING id")
+            .await;
+    let place = |name: &str| {
+        format!(
+            "INSERT INTO places (organisation_id, name, address, lat, lon, kind) \
+             VALUES (NULL, '{name}', 'via {name}', 44.27, 9.4, 'centre') RETURNING id"
+        )
+    };
+    let (home, centre) = (one(&place("home")).await, one(&place("centre")).await);
+    let person = one(&format!(
+        "INSERT INTO people (organisation_id, name, home_place_id, mobility, assistance) \
+         VALUES ({org}, 'P', {home}, 'none', 'none') RETURNING id"
+    ))
+    .await;
+    let vehicle = one(&format!(
+        "INSERT INTO vehicles (name, depot_place_id, skills, layouts, available_start, available_end) \
+         VALUES ('van', {centre}, '[]', '[]', 420, 1080) RETURNING id"
+    ))
+    .await;
+    let ride_id = one(&format!(
+        "INSERT INTO requests (organisation_id, date, kind, person_id, from_place_id, to_place_id, \
+         window_at, window_start, window_end, load, skills, status) VALUES ({org}, '{date}', 'ride', \
+         {person}, {home}, {centre}, 'pickup', 480, 510, '{{\"seats\":1}}', '[]', 'active') RETURNING id"
+    ))
+    .await;
+    let ride = Ride {
+        id: ride_id,
+        from_place_id: home,
+        to_place_id: centre,
+    };
     let plan_id: i64 = sqlx::query_scalar(
         "INSERT INTO plans (date, revision, status, version, created_at, figures, unassigned) \
          VALUES ($1, 1, 'draft', 1, '2026-11-23T07:00:00.000Z', '{}', '[]') RETURNING id",

@@ -194,7 +194,7 @@ async fn a_booking_with_faults_is_marked_and_writes_nothing_then_goes_through() 
     assert_eq!(requests(&app).await, before);
 
     // Right, with a way back: two requests, the second the return of the first.
-    let (s, _, location) = post_form(
+    let (s, dbg_html, location) = post_form(
         &app,
         &member,
         "/portal/new",
@@ -208,14 +208,23 @@ async fn a_booking_with_faults_is_marked_and_writes_nothing_then_goes_through() 
             ("from_place_id", "home"),
             ("to_place_id", &to),
             ("companions", "1"),
-            ("purpose", "centro diurno"),
+            ("purpose", "day_centre"),
             ("return_trip", "1"),
             ("return_start", "16:00"),
             ("return_end", "16:30"),
         ],
     )
     .await;
-    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(
+        s,
+        StatusCode::SEE_OTHER,
+        "{}",
+        dbg_html
+            .lines()
+            .filter(|l| l.contains("error") || l.contains("invalid=\"true"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
     assert_eq!(location.as_deref(), Some("/portal?created=1"));
     assert_eq!(requests(&app).await, before + 2);
     let (_, mine) = app

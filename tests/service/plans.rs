@@ -20,8 +20,10 @@ async fn check_plan(app: &TestApp, plan: &Value) {
     let people = store.people(Scope::All).await.unwrap();
     let vehicles = store.vehicles().await.unwrap();
     let shifts = store.shifts(Some(app.date)).await.unwrap();
+    let policy = store.ride_policy().await.unwrap();
     let day = Day {
         date: app.date,
+        policy: &policy,
         requests: &requests,
         places: &places,
         people: &people,

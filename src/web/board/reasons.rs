@@ -3,7 +3,6 @@
 
 use super::words::{self, hm};
 use crate::domain::{Person, Request, RequestKind, UnassignedReason as Why};
-use crate::planning::RIDE_MAX_MINUTES;
 use crate::web::i18n::Tr;
 
 /// The dimension that names the missing room: wheelchairs when the rider
@@ -39,10 +38,8 @@ pub fn in_words(t: &Tr, reason: Why, r: &Request, person: Option<&Person>) -> St
         Why::Skills => t.f("reasons.skills", &[("needs", &words::needs(t, r, person))]),
         Why::TimeWindow => t.f("reasons.time_window", &[("window", &window)]),
         Why::RideTime => match (r.kind, r.max_ride_minutes) {
-            (RequestKind::Ride, limit) => t.f(
-                "reasons.ride_time",
-                &[("max", &limit.map_or(RIDE_MAX_MINUTES, f64::from))],
-            ),
+            (RequestKind::Ride, Some(limit)) => t.f("reasons.ride_time", &[("max", &limit)]),
+            (RequestKind::Ride, None) => t.t("reasons.ride_time_policy").to_string(),
             (_, Some(limit)) => t.f("reasons.ride_time_meal", &[("max", &limit)]),
             (_, None) => t.f("reasons.time_window", &[("window", &window)]),
         },
@@ -82,6 +79,10 @@ mod tests {
             service_minutes: None,
             max_ride_minutes: None,
             return_of: None,
+            way_back: None,
+            pickup_at: None,
+            appointment: None,
+            companions: 0,
             purpose: None,
             notes: None,
             status: RequestStatus::Active,
@@ -103,7 +104,10 @@ mod tests {
         );
         let crates = ride(&[("crates", 2)]);
         assert!(in_words(&it, Why::NoRoom, &crates, None).contains("2 crates"));
-        assert!(in_words(&it, Why::RideTime, &r, None).contains("45"));
+        assert!(in_words(&it, Why::RideTime, &r, None).contains("regola"));
+        let mut limited = r.clone();
+        limited.max_ride_minutes = Some(45);
+        assert!(in_words(&it, Why::RideTime, &limited, None).contains("45"));
         assert!(in_words(&it, Why::Capacity, &r, None).contains("1 carrozzina"));
         assert_eq!(in_words(&it, Why::Manual, &r, None), it.t("reasons.manual"));
         // Every reason has its own sentence, never the raw name.

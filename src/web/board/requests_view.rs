@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::day::Day;
 use super::{reasons, words};
 use crate::api::AppError;
-use crate::domain::{Id, Request, RequestKind, RequestStatus, UnassignedReason};
+use crate::domain::{Id, Request, RequestKind, UnassignedReason};
 use crate::web::i18n::Tr;
 
 /// Where a request stands on the board.
@@ -169,7 +169,7 @@ pub fn rows(t: &Tr, day: &Day, filters: &Filters) -> Vec<RequestRow> {
         .filter_map(|r| {
             let person = day.person(r.person_id);
             let (standing, detail) = match (r.status, at.get(&r.id)) {
-                (RequestStatus::Cancelled, _) => (Standing::Cancelled, String::new()),
+                (s, _) if s.is_dropped() => (Standing::Cancelled, String::new()),
                 (_, Some(Ok(vehicle))) => (Standing::Planned, vehicle.clone()),
                 (_, Some(Err(reason))) => (
                     Standing::Unassigned,
@@ -187,7 +187,7 @@ pub fn rows(t: &Tr, day: &Day, filters: &Filters) -> Vec<RequestRow> {
                 to: day.place_name(r.to_place_id).to_string(),
                 window: words::window(t, r),
                 needs: words::needs(t, r, person),
-                purpose: r.purpose.clone().unwrap_or_default(),
+                purpose: words::purpose(t, r.purpose),
                 standing,
                 standing_word: t
                     .t(&format!("board.standing.{}", standing.as_str()))

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::domain::ride_policy::Purpose;
 use crate::domain::{Assistance, Mobility, Person, Request, RequestKind, WindowAt};
 use crate::web::i18n::Tr;
 
@@ -82,6 +83,13 @@ pub fn kind(t: &Tr, kind: RequestKind) -> &'static str {
     })
 }
 
+/// Why the ride is made, in words.
+pub fn purpose(t: &Tr, p: Option<Purpose>) -> String {
+    p.map_or_else(String::new, |p| {
+        t.t(&format!("board.purpose.{}", p.as_str())).to_string()
+    })
+}
+
 /// "partenza tra 9:00 e 9:30" or "arrivo tra 8:45 e 9:00".
 pub fn window(t: &Tr, r: &Request) -> String {
     let key = match r.window_at {
@@ -104,8 +112,7 @@ pub fn needs(t: &Tr, r: &Request, person: Option<&Person>) -> String {
     if let Some(p) = person {
         match p.mobility {
             Mobility::None => {}
-            Mobility::Walker => parts.push(t.t("board.mobility.walker").into()),
-            Mobility::Wheelchair => parts.push(t.t("board.mobility.wheelchair").into()),
+            m => parts.push(t.t(&format!("board.mobility.{}", m.as_str())).into()),
         }
         match p.assistance {
             Assistance::None => {}

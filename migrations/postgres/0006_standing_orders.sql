@@ -1,0 +1,1 @@
+-- Reserved for standing_orders (issue 9); filled by its change.

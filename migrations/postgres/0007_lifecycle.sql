@@ -1,0 +1,1 @@
+-- Reserved for lifecycle (issue 9); filled by its change.

@@ -1,0 +1,1 @@
+-- Reserved for fees (issue 9); filled by its change.

@@ -1,0 +1,1 @@
+-- Reserved for vehicle_sharing (issue 9); filled by its change.

@@ -1,0 +1,102 @@
+//! Booking a request: settle it against its rider and the ride policy
+//! (`domain::booking`), make sure some vehicle can carry the rider, then write
+//! it with its way back. The API, the portal and the demo all book here.
+
+use chrono::NaiveDateTime;
+
+use super::ServiceError;
+use crate::domain::{self, mobility, Booking, Id, Invalid, Request, RequestInput, RequestKind};
+use crate::store::{Actor, Scope, Store};
+
+/// Local time now: bookings are not taken for the past.
+pub fn now() -> NaiveDateTime {
+    chrono::Local::now().naive_local()
+}
+
+/// Settles `input` for `org` without writing anything.
+pub async fn settle(
+    store: &Store,
+    org: Id,
+    input: &RequestInput,
+    now: NaiveDateTime,
+) -> Result<Booking, ServiceError> {
+    input.validate()?;
+    let person = match input.person_id {
+        Some(id) => Some(
+            store
+                .person(Scope::Organisation(org), id)
+                .await
+                .map_err(|_| Invalid::one("person_id", "no such person in this organisation"))?,
+        ),
+        None => None,
+    };
+    let policy = store.ride_policy().await?;
+    let booking = domain::settle(input, org, person.as_ref(), &policy, now)?;
+    if let (RequestKind::Ride, Some(p)) = (input.kind, &person) {
+        let needs = p.party(booking.request.companions).needs();
+        let vehicles = store.vehicles().await?;
+        let carried = vehicles
+            .iter()
+            .filter(|v| v.active)
+            .any(|v| mobility::can_carry(&needs, &v.skills, v.layouts.iter().map(|l| &l.capacity)));
+        if !carried {
+            let alone = p.party(0).needs();
+            let field = if vehicles.iter().filter(|v| v.active).any(|v| {
+                mobility::can_carry(&alone, &v.skills, v.layouts.iter().map(|l| &l.capacity))
+            }) {
+                "companions"
+            } else {
+                "person_id"
+            };
+            return Err(Invalid::one(
+                field,
+                "no vehicle of the service can carry this rider (mobility, lift, wheelchair places, seats)",
+            )
+            .into());
+        }
+    }
+    Ok(booking)
+}
+
+/// Books `input` for `org`: the request and its way back, in one write.
+pub async fn book(
+    store: &Store,
+    actor: Actor,
+    org: Id,
+    input: &RequestInput,
+) -> Result<Request, ServiceError> {
+    book_at(store, actor, org, input, now()).await
+}
+
+/// As `book`, at a given time (the demo books its day as of its morning).
+pub async fn book_at(
+    store: &Store,
+    actor: Actor,
+    org: Id,
+    input: &RequestInput,
+    now: NaiveDateTime,
+) -> Result<Request, ServiceError> {
+    let b = settle(store, org, input, now).await?;
+    Ok(store
+        .create_request(actor, &b.request, b.way_back.as_ref())
+        .await?)
+}
+
+/// Changes request `id`. A way back is booked with its outbound, not here.
+pub async fn update(
+    store: &Store,
+    actor: Actor,
+    id: Id,
+    org: Id,
+    input: &RequestInput,
+) -> Result<Request, ServiceError> {
+    if input.way_back.is_some() {
+        return Err(Invalid::one(
+            "way_back",
+            "is booked with the outbound ride: cancel and book again to change it",
+        )
+        .into());
+    }
+    let b = settle(store, org, input, now()).await?;
+    Ok(store.update_request(actor, id, &b.request).await?)
+}
