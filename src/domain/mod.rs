@@ -5,12 +5,14 @@ mod clock;
 pub mod date;
 mod driver_link;
 mod forms;
+mod holidays;
 mod organisation;
 mod person;
 mod place;
 mod plan;
 mod plan_copy;
 mod plan_edit;
+mod recurrence;
 mod request;
 mod shift;
 mod solve_input;
@@ -22,9 +24,14 @@ mod user;
 mod vehicle;
 mod violation;
 mod volunteer;
+mod weekdays;
 
 pub use clock::{Clock, Window};
 pub use driver_link::{check_pin_form, link_path, DriverLink, PinInput, MAX_FAILED_PINS};
+pub use holidays::{
+    check_closing_days, easter, holiday, holidays_in, validate_closing_days, Calendar, ClosingDay,
+    Holiday, NoService,
+};
 pub use organisation::{OrgKind, Organisation, OrganisationInput};
 pub use person::{Assistance, Mobility, Person, PersonInput};
 pub use place::{Place, PlaceInput};
@@ -33,6 +40,10 @@ pub use plan::{
     PlanStop, PlanUnassigned, PublishInput, Role as StopRole, Route, RouteEdit,
 };
 pub use plan_edit::{EditOutcome, PlanEdit, PlanEditInput};
+pub use recurrence::{
+    check_suspensions, dates_between, occurs_on, schedule_between, validate_suspensions,
+    Occurrence, Recurrence, SkipReason, Suspension,
+};
 pub use request::{Request, RequestInput, RequestKind, RequestStatus, ReturnOf, WindowAt};
 pub use shift::{Shift, ShiftInput};
 pub use solve_input::SolveInput;
@@ -46,6 +57,7 @@ pub use user::{Role, User, UserInput};
 pub use vehicle::{Vehicle, VehicleInput, VehicleLayout};
 pub use violation::{NewViolation, PlanViolation, ViolationKind};
 pub use volunteer::{Volunteer, VolunteerInput};
+pub use weekdays::WeekdaySet;
 
 use serde::Serialize;
 use utoipa::ToSchema;
