@@ -6,6 +6,7 @@ mod clock;
 pub mod date;
 mod driver_link;
 mod forms;
+mod holidays;
 pub mod mobility;
 mod organisation;
 mod person;
@@ -13,6 +14,7 @@ mod place;
 mod plan;
 mod plan_copy;
 mod plan_edit;
+mod recurrence;
 mod request;
 pub mod ride_policy;
 mod shift;
@@ -25,10 +27,15 @@ mod user;
 mod vehicle;
 mod violation;
 mod volunteer;
+mod weekdays;
 
 pub use booking::{settle, Booking, NewRequest};
 pub use clock::{Clock, Window};
 pub use driver_link::{check_pin_form, link_path, DriverLink, PinInput, MAX_FAILED_PINS};
+pub use holidays::{
+    check_closing_days, easter, holiday, holidays_in, validate_closing_days, Calendar, ClosingDay,
+    Holiday, NoService,
+};
 pub use mobility::Mobility;
 pub use organisation::{OrgKind, Organisation, OrganisationInput};
 pub use person::{Assistance, Person, PersonInput};
@@ -38,6 +45,10 @@ pub use plan::{
     PlanStop, PlanUnassigned, PublishInput, Role as StopRole, Route, RouteEdit,
 };
 pub use plan_edit::{EditOutcome, PlanEdit, PlanEditInput};
+pub use recurrence::{
+    check_suspensions, dates_between, occurs_on, schedule_between, validate_suspensions,
+    Occurrence, Recurrence, SkipReason, Suspension,
+};
 pub use request::{Request, RequestInput, RequestKind, RequestStatus, ReturnOf, WayBack, WindowAt};
 pub use shift::{Shift, ShiftInput};
 pub use solve_input::SolveInput;
@@ -51,6 +62,7 @@ pub use user::{Role, User, UserInput};
 pub use vehicle::{Vehicle, VehicleInput, VehicleLayout};
 pub use violation::{NewViolation, PlanViolation, ViolationKind};
 pub use volunteer::{Volunteer, VolunteerInput};
+pub use weekdays::WeekdaySet;
 
 use serde::Serialize;
 use utoipa::ToSchema;
