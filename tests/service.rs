@@ -4,6 +4,7 @@
 mod service {
     mod admin_cli;
     mod authz;
+    mod checked;
     mod contract;
     mod crud;
     mod demo_publish;
@@ -18,6 +19,7 @@ mod service {
     mod pages_portal;
     mod plans;
     mod promised;
+    mod rides;
     mod solve_death;
     pub mod support;
     mod throttle;

@@ -3,47 +3,11 @@
 use std::time::{Duration, Instant};
 
 use giro::domain::Role;
-use giro::planning::{self, Day};
-use giro::solver::check::check;
-use giro::store::Scope;
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
+use super::checked::check_plan;
 use super::support::TestApp;
-
-/// Rebuilds the day from the database and runs the core's checker on the plan
-/// the API returned.
-async fn check_plan(app: &TestApp, plan: &Value) {
-    let store = &app.store;
-    let requests = store.requests(Scope::All, Some(app.date)).await.unwrap();
-    let places = store.places(Scope::All).await.unwrap();
-    let people = store.people(Scope::All).await.unwrap();
-    let vehicles = store.vehicles().await.unwrap();
-    let shifts = store.shifts(Some(app.date)).await.unwrap();
-    let policy = store.ride_policy().await.unwrap();
-    let day = Day {
-        date: app.date,
-        policy: &policy,
-        requests: &requests,
-        places: &places,
-        people: &people,
-        vehicles: &vehicles,
-        shifts: &shifts,
-    };
-    let (ids, points) = planning::locations(&day).unwrap();
-    let matrix = app.state.travel.matrix(&points).await.unwrap();
-    let built = planning::build(&day, &ids, &matrix).unwrap();
-    let stored = store
-        .plan_by_id(plan["id"].as_i64().unwrap())
-        .await
-        .unwrap();
-    let solution = planning::to_solution(&built, &stored).unwrap();
-    let report = check(&built.problem, &solution);
-    assert!(report.is_feasible(), "checker: {:#?}", report.violations);
-    // Every active request is either routed (both ends) or unassigned with a reason.
-    let routed: usize = stored.routes.iter().map(|r| r.stops.len()).sum();
-    assert_eq!(routed / 2 + stored.unassigned.len(), built.jobs.len());
-}
 
 #[tokio::test]
 async fn the_demo_day_solves_to_a_plan_the_checker_accepts() {

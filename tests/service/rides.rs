@@ -1,0 +1,388 @@
+//! Rides as associations book them, asserted on the solved plan: arrive-by,
+//! the rider's needs, the way back's rule, the ride-time policy, priorities
+//! when the van is short, and bad bookings refused with nothing written.
+
+use chrono::{Days, Local, NaiveDate};
+use giro::domain::Role;
+use giro::store::Scope;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use super::checked::check_plan;
+use super::support::{As, TestApp};
+
+/// A day far enough ahead that every time on it is in the future.
+fn ahead(days: u64) -> NaiveDate {
+    Local::now().date_naive() + Days::new(days)
+}
+
+fn minutes(hm: &str) -> f64 {
+    let (h, m) = hm.split_once(':').unwrap();
+    f64::from(h.parse::<u32>().unwrap() * 60 + m.parse::<u32>().unwrap())
+}
+
+async fn person(app: &TestApp, who: &As, name: &str) -> Value {
+    let (_, people) = app.get(who, "/api/v1/people").await;
+    people
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"].as_str().unwrap().starts_with(name))
+        .unwrap_or_else(|| panic!("{name} in the demo"))
+        .clone()
+}
+
+async fn place(app: &TestApp, who: &As, starts: &str) -> i64 {
+    let (_, places) = app.get(who, "/api/v1/places").await;
+    places
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"].as_str().unwrap().starts_with(starts))
+        .unwrap_or_else(|| panic!("{starts} in the demo"))["id"]
+        .as_i64()
+        .unwrap()
+}
+
+/// A ride for `p` from home to `to` on `date`, with `timing` merged in.
+fn ride(p: &Value, to: i64, date: NaiveDate, timing: Value) -> Value {
+    let mut r = json!({
+        "organisation_id": p["organisation_id"],
+        "date": date.to_string(),
+        "kind": "ride",
+        "person_id": p["id"],
+        "from_place_id": p["home_place_id"],
+        "to_place_id": to,
+    });
+    for (k, v) in timing.as_object().unwrap() {
+        r[k] = v.clone();
+    }
+    r
+}
+
+fn stops_of(plan: &Value, request: i64) -> Vec<(Value, Value)> {
+    let mut found = Vec::new();
+    for route in plan["routes"].as_array().unwrap() {
+        for s in route["stops"].as_array().unwrap() {
+            if s["request_id"] == request {
+                found.push((route.clone(), s.clone()));
+            }
+        }
+    }
+    found
+}
+
+fn stop(plan: &Value, request: i64, role: &str) -> (Value, Value) {
+    stops_of(plan, request)
+        .into_iter()
+        .find(|(_, s)| s["role"] == role)
+        .unwrap_or_else(|| panic!("request {request} has a {role} in {plan}"))
+}
+
+#[tokio::test]
+async fn an_arrive_by_ride_in_the_chair_with_its_way_back_is_planned_by_the_rules() {
+    let app = TestApp::spawn_on(ahead(40)).await;
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    let giuseppina = person(&app, &dispatcher, "Giuseppina Parodi").await;
+    assert_eq!(giuseppina["mobility"], "wheelchair");
+    let office = place(&app, &dispatcher, "ASL 4").await;
+    let booking = ride(
+        &giuseppina,
+        office,
+        app.date,
+        json!({"appointment": "11:00", "purpose": "health_visit", "way_back": {"after_minutes": 60}}),
+    );
+    let (s, out) = app.post(&dispatcher, "/api/v1/requests", booking).await;
+    assert_eq!(s, StatusCode::CREATED, "{out}");
+    let id = out["id"].as_i64().unwrap();
+    // The window follows from the appointment and the policy: 30 to 5 minutes before.
+    assert_eq!(out["window_at"], "dropoff");
+    assert_eq!(out["window"], json!({"start": "10:30", "end": "10:55"}));
+    // The room follows from the rider: a wheelchair place, and the lift.
+    assert_eq!(out["load"]["wheelchairs"], 1);
+    assert!(out["skills"].as_array().unwrap().contains(&json!("lift")));
+    let (_, all) = app
+        .get(&dispatcher, &format!("/api/v1/requests?date={}", app.date))
+        .await;
+    let back = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["return_of"]["request_id"] == id)
+        .expect("the way back is booked with the outbound")
+        .clone();
+    assert_eq!(back["way_back"], json!({"after_minutes": 60}));
+    assert_eq!(back["from_place_id"], office);
+
+    let plan = app.solve(&dispatcher, 3.0).await;
+    let (built, _) = check_plan(&app, &plan).await;
+    let (route, dropoff) = stop(&plan, id, "dropoff");
+    let arrival = dropoff["start_min"].as_f64().unwrap();
+    assert!(
+        (minutes("10:30")..=minutes("10:55")).contains(&arrival),
+        "arrives inside its window: {dropoff}"
+    );
+    // In the chair: on the vehicle with the lift, in a layout with a wheelchair place.
+    let (_, vehicles) = app.get(&dispatcher, "/api/v1/vehicles").await;
+    let vehicle = vehicles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == route["vehicle_id"])
+        .unwrap();
+    assert!(vehicle["skills"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("lift")));
+    let layout = vehicle["layouts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["name"] == route["layout"])
+        .unwrap();
+    assert!(layout["capacity"]["wheelchairs"].as_u64().unwrap() >= 1);
+    // The way back starts no earlier than its rule: an hour after the appointment.
+    let back_id = back["id"].as_i64().unwrap();
+    let (_, pickup) = stop(&plan, back_id, "pickup");
+    assert!(
+        pickup["start_min"].as_f64().unwrap() >= minutes("12:00"),
+        "{pickup}"
+    );
+
+    // No ride on the day is longer than its policy allows (the checker
+    // agreed above; here each against the policy's own figure).
+    let policy = app.store.ride_policy().await.unwrap();
+    let m = &built.problem.matrix;
+    for (j, job) in built.problem.jobs.iter().enumerate() {
+        let (Some(p), Some(d)) = (job.pickup, job.dropoff) else {
+            continue;
+        };
+        let request = built.jobs[j].request_id;
+        let r = app.store.request(Scope::All, request).await.unwrap();
+        if r.kind != giro::domain::RequestKind::Ride || r.max_ride_minutes.is_some() {
+            continue;
+        }
+        let stops = stops_of(&plan, request);
+        if stops.is_empty() {
+            continue;
+        }
+        let limit = policy.max_ride_minutes(
+            m.time(p.location, d.location),
+            m.distance(p.location, d.location),
+        );
+        let (_, up) = stop(&plan, request, "pickup");
+        let (_, down) = stop(&plan, request, "dropoff");
+        let on_board = down["start_min"].as_f64().unwrap() - up["departure_min"].as_f64().unwrap();
+        assert!(
+            on_board <= limit + 1e-6,
+            "request {request}: {on_board} min on board, policy {limit}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn when_the_van_is_short_the_medical_visit_is_kept_and_the_errand_turned_down() {
+    let app = TestApp::spawn_on(ahead(41)).await;
+    let date = app.date + Days::new(1);
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    let (_, vehicles) = app.get(&dispatcher, "/api/v1/vehicles").await;
+    let van = vehicles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["skills"].as_array().unwrap().contains(&json!("lift")))
+        .unwrap()["id"]
+        .clone();
+    // One short shift: time for one trip to Lavagna and back, not two.
+    let (s, shift) = app
+        .post(
+            &dispatcher,
+            "/api/v1/shifts",
+            json!({"date": date.to_string(), "vehicle_id": van, "window": {"start": "08:40", "end": "09:30"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{shift}");
+    let hospital = place(&app, &dispatcher, "Ospedale di Lavagna").await;
+    let riva = place(&app, &dispatcher, "Spazio incontro Riva").await;
+    let angela = person(&app, &dispatcher, "Angela Podest").await;
+    let ida = person(&app, &dispatcher, "Ida Costa").await;
+    let at_nine = json!({"pickup_at": "09:00"});
+    let mut visit = ride(&angela, hospital, date, at_nine.clone());
+    visit["purpose"] = json!("health_visit");
+    let mut errand = ride(&ida, riva, date, at_nine);
+    errand["purpose"] = json!("social_errand");
+    // The errand is booked first: the order of booking does not decide.
+    let (s, errand) = app.post(&dispatcher, "/api/v1/requests", errand).await;
+    assert_eq!(s, StatusCode::CREATED, "{errand}");
+    let (s, visit) = app.post(&dispatcher, "/api/v1/requests", visit).await;
+    assert_eq!(s, StatusCode::CREATED, "{visit}");
+
+    let visit_id = visit["id"].as_i64().unwrap();
+    let errand_id = errand["id"].as_i64().unwrap();
+    let plan = solve_date(&app, &dispatcher, date).await;
+    assert_eq!(
+        stops_of(&plan, visit_id).len(),
+        2,
+        "the visit is kept: {plan}"
+    );
+    assert!(
+        stops_of(&plan, errand_id).is_empty(),
+        "only one fits: {plan}"
+    );
+    let out = plan["unassigned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["request_id"] == errand_id)
+        .expect("the errand is turned down")
+        .clone();
+    assert!(
+        out["reason"].as_str().is_some_and(|r| !r.is_empty()),
+        "{out}"
+    );
+
+    // It is the priority that decides: swapped in the policy, the errand wins.
+    let (_, mut policy) = app.get(&dispatcher, "/api/v1/policy").await;
+    for p in policy["priorities"].as_array_mut().unwrap() {
+        match p["purpose"].as_str().unwrap() {
+            "health_visit" => p["priority"] = json!(1),
+            "social_errand" => p["priority"] = json!(10),
+            _ => {}
+        }
+    }
+    let (s, out) = app.put(&dispatcher, "/api/v1/policy", policy).await;
+    assert_eq!(s, StatusCode::OK, "{out}");
+    let plan = solve_date(&app, &dispatcher, date).await;
+    assert_eq!(stops_of(&plan, errand_id).len(), 2, "{plan}");
+    assert!(stops_of(&plan, visit_id).is_empty(), "{plan}");
+}
+
+async fn solve_date(app: &TestApp, who: &As, date: NaiveDate) -> Value {
+    let (s, started) = app
+        .post(
+            who,
+            &format!("/api/v1/plans/{date}/solve"),
+            json!({"time_limit_s": 2.0}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{started}");
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let (_, solve) = app.get(who, &format!("/api/v1/plans/{date}/solve")).await;
+        if solve["status"] != "running" {
+            assert_eq!(solve["status"], "done", "{solve}");
+            break app.get(who, &format!("/api/v1/plans/{date}")).await.1;
+        }
+    }
+}
+
+#[tokio::test]
+async fn bad_bookings_name_the_field_and_write_nothing() {
+    let app = TestApp::spawn_on(ahead(42)).await;
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    let giuseppina = person(&app, &dispatcher, "Giuseppina Parodi").await;
+    let office = place(&app, &dispatcher, "ASL 4").await;
+    let today = Local::now().date_naive();
+    let count = async || app.store.requests(Scope::All, None).await.unwrap().len();
+    let before = count().await;
+    let cases = [
+        (
+            "an appointment in the past",
+            ride(
+                &giuseppina,
+                office,
+                today - Days::new(1),
+                json!({"appointment": "10:00"}),
+            ),
+            "appointment",
+        ),
+        (
+            "a way back before its outbound",
+            ride(
+                &giuseppina,
+                office,
+                app.date,
+                json!({"appointment": "10:00", "way_back": {"at": "09:00"}}),
+            ),
+            "way_back.at",
+        ),
+        (
+            "two times at once",
+            ride(
+                &giuseppina,
+                office,
+                app.date,
+                json!({"appointment": "10:00", "pickup_at": "09:00"}),
+            ),
+            "appointment",
+        ),
+        (
+            "no time at all",
+            ride(&giuseppina, office, app.date, json!({})),
+            "appointment",
+        ),
+        (
+            "less room than the rider needs",
+            ride(
+                &giuseppina,
+                office,
+                app.date,
+                json!({"appointment": "10:00", "load": {"seats": 1, "wheelchairs": 0}}),
+            ),
+            "load.wheelchairs",
+        ),
+        (
+            "a purpose giro does not know",
+            ride(
+                &giuseppina,
+                office,
+                app.date,
+                json!({"appointment": "10:00", "purpose": "picnic"}),
+            ),
+            "purpose",
+        ),
+    ];
+    for (what, body, field) in cases {
+        let (s, out) = app.post(&dispatcher, "/api/v1/requests", body).await;
+        // A word giro does not know is a malformed body (400); a rule broken, 422.
+        let expected = if field == "purpose" {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        assert_eq!(s, expected, "{what}: {out}");
+        assert_eq!(out["field"], field, "{what}: {out}");
+    }
+    // A mobility no vehicle can carry: with the van out of service, a rider
+    // who stays in the wheelchair cannot be booked.
+    let (_, vehicles) = app.get(&dispatcher, "/api/v1/vehicles").await;
+    let admin = app.login_as(Role::Admin).await;
+    for v in vehicles.as_array().unwrap() {
+        if v["skills"].as_array().unwrap().contains(&json!("lift")) {
+            let mut off = v.clone();
+            for k in ["id"] {
+                off.as_object_mut().unwrap().remove(k);
+            }
+            off["active"] = json!(false);
+            let (s, out) = app
+                .put(&admin, &format!("/api/v1/vehicles/{}", v["id"]), off)
+                .await;
+            assert_eq!(s, StatusCode::OK, "{out}");
+        }
+    }
+    let (s, out) = app
+        .post(
+            &dispatcher,
+            "/api/v1/requests",
+            ride(
+                &giuseppina,
+                office,
+                app.date,
+                json!({"appointment": "10:00"}),
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{out}");
+    assert_eq!(out["field"], "person_id", "{out}");
+    assert_eq!(count().await, before, "nothing written");
+}
