@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use giro::auth::password;
 use giro::demo::{self, DemoError};
-use giro::domain::{RequestKind, Role, WindowAt};
+use giro::domain::{RequestKind, RequestStatus, Role, WayBack, WindowAt};
 use giro::store::{Scope, Store};
 
 /// A fresh folder under the system temp dir, removed when dropped.
@@ -115,7 +115,7 @@ async fn loads_the_demo_day() {
     // Requests: rides and their ways back, meals, collections.
     let day = read_json(&data_dir(), "day.json");
     let rides_json = day["rides"].as_array().unwrap();
-    assert_eq!(rides_json.len(), 15);
+    assert_eq!(rides_json.len(), 16);
     let returns_json = rides_json
         .iter()
         .filter(|r| r.get("return").is_some())
@@ -124,11 +124,11 @@ async fn loads_the_demo_day() {
     let requests = store.requests(Scope::All, Some(date())).await.unwrap();
     assert_eq!(requests.len(), loaded.requests);
     let count = |k: RequestKind| requests.iter().filter(|r| r.kind == k).count();
-    assert_eq!(returns_json, 5);
-    assert_eq!(count(RequestKind::Ride), 20, "15 trips and 5 ways back");
+    assert_eq!(returns_json, 6);
+    assert_eq!(count(RequestKind::Ride), 22, "16 trips and 6 ways back");
     assert_eq!(count(RequestKind::Meal), 44);
     assert_eq!(count(RequestKind::Collection), 4);
-    assert_eq!(requests.len(), 20 + 44 + 4);
+    assert_eq!(requests.len(), 22 + 44 + 4);
     let other_day = date().succ_opt().unwrap();
     assert!(store
         .requests(Scope::All, Some(other_day))
@@ -152,10 +152,20 @@ async fn loads_the_demo_day() {
             (out.to_place_id, out.from_place_id)
         );
         assert_eq!(back.window_at, WindowAt::Pickup);
-        assert_eq!(
-            back.window.start.minutes(),
-            out.window.start.minutes() + i64::from(of.after_minutes)
-        );
+        match (out.appointment, back.way_back) {
+            // Booked with an appointment: the way back by its rule.
+            (Some(t), Some(WayBack::AfterMinutes(m))) => {
+                assert_eq!(back.window.start.minutes(), t.minutes() + i64::from(m));
+                assert_eq!(back.status, RequestStatus::Active);
+            }
+            (Some(_), Some(WayBack::WillCall)) => {
+                assert_eq!(back.status, RequestStatus::WillCall, "planned once called")
+            }
+            _ => assert_eq!(
+                back.window.start.minutes(),
+                out.window.start.minutes() + i64::from(of.after_minutes)
+            ),
+        }
     }
     let people_by_id: HashMap<_, _> = people.iter().map(|p| (p.id, p)).collect();
     for r in &requests {

@@ -112,6 +112,9 @@ pub(super) struct RideJson {
     pub(super) pickup_window: Option<Window>,
     #[serde(default)]
     pub(super) arrive_by: Option<Window>,
+    /// Arrive-by: the window follows from the ride policy.
+    #[serde(default)]
+    pub(super) appointment: Option<crate::domain::Clock>,
     pub(super) load: RideLoad,
     #[serde(default, rename = "return")]
     pub(super) back: Option<BackJson>,
@@ -131,9 +134,13 @@ pub(super) struct RideLoad {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct BackJson {
+    #[serde(default)]
     pub(super) after_minutes: u32,
     #[serde(default)]
     pub(super) same_vehicle: bool,
+    /// Booked without a time: the rider calls (only with an appointment).
+    #[serde(default)]
+    pub(super) will_call: bool,
 }
 
 #[derive(Deserialize)]

@@ -83,13 +83,21 @@ impl Demo {
     ) -> Result<(Id, RequestInput), DemoError> {
         let refs = &self.refs.rides[i];
         let at = At::new(DAY, &self.day.rides[i].key);
-        let (org, input) = self.ride_input(
+        let (org, mut input) = self.ride_input(
             i,
             date,
             (refs.from, refs.to),
             (refs.window_at, refs.window),
             ids,
         );
+        if let Some((appointment, way_back)) = refs.appointment {
+            input.appointment = Some(appointment);
+            input.window_at = None;
+            input.window = None;
+            // The room follows from the rider.
+            input.load = None;
+            input.way_back = way_back;
+        }
         Ok((org, at.valid(input, RequestInput::validate)?))
     }
 

@@ -10,7 +10,7 @@ use super::files::{
 };
 use super::shifts::{cover_shifts, Cover};
 use super::{Demo, DemoError};
-use crate::domain::{Clock, OrgKind, Window, WindowAt};
+use crate::domain::{Clock, OrgKind, WayBack, Window, WindowAt};
 
 pub(super) struct RideRefs {
     pub(super) person: usize,
@@ -18,8 +18,10 @@ pub(super) struct RideRefs {
     pub(super) to: usize,
     pub(super) window_at: WindowAt,
     pub(super) window: Window,
-    /// The way back's pickup window.
+    /// The way back's pickup window, when booked as a request of its own.
     pub(super) back: Option<Window>,
+    /// Arrive-by from the policy; its way back is booked with it, by rule.
+    pub(super) appointment: Option<(Clock, Option<WayBack>)>,
 }
 
 pub(super) struct MealRefs {
@@ -162,12 +164,27 @@ fn resolve(
         let person = at.find(&person_keys, "person", &r.person, PEOPLE)?;
         let from = at.find(&place_keys, "from", &r.from, PLACES)?;
         let to = at.find(&place_keys, "to", &r.to, PLACES)?;
-        let (window_at, window) = match (r.pickup_window, r.arrive_by) {
-            (Some(w), None) => (WindowAt::Pickup, w),
-            (None, Some(w)) => (WindowAt::Dropoff, w),
-            _ => return Err(at.bad("give exactly one of pickup_window and arrive_by")),
+        let (window_at, window) = match (r.pickup_window, r.arrive_by, r.appointment) {
+            (Some(w), None, None) => (WindowAt::Pickup, w),
+            (None, Some(w), None) => (WindowAt::Dropoff, w),
+            (None, None, Some(t)) => (WindowAt::Dropoff, Window::new(t, t)),
+            _ => return Err(at.bad("give exactly one of pickup_window, arrive_by and appointment")),
         };
+        let appointment = r.appointment.map(|t| {
+            let rule = r.back.as_ref().map(|b| {
+                if b.will_call {
+                    WayBack::WillCall
+                } else {
+                    WayBack::AfterMinutes(b.after_minutes.min(720) as u16)
+                }
+            });
+            (t, rule)
+        });
+        if r.back.as_ref().is_some_and(|b| b.will_call) && appointment.is_none() {
+            return Err(at.bad("a will-call way back needs an appointment"));
+        }
         let back = match &r.back {
+            _ if appointment.is_some() => None,
             None => None,
             Some(b) => Some(back_window(window, b.after_minutes).ok_or_else(|| {
                 at.bad(format!(
@@ -183,6 +200,7 @@ fn resolve(
             window_at,
             window,
             back,
+            appointment,
         });
     }
     let mut meals = Vec::with_capacity(day.meals.len());

@@ -82,6 +82,13 @@ impl Demo {
                 .map_err(at.rejected())?;
             ids.rides.push(id);
             requests += 1;
+            // A way back booked by rule comes with its outbound.
+            if self.refs.rides[i]
+                .appointment
+                .is_some_and(|(_, back)| back.is_some())
+            {
+                requests += 1;
+            }
             if let Some(back) = self.ride_back(i, date, &ids)? {
                 create_request(back).await.map_err(at.rejected())?;
                 requests += 1;

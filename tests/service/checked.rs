@@ -1,6 +1,7 @@
 //! The core's checker run on a plan the API returned, from the day rebuilt
 //! out of the database: what the tests of plans and rides assert against.
 
+use chrono::NaiveDate;
 use giro::planning::{self, Built, Day};
 use giro::solver::check::check;
 use giro::solver::Solution;
@@ -12,15 +13,20 @@ use super::support::TestApp;
 /// The day's problem and the plan as a solver solution, after the checker
 /// accepted it; every active request is routed or unassigned with a reason.
 pub async fn check_plan(app: &TestApp, plan: &Value) -> (Built, Solution) {
+    check_plan_on(app, app.date, plan).await
+}
+
+/// As `check_plan`, for another date than the app's.
+pub async fn check_plan_on(app: &TestApp, date: NaiveDate, plan: &Value) -> (Built, Solution) {
     let store = &app.store;
-    let requests = store.requests(Scope::All, Some(app.date)).await.unwrap();
+    let requests = store.requests(Scope::All, Some(date)).await.unwrap();
     let places = store.places(Scope::All).await.unwrap();
     let people = store.people(Scope::All).await.unwrap();
     let vehicles = store.vehicles().await.unwrap();
-    let shifts = store.shifts(Some(app.date)).await.unwrap();
+    let shifts = store.shifts(Some(date)).await.unwrap();
     let policy = store.ride_policy().await.unwrap();
     let day = Day {
-        date: app.date,
+        date,
         policy: &policy,
         requests: &requests,
         places: &places,
