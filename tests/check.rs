@@ -88,6 +88,7 @@ fn problem() -> Problem {
             min_gap: 0.0,
             same_vehicle: false,
         }],
+        setup: vec![],
     };
     p.validate().unwrap();
     p

@@ -172,6 +172,7 @@ fn van_day() -> Problem {
             min_gap: 120.0,
             same_vehicle: true,
         }],
+        setup: vec![],
     };
     p.validate().unwrap();
     p
@@ -280,6 +281,7 @@ fn meal_round(limit: f64) -> Problem {
         }],
         jobs,
         links: vec![],
+        setup: vec![],
     };
     p.validate().unwrap();
     p

@@ -72,6 +72,7 @@ fn base() -> Problem {
             Job::ride("b", stop(2), stop(4), vec![1, 0]),
         ],
         links: vec![],
+        setup: vec![],
     }
 }
 
@@ -503,6 +504,16 @@ fn bad_problems_are_refused_naming_the_field() {
     let e = field(&|p| p.jobs[0].pickup.as_mut().unwrap().service = -1.0);
     assert_eq!(e.field, "jobs[0].pickup.service");
 
+    let e = field(&|p| p.setup = vec![1.0; 5]);
+    assert_eq!(e.field, "setup");
+    assert!(e.message.contains("(6)"), "{e}");
+
+    let e = field(&|p| p.setup = vec![0.0, 2.0, -1.0, 0.0, 0.0, 0.0]);
+    assert_eq!(e.field, "setup[2]");
+
+    let e = field(&|p| p.setup = vec![0.0, f64::NAN, 0.0, 0.0, 0.0, 0.0]);
+    assert_eq!(e.field, "setup[1]");
+
     let e = field(&|p| {
         p.links.push(Link {
             outbound: 0,
@@ -585,6 +596,7 @@ fn return_after_a_gap_on_a_route_that_pays_for_time() {
         role,
         arrival,
         start,
+        setup: 0.0,
         departure: start,
     };
     let route = Route {

@@ -261,6 +261,7 @@ fn problem(raw: &Raw) -> Problem {
         vehicles,
         jobs,
         links,
+        setup: vec![],
     };
     p.validate().expect("generated problems are valid");
     p
@@ -347,7 +348,14 @@ fn check_reason(p: &Problem, u: &Unassigned) -> Result<(), TestCaseError> {
         .any(|v| job.skills.iter().all(|s| v.skills.contains(s)));
     prop_assert_eq!(u.reason == Reason::Skills, !skilled, "{:?}", u);
     if u.reason == Reason::Link {
-        prop_assert!(p.links.iter().any(|l| l.inbound == u.job), "{:?}", u);
+        // The return, or an outbound that must share a vehicle with its return.
+        prop_assert!(
+            p.links
+                .iter()
+                .any(|l| l.inbound == u.job || (l.same_vehicle && l.outbound == u.job)),
+            "{:?}",
+            u
+        );
         return Ok(());
     }
     let s = solve_checked(&alone(p, u.job), 1, 10)?;
@@ -597,6 +605,43 @@ proptest! {
             what,
             kind,
             r.violations
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// With setup times at the places (shared by consecutive visits there),
+    /// plans still pass the checker, and a visit claiming the other setup
+    /// than the one its place in the route pays is refused.
+    #[test]
+    fn solver_plans_with_setups_pass_the_checker(
+        raw in raw(),
+        setup in prop::collection::vec(0u8..8, 14),
+        seed in 0u64..1000,
+        a in any::<usize>(),
+        b in any::<usize>(),
+    ) {
+        let mut p = problem(&raw);
+        p.setup = setup[..p.matrix.size()].iter().map(|&s| f64::from(s)).collect();
+        p.validate().expect("setups are valid");
+        let s = solve_checked(&p, seed, 200)?;
+        for u in &s.unassigned {
+            check_reason(&p, u)?;
+        }
+        let mut c = s.clone();
+        let r = a % c.routes.len();
+        let i = b % c.routes[r].visits.len();
+        let v = &mut c.routes[r].visits[i];
+        v.setup = if v.setup > 0.0 { 0.0 } else { 1.0 };
+        let report = check(&p, &c);
+        prop_assert!(
+            report.violations.iter().any(|x| x.kind == K::Schedule && x.visit == Some(i)),
+            "a wrong setup at visit {} of route {} accepted: {:#?}",
+            i,
+            r,
+            report.violations
         );
     }
 }

@@ -90,6 +90,7 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Raw, FormatError> {
         vehicles: fleet(k, (0, end), nodes[0].window, Some(max_duration), capacity),
         jobs,
         links: Vec::new(),
+        setup: Vec::new(),
     };
     Ok(Raw {
         problem,

@@ -91,6 +91,7 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Raw, FormatError> {
         vehicles: fleet(k, (0, 0), tasks[0].stop.window, None, capacity),
         jobs,
         links: Vec::new(),
+        setup: Vec::new(),
     };
     Ok(Raw {
         problem,

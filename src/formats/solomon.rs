@@ -55,6 +55,7 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Raw, FormatError> {
         vehicles: fleet(k, (0, 0), stops[0].window, None, capacity),
         jobs,
         links: Vec::new(),
+        setup: Vec::new(),
     };
     Ok(Raw {
         problem,

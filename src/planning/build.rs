@@ -206,6 +206,7 @@ pub fn build(day: &Day, places: &[Id], travel: &TravelMatrix) -> Result<Built, P
         vehicles: solver_vehicles,
         jobs,
         links,
+        setup: Vec::new(),
     };
     problem.validate()?;
     Ok(Built {

@@ -92,6 +92,7 @@ pub fn around(full: &Built, locked: &[Route]) -> Around {
         vehicles: vehicles.iter().map(|&v| p.vehicles[v].clone()).collect(),
         jobs: jobs.iter().map(|&j| jobs_model[j].clone()).collect(),
         links,
+        setup: p.setup.clone(),
     };
     Around {
         built: Built {

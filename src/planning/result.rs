@@ -161,23 +161,33 @@ pub fn solver_routes(built: &Built, routes: &[PlanRoute]) -> Result<Vec<Route>, 
             .iter()
             .position(|l| *l == r.layout)
             .ok_or_else(|| format!("route {} has unknown layout {:?}", r.id, r.layout))?;
+        // The setup paid is not stored: it follows from the order of the stops.
+        let mut prev = None;
         let visits = r
             .stops
             .iter()
             .map(|s| {
+                let job = *job_of.get(&s.request_id).ok_or_else(|| {
+                    format!(
+                        "stop {} serves request {} not in the day",
+                        s.id, s.request_id
+                    )
+                })?;
+                let (role, stop) = match s.role {
+                    StopRole::Pickup => (Role::Pickup, built.problem.jobs[job].pickup),
+                    StopRole::Dropoff => (Role::Dropoff, built.problem.jobs[job].dropoff),
+                };
+                let setup = stop.map_or(0.0, |st| {
+                    built
+                        .problem
+                        .setup_paid(prev.replace(st.location), st.location)
+                });
                 Ok(Visit {
-                    job: *job_of.get(&s.request_id).ok_or_else(|| {
-                        format!(
-                            "stop {} serves request {} not in the day",
-                            s.id, s.request_id
-                        )
-                    })?,
-                    role: match s.role {
-                        StopRole::Pickup => Role::Pickup,
-                        StopRole::Dropoff => Role::Dropoff,
-                    },
+                    job,
+                    role,
                     arrival: s.arrival_min,
                     start: s.start_min,
+                    setup,
                     departure: s.departure_min,
                 })
             })

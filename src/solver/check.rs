@@ -480,6 +480,8 @@ impl Checker<'_> {
             .measured(route.start, shift.start);
         }
         let (mut at, mut departure) = (vehicle.start, route.start);
+        // The place of the visit before, for the setup rule; not the start depot.
+        let mut prev = None;
         for (i, (v, stop)) in route.visits.iter().zip(stops).enumerate() {
             let Some(stop) = stop else { continue };
             let (j, what) = (
@@ -531,21 +533,35 @@ impl Checker<'_> {
                 .at(i)
                 .measured(v.start, bound);
             }
-            if !close(v.departure, v.start + stop.service, TOLERANCE) {
+            let setup = self
+                .problem
+                .setup_paid(prev.replace(stop.location), stop.location);
+            if !close(v.setup, setup, TOLERANCE) {
                 self.push(
                     Some(r),
                     j,
                     Schedule,
                     format!(
-                        "{what} departs at {} but service {} from {} ends at {}",
-                        v.departure,
-                        stop.service,
-                        v.start,
-                        v.start + stop.service
+                        "{what} reports setup {} but pays {setup} at location {}",
+                        v.setup, stop.location
                     ),
                 )
                 .at(i)
-                .measured(v.departure, v.start + stop.service);
+                .measured(v.setup, setup);
+            }
+            let end = v.start + setup + stop.service;
+            if !close(v.departure, end, TOLERANCE) {
+                self.push(
+                    Some(r),
+                    j,
+                    Schedule,
+                    format!(
+                        "{what} departs at {} but setup {setup} and service {} from {} end at {end}",
+                        v.departure, stop.service, v.start,
+                    ),
+                )
+                .at(i)
+                .measured(v.departure, end);
             }
             (at, departure) = (stop.location, v.departure);
         }

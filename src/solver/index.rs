@@ -64,6 +64,8 @@ pub(crate) struct Index<'p> {
     pub vehicles: Vec<VehicleInfo>,
     pub classes: usize,
     pub any_ride_limit: bool,
+    /// Some place has a setup time: the fast paths skip setups otherwise.
+    pub any_setup: bool,
 }
 
 #[inline]
@@ -173,6 +175,7 @@ impl<'p> Index<'p> {
             })
             .collect();
         let any_ride_limit = jobs.iter().any(|j| j.ride_limit.is_some());
+        let any_setup = problem.setup.iter().any(|&s| s > 0.0);
         Index {
             problem,
             nodes,
@@ -182,6 +185,17 @@ impl<'p> Index<'p> {
             vehicles,
             classes: class_of.len(),
             any_ride_limit,
+            any_setup,
+        }
+    }
+
+    /// The setup paid at `loc` after a visit at `prev` ([`Problem::setup_paid`]).
+    #[inline]
+    pub fn setup(&self, prev: Option<LocationId>, loc: LocationId) -> Time {
+        if self.any_setup {
+            self.problem.setup_paid(prev, loc)
+        } else {
+            0.0
         }
     }
 

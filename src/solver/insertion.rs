@@ -6,8 +6,13 @@
 //! scheduled lazily, cheapest first, until no cheaper one can remain. When the
 //! problem has neither ride limits, links, time costs nor duration limits, the
 //! screens are exact and the scheduler is not needed at all.
+//!
+//! A place's setup time is paid once by consecutive visits there, so an
+//! insertion changes the time spent at its own visits and at the visit after
+//! each (joining a run there saves its setup, splitting one adds it); the
+//! screens use that exact local change.
 
-use super::index::{dropoff, pickup, Index, Shape};
+use super::index::{dropoff, pickup, Index, Shape, VehicleInfo};
 use super::model::JobId;
 use super::route::RouteState;
 use super::schedule::{Scheduler, Windows};
@@ -146,11 +151,14 @@ impl Inserter {
         let q = idx.load(job);
         let dims = idx.dims;
         let m = route.nodes.len();
-        let fixed = if route.is_empty() { veh.fixed } else { 0.0 };
         let (locs, serv) = (&route.locs, &route.serv);
         let t = |a: usize, b: usize| idx.time(a, b);
         let c =
             |a: usize, b: usize| veh.per_distance * idx.dist(a, b) + veh.per_time * idx.time(a, b);
+        let fixed = Self::opening(route, veh, c);
+        // Time spent at a new visit to `loc` placed after position `k`.
+        let stay =
+            |k: usize, loc: usize, service: f64| idx.setup((k > 0).then(|| locs[k]), loc) + service;
         let mut reason = Reason::TimeWindow;
         if t(p.loc, d.loc) > limit + 1e-9 {
             return Reason::RideTime;
@@ -164,33 +172,51 @@ impl Inserter {
             if ep > p_close {
                 continue;
             }
-            let p_done = ep + p.service;
+            let p_stay = stay(i, p.loc, p.service);
+            let p_done = ep + p_stay;
             self.peak.clear();
             self.peak.extend_from_slice(route.load_at(i, dims));
             if !Self::fits(idx, route, &self.peak, q) {
                 reason = Reason::Capacity;
                 continue;
             }
-            let detour_p =
-                t(locs[i], p.loc) + p.service + t(p.loc, locs[i + 1]) - t(locs[i], locs[i + 1]);
+            // The visit after the pickup may gain or lose its setup.
+            let p_next = route.setup_change(idx, i + 1, p.loc);
+            let travel_p =
+                t(locs[i], p.loc) + p_stay + t(p.loc, locs[i + 1]) - t(locs[i], locs[i + 1]);
+            let detour_p = travel_p + p_next;
             // Travel and service alone must fit in the maximum duration.
             let busy = route.cum[m + 1];
-            let ride_ok = detour_p <= route.ride_room[i] + 1e-9;
+            // Whoever leaves at i + 1 does not ride through its visit: only a
+            // saving there is sure to count.
+            let ride_ok = travel_p + p_next.min(0.0) <= route.ride_room[i] + 1e-9;
             let duration_ok = busy + detour_p <= veh.max_duration + 1e-9;
             let add_p = c(locs[i], p.loc) + c(p.loc, locs[i + 1]) - c(locs[i], locs[i + 1]);
             // Dropoff straight after the pickup.
+            let d_stay = idx.setup(Some(p.loc), d.loc) + d.service;
+            let d_next = route.setup_change(idx, i + 1, d.loc);
             let ed = (p_done + t(p.loc, d.loc)).max(d_open);
-            let detour_pd =
-                t(locs[i], p.loc) + p.service + t(p.loc, d.loc) + d.service + t(d.loc, locs[i + 1])
+            let travel_pd =
+                t(locs[i], p.loc) + p_stay + t(p.loc, d.loc) + d_stay + t(d.loc, locs[i + 1])
                     - t(locs[i], locs[i + 1]);
             if ed <= d_close
-                && ed + d.service + t(d.loc, locs[i + 1]) <= route.latest[i + 1] + 1e-9
-                && detour_pd <= route.ride_room[i] + 1e-9
-                && busy + detour_pd <= veh.max_duration + 1e-9
+                && Self::on_time(
+                    idx,
+                    route,
+                    ed + d_stay + t(d.loc, locs[i + 1]),
+                    i + 1,
+                    d_next,
+                )
+                && travel_pd + d_next.min(0.0) <= route.ride_room[i] + 1e-9
+                && busy + travel_pd + d_next <= veh.max_duration + 1e-9
             {
                 let add = c(locs[i], p.loc) + c(p.loc, d.loc) + c(d.loc, locs[i + 1])
                     - c(locs[i], locs[i + 1]);
-                self.push(fixed + add + veh.per_time * (p.service + d.service), i, i);
+                self.push(
+                    fixed + add + veh.per_time * (p_stay + d_stay + d_next),
+                    i,
+                    i,
+                );
             }
             if !ride_ok || !duration_ok {
                 reason = if ride_ok {
@@ -200,18 +226,42 @@ impl Inserter {
                 };
                 continue;
             }
-            // Dropoff after a later position k.
+            // Dropoff after a later position k. A setup saved at i + 1 can let
+            // later visits start earlier than now, so they are only bounded by
+            // their windows then.
+            let floor = if p_next < 0.0 {
+                &route.open
+            } else {
+                &route.earliest
+            };
             let mut cur = (p_done + t(p.loc, locs[i + 1])).max(route.earliest[i + 1]);
             for k in i + 1..=m {
+                // Time spent at k in the new route.
+                let serv_k = if k == i + 1 {
+                    serv[k] + p_next
+                } else {
+                    serv[k]
+                };
                 if k > i + 1 {
-                    cur = (cur + serv[k - 1] + t(locs[k - 1], locs[k])).max(route.earliest[k]);
+                    let before = if k == i + 2 {
+                        serv[k - 1] + p_next
+                    } else {
+                        serv[k - 1]
+                    };
+                    cur = (cur + before + t(locs[k - 1], locs[k])).max(floor[k]);
                 }
-                if cur > route.latest[k] + 1e-9 {
+                let latest = if k == i + 1 {
+                    route.latest_with(idx, k, p_next)
+                } else {
+                    route.latest[k]
+                };
+                if cur > latest + 1e-9 {
                     break;
                 }
                 let ride_lb = t(p.loc, locs[i + 1])
                     + (route.cum[k] - route.cum[i + 1])
                     + serv[k]
+                    + p_next
                     + t(locs[k], d.loc);
                 if ride_lb > limit + 1e-9 {
                     reason = Reason::RideTime;
@@ -224,29 +274,32 @@ impl Inserter {
                     reason = Reason::Capacity;
                     break;
                 }
-                let detour_d =
-                    t(locs[k], d.loc) + d.service + t(d.loc, locs[k + 1]) - t(locs[k], locs[k + 1]);
-                if detour_d > route.ride_room[k] + 1e-9 {
+                let d_stay = stay(k, d.loc, d.service);
+                let d_next = route.setup_change(idx, k + 1, d.loc);
+                let travel_d =
+                    t(locs[k], d.loc) + d_stay + t(d.loc, locs[k + 1]) - t(locs[k], locs[k + 1]);
+                if travel_d + d_next.min(0.0) > route.ride_room[k] + 1e-9 {
                     reason = Reason::RideTime;
                     continue;
                 }
-                if busy + detour_p + detour_d > veh.max_duration + 1e-9 {
+                if busy + detour_p + travel_d + d_next > veh.max_duration + 1e-9 {
                     reason = Reason::Shift;
                     continue;
                 }
-                let ed = (cur + serv[k] + t(locs[k], d.loc)).max(d_open);
+                let ed = (cur + serv_k + t(locs[k], d.loc)).max(d_open);
                 if ed > d_close {
-                    if cur + serv[k] > d_close {
+                    if cur + serv_k > d_close {
                         break;
                     }
                     continue;
                 }
-                if ed + d.service + t(d.loc, locs[k + 1]) > route.latest[k + 1] + 1e-9 {
+                let arrive = ed + d_stay + t(d.loc, locs[k + 1]);
+                if !Self::on_time(idx, route, arrive, k + 1, d_next) {
                     continue;
                 }
                 let add_d = c(locs[k], d.loc) + c(d.loc, locs[k + 1]) - c(locs[k], locs[k + 1]);
                 self.push(
-                    fixed + add_p + add_d + veh.per_time * (p.service + d.service),
+                    fixed + add_p + add_d + veh.per_time * (p_stay + d_stay + p_next + d_next),
                     i,
                     k,
                 );
@@ -256,6 +309,26 @@ impl Inserter {
             reason = Reason::Shift;
         }
         reason
+    }
+
+    /// What opening an unused vehicle costs beyond the detours: its fixed cost,
+    /// and the leg from its start to its end, which the detours take as driven.
+    fn opening(route: &RouteState, veh: &VehicleInfo, c: impl Fn(usize, usize) -> f64) -> f64 {
+        if route.is_empty() {
+            veh.fixed + c(route.locs[0], route.locs[1])
+        } else {
+            0.0
+        }
+    }
+
+    /// Whether arriving at position `k` at `arrive`, with its visit `delta`
+    /// longer than now, keeps it and the rest of the route on time.
+    #[inline]
+    fn on_time(idx: &Index, route: &RouteState, arrive: f64, k: usize, delta: f64) -> bool {
+        if delta == 0.0 {
+            return arrive <= route.latest[k] + 1e-9;
+        }
+        arrive.max(route.open[k]) <= route.latest_with(idx, k, delta) + 1e-9
     }
 
     fn screen_single(
@@ -273,10 +346,10 @@ impl Inserter {
         let q = idx.load(job);
         let dims = idx.dims;
         let m = route.nodes.len();
-        let fixed = if route.is_empty() { veh.fixed } else { 0.0 };
         let (locs, serv) = (&route.locs, &route.serv);
         let c =
             |a: usize, b: usize| veh.per_distance * idx.dist(a, b) + veh.per_time * idx.time(a, b);
+        let fixed = Self::opening(route, veh, c);
         // Peak load over arcs 0..=k (dropoff) or k..=m (pickup).
         self.peak.clear();
         self.peak.resize(dims, i32::MIN);
@@ -312,13 +385,14 @@ impl Inserter {
                 break;
             }
             let e = (leave + idx.time(locs[k], node.loc)).max(open);
-            if e > close
-                || e + node.service + idx.time(node.loc, locs[k + 1]) > route.latest[k + 1] + 1e-9
-            {
+            let stay = idx.setup((k > 0).then(|| locs[k]), node.loc) + node.service;
+            let next = route.setup_change(idx, k + 1, node.loc);
+            let arrive = e + stay + idx.time(node.loc, locs[k + 1]);
+            if e > close || !Self::on_time(idx, route, arrive, k + 1, next) {
                 continue;
             }
             let add = c(locs[k], node.loc) + c(node.loc, locs[k + 1]) - c(locs[k], locs[k + 1]);
-            self.push(fixed + add + veh.per_time * node.service, k, k);
+            self.push(fixed + add + veh.per_time * (stay + next), k, k);
         }
         reason
     }
@@ -328,3 +402,7 @@ impl Inserter {
         self.cands.push((lb, p as u32, d as u32));
     }
 }
+
+#[cfg(test)]
+#[path = "insertion_tests.rs"]
+mod tests;

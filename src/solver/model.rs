@@ -272,6 +272,10 @@ pub struct Problem {
     pub jobs: Vec<Job>,
     #[serde(default)]
     pub links: Vec<Link>,
+    /// Fixed time per matrix location (parking, lift deployment) paid once by a
+    /// run of consecutive visits there; empty means none anywhere.
+    #[serde(default)]
+    pub setup: Vec<Time>,
 }
 
 /// A problem that does not make sense, before any solving.
@@ -292,6 +296,17 @@ impl ModelError {
 }
 
 impl Problem {
+    /// The setup time a visit at `loc` pays: none when the visit just before
+    /// it in the route (`prev`, `None` for the first) was at the same place,
+    /// since the vehicle is still parked with its lift out.
+    #[inline]
+    pub fn setup_paid(&self, prev: Option<LocationId>, loc: LocationId) -> Time {
+        match self.setup.get(loc) {
+            Some(&s) if prev != Some(loc) => s,
+            _ => 0.0,
+        }
+    }
+
     /// Checks shapes and ranges so the solver can index freely afterwards.
     pub fn validate(&self) -> Result<(), ModelError> {
         let n = self.matrix.size();
@@ -313,6 +328,18 @@ impl Problem {
                 Err(ModelError::new(field, "time window ends before it starts"))
             }
         };
+        if !self.setup.is_empty() && self.setup.len() != n {
+            return Err(ModelError::new(
+                "setup",
+                format!("expected none or one entry per location ({n})"),
+            ));
+        }
+        if let Some(i) = self.setup.iter().position(|s| !s.is_finite() || *s < 0.0) {
+            return Err(ModelError::new(
+                format!("setup[{i}]"),
+                "must be finite and non-negative",
+            ));
+        }
         for (i, v) in self.vehicles.iter().enumerate() {
             let f = |s: &str| format!("vehicles[{i}].{s}");
             loc(f("start"), v.start)?;

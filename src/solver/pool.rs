@@ -233,6 +233,7 @@ mod tests {
                 .map(|l| Job::delivery(format!("j{l}"), None, door(l), vec![1]))
                 .collect(),
             links: vec![],
+            setup: vec![],
         }
     }
 

@@ -13,7 +13,11 @@ pub(crate) struct RouteState {
     pub eval: Eval,
     /// Location per position; 0 and m+1 are the vehicle's start and end.
     pub locs: Vec<usize>,
+    /// Time spent at each position: setup paid plus service.
     pub serv: Vec<f64>,
+    /// Time window per position (the search's current bounds).
+    pub open: Vec<f64>,
+    pub close: Vec<f64>,
     /// Earliest service start per position, ignoring ride limits.
     pub earliest: Vec<f64>,
     /// Latest service start per position that keeps the rest on time.
@@ -46,6 +50,8 @@ impl RouteState {
             },
             locs: Vec::new(),
             serv: Vec::new(),
+            open: Vec::new(),
+            close: Vec::new(),
             earliest: Vec::new(),
             latest: Vec::new(),
             cum: Vec::new(),
@@ -73,21 +79,25 @@ impl RouteState {
         let m = self.nodes.len();
         self.locs.clear();
         self.serv.clear();
+        self.open.clear();
+        self.close.clear();
         self.locs.push(veh.start);
         self.serv.push(0.0);
-        let mut open = vec![veh.open];
-        let mut close = vec![veh.close];
-        for &n in &self.nodes {
+        self.open.push(veh.open);
+        self.close.push(veh.close);
+        for (i, &n) in self.nodes.iter().enumerate() {
             let node = &idx.nodes[n];
+            let prev = (i > 0).then(|| self.locs[i]);
+            self.serv.push(idx.setup(prev, node.loc) + node.service);
             self.locs.push(node.loc);
-            self.serv.push(node.service);
-            open.push(win[n].0);
-            close.push(win[n].1);
+            self.open.push(win[n].0);
+            self.close.push(win[n].1);
         }
         self.locs.push(veh.end);
         self.serv.push(0.0);
-        open.push(veh.open);
-        close.push(veh.close);
+        self.open.push(veh.open);
+        self.close.push(veh.close);
+        let (open, close) = (&self.open, &self.close);
 
         self.earliest.clear();
         self.cum.clear();
@@ -151,9 +161,33 @@ impl RouteState {
         &self.loads[k * dims..(k + 1) * dims]
     }
 
-    /// Service start scheduled for node `n`, if it is in this route.
-    pub fn start_of(&self, n: usize) -> Option<f64> {
-        let k = self.nodes.iter().position(|&x| x == n)?;
-        Some(self.starts[k + 1])
+    /// Departure scheduled from node `n` (setup and service done), if it is
+    /// in this route.
+    pub fn departure_of(&self, n: usize) -> Option<f64> {
+        let k = self.nodes.iter().position(|&x| x == n)? + 1;
+        Some(self.starts[k] + self.serv[k])
+    }
+
+    /// The setup paid at position `k` if the visit before it were at `prev`
+    /// instead: how much longer (or shorter) the visit at `k` becomes.
+    #[inline]
+    pub fn setup_change(&self, idx: &Index, k: usize, prev: usize) -> f64 {
+        if !idx.any_setup || k + 1 >= self.locs.len() {
+            return 0.0;
+        }
+        let loc = self.locs[k];
+        let was = (k > 1).then(|| self.locs[k - 1]);
+        idx.setup(Some(prev), loc) - idx.setup(was, loc)
+    }
+
+    /// Latest start at position `k` when its visit lasts `delta` longer: the
+    /// exact figure for the route after `k` kept as it is.
+    #[inline]
+    pub fn latest_with(&self, idx: &Index, k: usize, delta: f64) -> f64 {
+        if delta == 0.0 {
+            return self.latest[k];
+        }
+        let t = idx.time(self.locs[k], self.locs[k + 1]);
+        self.close[k].min(self.latest[k + 1] - t - self.serv[k] - delta)
     }
 }

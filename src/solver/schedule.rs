@@ -225,7 +225,9 @@ impl Scheduler {
             let node = &idx.nodes[n];
             self.loc[k] = node.loc;
             (self.open[k], self.close[k]) = win[n];
-            self.serv[k] = node.service;
+            // A visit lasts its place's setup (unless shared) plus its service.
+            let prev = (k > 1).then(|| self.loc[k - 1]);
+            self.serv[k] = idx.setup(prev, node.loc) + node.service;
             let job = &idx.jobs[job_of(n)];
             if !is_pickup(n) {
                 if let (Some(limit), Shape::Pair) = (job.ride_limit, job.shape) {

@@ -17,8 +17,13 @@ pub struct Visit {
     pub job: JobId,
     pub role: StopRole,
     pub arrival: Time,
-    /// Start of service; waiting, if any, is `start - arrival`.
+    /// Start of the visit; waiting, if any, is `start - arrival`.
     pub start: Time,
+    /// The place's setup time paid here: zero when the stop time is shared
+    /// with the visit before, at the same place.
+    #[serde(default)]
+    pub setup: Time,
+    /// `start + setup + service`.
     pub departure: Time,
 }
 

@@ -99,6 +99,7 @@ fn to_solution(idx: &Index, state: &State) -> Solution {
             .enumerate()
             .map(|(i, &n)| {
                 let start = r.starts[i + 1];
+                let setup = idx.setup((i > 0).then(|| r.locs[i]), r.locs[i + 1]);
                 Visit {
                     job: job_of(n),
                     role: if is_pickup(n) {
@@ -108,7 +109,8 @@ fn to_solution(idx: &Index, state: &State) -> Solution {
                     },
                     arrival: r.arrivals[i + 1],
                     start,
-                    departure: start + idx.nodes[n].service,
+                    setup,
+                    departure: start + setup + idx.nodes[n].service,
                 }
             })
             .collect();

@@ -160,9 +160,7 @@ impl State {
                 let release = if ro != NONE && ri != NONE && ro != ri {
                     let dn = super::index::dropoff(link.outbound);
                     let route = &self.routes[ro];
-                    route
-                        .start_of(dn)
-                        .map(|b| b + idx.nodes[dn].service + link.min_gap)
+                    route.departure_of(dn).map(|d| d + link.min_gap)
                 } else {
                     None
                 };

@@ -83,19 +83,25 @@ impl<'p> Timer<'p> {
         };
         let (a, b) = (&self.sched.a, &self.sched.b);
         let m = nodes.len();
+        let mut prev = None;
         let visits = nodes
             .iter()
             .enumerate()
-            .map(|(i, &n)| Visit {
-                job: n / 2,
-                role: if n % 2 == 0 {
-                    StopRole::Pickup
-                } else {
-                    StopRole::Dropoff
-                },
-                arrival: a[i + 1],
-                start: b[i + 1],
-                departure: b[i + 1] + idx.nodes[n].service,
+            .map(|(i, &n)| {
+                let loc = idx.nodes[n].loc;
+                let setup = idx.setup(prev.replace(loc), loc);
+                Visit {
+                    job: n / 2,
+                    role: if n % 2 == 0 {
+                        StopRole::Pickup
+                    } else {
+                        StopRole::Dropoff
+                    },
+                    arrival: a[i + 1],
+                    start: b[i + 1],
+                    setup,
+                    departure: b[i + 1] + setup + idx.nodes[n].service,
+                }
             })
             .collect();
         let veh = &idx.vehicles[v];
@@ -215,6 +221,7 @@ mod tests {
             }],
             jobs,
             links: Vec::new(),
+            setup: Vec::new(),
         }
     }
 

@@ -46,6 +46,7 @@ pub fn build(p: &Problem, vehicle: usize, layout: usize, stops: &[(JobId, StopRo
                 role,
                 arrival,
                 start,
+                setup: 0.0,
                 departure: time,
             }
         })

@@ -1,0 +1,276 @@
+//! The screens against brute force: on random small routes with setup times,
+//! every insertion the scheduler finds feasible survives the screens (they are
+//! necessary conditions), and where the screens claim to be exact they accept
+//! nothing else and their cost bound is the cost.
+
+use std::collections::HashSet;
+
+use super::*;
+use crate::solver::model::{Job, Layout, Matrix, MaxRide, Problem, Stop, TimeWindow, Vehicle};
+use crate::solver::state::{State, NONE};
+
+/// Few places on a small grid (Manhattan times keep the triangle inequality
+/// exact), so that visits often share a place.
+fn problem(rng: &mut fastrand::Rng) -> Problem {
+    let n = rng.usize(2..=6);
+    let pts: Vec<(i32, i32)> = (0..n).map(|_| (rng.i32(0..=8), rng.i32(0..=8))).collect();
+    let matrix = Matrix::from_fn(n, |a, b| {
+        let d = f64::from((pts[a].0 - pts[b].0).abs() + (pts[a].1 - pts[b].1).abs());
+        (d, d)
+    });
+    // Plain problems (windows and capacity only) are where the screens are exact.
+    let plain = rng.u8(0..10) < 3;
+    let setup = if rng.u8(0..10) < 8 {
+        (0..n).map(|_| f64::from(rng.u8(0..6))).collect()
+    } else {
+        Vec::new()
+    };
+    let vehicles = (0..rng.usize(1..=2))
+        .map(|i| {
+            let open = f64::from(rng.u8(0..30));
+            Vehicle {
+                id: format!("v{i}"),
+                start: 0,
+                end: rng.usize(0..n),
+                shift: TimeWindow::new(open, open + f64::from(rng.u16(40..300))),
+                max_duration: (!plain && rng.bool()).then(|| f64::from(rng.u16(30..200))),
+                fixed_cost: f64::from(rng.u8(0..20)),
+                cost_per_distance: 1.0,
+                cost_per_time: if !plain && rng.bool() { 0.5 } else { 0.0 },
+                skills: Vec::new(),
+                layouts: (0..rng.usize(1..=2))
+                    .map(|k| Layout {
+                        name: format!("l{k}"),
+                        capacity: vec![rng.i32(1..4), rng.i32(0..2)],
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let stop = |rng: &mut fastrand::Rng| {
+        let window = if rng.bool() {
+            TimeWindow::open()
+        } else {
+            let at = f64::from(rng.u16(0..150));
+            TimeWindow::new(at, at + [0.0, 5.0, 20.0, 60.0][rng.usize(0..4)])
+        };
+        Stop {
+            location: rng.usize(0..n),
+            window,
+            service: f64::from(rng.u8(0..4)),
+        }
+    };
+    let jobs = (0..rng.usize(2..=7))
+        .map(|i| {
+            let load = if rng.u8(0..4) == 0 {
+                vec![0, 1]
+            } else {
+                vec![1, 0]
+            };
+            let (a, b) = (stop(rng), stop(rng));
+            let mut job = match rng.u8(0..6) {
+                0 => Job::delivery(format!("j{i}"), None, b, load),
+                1 => Job::collection(format!("j{i}"), a, None, load),
+                _ => Job::ride(format!("j{i}"), a, b, load),
+            };
+            if !plain && rng.bool() {
+                let direct = matrix.time(a.location, b.location);
+                job.max_ride = Some(MaxRide::minutes(direct + f64::from(rng.u8(0..30))));
+            }
+            job
+        })
+        .collect();
+    let p = Problem {
+        name: "screens".into(),
+        dimensions: vec!["seats".into(), "wheelchairs".into()],
+        matrix,
+        vehicles,
+        jobs,
+        links: Vec::new(),
+        setup,
+    };
+    p.validate().expect("generated problems are valid");
+    p
+}
+
+#[derive(Default)]
+struct Seen {
+    feasible: usize,
+    /// Feasible insertions that change a neighbour's setup.
+    shared: usize,
+    exact: usize,
+}
+
+/// The setup each node of a sequence pays.
+fn setups(idx: &Index, nodes: &[usize]) -> Vec<(usize, f64)> {
+    let mut prev = None;
+    nodes
+        .iter()
+        .map(|&n| {
+            let loc = idx.nodes[n].loc;
+            (n, idx.setup(prev.replace(loc), loc))
+        })
+        .collect()
+}
+
+/// Screens `job` into `route` and schedules every position pair.
+fn compare(
+    idx: &Index,
+    ins: &mut Inserter,
+    win: &Windows,
+    route: &RouteState,
+    job: JobId,
+    seen: &mut Seen,
+    case: u64,
+) {
+    ins.cands.clear();
+    let shape = idx.jobs[job].shape;
+    match shape {
+        Shape::Pair => ins.screen_pair(idx, win, route, job),
+        _ => ins.screen_single(idx, win, route, job),
+    };
+    let screened: HashSet<(usize, usize)> = ins
+        .cands
+        .iter()
+        .map(|&(_, p, d)| (p as usize, d as usize))
+        .collect();
+    let bound = |p: usize, d: usize| {
+        ins.cands
+            .iter()
+            .find(|c| (c.1, c.2) == (p as u32, d as u32))
+    };
+    let mut sched = Scheduler::new(idx);
+    let m = route.nodes.len();
+    for p in 0..=m {
+        for d in p..=m {
+            if shape != Shape::Pair && d != p {
+                continue;
+            }
+            let mut nodes = route.nodes.clone();
+            apply(idx, &mut nodes, job, p, d);
+            let eval = sched.evaluate(idx, win, route.vehicle, &nodes);
+            let what = format!(
+                "case {case}: job {job} at ({p}, {d}) into {:?} on vehicle {}: {eval:?}",
+                route.nodes, route.vehicle
+            );
+            match eval {
+                Ok(e) => {
+                    assert!(screened.contains(&(p, d)), "screened out: {what}");
+                    seen.feasible += 1;
+                    let (old, new) = (setups(idx, &route.nodes), setups(idx, &nodes));
+                    let changed = old
+                        .iter()
+                        .any(|o| new.iter().any(|x| x.0 == o.0 && x.1 != o.1));
+                    seen.shared += usize::from(changed);
+                    if ins.exact {
+                        seen.exact += 1;
+                        let lb = bound(p, d).expect("screened").0;
+                        let delta = e.cost - route.eval.cost;
+                        assert!((lb - delta).abs() < 1e-6, "bound {lb} for {delta}: {what}");
+                    }
+                }
+                Err(_) if ins.exact => {
+                    assert!(!screened.contains(&(p, d)), "exact screen let in: {what}")
+                }
+                Err(_) => {}
+            }
+        }
+    }
+}
+
+#[test]
+fn screens_keep_every_feasible_insertion_with_setups() {
+    let mut seen = Seen::default();
+    for case in 0..400u64 {
+        let mut rng = fastrand::Rng::with_seed(case);
+        let p = problem(&mut rng);
+        let idx = Index::new(&p);
+        let mut ins = Inserter::new(&idx);
+        let mut state = State::new(&idx);
+        let mut routes = Vec::new();
+        for j in 0..p.jobs.len() {
+            if let Some(b) = state.best_insertion(&idx, &mut ins, j, 0.0, &mut rng, &mut routes) {
+                state.insert(&idx, j, b, &mut ins.sched);
+            }
+        }
+        for j in 0..p.jobs.len() {
+            let mut st = state.clone();
+            if st.route_of[j] != NONE {
+                st.remove(&idx, &[j], &mut ins.sched);
+            }
+            for route in &st.routes {
+                compare(&idx, &mut ins, &st.win, route, j, &mut seen, case);
+            }
+        }
+    }
+    // The cases reach what they are meant to test.
+    assert!(seen.feasible > 2000, "{} feasible", seen.feasible);
+    assert!(seen.shared > 100, "{} change a setup", seen.shared);
+    assert!(seen.exact > 200, "{} exact", seen.exact);
+}
+
+/// A pickup placed just before a visit at the same place pays the setup early,
+/// while the vehicle waits for that visit's window anyway: the visit then
+/// leaves earlier than before, and so may everything after it.
+#[test]
+fn joining_a_shared_stop_can_make_the_rest_earlier() {
+    let stop = |location, open, close| Stop {
+        location,
+        window: TimeWindow::new(open, close),
+        service: 0.0,
+    };
+    let p = Problem {
+        name: "earlier".into(),
+        dimensions: vec!["seats".into()],
+        matrix: Matrix::from_fn(4, |a, b| {
+            let d = 10.0 * a.abs_diff(b) as f64;
+            (d, d)
+        }),
+        vehicles: vec![Vehicle {
+            id: "van".into(),
+            start: 0,
+            end: 0,
+            shift: TimeWindow::new(0.0, 500.0),
+            max_duration: None,
+            fixed_cost: 0.0,
+            cost_per_distance: 1.0,
+            cost_per_time: 0.0,
+            skills: Vec::new(),
+            layouts: vec![Layout {
+                name: "two".into(),
+                capacity: vec![2],
+            }],
+        }],
+        jobs: vec![
+            // Boards at 50 sharp at place 1, which takes 10 minutes to set up.
+            Job::ride("x", stop(1, 50.0, 50.0), stop(2, 0.0, 500.0), vec![1]),
+            // Must be at place 3 by 70: only if it boards first, paying the
+            // setup while the van waits for x.
+            Job::ride("y", stop(1, 0.0, 100.0), stop(3, 0.0, 70.0), vec![1]),
+        ],
+        links: Vec::new(),
+        setup: vec![0.0, 10.0, 0.0, 0.0],
+    };
+    let idx = Index::new(&p);
+    let mut ins = Inserter::new(&idx);
+    let mut state = State::new(&idx);
+    let mut routes = Vec::new();
+    let mut rng = fastrand::Rng::with_seed(1);
+    let x = state
+        .best_insertion(&idx, &mut ins, 0, 0.0, &mut rng, &mut routes)
+        .expect("x alone fits");
+    state.insert(&idx, 0, x, &mut ins.sched);
+    assert_eq!(state.routes[0].starts, [0.0, 50.0, 70.0, 90.0]);
+    let mut seen = Seen::default();
+    compare(
+        &idx,
+        &mut ins,
+        &state.win,
+        &state.routes[0],
+        1,
+        &mut seen,
+        0,
+    );
+    // y boarding first, dropped before or after x: both on time.
+    assert_eq!((seen.feasible, seen.exact), (2, 2));
+}
