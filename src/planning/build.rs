@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 
 use super::defaults::*;
 use super::PlanningError;
+use crate::domain::mobility;
 use crate::domain::ride_policy::RidePolicy;
 use crate::domain::{Id, Person, Place, Request, RequestKind, Shift, Vehicle, WindowAt};
 use crate::solver::{
@@ -206,7 +207,7 @@ pub fn build(day: &Day, places: &[Id], travel: &TravelMatrix) -> Result<Built, P
         vehicles: solver_vehicles,
         jobs,
         links,
-        setup: Vec::new(),
+        setup: setups(&requests, &loc, n),
     };
     problem.validate()?;
     Ok(Built {
@@ -215,6 +216,25 @@ pub fn build(day: &Day, places: &[Id], travel: &TravelMatrix) -> Result<Built, P
         vehicles: shift_refs,
         places: places.to_vec(),
     })
+}
+
+/// Each place's fixed stop time (parking, the lift), paid once by riders who
+/// board or alight there one after the other (`domain::mobility`). Only
+/// places rides use have one: meals and collections keep their own minutes.
+fn setups(requests: &[&Request], loc: &HashMap<Id, usize>, n: usize) -> Vec<f64> {
+    let mut lift: Vec<Option<bool>> = vec![None; n];
+    for r in requests.iter().filter(|r| r.kind == RequestKind::Ride) {
+        let in_chair = r.load.get(mobility::WHEELCHAIRS).is_some_and(|&w| w > 0);
+        for place in [r.from_place_id, r.to_place_id] {
+            if let Some(&i) = loc.get(&place) {
+                let l = lift[i].get_or_insert(false);
+                *l |= in_chair;
+            }
+        }
+    }
+    lift.into_iter()
+        .map(|l| l.map_or(0.0, |l| f64::from(mobility::stop_setup_minutes(l))))
+        .collect()
 }
 
 fn job(

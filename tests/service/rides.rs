@@ -388,3 +388,53 @@ async fn bad_bookings_name_the_field_and_write_nothing() {
     assert_eq!(out["field"], "person_id", "{out}");
     assert_eq!(count().await, before, "nothing written");
 }
+
+#[tokio::test]
+async fn two_riders_in_the_chair_boarding_at_one_place_pay_the_stop_time_once() {
+    let app = TestApp::spawn_on(ahead(43)).await;
+    let date = app.date + Days::new(1);
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    let centre = place(&app, &dispatcher, "Centro diurno").await;
+    let mut ids = Vec::new();
+    for name in ["Giuseppina Parodi", "Carla Oliveri"] {
+        let p = person(&app, &dispatcher, name).await;
+        assert_eq!(p["mobility"], "wheelchair");
+        let mut r = ride(&p, 0, date, json!({"pickup_at": "16:00"}));
+        r["from_place_id"] = json!(centre);
+        r["to_place_id"] = p["home_place_id"].clone();
+        let (s, out) = app.post(&dispatcher, "/api/v1/requests", r).await;
+        assert_eq!(s, StatusCode::CREATED, "{out}");
+        ids.push(out["id"].as_i64().unwrap());
+    }
+    let plan = solve_date(&app, &dispatcher, date).await;
+    check_plan_on(&app, date, &plan).await;
+    let (route_a, a) = stop(&plan, ids[0], "pickup");
+    let (route_b, b) = stop(&plan, ids[1], "pickup");
+    assert_eq!(route_a["id"], route_b["id"], "one van takes both");
+    let (first, second) = if a["seq"].as_i64() < b["seq"].as_i64() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    assert_eq!(
+        second["seq"].as_i64().unwrap(),
+        first["seq"].as_i64().unwrap() + 1,
+        "one after the other: {route_a}"
+    );
+    let f = |s: &Value, k: &str| s[k].as_f64().unwrap();
+    // The second boards as soon as the first is on: no second parking or lift.
+    assert!((f(&second, "start_min") - f(&first, "departure_min")).abs() < 1e-6);
+    let own = giro::domain::mobility::Party {
+        mobility: giro::domain::Mobility::Wheelchair,
+        companions: 0,
+        service_animal: false,
+    }
+    .needs()
+    .board_minutes;
+    let fixed = giro::domain::mobility::stop_setup_minutes(true);
+    let both = f(&second, "departure_min") - f(&first, "start_min");
+    assert!(
+        (both - f64::from(fixed + 2 * own)).abs() < 1e-6,
+        "the stop time once ({fixed}) plus each rider's own ({own}): {both}"
+    );
+}
