@@ -301,7 +301,12 @@ mod tests {
         };
         let c = |n, p| cancellation(now(n), day(), p, &policy);
         assert_eq!(c("06:00", Some(t("09:00"))), RequestStatus::Cancelled);
-        assert_eq!(c("07:00", Some(t("09:00"))), RequestStatus::CancelledLate);
+        assert_eq!(
+            c("07:00", Some(t("09:00"))),
+            RequestStatus::Cancelled,
+            "at the cut-off"
+        );
+        assert_eq!(c("07:30", Some(t("09:00"))), RequestStatus::CancelledLate);
         assert_eq!(c("10:00", Some(t("09:00"))), RequestStatus::CancelledLate);
         assert_eq!(c("23:00", None), RequestStatus::Cancelled);
         let w = Window::new(t("09:00"), t("09:30"));
