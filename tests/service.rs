@@ -13,6 +13,7 @@ mod service {
     mod edits;
     mod events;
     mod hygiene;
+    mod lifecycle;
     mod links;
     mod migrations;
     mod pages_board;

@@ -10,13 +10,17 @@ use super::auth::BOOKERS;
 use super::extract::{Params, PathId};
 use super::json::{parse, Body};
 use super::{AppError, AppState, Caller, ErrorBody};
+use crate::domain::lifecycle::CallInput;
 use crate::domain::{Request, RequestInput};
-use crate::service::rides;
+use crate::service::{lifecycle, rides};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(get, update, delete))
+        .routes(routes!(cancel))
+        .routes(routes!(keep_return))
+        .routes(routes!(call))
 }
 
 /// Requests, optionally of one date; a member sees only its association's.
@@ -91,4 +95,66 @@ async fn delete(
     s.store.request(caller.scope(), id).await?;
     s.store.delete_request(caller.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Cancels the request and, with it, its way back (unless kept): late when
+/// within the policy's cut-off before the pickup. Cancelling again answers
+/// the request as it is; one already on board, done or missed is a 409. A
+/// published plan keeps showing it (as cancelled) until the next solve.
+#[utoipa::path(post, path = "/api/v1/requests/{id}/cancel", tag = "requests",
+    params(("id" = i64, Path)), operation_id = "cancel_request",
+    responses((status = 200, body = Request), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+async fn cancel(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> Result<Json<Request>, AppError> {
+    caller.allow(BOOKERS)?;
+    Ok(Json(
+        lifecycle::cancel(&s.store, caller.actor(), caller.scope(), id, rides::now()).await?,
+    ))
+}
+
+/// Keeps the way back of ride `id` (or way back `id`) even if the outbound
+/// is cancelled or missed; one already cancelled with its outbound comes back
+/// while its window is not over. Answers the way back.
+#[utoipa::path(post, path = "/api/v1/requests/{id}/keep-return", tag = "requests",
+    params(("id" = i64, Path)), operation_id = "keep_return",
+    responses((status = 200, body = Request), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
+async fn keep_return(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> Result<Json<Request>, AppError> {
+    caller.allow(BOOKERS)?;
+    Ok(Json(
+        lifecycle::keep_return(&s.store, caller.actor(), caller.scope(), id, rides::now()).await?,
+    ))
+}
+
+/// The rider of a will-call way back called: it is planned from `at` (now
+/// when left out) over the policy's pickup window, on its own day only.
+#[utoipa::path(post, path = "/api/v1/requests/{id}/call", tag = "requests",
+    params(("id" = i64, Path)), request_body(content = Option<CallInput>, description = "optional: an empty body means now"),
+    operation_id = "call_request",
+    responses((status = 200, body = Request), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn call(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+    Body(body): Body,
+) -> Result<Json<Request>, AppError> {
+    caller.allow(BOOKERS)?;
+    let input: CallInput = if body.iter().all(u8::is_ascii_whitespace) {
+        CallInput::default()
+    } else {
+        parse(&body)?
+    };
+    let now = rides::now();
+    Ok(Json(
+        lifecycle::call(&s.store, caller.actor(), caller.scope(), id, input.at, now).await?,
+    ))
 }

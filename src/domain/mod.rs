@@ -7,6 +7,7 @@ pub mod date;
 mod driver_link;
 mod forms;
 mod holidays;
+pub mod lifecycle;
 pub mod mobility;
 mod organisation;
 mod person;
@@ -36,6 +37,7 @@ pub use holidays::{
     check_closing_days, easter, holiday, holidays_in, validate_closing_days, Calendar, ClosingDay,
     Holiday, NoService,
 };
+pub use lifecycle::Lifecycle;
 pub use mobility::Mobility;
 pub use organisation::{OrgKind, Organisation, OrganisationInput};
 pub use person::{Assistance, Person, PersonInput};

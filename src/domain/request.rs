@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::lifecycle::Lifecycle;
 use super::person::str_enum;
 use super::ride_policy::Purpose;
 use super::vehicle::{is_token, MAX_DIMENSIONS, MAX_SKILLS};
@@ -127,6 +128,8 @@ pub struct Request {
     /// (`null` before, or when the plan could not fit the request in).
     #[schema(value_type = Option<String>, example = "08:40")]
     pub promised_pickup: Option<Clock>,
+    /// Where it stands: from its status, the published plan and the driver's reports.
+    pub lifecycle: Lifecycle,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, ToSchema)]

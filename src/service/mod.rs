@@ -5,6 +5,7 @@ pub mod admins;
 mod day;
 pub mod drivers;
 mod error;
+pub mod lifecycle;
 pub mod plans;
 pub mod rides;
 mod solve_job;

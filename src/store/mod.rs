@@ -12,6 +12,7 @@ mod organisations;
 mod people;
 mod places;
 mod plans;
+mod request_status;
 mod requests;
 mod sessions;
 mod settings;
@@ -27,6 +28,7 @@ pub use driver_links::LinkHolder;
 pub use error::StoreError;
 pub use events::{KeyedStop, Stored};
 pub use liveness::Claim;
+pub use request_status::Marks;
 pub use sessions::{Session, TokenInfo};
 pub use solves::{Heartbeat, SolveRecord, SolveStatus, Started};
 

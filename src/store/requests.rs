@@ -10,7 +10,8 @@ use super::places::visible_place;
 use super::{clock, json, parse_date, to_json, Actor, Scope, Store, StoreError, Tx};
 use crate::domain::ride_policy::Purpose;
 use crate::domain::{
-    Clock, Id, Invalid, NewRequest, Request, RequestKind, RequestStatus, ReturnOf, Window, WindowAt,
+    Clock, Id, Invalid, Lifecycle, NewRequest, Request, RequestKind, RequestStatus, ReturnOf,
+    Window, WindowAt,
 };
 
 /// With the promised pickup: the planned start at the pickup in the date's
@@ -78,6 +79,8 @@ fn decode(r: &AnyRow) -> Result<Request, StoreError> {
         notes: r.try_get("notes")?,
         status: RequestStatus::parse(&status).ok_or_else(|| bad("status", &status))?,
         promised_pickup: promised.map(Clock::from_minutes_f64),
+        // Settled by the reads below (`request_status`): it needs the plan and the events.
+        lifecycle: Lifecycle::Requested,
     })
 }
 
@@ -258,7 +261,14 @@ impl Store {
         if let Some(d) = date {
             q = q.bind(d.to_string());
         }
-        q.fetch_all(&self.pool).await?.iter().map(decode).collect()
+        let mut list = q
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(decode)
+            .collect::<Result<Vec<_>, _>>()?;
+        self.settle_lifecycles(&mut list).await?;
+        Ok(list)
     }
 
     /// Each request of the date with its promised pickup time, `None` before
@@ -281,10 +291,11 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound("request"))?;
-        let r = decode(&row)?;
+        let mut r = decode(&row)?;
         if !scope.allows(Some(r.organisation_id)) {
             return Err(StoreError::NotFound("request"));
         }
+        self.settle_lifecycles(std::slice::from_mut(&mut r)).await?;
         Ok(r)
     }
 

@@ -29,6 +29,10 @@ fn allowed(method: &str, path: &str) -> Option<Option<&'static [Role]>> {
             "/places" | "/places/{id}" | "/people" | "/people/{id}" | "/requests"
             | "/requests/{id}",
         ) => Some(&[A, D, M]),
+        (
+            "post",
+            "/requests/{id}/cancel" | "/requests/{id}/keep-return" | "/requests/{id}/call",
+        ) => Some(&[A, D, M]),
         ("get", "/vehicles" | "/vehicles/{id}") => Some(&[A, D, R]),
         (_, "/vehicles" | "/vehicles/{id}") => Some(&[A, D]),
         (_, "/volunteers" | "/volunteers/{id}" | "/shifts" | "/shifts/{id}") => Some(&[A, D]),

@@ -8,6 +8,7 @@ use super::DriverError;
 use crate::domain::{
     EventInput, Id, NewEvent, PlanStatus, Role, StopEvent, StopEventInput, StopKey, User,
 };
+use crate::service::lifecycle;
 use crate::store::{Actor, KeyedStop, Store, Stored};
 
 /// What a report did: stored it now, or found it stored by an earlier send.
@@ -69,6 +70,17 @@ pub async fn report(
     user: &User,
     input: &EventInput,
 ) -> Result<Reported, DriverError> {
+    let reported = store_report(store, user, input).await?;
+    // The rider's lifecycle follows (a no-show cancels the way back); a resend retries it.
+    lifecycle::after_event(store, Actor(Some(user.id)), input.date, input.stop).await?;
+    Ok(reported)
+}
+
+async fn store_report(
+    store: &Store,
+    user: &User,
+    input: &EventInput,
+) -> Result<Reported, DriverError> {
     let event = input.event();
     event.validate()?;
     if let Some(stored) = store.event_by_client_id(&input.id).await? {
@@ -97,12 +109,14 @@ pub async fn report_on_stop_row(
     reach(store, user, date, key).await?;
     let event = input.event(date, key, chrono::Utc::now());
     event.validate()?;
-    match store
+    let stored = match store
         .store_event(Actor(Some(user.id)), Some(stop_id), &event)
         .await?
     {
-        Stored::New(e) | Stored::Existing(e) => Ok(e),
-    }
+        Stored::New(e) | Stored::Existing(e) => e,
+    };
+    lifecycle::after_event(store, Actor(Some(user.id)), date, key).await?;
+    Ok(stored)
 }
 
 /// The events of a stop row's key, across the date's revisions.

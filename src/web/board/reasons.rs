@@ -87,6 +87,7 @@ mod tests {
             notes: None,
             status: RequestStatus::Active,
             promised_pickup: None,
+            lifecycle: crate::domain::Lifecycle::Requested,
         }
     }
 
