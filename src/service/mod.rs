@@ -8,6 +8,7 @@ mod error;
 pub mod plans;
 pub mod rides;
 mod solve_job;
+pub mod standing;
 mod state;
 
 pub use error::ServiceError;
