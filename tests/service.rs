@@ -19,6 +19,7 @@ mod service {
     mod plans;
     mod promised;
     mod solve_death;
+    mod standing;
     pub mod support;
     mod throttle;
     mod validation;
