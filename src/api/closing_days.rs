@@ -92,8 +92,8 @@ async fn update(
     ))
 }
 
-/// Opens the day again; rides cancelled when it closed stay cancelled, and
-/// days not generated yet are generated as any other.
+/// Opens the day again: the standing orders' rides cancelled when it
+/// closed are booked anew at the next generation.
 #[utoipa::path(delete, path = "/api/v1/closing-days/{date}", tag = "closing-days",
     operation_id = "delete_closing_day", params(("date" = String, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)))]

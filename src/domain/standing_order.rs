@@ -144,7 +144,10 @@ impl StandingOrderInput {
         let mut c = Checks::default();
         let t = &self.ride;
         match (t.appointment, t.pickup_at) {
-            (None, None) => c.fail("ride.appointment", "give the appointment or the pickup time"),
+            (None, None) => c.fail(
+                "ride.appointment",
+                "give the appointment or the pickup time",
+            ),
             (Some(_), Some(_)) => c.fail(
                 "ride.appointment",
                 "give only one of appointment and pickup_at",
@@ -273,7 +276,10 @@ mod tests {
         assert!(o.active);
         let day = NaiveDate::from_ymd_opt(2027, 3, 3).unwrap();
         let r = o.ride.request_for(o.person_id, day);
-        assert_eq!((r.kind, r.person_id, r.date), (RequestKind::Ride, Some(3), day));
+        assert_eq!(
+            (r.kind, r.person_id, r.date),
+            (RequestKind::Ride, Some(3), day)
+        );
         assert_eq!(r.appointment, Some(Clock(9 * 60)));
         assert_eq!(r.way_back, Some(WayBack::AfterMinutes(240)));
         assert_eq!(r.validate(), Ok(()));

@@ -1,6 +1,8 @@
 //! Standing orders: kept, suspended, listed day by day, and turned into each
 //! served day's requests. A day is generated once: its requests are then
-//! ordinary bookings, edited or cancelled for that day alone.
+//! ordinary bookings, edited or cancelled for that day alone. Only when the
+//! order itself drops a day (a suspension, an edit, a closing day) are its
+//! requests cancelled and the day freed, to be booked again if served again.
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 
@@ -97,9 +99,7 @@ pub async fn schedule(
     range.check(MAX_SCHEDULE_DAYS)?;
     let order = store.standing_order(scope, id).await?;
     let calendar = store.calendar(range.from, range.to).await?;
-    let generated = store
-        .generated_days(Some(id), range.from, range.to)
-        .await?;
+    let generated = store.generated_days(Some(id), range.from, range.to).await?;
     let mut days: Vec<ScheduleDay> = order
         .schedule(&calendar, range.from, range.to)
         .into_iter()
@@ -220,8 +220,20 @@ pub async fn relabel_closing_day(
 /// Generates `date` before it is solved, so the standing orders' rides are
 /// in the plan; days that cannot be booked are logged and shown by the
 /// schedule without a request.
-pub async fn generate_day(store: &Store, actor: Actor, date: NaiveDate) -> Result<(), ServiceError> {
-    let done = generate(store, actor, DateRange { from: date, to: date }).await?;
+pub async fn generate_day(
+    store: &Store,
+    actor: Actor,
+    date: NaiveDate,
+) -> Result<(), ServiceError> {
+    let done = generate(
+        store,
+        actor,
+        DateRange {
+            from: date,
+            to: date,
+        },
+    )
+    .await?;
     for f in &done.failed {
         tracing::warn!(
             "standing order {} not booked on {}: {:?}",

@@ -134,7 +134,11 @@ impl Store {
         Ok(day.clone())
     }
 
-    pub async fn delete_closing_day(&self, actor: Actor, date: NaiveDate) -> Result<(), StoreError> {
+    pub async fn delete_closing_day(
+        &self,
+        actor: Actor,
+        date: NaiveDate,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         let n = sqlx::query("DELETE FROM closing_days WHERE date = $1")
             .bind(date.to_string())

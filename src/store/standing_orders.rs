@@ -1,6 +1,7 @@
 //! Standing orders and the days generated from them. A member reaches only
 //! its association's orders; a change that stops an order riding on a day
-//! already generated cancels that day's requests in the same transaction.
+//! already generated cancels that day's requests in the same transaction
+//! and frees the day.
 
 use std::collections::BTreeMap;
 
@@ -129,9 +130,24 @@ async fn pending_tx(
         .collect()
 }
 
-async fn cancel_tx(tx: &mut Tx, actor: Actor, request: Id, why: String) -> Result<(), StoreError> {
+/// Cancels a generated request of the order's day `date` and frees the day:
+/// the order dropped it, not the association, so should the order serve it
+/// again (a suspension shortened, a closing day reopened) the next
+/// generation books it anew. A day the association cancelled itself keeps
+/// its row and stays cancelled.
+async fn cancel_tx(
+    tx: &mut Tx,
+    actor: Actor,
+    (order, date, request): (Id, NaiveDate, Id),
+    why: String,
+) -> Result<(), StoreError> {
     sqlx::query("UPDATE requests SET status = 'cancelled' WHERE id = $1")
         .bind(request)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM standing_order_days WHERE standing_order_id = $1 AND date = $2")
+        .bind(order)
+        .bind(date.to_string())
         .execute(&mut **tx)
         .await?;
     record(tx, actor, "cancel", "request", Some(request), Some(why)).await
@@ -154,10 +170,10 @@ async fn cancel_unserved(
     };
     let calendar = calendar_tx(tx, first, last).await?;
     let mut cancelled = Vec::new();
-    for (_, date, request) in pending {
+    for day @ (_, date, request) in pending {
         if !order.serves(&calendar, date) {
             let why = format!("standing order {} does not ride on {date}", order.id);
-            cancel_tx(tx, actor, request, why).await?;
+            cancel_tx(tx, actor, day, why).await?;
             cancelled.push(request);
         }
     }
@@ -175,9 +191,9 @@ pub(crate) async fn cancel_closed_day(
     if date < today {
         return Ok(());
     }
-    for (order, _, request) in pending_tx(tx, None, date, Some(date)).await? {
-        let why = format!("standing order {order}: the service is closed on {date}");
-        cancel_tx(tx, actor, request, why).await?;
+    for day in pending_tx(tx, None, date, Some(date)).await? {
+        let why = format!("standing order {}: the service is closed on {date}", day.0);
+        cancel_tx(tx, actor, day, why).await?;
     }
     Ok(())
 }

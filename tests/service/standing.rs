@@ -130,7 +130,10 @@ async fn three_days_a_week_skipping_easter_monday_and_a_closing_day() {
     let (s, made) = app.post(&dispatcher, "/api/v1/closing-days", closed).await;
     assert_eq!(s, StatusCode::CREATED, "{made}");
     let (s, listed) = app
-        .get(&m.session, "/api/v1/closing-days?from=2027-01-01&to=2027-12-31")
+        .get(
+            &m.session,
+            "/api/v1/closing-days?from=2027-01-01&to=2027-12-31",
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(listed, json!([made]));
@@ -189,7 +192,11 @@ async fn three_days_a_week_skipping_easter_monday_and_a_closing_day() {
     let done = generate(&app, &dispatcher, "2027-03-15", "2027-04-30").await;
     assert_eq!(booked_dates(&done), expected);
     let rides = rides_of(&app, &m).await;
-    assert_eq!(rides.len(), 2 * expected.len(), "a ride and its way back a day");
+    assert_eq!(
+        rides.len(),
+        2 * expected.len(),
+        "a ride and its way back a day"
+    );
     assert_eq!(active_dates(&rides), expected);
     let outbound: Vec<_> = rides.iter().filter(|r| r["return_of"].is_null()).collect();
     assert!(outbound
@@ -223,9 +230,20 @@ async fn three_days_a_week_skipping_easter_monday_and_a_closing_day() {
         .await;
     assert_eq!(s, StatusCode::CREATED);
     let rides = rides_of(&app, &m).await;
-    let cancelled: Vec<_> = rides.iter().filter(|r| r["status"] == "cancelled").collect();
+    let cancelled: Vec<_> = rides
+        .iter()
+        .filter(|r| r["status"] == "cancelled")
+        .collect();
     assert_eq!(cancelled.len(), 2);
     assert!(cancelled.iter().all(|r| r["date"] == "2027-04-12"));
+    // Open again, the day is booked anew.
+    let (s, _) = app
+        .delete(&dispatcher, "/api/v1/closing-days/2027-04-12")
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let done = generate(&app, &dispatcher, "2027-03-15", "2027-04-30").await;
+    assert_eq!(booked_dates(&done), dates(&["2027-04-12"]));
+    assert_eq!(active_dates(&rides_of(&app, &m).await), expected);
 }
 
 #[tokio::test]
@@ -263,8 +281,14 @@ async fn a_suspension_cancels_its_days_and_rides_resume_on_the_resume_date() {
         .filter(|r| r["status"] == "cancelled")
         .map(|r| r["date"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(cancelled, dates(&["2027-05-10", "2027-05-12", "2027-05-14"]));
-    assert_eq!(rides.iter().filter(|r| r["status"] == "cancelled").count(), 6);
+    assert_eq!(
+        cancelled,
+        dates(&["2027-05-10", "2027-05-12", "2027-05-14"])
+    );
+    assert_eq!(
+        rides.iter().filter(|r| r["status"] == "cancelled").count(),
+        6
+    );
 
     let done = generate(&app, &dispatcher, "2027-05-01", "2027-05-31").await;
     assert_eq!(
@@ -303,6 +327,39 @@ async fn a_suspension_cancels_its_days_and_rides_resume_on_the_resume_date() {
     );
     assert_eq!(schedule[1]["occurrence"], "ride");
     assert!(schedule[1]["request_id"].is_i64());
+
+    // Home early: the stay ends on the 12th, and the days the suspension
+    // took are booked again; the 10th stays cancelled.
+    let mut shorter = o.clone();
+    shorter.as_object_mut().unwrap().remove("id");
+    shorter["suspensions"] = json!([{"from": "2027-05-10", "resume_on": "2027-05-12"}]);
+    let (s, e) = app
+        .put(
+            &m.session,
+            &format!("/api/v1/standing-orders/{id}"),
+            shorter,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    let done = generate(&app, &dispatcher, "2027-05-01", "2027-05-31").await;
+    assert_eq!(
+        booked_dates(&done),
+        dates(&["2027-05-12", "2027-05-14", "2027-05-17"])
+    );
+    let rides = rides_of(&app, &m).await;
+    let mut every_day = dates(&["2027-05-03", "2027-05-05", "2027-05-07", "2027-05-12"]);
+    every_day.extend(dates(&[
+        "2027-05-14",
+        "2027-05-17",
+        "2027-05-19",
+        "2027-05-21",
+    ]));
+    every_day.extend(dates(&["2027-05-24", "2027-05-26", "2027-05-28"]));
+    assert_eq!(active_dates(&rides), every_day);
+    assert_eq!(
+        rides.iter().filter(|r| r["status"] == "cancelled").count(),
+        6
+    );
 }
 
 /// The body to change one day's request, from the request as read.
@@ -321,7 +378,13 @@ async fn one_day_edited_stays_as_edited_and_the_order_does_not_change() {
     let dispatcher = app.login_as(Role::Dispatcher).await;
     let m = member(&app, 0).await;
     let centre = day_centre(&app).await;
-    let body = order(&m, centre, json!(["tue", "thu"]), "2027-06-01", "2027-06-30");
+    let body = order(
+        &m,
+        centre,
+        json!(["tue", "thu"]),
+        "2027-06-01",
+        "2027-06-30",
+    );
     let (s, o) = app.post(&m.session, "/api/v1/standing-orders", body).await;
     assert_eq!(s, StatusCode::CREATED, "{o}");
     let id = o["id"].as_i64().unwrap();
@@ -492,7 +555,10 @@ async fn bad_orders_are_refused_naming_the_field_and_nothing_is_written() {
     let mut backwards = good.clone();
     backwards["recurrence"]["ends_on"] = json!("2027-10-01");
     let mut no_time = good.clone();
-    no_time["ride"].as_object_mut().unwrap().remove("appointment");
+    no_time["ride"]
+        .as_object_mut()
+        .unwrap()
+        .remove("appointment");
     let mut bad_pause = good.clone();
     bad_pause["suspensions"] = json!([{"from": "2027-10-11", "resume_on": "2027-10-05"}]);
     for (body, field) in [
