@@ -22,6 +22,7 @@ mod service {
     mod promised;
     mod rides;
     mod solve_death;
+    mod standing;
     pub mod support;
     mod throttle;
     mod validation;

@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod closing_days;
 mod crud;
 mod doc;
 mod drivers;
@@ -19,6 +20,7 @@ mod policy;
 mod requests;
 mod session;
 mod shifts;
+mod standing_orders;
 mod users;
 mod vehicles;
 mod volunteers;
@@ -79,6 +81,8 @@ fn parts() -> Vec<OpenApiRouter<AppState>> {
         volunteers::routes(),
         shifts::routes(),
         requests::routes(),
+        standing_orders::routes(),
+        closing_days::routes(),
         policy::routes(),
         plans::routes(),
         manifest::routes(),

@@ -20,6 +20,7 @@ mod request;
 pub mod ride_policy;
 mod shift;
 mod solve_input;
+mod standing_order;
 mod stop_event;
 mod stop_key;
 pub mod text;
@@ -54,6 +55,11 @@ pub use recurrence::{
 pub use request::{Request, RequestInput, RequestKind, RequestStatus, ReturnOf, WayBack, WindowAt};
 pub use shift::{Shift, ShiftInput};
 pub use solve_input::SolveInput;
+pub use standing_order::{
+    under_ride, validate_suspension, DateRange, FailedDay, Generated, GeneratedDay, RideTemplate,
+    ScheduleDay, StandingOrder, StandingOrderInput, MAX_GENERATE_DAYS, MAX_SCHEDULE_DAYS,
+    MAX_SUSPENSIONS,
+};
 pub use stop_event::{
     latest_states, EventInput, NewEvent, StopEvent, StopEventInput, StopEventKind, StopState,
     MAX_KG,

@@ -9,6 +9,7 @@ pub mod lifecycle;
 pub mod plans;
 pub mod rides;
 mod solve_job;
+pub mod standing;
 mod state;
 
 pub use error::ServiceError;

@@ -19,6 +19,7 @@ pub async fn start_solve(
     input: &SolveInput,
 ) -> Result<SolveRecord, ServiceError> {
     let (seconds, seed) = solve_limits(state, input)?;
+    super::standing::generate_day(&state.store, actor, date).await?;
     let permit = state.solving.clone().try_acquire_owned().map_err(|_| {
         ServiceError::Busy(
             "every core of this server is solving another date: try again shortly".into(),

@@ -2,6 +2,7 @@
 //! with `$n` placeholders and portable types runs on both through sqlx's Any driver.
 
 mod audit;
+mod closing_days;
 mod db;
 mod driver_links;
 mod error;
@@ -18,6 +19,7 @@ mod sessions;
 mod settings;
 mod shifts;
 mod solves;
+mod standing_orders;
 mod users;
 mod vehicles;
 mod volunteers;

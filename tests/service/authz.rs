@@ -45,6 +45,10 @@ fn allowed(method: &str, path: &str) -> Option<Option<&'static [Role]>> {
         ("get", "/audit") => Some(&[A]),
         ("get", "/policy") => Some(&[A, D, M]),
         ("put", "/policy") => Some(&[A, D]),
+        ("post", "/standing-orders/generate") => Some(&[A, D]),
+        (_, p) if p.starts_with("/standing-orders") => Some(&[A, D, M]),
+        ("get", "/closing-days" | "/closing-days/{date}") => Some(&[A, D, M]),
+        (_, "/closing-days" | "/closing-days/{date}") => Some(&[A, D]),
         _ => return None,
     };
     Some(rule)
