@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use giro::solver::check::{check, Report, ViolationKind as K};
 use giro::solver::{
-    solve, Job, Layout, Link, Matrix, MaxRide, Options, Problem, Reason, Route, Solution, Stop,
-    StopRole, TimeWindow, Unassigned, Vehicle, DEFAULT_PRIORITY,
+    fit, solve, Job, Layout, Link, Matrix, MaxRide, Options, Problem, Reason, Route, Solution,
+    Stop, StopRole, TimeWindow, Timer, Unassigned, Vehicle, DEFAULT_PRIORITY,
 };
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
@@ -643,6 +643,92 @@ proptest! {
             r,
             report.violations
         );
+    }
+}
+
+/// `s` without job `j`: its route timed again without it (`None` when that
+/// plan breaks a rule, e.g. a link to another route it now misses).
+fn without(p: &Problem, s: &Solution, j: usize) -> Option<(Solution, f64)> {
+    let r = s
+        .routes
+        .iter()
+        .position(|r| r.visits.iter().any(|v| v.job == j))?;
+    let mut out = s.clone();
+    let old = out.routes.remove(r);
+    let seq: Vec<(usize, StopRole)> = old
+        .visits
+        .iter()
+        .filter(|v| v.job != j)
+        .map(|v| (v.job, v.role))
+        .collect();
+    let ready: Vec<(usize, f64)> = p
+        .links
+        .iter()
+        .filter_map(|l| {
+            let out = s.routes.iter().filter(|x| x.vehicle != old.vehicle);
+            let at = out
+                .flat_map(|x| &x.visits)
+                .find(|v| v.job == l.outbound && v.role == StopRole::Dropoff)?;
+            Some((l.inbound, at.departure + l.min_gap))
+        })
+        .collect();
+    let mut cost = 0.0;
+    if !seq.is_empty() {
+        let route = Timer::new(p).time(old.vehicle, &seq, &ready).unwrap();
+        cost = route.cost;
+        out.routes.push(route);
+    }
+    out.unassigned.push(Unassigned {
+        job: j,
+        reason: Reason::NoRoom,
+    });
+    out.cost += cost - old.cost + p.jobs[j].priority;
+    out.distance = out.routes.iter().map(|r| r.distance).sum();
+    check(p, &out)
+        .is_feasible()
+        .then_some((out, old.cost - cost))
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// A routed job taken out fits back, at no more than it cost where it was
+    /// (when no vehicle pays for time, so that cost bounds are exact), and
+    /// the plan with it passes the checker; so does any job fit in anew.
+    #[test]
+    fn a_job_taken_out_fits_back(
+        raw in raw(),
+        setup in prop::collection::vec(0u8..8, 14),
+        seed in 0u64..1000,
+    ) {
+        let mut p = problem(&raw);
+        if seed % 2 == 0 {
+            p.setup = setup[..p.matrix.size()].iter().map(|&s| f64::from(s)).collect();
+        }
+        let s = solve_checked(&p, seed, 200)?;
+        let exact = p.vehicles.iter().all(|v| v.cost_per_time == 0.0);
+        let mut tried = 0;
+        for j in 0..p.jobs.len() {
+            let Some((out, was)) = without(&p, &s, j) else { continue };
+            tried += 1;
+            let f = fit(&p, &out, j);
+            prop_assert!(f.is_ok(), "job {} fitted before: {:?}", j, f);
+            let f = f.unwrap();
+            if exact {
+                prop_assert!(f.added_cost <= was + 1e-6, "job {}: {} vs {}", j, f.added_cost, was);
+            }
+            let back = f.apply(&out);
+            let r = check(&p, &back);
+            prop_assert!(r.is_feasible(), "job {}: {:#?}", j, r.violations);
+            prop_assert!(cost_close(r.cost, back.cost), "{} vs {}", r.cost, back.cost);
+        }
+        prop_assert!(tried > 0 || s.routes.is_empty(), "no job could be taken out");
+        for u in &s.unassigned {
+            if let Ok(f) = fit(&p, &s, u.job) {
+                let r = check(&p, &f.apply(&s));
+                prop_assert!(r.is_feasible(), "job {}: {:#?}", u.job, r.violations);
+            }
+        }
     }
 }
 

@@ -2,7 +2,8 @@
 //! [`Problem`] and recomputes the cost from scratch.
 //!
 //! It deliberately shares no code with the search, so that a bug in the
-//! search's feasibility logic cannot hide itself here. The problem is assumed to
+//! search's feasibility logic cannot hide itself here; only the model's own
+//! rule for setup times (`Problem::setup_paid`), applied to the visits' order. The problem is assumed to
 //! pass [`Problem::validate`]; the solution is not trusted at all.
 
 use serde::{Deserialize, Serialize};

@@ -28,6 +28,9 @@ pub(crate) struct Insertion {
     pub d: usize,
 }
 
+/// A further test of a scheduled candidate: its nodes, the scheduler's times.
+pub(crate) type Accept<'a> = &'a mut dyn FnMut(&[usize], &Scheduler) -> bool;
+
 pub(crate) struct Inserter {
     pub sched: Scheduler,
     cands: Vec<(f64, u32, u32)>,
@@ -87,6 +90,37 @@ impl Inserter {
         blink: f64,
         rng: &mut fastrand::Rng,
     ) -> Result<Insertion, Reason> {
+        self.search(idx, win, route, r, job, blink, rng, None)
+    }
+
+    /// Like [`Self::best`], for rules the route alone does not hold (a link to
+    /// another route's times): `accept` sees each scheduled candidate, its
+    /// nodes and the scheduler's times, and may refuse it (as a `link`).
+    pub fn best_where(
+        &mut self,
+        idx: &Index,
+        win: &Windows,
+        route: &RouteState,
+        r: usize,
+        job: JobId,
+        accept: Accept,
+    ) -> Result<Insertion, Reason> {
+        let mut rng = fastrand::Rng::with_seed(0);
+        self.search(idx, win, route, r, job, 0.0, &mut rng, Some(accept))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn search(
+        &mut self,
+        idx: &Index,
+        win: &Windows,
+        route: &RouteState,
+        r: usize,
+        job: JobId,
+        blink: f64,
+        rng: &mut fastrand::Rng,
+        mut accept: Option<Accept>,
+    ) -> Result<Insertion, Reason> {
         let veh = &idx.vehicles[route.vehicle];
         let info = &idx.jobs[job];
         if info.skills & !veh.skills != 0 {
@@ -117,13 +151,16 @@ impl Inserter {
                 p: p as usize,
                 d: d as usize,
             };
-            if self.exact {
+            if self.exact && accept.is_none() {
                 return Ok(cand);
             }
             self.buf.clear();
             self.buf.extend_from_slice(&route.nodes);
             apply(idx, &mut self.buf, job, cand.p, cand.d);
             match self.sched.evaluate(idx, win, route.vehicle, &self.buf) {
+                Ok(_) if accept.as_mut().is_some_and(|f| !f(&self.buf, &self.sched)) => {
+                    last_err = Reason::Link;
+                }
                 Ok(e) => {
                     let delta = e.cost - route.eval.cost;
                     if best.is_none_or(|b| delta < b.delta) {

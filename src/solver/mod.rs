@@ -3,6 +3,7 @@
 mod alns;
 pub mod check;
 mod destroy;
+mod fit;
 mod index;
 mod insertion;
 pub mod model;
@@ -15,6 +16,7 @@ mod solve;
 mod state;
 mod timing;
 
+pub use fit::{fit, Fit, FitError};
 pub use model::*;
 pub use solution::*;
 pub use solve::{solve, solve_with_progress, Options, Progress};

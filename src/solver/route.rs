@@ -168,8 +168,8 @@ impl RouteState {
         Some(self.starts[k] + self.serv[k])
     }
 
-    /// The setup paid at position `k` if the visit before it were at `prev`
-    /// instead: how much longer (or shorter) the visit at `k` becomes.
+    /// How much longer (or shorter) the visit at position `k` becomes when
+    /// the visit before it is at `prev` instead: the setup it gains or saves.
     #[inline]
     pub fn setup_change(&self, idx: &Index, k: usize, prev: usize) -> f64 {
         if !idx.any_setup || k + 1 >= self.locs.len() {

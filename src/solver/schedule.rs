@@ -136,6 +136,11 @@ impl Scheduler {
         })
     }
 
+    /// Departure from position `k` of the route last evaluated.
+    pub fn departure(&self, k: usize) -> f64 {
+        self.b[k] + self.serv[k]
+    }
+
     /// The same steps as [`Self::evaluate`] without giving up at a broken rule:
     /// earliest times, no needless waiting, lateness kept. For timing a fixed
     /// sequence that may be infeasible; `self.a`/`self.b` hold the result.

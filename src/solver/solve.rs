@@ -91,39 +91,12 @@ pub fn solve_with_progress(
 }
 
 fn to_solution(idx: &Index, state: &State) -> Solution {
-    let mut routes = Vec::new();
-    for r in state.routes.iter().filter(|r| !r.is_empty()) {
-        let visits = r
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, &n)| {
-                let start = r.starts[i + 1];
-                let setup = idx.setup((i > 0).then(|| r.locs[i]), r.locs[i + 1]);
-                Visit {
-                    job: job_of(n),
-                    role: if is_pickup(n) {
-                        StopRole::Pickup
-                    } else {
-                        StopRole::Dropoff
-                    },
-                    arrival: r.arrivals[i + 1],
-                    start,
-                    setup,
-                    departure: start + setup + idx.nodes[n].service,
-                }
-            })
-            .collect();
-        routes.push(Route {
-            vehicle: r.vehicle,
-            layout: r.eval.layout,
-            start: r.eval.start,
-            end: r.eval.end,
-            visits,
-            distance: r.eval.distance,
-            cost: r.eval.cost,
-        });
-    }
+    let routes: Vec<Route> = state
+        .routes
+        .iter()
+        .filter(|r| !r.is_empty())
+        .map(|r| to_route(idx, r))
+        .collect();
     let mut unassigned: Vec<Unassigned> = state
         .unassigned
         .iter()
@@ -147,9 +120,43 @@ fn to_solution(idx: &Index, state: &State) -> Solution {
     }
 }
 
+/// A scheduled route as the solver reports it.
+pub(crate) fn to_route(idx: &Index, r: &RouteState) -> Route {
+    let visits = r
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| {
+            let start = r.starts[i + 1];
+            let setup = idx.setup((i > 0).then(|| r.locs[i]), r.locs[i + 1]);
+            Visit {
+                job: job_of(n),
+                role: if is_pickup(n) {
+                    StopRole::Pickup
+                } else {
+                    StopRole::Dropoff
+                },
+                arrival: r.arrivals[i + 1],
+                start,
+                setup,
+                departure: start + setup + idx.nodes[n].service,
+            }
+        })
+        .collect();
+    Route {
+        vehicle: r.vehicle,
+        layout: r.eval.layout,
+        start: r.eval.start,
+        end: r.eval.end,
+        visits,
+        distance: r.eval.distance,
+        cost: r.eval.cost,
+    }
+}
+
 /// The constraint that keeps a job out even of an empty vehicle of each kind;
 /// if some empty vehicle could take it, the others simply left no room.
-fn why_unassigned(idx: &Index, job: usize) -> Reason {
+pub(crate) fn why_unassigned(idx: &Index, job: usize) -> Reason {
     match alone(idx, job, &[]) {
         Ok(()) => linked_reason(idx, job).unwrap_or(Reason::NoRoom),
         // Windows that only the shift's end spoils: the shift is to blame.
