@@ -41,7 +41,7 @@ pub const WHEELCHAIRS: &str = "wheelchairs";
 pub const LIFT: &str = "lift";
 
 /// Minutes to park and get out at a stop, paid once per place visited.
-pub const PARKING_MINUTES: u32 = 2;
+pub const PARKING_MINUTES: u32 = 1;
 /// Minutes to lower and raise the lift, paid once per place visited.
 pub const LIFT_MINUTES: u32 = 3;
 

@@ -234,6 +234,7 @@ async fn cancelling_an_outbound_cancels_its_way_back_late_or_on_time() {
 #[tokio::test]
 async fn a_no_show_cancels_the_way_back_unless_kept() {
     let app = TestApp::spawn_on(today() + Duration::days(7)).await;
+    app.quiet().await;
     let member = app.login_as(Role::Member).await;
     let dispatcher = app.login_as(Role::Dispatcher).await;
     let (a, b) = (rider(&app, &member, 0).await, rider(&app, &member, 1).await);
@@ -308,6 +309,7 @@ async fn a_no_show_cancels_the_way_back_unless_kept() {
 #[tokio::test]
 async fn the_lifecycle_follows_the_plan_and_the_driver() {
     let app = TestApp::spawn_on(today() + Duration::days(7)).await;
+    app.quiet().await;
     let member = app.login_as(Role::Member).await;
     let dispatcher = app.login_as(Role::Dispatcher).await;
     let who = rider(&app, &member, 0).await;
@@ -377,6 +379,7 @@ fn at(date: NaiveDate, time: &str) -> NaiveDateTime {
 #[tokio::test]
 async fn a_will_call_is_planned_only_once_called() {
     let app = TestApp::spawn().await;
+    app.quiet().await;
     let member = app.login_as(Role::Member).await;
     let dispatcher = app.login_as(Role::Dispatcher).await;
     let (person, home, to) = rider(&app, &member, 0).await;

@@ -263,6 +263,19 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// Cancels the demo's own requests of the test date, so a test's bookings
+    /// have the vehicles to themselves (people, places and shifts stay).
+    pub async fn quiet(&self) {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&self.url).await.unwrap();
+        sqlx::query("UPDATE requests SET status = 'cancelled' WHERE date = $1")
+            .bind(self.date.to_string())
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    }
+
     /// Publishes the newest revision of the test date and returns it.
     pub async fn publish_newest(&self, who: &As) -> Value {
         let (s, plan) = self.get(who, &format!("/api/v1/plans/{}", self.date)).await;
