@@ -175,7 +175,7 @@ fn common_responses(path: &str, method: &str, op: &mut Value) {
 }
 
 /// Path and query parameters as the extractors read them: `id` and `…_id`
-/// are positive integers, `date` a date in range.
+/// are positive integers, `date`, `from` and `to` dates in range.
 fn parameters(op: &mut Value) {
     let Some(params) = op["parameters"].as_array_mut() else {
         return;
@@ -184,7 +184,7 @@ fn parameters(op: &mut Value) {
         let name = p["name"].as_str().unwrap_or_default().to_string();
         if name == "id" || name.ends_with("_id") {
             p["schema"]["minimum"] = json!(1);
-        } else if name == "date" {
+        } else if matches!(name.as_str(), "date" | "from" | "to") {
             p["schema"] = date_schema();
         }
     }

@@ -28,6 +28,23 @@ impl Clock {
     }
 }
 
+/// "HH:MM", 00:00 to 24:00: the form every time of day takes in JSON.
+pub const CLOCK_PATTERN: &str = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$";
+
+/// For the places utoipa cannot take a `pattern` attribute (tuple variants).
+impl utoipa::PartialSchema for Clock {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(CLOCK_PATTERN))
+            .examples([serde_json::json!("08:30")])
+            .into()
+    }
+}
+
+impl ToSchema for Clock {}
+
 impl fmt::Display for Clock {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:02}:{:02}", self.0 / 60, self.0 % 60)

@@ -165,7 +165,7 @@ pub struct ClosingDay {
     #[serde(deserialize_with = "super::date::date")]
     pub date: NaiveDate,
     /// Shown to associations as the reason, e.g. "Festa patronale".
-    #[schema(max_length = 100)]
+    #[schema(min_length = 1, max_length = 100)]
     pub label: String,
 }
 

@@ -73,14 +73,32 @@ impl RequestStatus {
 #[serde(rename_all = "snake_case")]
 pub enum WayBack {
     /// Picked up at this time (inside the policy's pickup window).
-    #[schema(value_type = String, example = "12:30")]
     At(Clock),
     /// This many minutes after the appointment (or, without one, after the
     /// drop-off); at most 720.
+    #[schema(value_type = AfterMinutesSchema)]
     AfterMinutes(u16),
     /// Booked without a time: the rider calls when ready.
     WillCall,
 }
+
+/// The schema of `WayBack::AfterMinutes`, whose bound a tuple variant
+/// cannot carry in an attribute.
+pub struct AfterMinutesSchema;
+
+impl utoipa::PartialSchema for AfterMinutesSchema {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(0))
+            .maximum(Some(720))
+            .description(Some("Minutes after the appointment or drop-off."))
+            .into()
+    }
+}
+
+impl ToSchema for AfterMinutesSchema {}
 
 /// Marks a request as the way back of an earlier one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -93,6 +93,7 @@ pub struct RideBand {
 #[serde(deny_unknown_fields)]
 pub struct RideTimePolicy {
     /// In increasing `up_to_km`; the last one catches the rest.
+    #[schema(min_items = 1, max_items = 10)]
     pub bands: Vec<RideBand>,
     /// No ride is held to less than this many minutes ...
     #[schema(minimum = 1, maximum = 600)]
