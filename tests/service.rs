@@ -18,6 +18,7 @@ mod service {
     mod migrations;
     mod pages_board;
     mod pages_portal;
+    mod pages_portal_booking;
     mod plans;
     mod promised;
     mod rides;

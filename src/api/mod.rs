@@ -34,6 +34,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub use crate::service::{AppState, SolveSettings};
 pub use auth::{cookie, Caller, ADMINS, BOOKERS, PLANNERS, SESSION_COOKIE};
 pub use error::{AppError, ErrorBody};
+pub use extract::PathId;
 pub use json::Json;
 #[allow(unused_imports)]
 pub(crate) use session::{busy, open_session, sign_in, sign_out, too_many, ClientAddr};

@@ -99,6 +99,41 @@ pub(super) struct DayJson {
     pub(super) meals: Vec<MealJson>,
     #[serde(default)]
     pub(super) collections: Vec<CollectionJson>,
+    /// Rides booked once for many days; the solve of the date books that day's.
+    #[serde(default)]
+    pub(super) standing_orders: Vec<StandingJson>,
+}
+
+/// A standing order, its dates counted in days from the demo date.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct StandingJson {
+    pub(super) key: String,
+    pub(super) person: String,
+    pub(super) from: String,
+    pub(super) to: String,
+    pub(super) weekdays: crate::domain::WeekdaySet,
+    #[serde(default)]
+    pub(super) pickup_at: Option<crate::domain::Clock>,
+    #[serde(default)]
+    pub(super) appointment: Option<crate::domain::Clock>,
+    #[serde(default)]
+    pub(super) way_back: Option<crate::domain::WayBack>,
+    #[serde(default)]
+    pub(super) purpose: Option<crate::domain::ride_policy::Purpose>,
+    /// Days before the demo date the order started.
+    pub(super) started_days_ago: u32,
+    #[serde(default)]
+    pub(super) paused: Option<PauseJson>,
+}
+
+/// A pause around the demo date (a hospital stay).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PauseJson {
+    pub(super) from_days: i64,
+    pub(super) resume_days: i64,
+    pub(super) reason: String,
 }
 
 #[derive(Deserialize)]

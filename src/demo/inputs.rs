@@ -69,6 +69,9 @@ impl Demo {
         for i in 0..self.day.collections.len() {
             self.collection(i, date, &ids)?;
         }
+        for i in 0..self.day.standing_orders.len() {
+            self.standing_order(i, date, &ids)?;
+        }
         self.users(&ids, "placeholder")?;
         Ok(())
     }

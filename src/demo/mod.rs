@@ -14,6 +14,7 @@ mod publish;
 mod requests;
 mod resolve;
 mod shifts;
+mod standing;
 mod write;
 
 use std::path::{Path, PathBuf};

@@ -34,6 +34,13 @@ pub(super) struct CollectionRefs {
 }
 
 /// Every reference of the files, as positions in the files.
+/// A standing order's person and places.
+pub(super) struct StandingRefs {
+    pub(super) person: usize,
+    pub(super) from: usize,
+    pub(super) to: usize,
+}
+
 pub(super) struct Refs {
     pub(super) place_org: Vec<Option<usize>>,
     pub(super) person_org: Vec<usize>,
@@ -46,6 +53,7 @@ pub(super) struct Refs {
     pub(super) meals: Vec<MealRefs>,
     pub(super) collections: Vec<CollectionRefs>,
     pub(super) covers: Vec<Cover>,
+    pub(super) standing: Vec<StandingRefs>,
 }
 
 impl Demo {
@@ -101,9 +109,10 @@ fn resolve(
     index_keys(VOLUNTEERS, volunteers.iter().map(|v| v.key.as_str()))?;
     let day_keys = day.rides.iter().map(|r| r.key.as_str());
     let day_keys = day_keys.chain(day.meals.iter().map(|m| m.key.as_str()));
+    let day_keys = day_keys.chain(day.collections.iter().map(|c| c.key.as_str()));
     index_keys(
         DAY,
-        day_keys.chain(day.collections.iter().map(|c| c.key.as_str())),
+        day_keys.chain(day.standing_orders.iter().map(|o| o.key.as_str())),
     )?;
     let municipality = orgs.iter().position(|o| o.kind == OrgKind::Municipality);
 
@@ -218,6 +227,16 @@ fn resolve(
         });
     }
 
+    let mut standing = Vec::with_capacity(day.standing_orders.len());
+    for o in &day.standing_orders {
+        let at = At::new(DAY, &o.key);
+        standing.push(StandingRefs {
+            person: at.find(&person_keys, "person", &o.person, PEOPLE)?,
+            from: at.find(&place_keys, "from", &o.from, PLACES)?,
+            to: at.find(&place_keys, "to", &o.to, PLACES)?,
+        });
+    }
+
     let windows: Vec<Window> = vehicles.iter().map(|v| v.shift).collect();
     let drivers: Vec<(Window, Vec<usize>)> = volunteers
         .iter()
@@ -238,6 +257,7 @@ fn resolve(
         meals,
         collections,
         covers,
+        standing,
     })
 }
 

@@ -8,7 +8,7 @@ use super::inputs::Ids;
 use super::{Demo, DemoError, Loaded, PASSWORD};
 use crate::auth::password;
 use crate::domain::{Id, RequestInput};
-use crate::service::{rides, ServiceError};
+use crate::service::{rides, standing, ServiceError};
 use crate::store::{Actor, Store};
 
 impl Demo {
@@ -110,6 +110,13 @@ impl Demo {
         )
         .await?
         .len();
+
+        for (i, o) in self.day.standing_orders.iter().enumerate() {
+            let (org, input) = self.standing_order(i, date, &ids)?;
+            standing::create(store, actor, org, &input)
+                .await
+                .map_err(At::new(DAY, &o.key).rejected())?;
+        }
 
         // One hash for all: the password is the same and public anyway, and
         // argon2 is slow enough that a dozen hashes would hold up the start.

@@ -70,7 +70,7 @@ pub use user::{Role, User, UserInput};
 pub use vehicle::{Vehicle, VehicleInput, VehicleLayout};
 pub use violation::{NewViolation, PlanViolation, ViolationKind};
 pub use volunteer::{Volunteer, VolunteerInput};
-pub use weekdays::WeekdaySet;
+pub use weekdays::{WeekdaySet, NAMES as WEEKDAY_NAMES};
 
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -50,6 +50,20 @@ async fn member(app: &TestApp, nth: usize) -> Member {
     }
 }
 
+/// The demo without its own standing orders, so that each test counts the
+/// days of the orders it makes.
+async fn spawn() -> TestApp {
+    let app = TestApp::spawn().await;
+    let today = chrono::Local::now().date_naive();
+    for o in app.store.standing_orders(Scope::All).await.unwrap() {
+        app.store
+            .delete_standing_order(giro::store::Actor(None), o.id, today)
+            .await
+            .unwrap();
+    }
+    app
+}
+
 async fn day_centre(app: &TestApp) -> i64 {
     app.store
         .places(Scope::All)
@@ -118,7 +132,7 @@ fn active_dates(rides: &[Value]) -> BTreeSet<String> {
 
 #[tokio::test]
 async fn three_days_a_week_skipping_easter_monday_and_a_closing_day() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     let dispatcher = app.login_as(Role::Dispatcher).await;
     let m = member(&app, 0).await;
     let centre = day_centre(&app).await;
@@ -248,7 +262,7 @@ async fn three_days_a_week_skipping_easter_monday_and_a_closing_day() {
 
 #[tokio::test]
 async fn a_suspension_cancels_its_days_and_rides_resume_on_the_resume_date() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     let dispatcher = app.login_as(Role::Dispatcher).await;
     let m = member(&app, 0).await;
     let centre = day_centre(&app).await;
@@ -374,7 +388,7 @@ fn edited(r: &Value, appointment: &str, status: &str) -> Value {
 
 #[tokio::test]
 async fn one_day_edited_stays_as_edited_and_the_order_does_not_change() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     let dispatcher = app.login_as(Role::Dispatcher).await;
     let m = member(&app, 0).await;
     let centre = day_centre(&app).await;
@@ -440,7 +454,7 @@ async fn one_day_edited_stays_as_edited_and_the_order_does_not_change() {
 
 #[tokio::test]
 async fn another_association_sees_neither_the_order_nor_its_requests() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     let dispatcher = app.login_as(Role::Dispatcher).await;
     let a = member(&app, 0).await;
     let b = member(&app, 1).await;
@@ -538,7 +552,7 @@ fn assert_invalid(status: StatusCode, answer: &Value, field: &str) {
 
 #[tokio::test]
 async fn bad_orders_are_refused_naming_the_field_and_nothing_is_written() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     let dispatcher = app.login_as(Role::Dispatcher).await;
     let m = member(&app, 0).await;
     let centre = day_centre(&app).await;
@@ -624,7 +638,7 @@ async fn bad_orders_are_refused_naming_the_field_and_nothing_is_written() {
 
 #[tokio::test]
 async fn solving_a_date_books_its_standing_orders_first() {
-    let app = TestApp::spawn().await;
+    let app = spawn().await;
     let dispatcher = app.login_as(Role::Dispatcher).await;
     let m = member(&app, 0).await;
     let centre = day_centre(&app).await;

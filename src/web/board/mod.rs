@@ -7,11 +7,11 @@ mod day;
 mod drivers;
 mod map;
 mod page;
-mod reasons;
+pub(crate) mod reasons;
 mod requests_view;
 mod routes_view;
 mod sheets;
-mod words;
+pub(crate) mod words;
 
 use axum::routing::{get, post};
 use axum::Router;

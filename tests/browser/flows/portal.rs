@@ -76,6 +76,7 @@ async fn a_member_books_a_ride_and_sees_its_promised_time_once_published() {
         .await;
     b.select("#person_id", person.as_str().unwrap()).await;
     b.set_value("#date", &s.app.date.to_string()).await;
+    b.click("#timing_window").await;
     b.click("#window_at_pickup").await;
     b.set_value("#window_start", "10:00").await;
     b.set_value("#window_end", "10:45").await;
@@ -94,7 +95,7 @@ async fn a_member_books_a_ride_and_sees_its_promised_time_once_published() {
     let id = new[0];
     assert_eq!(
         cell(&b, id, "status").await,
-        tr(Lang::It, "portal.status_requested")
+        tr(Lang::It, "common.lifecycle.requested")
     );
     assert_eq!(
         cell(&b, id, "promised").await,
@@ -136,9 +137,14 @@ async fn a_member_books_a_ride_and_sees_its_promised_time_once_published() {
     .await;
     assert_eq!(
         cell(&b, id, "status").await,
-        tr(Lang::It, "portal.status_scheduled")
+        tr(Lang::It, "common.lifecycle.scheduled")
     );
-    assert_eq!(cell(&b, id, "promised").await, pickup);
+    // The promised window opens at the planned pickup.
+    let promised = cell(&b, id, "promised").await;
+    assert!(
+        promised.starts_with(&format!("{pickup}–")),
+        "{promised} opens at {pickup}"
+    );
     b.checkpoint("portal-scheduled").await;
     b.close().await;
 }
