@@ -5,7 +5,9 @@
 use chrono::NaiveDateTime;
 
 use super::ServiceError;
-use crate::domain::{self, mobility, Booking, Id, Invalid, Request, RequestInput, RequestKind};
+use crate::domain::{
+    self, mobility, Booking, Id, Invalid, Request, RequestInput, RequestKind, RequestStatus,
+};
 use crate::store::{Actor, Scope, Store};
 
 /// Local time now: bookings are not taken for the past.
@@ -97,6 +99,23 @@ pub async fn update(
         )
         .into());
     }
-    let b = settle(store, org, input, now()).await?;
-    Ok(store.update_request(actor, id, &b.request).await?)
+    let mut b = settle(store, org, input, now()).await?;
+    // A cancellation is one rule whatever the door: on time or late by the
+    // policy, and the way back with it (`lifecycle::cancel`).
+    let cancels = matches!(
+        b.request.status,
+        RequestStatus::Cancelled | RequestStatus::CancelledLate
+    );
+    let scope = Scope::Organisation(org);
+    if cancels {
+        let current = store.request(scope, id).await?;
+        if !current.status.is_dropped() {
+            b.request.status = current.status;
+        }
+    }
+    let written = store.update_request(actor, id, &b.request).await?;
+    if cancels && !written.status.is_dropped() {
+        return super::lifecycle::cancel(store, actor, scope, id, now()).await;
+    }
+    Ok(written)
 }

@@ -507,3 +507,33 @@ async fn a_call_over_http_starts_the_window_now_and_only_today() {
         "{before} <= {start} <= {after}"
     );
 }
+
+#[tokio::test]
+async fn cancelling_by_an_edit_cancels_the_way_back_too() {
+    let app = TestApp::spawn().await;
+    let member = app.login_as(Role::Member).await;
+    let who = rider(&app, &member, 0).await;
+    let far = today() + Duration::days(200);
+    let (out, back) = book(
+        &app,
+        &member,
+        ride(far, who, "10:00", json!({"after_minutes": 60})),
+    )
+    .await;
+    // The outbound as read, with `cancelled` for status and its way back
+    // left out (it is booked with the outbound, not edited).
+    let mut body = ride(far, who, "10:00", Value::Null);
+    body.as_object_mut().unwrap().remove("way_back");
+    body["status"] = json!("cancelled");
+    let (s, done) = app
+        .put(&member, &format!("/api/v1/requests/{out}"), body)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{done}");
+    assert_eq!(done["lifecycle"]["state"], "cancelled");
+    let b = request(&app, &member, back).await;
+    assert_eq!(
+        (&b["status"], &b["lifecycle"]["state"]),
+        (&json!("cancelled"), &json!("cancelled")),
+        "the way back goes with its outbound"
+    );
+}
