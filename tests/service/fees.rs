@@ -124,8 +124,9 @@ async fn text(app: &TestApp, who: &As, path: &str, accept: Option<&str>) -> (Sta
 async fn completed_trips_cost_what_eligibility_and_planned_km_say() {
     let app = TestApp::spawn_on(Local::now().date_naive() + Duration::days(7)).await;
     app.quiet().await;
-    let member = app.login_as(Role::Member).await;
-    let other = app.login(&app.email(Role::Member, 1)).await;
+    // The second association has riders enough who need no lift.
+    let member = app.login(&app.email(Role::Member, 1)).await;
+    let other = app.login(&app.email(Role::Member, 0)).await;
     let dispatcher = app.login_as(Role::Dispatcher).await;
     let (people, to) = riders(&app, &member).await;
     assert!(people.len() >= 5, "the member has five riders: {people:?}");
