@@ -38,8 +38,20 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
 pub fn fees(report: &FeeReport) -> String {
     let mut out = String::new();
     let head = [
-        "date", "request_id", "organisation_id", "person_id", "person", "from", "to", "km",
-        "isee_band", "l104", "social_plan", "basis", "tariff", "fee_eur",
+        "date",
+        "request_id",
+        "organisation_id",
+        "person_id",
+        "person",
+        "from",
+        "to",
+        "km",
+        "isee_band",
+        "l104",
+        "social_plan",
+        "basis",
+        "tariff",
+        "fee_eur",
     ];
     line(&mut out, &head.map(String::from));
     for t in &report.trips {
@@ -69,9 +81,22 @@ pub fn fees(report: &FeeReport) -> String {
 pub fn night_before(list: &NightBeforeList) -> String {
     let mut out = String::new();
     let head = [
-        "date", "request_id", "person", "phone", "pickup_from", "pickup_to", "from",
-        "from_address", "to", "to_address", "appointment", "companions", "mobility",
-        "assistance", "service_animal", "return",
+        "date",
+        "request_id",
+        "person",
+        "phone",
+        "pickup_from",
+        "pickup_to",
+        "from",
+        "from_address",
+        "to",
+        "to_address",
+        "appointment",
+        "companions",
+        "mobility",
+        "assistance",
+        "service_animal",
+        "return",
     ];
     line(&mut out, &head.map(String::from));
     for r in &list.rows {

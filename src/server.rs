@@ -48,7 +48,9 @@ pub async fn state(database_url: &str, travel: &TravelConfig) -> Result<AppState
 /// with the `smtp` feature), else the log.
 fn night_before_sender(
 ) -> Result<Arc<dyn crate::service::night_before::NightBeforeSender>, ServerError> {
-    let url = std::env::var("GIRO_SMTP_URL").ok().filter(|u| !u.is_empty());
+    let url = std::env::var("GIRO_SMTP_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
     match url {
         None => Ok(Arc::new(crate::service::night_before::LogSender)),
         #[cfg(feature = "smtp")]

@@ -379,7 +379,10 @@ mod tests {
             isee_middle_up_to_eur: 9_000,
             ..FeeRules::default()
         };
-        assert_eq!(r.validate().unwrap_err().0[0].field, "isee_middle_up_to_eur");
+        assert_eq!(
+            r.validate().unwrap_err().0[0].field,
+            "isee_middle_up_to_eur"
+        );
         r = FeeRules {
             high: Tariff::PerKm {
                 cents_per_km: 5_000,
@@ -391,7 +394,10 @@ mod tests {
         let day = |s: &str| s.parse::<NaiveDate>().unwrap();
         assert!(check_range(day("2026-01-01"), day("2026-12-31")).is_ok());
         assert_eq!(
-            check_range(day("2026-02-01"), day("2026-01-31")).unwrap_err().0[0].field,
+            check_range(day("2026-02-01"), day("2026-01-31"))
+                .unwrap_err()
+                .0[0]
+                .field,
             "to"
         );
         assert!(check_range(day("2026-01-01"), day("2027-01-02")).is_err());

@@ -56,7 +56,8 @@ async fn planned_km(
     Ok(rides
         .iter()
         .map(|r| {
-            let on_board = carrying(r.id).and_then(|route| fees::planned_km(&route.stops, r.id, km));
+            let on_board =
+                carrying(r.id).and_then(|route| fees::planned_km(&route.stops, r.id, km));
             let direct = || km(r.from_place_id, r.to_place_id);
             (r.id, on_board.unwrap_or_else(direct))
         })
@@ -89,7 +90,15 @@ pub async fn report(
     let names: HashMap<Id, String> = all_places.iter().map(|p| (p.id, p.name.clone())).collect();
     let points: HashMap<Id, Point> = all_places
         .iter()
-        .map(|p| (p.id, Point { lat: p.lat, lon: p.lon }))
+        .map(|p| {
+            (
+                p.id,
+                Point {
+                    lat: p.lat,
+                    lon: p.lon,
+                },
+            )
+        })
         .collect();
     let mut by_date: BTreeMap<NaiveDate, Vec<&Request>> = BTreeMap::new();
     for r in &completed {

@@ -62,7 +62,11 @@ impl NightBeforeSender for LogSender {
 }
 
 /// Association `org`'s list for `date`; 404 for an unknown organisation.
-pub async fn list(store: &Store, date: NaiveDate, org: Id) -> Result<NightBeforeList, ServiceError> {
+pub async fn list(
+    store: &Store,
+    date: NaiveDate,
+    org: Id,
+) -> Result<NightBeforeList, ServiceError> {
     let organisation = store.organisation(Scope::All, org).await?;
     let scope = Scope::Organisation(org);
     let requests = store.requests(scope, Some(date)).await?;

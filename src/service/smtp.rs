@@ -22,9 +22,7 @@ impl SmtpSender {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| format!("GIRO_SMTP_URL: {e}"))?
             .build();
-        let from = from
-            .parse()
-            .map_err(|e| format!("GIRO_SMTP_FROM: {e}"))?;
+        let from = from.parse().map_err(|e| format!("GIRO_SMTP_FROM: {e}"))?;
         Ok(Self { transport, from })
     }
 }
@@ -62,7 +60,10 @@ impl NightBeforeSender for SmtpSender {
     ) -> Pin<Box<dyn Future<Output = Result<(), SendError>> + Send + 'a>> {
         Box::pin(async move {
             if to.is_empty() {
-                tracing::warn!(organisation = list.organisation_id, "no member to send the night-before list to");
+                tracing::warn!(
+                    organisation = list.organisation_id,
+                    "no member to send the night-before list to"
+                );
                 return Ok(());
             }
             let mut m = Message::builder()

@@ -36,8 +36,7 @@ impl Store {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref()
-            .map_or(Ok(Eligibility::undeclared(id)), decode)
+        row.as_ref().map_or(Ok(Eligibility::undeclared(id)), decode)
     }
 
     /// Everyone's declared eligibility, by person; the others declared nothing.

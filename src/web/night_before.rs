@@ -175,7 +175,10 @@ async fn page(
     };
     let page = Page {
         date: date.to_string(),
-        organisation: list.as_ref().map(|l| l.organisation.clone()).unwrap_or_default(),
+        organisation: list
+            .as_ref()
+            .map(|l| l.organisation.clone())
+            .unwrap_or_default(),
         organisation_id: org,
         choices,
         published: list.as_ref().is_some_and(|l| l.published),

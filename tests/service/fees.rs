@@ -22,7 +22,12 @@ async fn riders(app: &TestApp, member: &As) -> (Vec<(i64, i64)>, i64) {
         .unwrap()
         .iter()
         .filter(|p| p["mobility"] == "none" || p["mobility"] == "walker")
-        .map(|p| (p["id"].as_i64().unwrap(), p["home_place_id"].as_i64().unwrap()))
+        .map(|p| {
+            (
+                p["id"].as_i64().unwrap(),
+                p["home_place_id"].as_i64().unwrap(),
+            )
+        })
         .collect();
     let (_, places) = app.get(member, "/api/v1/places").await;
     let to = places
@@ -105,8 +110,16 @@ async fn km_along(app: &TestApp, member: &As, places: &[i64]) -> f64 {
     km
 }
 
-async fn text(app: &TestApp, who: &As, path: &str, accept: Option<&str>) -> (StatusCode, String, String) {
-    let mut req = app.http.get(app.url(path)).header(who.header.0, &who.header.1);
+async fn text(
+    app: &TestApp,
+    who: &As,
+    path: &str,
+    accept: Option<&str>,
+) -> (StatusCode, String, String) {
+    let mut req = app
+        .http
+        .get(app.url(path))
+        .header(who.header.0, &who.header.1);
     if let Some(a) = accept {
         req = req.header("accept", a);
     }
@@ -135,7 +148,9 @@ async fn completed_trips_cost_what_eligibility_and_planned_km_say() {
     let (_, mut rules) = app.get(&dispatcher, "/api/v1/fees/rules").await;
     assert_eq!(rules["isee_low_up_to_eur"], 9360);
     rules["high"] = json!({"kind": "per_km", "cents_per_km": 100, "minimum_cents": 0});
-    let (s, r) = app.put(&dispatcher, "/api/v1/fees/rules", rules.clone()).await;
+    let (s, r) = app
+        .put(&dispatcher, "/api/v1/fees/rules", rules.clone())
+        .await;
     assert_eq!(s, StatusCode::OK, "{r}");
 
     let set = |person: i64, body: Value| {
@@ -159,9 +174,21 @@ async fn completed_trips_cost_what_eligibility_and_planned_km_say() {
         json!({"isee_band": "high", "l104": "none", "social_plan": true, "plan_reference": "PI-2026/14"}),
     )
     .await;
-    set(middle.0, json!({"isee_band": "middle", "l104": "art3_c1", "social_plan": false})).await;
-    set(high.0, json!({"isee_band": "high", "l104": "none", "social_plan": false})).await;
-    set(grave.0, json!({"isee_band": "unknown", "l104": "art3_c3", "social_plan": false})).await;
+    set(
+        middle.0,
+        json!({"isee_band": "middle", "l104": "art3_c1", "social_plan": false}),
+    )
+    .await;
+    set(
+        high.0,
+        json!({"isee_band": "high", "l104": "none", "social_plan": false}),
+    )
+    .await;
+    set(
+        grave.0,
+        json!({"isee_band": "unknown", "l104": "art3_c3", "social_plan": false}),
+    )
+    .await;
     // The member reads its rider's eligibility; the other association cannot.
     let (s, e) = app
         .get(&member, &format!("/api/v1/people/{}/eligibility", high.0))
@@ -172,7 +199,10 @@ async fn completed_trips_cost_what_eligibility_and_planned_km_say() {
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, e) = app
-        .get(&member, &format!("/api/v1/people/{}/eligibility", undeclared.0))
+        .get(
+            &member,
+            &format!("/api/v1/people/{}/eligibility", undeclared.0),
+        )
         .await;
     assert_eq!(
         (s, &e["isee_band"], &e["social_plan"]),
@@ -354,7 +384,10 @@ async fn bad_fee_and_eligibility_input_names_the_field_and_writes_nothing() {
     let (s, e) = app.put(&dispatcher, "/api/v1/fees/rules", bad).await;
     assert_eq!(
         (s, &e["field"]),
-        (StatusCode::UNPROCESSABLE_ENTITY, &json!("isee_middle_up_to_eur")),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &json!("isee_middle_up_to_eur")
+        ),
         "{e}"
     );
     let mut bad = rules.clone();
@@ -370,10 +403,26 @@ async fn bad_fee_and_eligibility_input_names_the_field_and_writes_nothing() {
     for (query, status, field) in [
         ("to=2026-11-30", StatusCode::UNPROCESSABLE_ENTITY, "from"),
         ("from=2026-11-30", StatusCode::UNPROCESSABLE_ENTITY, "to"),
-        ("from=2026-11-30&to=2026-11-01", StatusCode::UNPROCESSABLE_ENTITY, "to"),
-        ("from=2026-01-01&to=2027-06-01", StatusCode::UNPROCESSABLE_ENTITY, "to"),
-        ("from=2026-13-01&to=2026-12-01", StatusCode::BAD_REQUEST, "from"),
-        ("from=2026-11-01&to=2026-11-30&format=xml", StatusCode::BAD_REQUEST, "format"),
+        (
+            "from=2026-11-30&to=2026-11-01",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "to",
+        ),
+        (
+            "from=2026-01-01&to=2027-06-01",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "to",
+        ),
+        (
+            "from=2026-13-01&to=2026-12-01",
+            StatusCode::BAD_REQUEST,
+            "from",
+        ),
+        (
+            "from=2026-11-01&to=2026-11-30&format=xml",
+            StatusCode::BAD_REQUEST,
+            "format",
+        ),
     ] {
         let (s, e) = app.get(&member, &format!("/api/v1/fees?{query}")).await;
         assert_eq!((s, &e["field"]), (status, &json!(field)), "{query}: {e}");

@@ -23,7 +23,9 @@ async fn riders(app: &TestApp, member: &As) -> (Vec<Value>, i64) {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|p| (p["mobility"] == "none" || p["mobility"] == "walker") && p["phone"].is_string())
+        .filter(|p| {
+            (p["mobility"] == "none" || p["mobility"] == "walker") && p["phone"].is_string()
+        })
         .cloned()
         .collect();
     let (_, places) = app.get(member, "/api/v1/places").await;
@@ -53,8 +55,16 @@ fn ride(app: &TestApp, p: &Value, to: i64) -> Value {
         "from_place_id": p["home_place_id"], "to_place_id": to})
 }
 
-async fn get_text(app: &TestApp, who: &As, path: &str, accept: Option<&str>) -> (StatusCode, String, String) {
-    let mut req = app.http.get(app.url(path)).header(who.header.0, &who.header.1);
+async fn get_text(
+    app: &TestApp,
+    who: &As,
+    path: &str,
+    accept: Option<&str>,
+) -> (StatusCode, String, String) {
+    let mut req = app
+        .http
+        .get(app.url(path))
+        .header(who.header.0, &who.header.1);
     if let Some(a) = accept {
         req = req.header("accept", a);
     }
@@ -74,7 +84,10 @@ async fn an_association_gets_its_riders_by_pickup_with_the_number_to_call() {
     app.quiet().await;
     let (a_email, b_email) = (app.email(Role::Member, 0), app.email(Role::Member, 1));
     let (a, b) = (app.login(&a_email).await, app.login(&b_email).await);
-    let (a_org, b_org) = (organisation(&app, &a_email).await, organisation(&app, &b_email).await);
+    let (a_org, b_org) = (
+        organisation(&app, &a_email).await,
+        organisation(&app, &b_email).await,
+    );
     assert_ne!(a_org, b_org);
     let dispatcher = app.login_as(Role::Dispatcher).await;
     let (a_people, to) = riders(&app, &a).await;
@@ -96,8 +109,13 @@ async fn an_association_gets_its_riders_by_pickup_with_the_number_to_call() {
     // Before publishing nobody is promised a time, and nothing is sent.
     let (s, list) = app.get(&a, &path).await;
     assert_eq!(s, StatusCode::OK, "{list}");
-    assert_eq!((&list["published"], &list["rows"]), (&json!(false), &json!([])));
-    let (s, e) = app.post(&dispatcher, &format!("{path}/send"), json!(null)).await;
+    assert_eq!(
+        (&list["published"], &list["rows"]),
+        (&json!(false), &json!([]))
+    );
+    let (s, e) = app
+        .post(&dispatcher, &format!("{path}/send"), json!(null))
+        .await;
     assert_eq!(s, StatusCode::CONFLICT, "{e}");
 
     app.solve(&dispatcher, 2.0).await;
@@ -108,10 +126,16 @@ async fn an_association_gets_its_riders_by_pickup_with_the_number_to_call() {
     assert_eq!(list["published"], true);
     assert_eq!(list["organisation_id"], a_org);
     let rows = list["rows"].as_array().unwrap();
-    let ids: Vec<i64> = rows.iter().map(|r| r["request_id"].as_i64().unwrap()).collect();
+    let ids: Vec<i64> = rows
+        .iter()
+        .map(|r| r["request_id"].as_i64().unwrap())
+        .collect();
     assert!(ids.contains(&earlier) && ids.contains(&later), "{list}");
     assert!(!ids.contains(&other_id));
-    let starts: Vec<&str> = rows.iter().map(|r| r["pickup"]["start"].as_str().unwrap()).collect();
+    let starts: Vec<&str> = rows
+        .iter()
+        .map(|r| r["pickup"]["start"].as_str().unwrap())
+        .collect();
     assert!(starts.windows(2).all(|w| w[0] <= w[1]), "by pickup: {list}");
     let a_people_ids: Vec<&Value> = a_people.iter().map(|p| &p["id"]).collect();
     let (_, all_a) = app.get(&a, "/api/v1/people").await;
@@ -120,7 +144,10 @@ async fn an_association_gets_its_riders_by_pickup_with_the_number_to_call() {
         let (s, r) = app.get(&a, &format!("/api/v1/requests/{id}")).await;
         assert_eq!(s, StatusCode::OK, "every row is the association's own: {r}");
         assert_eq!(r["lifecycle"]["state"], "scheduled", "{r}");
-        assert_eq!(row["pickup"], r["lifecycle"]["pickup"], "the promised window");
+        assert_eq!(
+            row["pickup"], r["lifecycle"]["pickup"],
+            "the promised window"
+        );
         let p = all_a
             .as_array()
             .unwrap()
@@ -135,19 +162,31 @@ async fn an_association_gets_its_riders_by_pickup_with_the_number_to_call() {
     let row = |id: i64| rows.iter().find(|r| r["request_id"] == id).unwrap();
     assert_eq!(row(later)["companions"], 1);
     assert_eq!(row(earlier)["appointment"], "09:00");
-    assert_eq!(row(earlier)["to"].as_str().map(|s| !s.is_empty()), Some(true));
+    assert_eq!(
+        row(earlier)["to"].as_str().map(|s| !s.is_empty()),
+        Some(true)
+    );
 
     // CSV by Accept and by parameter: the same rows, the phone to call.
-    for (p, accept) in [(path.clone(), Some("text/csv")), (format!("{path}?format=csv"), None)] {
+    for (p, accept) in [
+        (path.clone(), Some("text/csv")),
+        (format!("{path}?format=csv"), None),
+    ] {
         let (s, ct, body) = get_text(&app, &a, &p, accept).await;
         assert_eq!(s, StatusCode::OK, "{body}");
         assert!(ct.starts_with("text/csv"), "{ct}");
         let lines: Vec<&str> = body.lines().collect();
         assert!(lines[0].starts_with("date,request_id,person,phone,pickup_from,pickup_to,"));
         assert_eq!(lines.len(), rows.len() + 1, "{body}");
-        let line = lines.iter().find(|l| l.contains(&format!(",{later},"))).unwrap();
+        let line = lines
+            .iter()
+            .find(|l| l.contains(&format!(",{later},")))
+            .unwrap();
         assert!(line.contains(first["phone"].as_str().unwrap()), "{line}");
-        assert!(line.contains(row(later)["pickup"]["start"].as_str().unwrap()), "{line}");
+        assert!(
+            line.contains(row(later)["pickup"]["start"].as_str().unwrap()),
+            "{line}"
+        );
         assert!(!body.contains(theirs["name"].as_str().unwrap()));
     }
 
@@ -179,7 +218,10 @@ async fn an_association_gets_its_riders_by_pickup_with_the_number_to_call() {
 
     // A planner picks the association, and must pick one.
     let (s, e) = app.get(&dispatcher, &path).await;
-    assert_eq!((s, &e["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("organisation_id")));
+    assert_eq!(
+        (s, &e["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &json!("organisation_id"))
+    );
     let (s, l) = app.get(&dispatcher, &theirs_q).await;
     assert_eq!((s, &l["rows"]), (StatusCode::OK, &json!(b_rows)));
     let (s, _, page) = get_text(&app, &dispatcher, &page_q, None).await;
@@ -189,13 +231,21 @@ async fn an_association_gets_its_riders_by_pickup_with_the_number_to_call() {
     // Sending: planners only, one list per association with rides.
     let (s, _) = app.post(&a, &format!("{path}/send"), json!(null)).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, sent) = app.post(&dispatcher, &format!("{path}/send"), json!(null)).await;
+    let (s, sent) = app
+        .post(&dispatcher, &format!("{path}/send"), json!(null))
+        .await;
     assert_eq!(s, StatusCode::OK, "{sent}");
     let mut got: Vec<(i64, i64, String)> = sent
         .as_array()
         .unwrap()
         .iter()
-        .map(|x| (x["organisation_id"].as_i64().unwrap(), x["rides"].as_i64().unwrap(), x["via"].as_str().unwrap().to_string()))
+        .map(|x| {
+            (
+                x["organisation_id"].as_i64().unwrap(),
+                x["rides"].as_i64().unwrap(),
+                x["via"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     got.sort();
     let mut want = vec![
@@ -204,11 +254,23 @@ async fn an_association_gets_its_riders_by_pickup_with_the_number_to_call() {
     ];
     want.sort();
     assert_eq!(got, want);
-    assert!(sent.as_array().unwrap().iter().all(|x| x["recipients"].as_i64() >= Some(1)));
+    assert!(sent
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|x| x["recipients"].as_i64() >= Some(1)));
     let (s, one) = app
-        .post(&dispatcher, &format!("{path}/send?organisation_id={b_org}"), json!(null))
+        .post(
+            &dispatcher,
+            &format!("{path}/send?organisation_id={b_org}"),
+            json!(null),
+        )
         .await;
-    assert_eq!((s, one.as_array().map(Vec::len)), (StatusCode::OK, Some(1)), "{one}");
+    assert_eq!(
+        (s, one.as_array().map(Vec::len)),
+        (StatusCode::OK, Some(1)),
+        "{one}"
+    );
 }
 
 #[tokio::test]
@@ -217,25 +279,64 @@ async fn bad_night_before_input_names_the_field() {
     let member = app.login_as(Role::Member).await;
     let dispatcher = app.login_as(Role::Dispatcher).await;
     for (path, status, field) in [
-        ("/api/v1/night-before/2026-13-01", StatusCode::BAD_REQUEST, "date"),
-        ("/api/v1/night-before/1999-12-31", StatusCode::UNPROCESSABLE_ENTITY, "date"),
-        ("/api/v1/night-before/2026-11-23?format=pdf", StatusCode::BAD_REQUEST, "format"),
-        ("/api/v1/night-before/2026-11-23?organisation_id=x", StatusCode::BAD_REQUEST, "organisation_id"),
+        (
+            "/api/v1/night-before/2026-13-01",
+            StatusCode::BAD_REQUEST,
+            "date",
+        ),
+        (
+            "/api/v1/night-before/1999-12-31",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "date",
+        ),
+        (
+            "/api/v1/night-before/2026-11-23?format=pdf",
+            StatusCode::BAD_REQUEST,
+            "format",
+        ),
+        (
+            "/api/v1/night-before/2026-11-23?organisation_id=x",
+            StatusCode::BAD_REQUEST,
+            "organisation_id",
+        ),
     ] {
         let (s, e) = app.get(&member, path).await;
         assert_eq!((s, &e["field"]), (status, &json!(field)), "{path}: {e}");
     }
-    let (s, e) = app.get(&dispatcher, "/api/v1/night-before/2026-11-23?organisation_id=999999").await;
+    let (s, e) = app
+        .get(
+            &dispatcher,
+            "/api/v1/night-before/2026-11-23?organisation_id=999999",
+        )
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND, "{e}");
     let (s, e) = app
-        .post(&dispatcher, "/api/v1/night-before/2026-11-23/send?organisation_id=0", json!(null))
+        .post(
+            &dispatcher,
+            "/api/v1/night-before/2026-11-23/send?organisation_id=0",
+            json!(null),
+        )
         .await;
-    assert_eq!((s, &e["field"]), (StatusCode::BAD_REQUEST, &json!("organisation_id")), "{e}");
+    assert_eq!(
+        (s, &e["field"]),
+        (StatusCode::BAD_REQUEST, &json!("organisation_id")),
+        "{e}"
+    );
     // The page marks the field.
     let (s, _, page) = get_text(&app, &member, "/night-before?date=23/11/2026", None).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert!(page.contains("data-field=\"date\"") && page.contains("aria-invalid=\"true\""), "{page}");
+    assert!(
+        page.contains("data-field=\"date\"") && page.contains("aria-invalid=\"true\""),
+        "{page}"
+    );
     // Signed out: no list.
-    let (s, _) = app.call(None, reqwest::Method::GET, "/api/v1/night-before/2026-11-23", None).await;
+    let (s, _) = app
+        .call(
+            None,
+            reqwest::Method::GET,
+            "/api/v1/night-before/2026-11-23",
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 }
