@@ -40,7 +40,33 @@ pub async fn state(database_url: &str, travel: &TravelConfig) -> Result<AppState
             Limits::default(),
             trusted_proxies(std::env::var("GIRO_TRUSTED_PROXY").ok().as_deref())?,
         )),
+        night_before: night_before_sender()?,
     })
+}
+
+/// The night-before sender: by e-mail when `GIRO_SMTP_URL` is set (a build
+/// with the `smtp` feature), else the log.
+fn night_before_sender(
+) -> Result<Arc<dyn crate::service::night_before::NightBeforeSender>, ServerError> {
+    let url = std::env::var("GIRO_SMTP_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    match url {
+        None => Ok(Arc::new(crate::service::night_before::LogSender)),
+        #[cfg(feature = "smtp")]
+        Some(url) => {
+            let from = std::env::var("GIRO_SMTP_FROM").map_err(|_| {
+                ServerError::Config("GIRO_SMTP_FROM is required with GIRO_SMTP_URL".into())
+            })?;
+            Ok(Arc::new(
+                crate::service::smtp::SmtpSender::new(&url, &from).map_err(ServerError::Config)?,
+            ))
+        }
+        #[cfg(not(feature = "smtp"))]
+        Some(_) => Err(ServerError::Config(
+            "GIRO_SMTP_URL is set but this build has no `smtp` feature".into(),
+        )),
+    }
 }
 
 /// `GIRO_TRUSTED_PROXY`: the addresses of the reverse proxies in front,

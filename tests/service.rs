@@ -12,10 +12,12 @@ mod service {
     mod driver_page;
     mod edits;
     mod events;
+    mod fees;
     mod hygiene;
     mod lifecycle;
     mod links;
     mod migrations;
+    mod night_before;
     mod pages_board;
     mod pages_portal;
     mod pages_portal_booking;

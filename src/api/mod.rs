@@ -7,11 +7,15 @@ mod closing_days;
 mod crud;
 mod doc;
 mod drivers;
+mod eligibility;
 mod error;
 mod events;
 mod extract;
+mod fees;
+mod format;
 mod json;
 mod manifest;
+mod night_before;
 mod organisations;
 mod people;
 mod places;
@@ -78,6 +82,7 @@ fn parts() -> Vec<OpenApiRouter<AppState>> {
         users::routes(),
         places::routes(),
         people::routes(),
+        eligibility::routes(),
         vehicles::routes(),
         volunteers::routes(),
         shifts::routes(),
@@ -85,6 +90,8 @@ fn parts() -> Vec<OpenApiRouter<AppState>> {
         standing_orders::routes(),
         closing_days::routes(),
         policy::routes(),
+        fees::routes(),
+        night_before::routes(),
         plans::routes(),
         manifest::routes(),
         events::routes(),

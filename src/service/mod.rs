@@ -5,9 +5,13 @@ pub mod admins;
 mod day;
 pub mod drivers;
 mod error;
+pub mod fees;
 pub mod lifecycle;
+pub mod night_before;
 pub mod plans;
 pub mod rides;
+#[cfg(feature = "smtp")]
+pub mod smtp;
 mod solve_job;
 pub mod standing;
 mod state;

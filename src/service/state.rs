@@ -17,4 +17,6 @@ pub struct AppState {
     pub solving: Arc<tokio::sync::Semaphore>,
     /// Sign-in throttling and the bound on password checks (`auth::SignIns`).
     pub sign_ins: Arc<crate::auth::SignIns>,
+    /// Where night-before lists go (`service::night_before`).
+    pub night_before: Arc<dyn super::night_before::NightBeforeSender>,
 }

@@ -5,6 +5,7 @@ mod audit;
 mod closing_days;
 mod db;
 mod driver_links;
+mod eligibility;
 mod error;
 mod events;
 mod liveness;

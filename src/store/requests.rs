@@ -271,6 +271,34 @@ impl Store {
         Ok(list)
     }
 
+    /// The rides of `from..=to` in scope, with their lifecycles (the fees).
+    pub async fn rides_between(
+        &self,
+        scope: Scope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<Request>, StoreError> {
+        let (org, all) = match scope {
+            Scope::All => (0, 1),
+            Scope::Organisation(o) => (o, 0),
+        };
+        let mut list = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM requests WHERE kind = 'ride' AND date >= $1 AND date <= $2 \
+             AND (organisation_id = $3 OR $4 = 1) ORDER BY date, id"
+        ))
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .bind(org)
+        .bind(all)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(decode)
+        .collect::<Result<Vec<_>, _>>()?;
+        self.settle_lifecycles(&mut list).await?;
+        Ok(list)
+    }
+
     /// Each request of the date with its promised pickup time, `None` before
     /// the date is published or when the published plan leaves it out.
     pub async fn promised_pickups(

@@ -1,12 +1,15 @@
-//! The service's settings, one JSON record per key: today the ride policy.
+//! The service's settings, one JSON record per key: the ride policy and the
+//! fee rules.
 
 use sqlx::Row;
 
 use super::audit::record;
 use super::{json, to_json, Actor, Store, StoreError};
+use crate::domain::fees::FeeRules;
 use crate::domain::ride_policy::RidePolicy;
 
 const RIDE_POLICY: &str = "ride_policy";
+const FEE_RULES: &str = "fee_rules";
 
 impl Store {
     /// The ride policy in force: the defaults until someone sets one.
@@ -38,5 +41,36 @@ impl Store {
         record(&mut tx, actor, "update", "ride_policy", None, None).await?;
         tx.commit().await?;
         Ok(policy.clone())
+    }
+
+    /// The fee rules in force: the defaults until someone sets them.
+    pub async fn fee_rules(&self) -> Result<FeeRules, StoreError> {
+        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(FEE_RULES)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(r) => json(&r.try_get::<String, _>("value")?),
+            None => Ok(FeeRules::default()),
+        }
+    }
+
+    pub async fn set_fee_rules(
+        &self,
+        actor: Actor,
+        rules: &FeeRules,
+    ) -> Result<FeeRules, StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(FEE_RULES)
+        .bind(to_json(rules))
+        .execute(&mut *tx)
+        .await?;
+        record(&mut tx, actor, "update", "fee_rules", None, None).await?;
+        tx.commit().await?;
+        Ok(rules.clone())
     }
 }

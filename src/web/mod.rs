@@ -11,6 +11,7 @@ pub mod errors;
 pub mod form;
 pub mod i18n;
 pub mod login;
+pub mod night_before;
 pub mod portal;
 
 use askama::Template;
@@ -77,6 +78,7 @@ pub fn routes() -> Router<AppState> {
         .merge(board::routes())
         .merge(driver::routes())
         .merge(portal::routes())
+        .merge(night_before::routes())
         .layer(axum::middleware::from_fn(errors::html_errors))
         .merge(assets::routes())
         .layer(axum::middleware::map_response(

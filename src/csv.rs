@@ -1,0 +1,141 @@
+//! The service's lists as CSV (RFC 4180, comma-separated, CRLF): the fees of
+//! a range and an association's night-before list. A cell that a spreadsheet
+//! would read as a formula gets a leading apostrophe.
+
+use crate::domain::fees::{euro, FeeReport};
+use crate::domain::night_before::NightBeforeList;
+
+/// One cell: quoted when it holds a comma, a quote or a line break.
+fn cell(raw: &str) -> String {
+    // Phone numbers (+39 …, digits and separators) are no formula; anything
+    // else opening like one is neutralised.
+    let phone_like = raw
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-()/.".contains(c));
+    let risky = raw.starts_with(['=', '+', '-', '@', '\t', '\r']) && !phone_like;
+    let v = if risky {
+        format!("'{raw}")
+    } else {
+        raw.to_string()
+    };
+    if v.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v
+    }
+}
+
+fn line(out: &mut String, cells: &[String]) {
+    let row: Vec<String> = cells.iter().map(|c| cell(c)).collect();
+    out.push_str(&row.join(","));
+    out.push_str("\r\n");
+}
+
+fn opt<T: ToString>(v: &Option<T>) -> String {
+    v.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+pub fn fees(report: &FeeReport) -> String {
+    let mut out = String::new();
+    let head = [
+        "date",
+        "request_id",
+        "organisation_id",
+        "person_id",
+        "person",
+        "from",
+        "to",
+        "km",
+        "isee_band",
+        "l104",
+        "social_plan",
+        "basis",
+        "tariff",
+        "fee_eur",
+    ];
+    line(&mut out, &head.map(String::from));
+    for t in &report.trips {
+        line(
+            &mut out,
+            &[
+                t.date.to_string(),
+                t.request_id.to_string(),
+                t.organisation_id.to_string(),
+                t.person_id.to_string(),
+                t.person.clone(),
+                t.from.clone(),
+                t.to.clone(),
+                format!("{:.1}", t.km),
+                t.isee_band.as_str().into(),
+                t.l104.as_str().into(),
+                t.social_plan.to_string(),
+                t.basis.as_str().into(),
+                t.tariff.as_str().into(),
+                euro(t.fee_cents.into()),
+            ],
+        );
+    }
+    out
+}
+
+pub fn night_before(list: &NightBeforeList) -> String {
+    let mut out = String::new();
+    let head = [
+        "date",
+        "request_id",
+        "person",
+        "phone",
+        "pickup_from",
+        "pickup_to",
+        "from",
+        "from_address",
+        "to",
+        "to_address",
+        "appointment",
+        "companions",
+        "mobility",
+        "assistance",
+        "service_animal",
+        "return",
+    ];
+    line(&mut out, &head.map(String::from));
+    for r in &list.rows {
+        line(
+            &mut out,
+            &[
+                list.date.to_string(),
+                r.request_id.to_string(),
+                r.person.clone(),
+                opt(&r.phone),
+                r.pickup.start.to_string(),
+                r.pickup.end.to_string(),
+                r.from.clone(),
+                r.from_address.clone(),
+                r.to.clone(),
+                r.to_address.clone(),
+                opt(&r.appointment),
+                r.companions.to_string(),
+                r.mobility.as_str().into(),
+                r.assistance.as_str().into(),
+                r.service_animal.to_string(),
+                r.is_return.to_string(),
+            ],
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn cells_are_quoted_and_formulas_neutralised() {
+        assert_eq!(cell("Via Roma, 3"), "\"Via Roma, 3\"");
+        assert_eq!(cell("il \"Centro\""), "\"il \"\"Centro\"\"\"");
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("+39 0185 000 001"), "+39 0185 000 001");
+        assert_eq!(cell("-2+3 cmd"), "'-2+3 cmd");
+        assert_eq!(cell("Anna"), "Anna");
+    }
+}
