@@ -100,10 +100,11 @@ pub async fn update(
         .into());
     }
     let mut b = settle(store, org, input, now()).await?;
-    // A cancellation is one rule whatever the door: on time or late by the
-    // policy, and the way back with it (`lifecycle::cancel`).
+    // Cancelling by an edit cancels the way back with it, as the cancel
+    // action does; the status asked for (on time or late) is kept.
+    let asked = b.request.status;
     let cancels = matches!(
-        b.request.status,
+        asked,
         RequestStatus::Cancelled | RequestStatus::CancelledLate
     );
     let scope = Scope::Organisation(org);
@@ -115,7 +116,8 @@ pub async fn update(
     }
     let written = store.update_request(actor, id, &b.request).await?;
     if cancels && !written.status.is_dropped() {
-        return super::lifecycle::cancel(store, actor, scope, id, now()).await;
+        store.cancel_request(actor, id, asked).await?;
+        return Ok(store.request(scope, id).await?);
     }
     Ok(written)
 }
