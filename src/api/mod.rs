@@ -22,6 +22,7 @@ mod session;
 mod shifts;
 mod standing_orders;
 mod users;
+mod vehicle_blocks;
 mod vehicles;
 mod volunteers;
 
@@ -78,6 +79,7 @@ fn parts() -> Vec<OpenApiRouter<AppState>> {
         places::routes(),
         people::routes(),
         vehicles::routes(),
+        vehicle_blocks::routes(),
         volunteers::routes(),
         shifts::routes(),
         requests::routes(),

@@ -21,6 +21,7 @@ mod shifts;
 mod solves;
 mod standing_orders;
 mod users;
+mod vehicle_blocks;
 mod vehicles;
 mod volunteers;
 
