@@ -6,6 +6,8 @@ mod defaults;
 mod edit;
 mod locked;
 mod reserved;
+#[cfg(test)]
+mod sharing_tests;
 mod result;
 mod verdict;
 
