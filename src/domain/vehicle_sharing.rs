@@ -170,7 +170,10 @@ pub fn pieces(
     }
     if out.is_empty() {
         // An empty shift (start = end) stays one piece.
-        out.push(Piece { window, access: outside });
+        out.push(Piece {
+            window,
+            access: outside,
+        });
     }
     out
 }

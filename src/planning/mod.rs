@@ -6,9 +6,9 @@ mod defaults;
 mod edit;
 mod locked;
 mod reserved;
+mod result;
 #[cfg(test)]
 mod sharing_tests;
-mod result;
 mod verdict;
 
 pub use build::{build, locations, Built, Day, JobRef, ShiftRef};

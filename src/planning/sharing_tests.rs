@@ -129,7 +129,10 @@ fn without_blocks_a_pooled_vehicle_is_one_solver_vehicle_and_nobody_carries_acce
     assert_eq!(p.vehicles.len(), 1);
     assert_eq!(p.vehicles[0].id, "shift-0");
     assert_eq!(p.vehicles[0].skills, vec!["lift".to_string()]);
-    assert_eq!((p.vehicles[0].shift.start, p.vehicles[0].shift.end), (480.0, 720.0));
+    assert_eq!(
+        (p.vehicles[0].shift.start, p.vehicles[0].shift.end),
+        (480.0, 720.0)
+    );
     assert!(p.jobs.iter().all(|j| j.skills.is_empty()));
 }
 

@@ -11,7 +11,8 @@ use super::db::exists;
 use super::{clock, parse_date, Actor, Scope, Store, StoreError, Tx};
 use crate::domain::{Id, Invalid, VehicleBlock, VehicleBlockInput, Window};
 
-const COLUMNS: &str = "b.id, b.vehicle_id, b.date, b.start_min, b.end_min, b.organisation_id, b.note";
+const COLUMNS: &str =
+    "b.id, b.vehicle_id, b.date, b.start_min, b.end_min, b.organisation_id, b.note";
 
 /// Rows a scope may read; `$1` is the member's organisation.
 const VISIBLE: &str = "(b.organisation_id = $1 OR v.pooled <> 0 OR v.owner_organisation_id = $1)";
@@ -43,7 +44,9 @@ pub(super) async fn check_association(tx: &mut Tx, id: Id, field: &str) -> Resul
     match kind.as_deref() {
         None => Err(Invalid::one(field, "no such organisation").into()),
         Some("association") => Ok(()),
-        Some(_) => Err(Invalid::one(field, "must be an association (null: the municipality)").into()),
+        Some(_) => {
+            Err(Invalid::one(field, "must be an association (null: the municipality)").into())
+        }
     }
 }
 
@@ -194,6 +197,7 @@ impl Store {
     }
 
     pub async fn delete_vehicle_block(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
-        self.delete_row(actor, "vehicle_blocks", "vehicle block", id).await
+        self.delete_row(actor, "vehicle_blocks", "vehicle block", id)
+            .await
     }
 }

@@ -42,7 +42,14 @@ async fn the_van(app: &TestApp, who: &As) -> Value {
 }
 
 /// A ride booked by the dispatcher for `person` from home, picked up at `at`.
-async fn book(app: &TestApp, who: &As, date: NaiveDate, person: &str, at: &str, extra: Value) -> i64 {
+async fn book(
+    app: &TestApp,
+    who: &As,
+    date: NaiveDate,
+    person: &str,
+    at: &str,
+    extra: Value,
+) -> i64 {
     let p = find(app, who, "/api/v1/people", "name", person).await;
     let to = find(app, who, "/api/v1/places", "name", "Spazio incontro Riva").await;
     let mut body = json!({
@@ -136,15 +143,34 @@ async fn a_block_reserved_for_one_association_keeps_the_others_off_the_van() {
     // Anziani Insieme's rider in its block; two of Mani Amiche's, one in the
     // block and one after it.
     let own = book(&app, &dispatcher, date, "Luigi Canepa", "08:30", json!({})).await;
-    let kept_out = book(&app, &dispatcher, date, "Maria Teresa Bottaro", "08:45", json!({})).await;
-    let later = book(&app, &dispatcher, date, "Renato Pastorino", "10:45", json!({})).await;
+    let kept_out = book(
+        &app,
+        &dispatcher,
+        date,
+        "Maria Teresa Bottaro",
+        "08:45",
+        json!({}),
+    )
+    .await;
+    let later = book(
+        &app,
+        &dispatcher,
+        date,
+        "Renato Pastorino",
+        "10:45",
+        json!({}),
+    )
+    .await;
 
     let plan = solve_date(&app, &dispatcher, date).await;
     check_plan_on(&app, date, &plan).await;
 
     let (route, stop) = pickup(&plan, own).expect("the association's own ride is planned");
     assert_eq!(route["vehicle_id"], van["id"]);
-    assert!(stop["start_min"].as_f64().unwrap() < minutes("10:00"), "{stop}");
+    assert!(
+        stop["start_min"].as_f64().unwrap() < minutes("10:00"),
+        "{stop}"
+    );
     assert!(
         route["end_min"].as_f64().unwrap() <= minutes("10:00") + 1e-6,
         "the piece in the block ends with it: {route}"
@@ -159,7 +185,10 @@ async fn a_block_reserved_for_one_association_keeps_the_others_off_the_van() {
 
     let (route, stop) = pickup(&plan, later).expect("after the block the van is everyone's");
     assert_eq!(route["vehicle_id"], van["id"]);
-    assert!(stop["start_min"].as_f64().unwrap() >= minutes("10:00"), "{stop}");
+    assert!(
+        stop["start_min"].as_f64().unwrap() >= minutes("10:00"),
+        "{stop}"
+    );
 
     // One shift, one driver: its pieces never overlap in time.
     let mut spans: Vec<(f64, f64)> = plan["routes"]
@@ -167,7 +196,12 @@ async fn a_block_reserved_for_one_association_keeps_the_others_off_the_van() {
         .unwrap()
         .iter()
         .filter(|r| r["vehicle_id"] == van["id"] && !r["stops"].as_array().unwrap().is_empty())
-        .map(|r| (r["start_min"].as_f64().unwrap(), r["end_min"].as_f64().unwrap()))
+        .map(|r| {
+            (
+                r["start_min"].as_f64().unwrap(),
+                r["end_min"].as_f64().unwrap(),
+            )
+        })
         .collect();
     spans.sort_by(|a, b| a.0.total_cmp(&b.0));
     assert_eq!(spans.len(), 2, "{plan}");
@@ -175,7 +209,10 @@ async fn a_block_reserved_for_one_association_keeps_the_others_off_the_van() {
 
     // Without the block, the same ride fits the van.
     let (s, _) = app
-        .delete(&dispatcher, &format!("/api/v1/vehicle-blocks/{}", block["id"]))
+        .delete(
+            &dispatcher,
+            &format!("/api/v1/vehicle-blocks/{}", block["id"]),
+        )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let plan = solve_date(&app, &dispatcher, date).await;
@@ -200,7 +237,9 @@ async fn an_associations_vehicle_serves_everyone_in_the_pool_and_its_own_out_of_
         "owner_organisation_id": anziani,
         "pooled": true,
     });
-    let (s, car) = app.post(&dispatcher, "/api/v1/vehicles", car_body.clone()).await;
+    let (s, car) = app
+        .post(&dispatcher, "/api/v1/vehicles", car_body.clone())
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{car}");
     assert_eq!(car["owner_organisation_id"], anziani);
     assert_eq!(car["pooled"], true);
@@ -209,12 +248,29 @@ async fn an_associations_vehicle_serves_everyone_in_the_pool_and_its_own_out_of_
 
     let climber = json!({"skills": ["stair_climber"]});
     // Mani Amiche's rider needs the stair climber: only the car has it.
-    let other = book(&app, &dispatcher, date, "Maria Teresa Bottaro", "09:00", climber.clone()).await;
-    let own = book(&app, &dispatcher, date, "Bruno Dellepiane", "09:30", climber).await;
+    let other = book(
+        &app,
+        &dispatcher,
+        date,
+        "Maria Teresa Bottaro",
+        "09:00",
+        climber.clone(),
+    )
+    .await;
+    let own = book(
+        &app,
+        &dispatcher,
+        date,
+        "Bruno Dellepiane",
+        "09:30",
+        climber,
+    )
+    .await;
 
     let plan = solve_date(&app, &dispatcher, date).await;
     check_plan_on(&app, date, &plan).await;
-    let (route, _) = pickup(&plan, other).expect("the pooled car carries another association's rider");
+    let (route, _) =
+        pickup(&plan, other).expect("the pooled car carries another association's rider");
     assert_eq!(route["vehicle_id"], car["id"]);
     assert_eq!(route["layout"], "3 seats");
     let (route, _) = pickup(&plan, own).unwrap();
@@ -224,7 +280,11 @@ async fn an_associations_vehicle_serves_everyone_in_the_pool_and_its_own_out_of_
     let mut out_of_pool = car_body;
     out_of_pool["pooled"] = json!(false);
     let (s, car) = app
-        .put(&dispatcher, &format!("/api/v1/vehicles/{}", car["id"]), out_of_pool)
+        .put(
+            &dispatcher,
+            &format!("/api/v1/vehicles/{}", car["id"]),
+            out_of_pool,
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{car}");
     assert_eq!(car["pooled"], false);
@@ -272,7 +332,11 @@ async fn blocks_are_written_by_planners_checked_and_read_by_members_as_far_as_th
 
     let path = "/api/v1/vehicle-blocks";
     let (s, first) = app
-        .post(&dispatcher, path, block(&van, "09:00", "11:00", json!(anziani)))
+        .post(
+            &dispatcher,
+            path,
+            block(&van, "09:00", "11:00", json!(anziani)),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{first}");
     let before = count().await;
@@ -280,9 +344,18 @@ async fn blocks_are_written_by_planners_checked_and_read_by_members_as_far_as_th
     let cases = [
         (block(&van, "11:00", "10:00", json!(anziani)), "window.end"),
         (block(&van, "10:00", "10:00", json!(anziani)), "window.end"),
-        (block(&unknown, "12:00", "13:00", json!(anziani)), "vehicle_id"),
-        (block(&van, "12:00", "13:00", json!(999_999)), "organisation_id"),
-        (block(&van, "12:00", "13:00", json!(comune)), "organisation_id"),
+        (
+            block(&unknown, "12:00", "13:00", json!(anziani)),
+            "vehicle_id",
+        ),
+        (
+            block(&van, "12:00", "13:00", json!(999_999)),
+            "organisation_id",
+        ),
+        (
+            block(&van, "12:00", "13:00", json!(comune)),
+            "organisation_id",
+        ),
         (block(&van, "10:30", "12:00", json!(mani)), "window"),
     ];
     for (body, field) in cases {
@@ -308,12 +381,20 @@ async fn blocks_are_written_by_planners_checked_and_read_by_members_as_far_as_th
     let member_a = app.login(&app.email(Role::Member, 0)).await;
     let member_b = app.login(&app.email(Role::Member, 1)).await;
     let (s, _) = app
-        .post(&member_a, path, block(&van, "12:00", "13:00", json!(anziani)))
+        .post(
+            &member_a,
+            path,
+            block(&van, "12:00", "13:00", json!(anziani)),
+        )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let one = format!("{path}/{}", first["id"]);
     let (s, _) = app
-        .put(&member_a, &one, block(&van, "09:00", "12:00", json!(anziani)))
+        .put(
+            &member_a,
+            &one,
+            block(&van, "09:00", "12:00", json!(anziani)),
+        )
         .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _) = app.delete(&member_a, &one).await;
@@ -333,11 +414,19 @@ async fn blocks_are_written_by_planners_checked_and_read_by_members_as_far_as_th
         .await;
     assert_eq!(s, StatusCode::CREATED, "{car}");
     let (s, theirs) = app
-        .post(&dispatcher, path, block(&car, "14:00", "16:00", json!(mani)))
+        .post(
+            &dispatcher,
+            path,
+            block(&car, "14:00", "16:00", json!(mani)),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{theirs}");
     let (s, kept) = app
-        .post(&dispatcher, path, block(&van, "12:00", "14:00", Value::Null))
+        .post(
+            &dispatcher,
+            path,
+            block(&van, "12:00", "14:00", Value::Null),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{kept}");
     assert_eq!(kept["organisation_id"], Value::Null);
