@@ -29,4 +29,5 @@ mod service {
     pub mod support;
     mod throttle;
     mod validation;
+    mod vehicle_sharing;
 }

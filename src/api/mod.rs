@@ -26,6 +26,7 @@ mod session;
 mod shifts;
 mod standing_orders;
 mod users;
+mod vehicle_blocks;
 mod vehicles;
 mod volunteers;
 
@@ -84,6 +85,7 @@ fn parts() -> Vec<OpenApiRouter<AppState>> {
         people::routes(),
         eligibility::routes(),
         vehicles::routes(),
+        vehicle_blocks::routes(),
         volunteers::routes(),
         shifts::routes(),
         requests::routes(),

@@ -144,6 +144,9 @@ impl Demo {
                     .collect(),
                 available: v.shift,
                 active: true,
+                // The demo's vehicles are the municipality's, in the pool.
+                owner_organisation_id: None,
+                pooled: true,
             },
             VehicleInput::validate,
         )

@@ -25,12 +25,15 @@ pub enum UnassignedReason {
     NoRoom,
     /// The dispatcher took it out of its route.
     Manual,
+    /// It would fit, but the vehicles free at its time are reserved for
+    /// others or kept out of the pool (`domain::vehicle_sharing`).
+    Reserved,
 }
 
 str_enum!(UnassignedReason {
     Skills => "skills", Capacity => "capacity", TimeWindow => "time_window",
     RideTime => "ride_time", Shift => "shift", Link => "link", NoRoom => "no_room",
-    Manual => "manual"
+    Manual => "manual", Reserved => "reserved"
 });
 
 impl From<Reason> for UnassignedReason {

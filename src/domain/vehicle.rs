@@ -31,6 +31,11 @@ pub struct Vehicle {
     /// When the vehicle can be on the road on a normal day.
     pub available: Window,
     pub active: bool,
+    /// The association that owns the vehicle; `null`: the municipality's.
+    pub owner_organisation_id: Option<Id>,
+    /// In the shared pool: it carries everyone's requests. Out of it, only
+    /// its owner's (`domain::vehicle_sharing`).
+    pub pooled: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -47,6 +52,12 @@ pub struct VehicleInput {
     pub available: Window,
     #[serde(default = "yes")]
     pub active: bool,
+    /// An association (not the municipality); `null` or absent: the municipality's.
+    #[serde(default)]
+    pub owner_organisation_id: Option<Id>,
+    /// Carry everyone's requests (the default) or only the owner's.
+    #[serde(default = "yes")]
+    pub pooled: bool,
 }
 
 fn yes() -> bool {

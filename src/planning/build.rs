@@ -6,7 +6,10 @@ use super::defaults::*;
 use super::PlanningError;
 use crate::domain::mobility;
 use crate::domain::ride_policy::RidePolicy;
-use crate::domain::{Id, Person, Place, Request, RequestKind, Shift, Vehicle, WindowAt};
+use crate::domain::vehicle_sharing::{self as sharing, Party, Piece};
+use crate::domain::{
+    Id, Organisation, Person, Place, Request, RequestKind, Shift, Vehicle, VehicleBlock, WindowAt,
+};
 use crate::solver::{
     Job, Layout, Link, Matrix, MaxRide, Problem, Stop, TimeWindow, DEFAULT_PRIORITY,
 };
@@ -21,6 +24,10 @@ pub struct Day<'a> {
     pub people: &'a [Person],
     pub vehicles: &'a [Vehicle],
     pub shifts: &'a [Shift],
+    /// To tell the municipality's requests from the associations'.
+    pub organisations: &'a [Organisation],
+    /// The vehicles' calendars (`domain::vehicle_sharing`).
+    pub blocks: &'a [VehicleBlock],
 }
 
 /// Which request a solver job stands for.
@@ -31,7 +38,9 @@ pub struct JobRef {
     pub to_place_id: Id,
 }
 
-/// Which shift (vehicle and driver) a solver vehicle stands for.
+/// Which shift (vehicle and driver) a solver vehicle stands for. A shift cut
+/// by blocks (`domain::vehicle_sharing`) is several solver vehicles, one per
+/// piece, each with the piece's span as its shift.
 #[derive(Debug, Clone)]
 pub struct ShiftRef {
     pub shift_id: Option<Id>,
@@ -103,6 +112,9 @@ fn plan_vehicles<'a>(day: &'a Day<'a>) -> Vec<(Option<&'a Shift>, &'a Vehicle)> 
         .collect()
 }
 
+/// The solver tells this many skills apart (`solver::index`'s 64-bit masks).
+const MAX_SKILL_NAMES: usize = 64;
+
 pub fn build(day: &Day, places: &[Id], travel: &TravelMatrix) -> Result<Built, PlanningError> {
     let loc: HashMap<Id, usize> = places.iter().enumerate().map(|(i, &p)| (p, i)).collect();
     let requests: Vec<&Request> = active(day).collect();
@@ -165,39 +177,93 @@ pub fn build(day: &Day, places: &[Id], travel: &TravelMatrix) -> Result<Built, P
         })
         .collect();
 
+    // Who may ride when: each shift cut at its vehicle's blocks. Only when a
+    // piece is closed to someone do requests and pieces carry "may ride"
+    // skills; otherwise the problem is exactly the one without sharing.
+    let cut: Vec<Vec<Piece>> = vehicles
+        .iter()
+        .map(|(shift, v)| {
+            let window = shift.map_or(v.available, |s| s.window);
+            let blocks: Vec<&VehicleBlock> = day
+                .blocks
+                .iter()
+                .filter(|b| b.vehicle_id == v.id && b.date == day.date)
+                .collect();
+            sharing::pieces(v, window, &blocks, day.organisations)
+        })
+        .collect();
+    let parties: Option<BTreeSet<Party>> = sharing::restricted(cut.iter().flatten()).then(|| {
+        requests
+            .iter()
+            .map(|r| Party::of(Some(r.organisation_id), day.organisations))
+            .collect()
+    });
+    if parties.is_some() {
+        for (job, r) in jobs.iter_mut().zip(&requests) {
+            job.skills
+                .push(Party::of(Some(r.organisation_id), day.organisations).skill());
+        }
+    }
+
     let mut solver_vehicles = Vec::with_capacity(vehicles.len());
     let mut shift_refs = Vec::with_capacity(vehicles.len());
-    for (i, (shift, v)) in vehicles.iter().enumerate() {
-        let window = shift.map_or(v.available, |s| s.window);
+    for (i, ((shift, v), pieces)) in vehicles.iter().zip(&cut).enumerate() {
         let depot = loc[&v.depot_place_id];
-        solver_vehicles.push(crate::solver::Vehicle {
-            id: format!("shift-{i}"),
-            start: depot,
-            end: depot,
-            shift: TimeWindow::new(window.start.minutes() as f64, window.end.minutes() as f64),
-            max_duration: None,
-            fixed_cost: 0.0,
-            cost_per_distance: 1.0,
-            cost_per_time: 0.0,
-            skills: v.skills.clone(),
-            layouts: v
-                .layouts
-                .iter()
-                .map(|l| Layout {
-                    name: l.name.clone(),
-                    capacity: dimensions
-                        .iter()
-                        .map(|d| l.capacity.get(d).map_or(0, |&c| c as i32))
-                        .collect(),
-                })
-                .collect(),
-        });
-        shift_refs.push(ShiftRef {
-            shift_id: shift.map(|s| s.id),
-            vehicle_id: v.id,
-            volunteer_id: shift.and_then(|s| s.volunteer_id),
-            layouts: v.layouts.iter().map(|l| l.name.clone()).collect(),
-        });
+        for (k, piece) in pieces.iter().enumerate() {
+            // Pieces of one shift are consecutive round trips from the depot:
+            // each ends there by the next one's start, so one driver and one
+            // vehicle are never in two places at once.
+            let id = if pieces.len() == 1 {
+                format!("shift-{i}")
+            } else {
+                format!("shift-{i}-{k}")
+            };
+            let mut skills = v.skills.clone();
+            if let Some(parties) = &parties {
+                skills.extend(piece.access.skills(parties));
+            }
+            let window = piece.window;
+            solver_vehicles.push(crate::solver::Vehicle {
+                id,
+                start: depot,
+                end: depot,
+                shift: TimeWindow::new(window.start.minutes() as f64, window.end.minutes() as f64),
+                max_duration: None,
+                fixed_cost: 0.0,
+                cost_per_distance: 1.0,
+                cost_per_time: 0.0,
+                skills,
+                layouts: v
+                    .layouts
+                    .iter()
+                    .map(|l| Layout {
+                        name: l.name.clone(),
+                        capacity: dimensions
+                            .iter()
+                            .map(|d| l.capacity.get(d).map_or(0, |&c| c as i32))
+                            .collect(),
+                    })
+                    .collect(),
+            });
+            shift_refs.push(ShiftRef {
+                shift_id: shift.map(|s| s.id),
+                vehicle_id: v.id,
+                volunteer_id: shift.and_then(|s| s.volunteer_id),
+                layouts: v.layouts.iter().map(|l| l.name.clone()).collect(),
+            });
+        }
+    }
+
+    if parties.is_some() {
+        let names: BTreeSet<&str> = solver_vehicles
+            .iter()
+            .flat_map(|v| &v.skills)
+            .chain(jobs.iter().flat_map(|j| &j.skills))
+            .map(String::as_str)
+            .collect();
+        if names.len() > MAX_SKILL_NAMES {
+            return Err(PlanningError::TooManySkills(names.len()));
+        }
     }
 
     let problem = Problem {

@@ -5,7 +5,10 @@ mod build;
 mod defaults;
 mod edit;
 mod locked;
+mod reserved;
 mod result;
+#[cfg(test)]
+mod sharing_tests;
 mod verdict;
 
 pub use build::{build, locations, Built, Day, JobRef, ShiftRef};
@@ -22,6 +25,8 @@ pub enum PlanningError {
     Request { request: i64, message: String },
     #[error("no vehicle is available on this date: add shifts or vehicles")]
     NoVehicles,
+    #[error("{0} equipment and association skills in one day: the planner tells at most 64 apart")]
+    TooManySkills(usize),
     #[error("model: {0}")]
     Model(#[from] crate::solver::ModelError),
 }

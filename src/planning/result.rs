@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::build::Built;
+use super::reserved::only_reserved;
 use super::verdict::verdict;
 use crate::domain::{
     Figures, NewPlan, NewRoute, NewStop, Plan, PlanUnassigned, Route as PlanRoute, StopRole,
@@ -86,7 +87,11 @@ pub fn to_new_plan(
             .iter()
             .map(|u| PlanUnassigned {
                 request_id: built.jobs[u.job].request_id,
-                reason: u.reason.into(),
+                reason: if only_reserved(built, solution, u.job) {
+                    UnassignedReason::Reserved
+                } else {
+                    u.reason.into()
+                },
             })
             .collect(),
         violations: verdict(built, solution, &report),
@@ -97,7 +102,7 @@ pub fn to_new_plan(
 /// by hand counts as left without room.
 fn solver_reason(r: UnassignedReason) -> Reason {
     match r {
-        UnassignedReason::Skills => Reason::Skills,
+        UnassignedReason::Skills | UnassignedReason::Reserved => Reason::Skills,
         UnassignedReason::Capacity => Reason::Capacity,
         UnassignedReason::TimeWindow => Reason::TimeWindow,
         UnassignedReason::RideTime => Reason::RideTime,
@@ -142,20 +147,40 @@ fn jobs_by_request(built: &Built) -> HashMap<i64, usize> {
         .collect()
 }
 
+/// The solver vehicle a stored route ran on: its shift's (or, unshifted,
+/// its vehicle's). A shift cut by blocks has several, one per piece: the
+/// first not taken yet whose span holds the route's times.
+fn vehicle_of(built: &Built, r: &PlanRoute, used: &[bool]) -> Option<usize> {
+    let mine: Vec<usize> = (0..built.vehicles.len())
+        .filter(|&v| match (built.vehicles[v].shift_id, r.shift_id) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => built.vehicles[v].vehicle_id == r.vehicle_id,
+            _ => false,
+        })
+        .collect();
+    if mine.len() <= 1 {
+        return mine.first().copied();
+    }
+    let holds = |v: usize| {
+        let shift = built.problem.vehicles[v].shift;
+        shift.start <= r.start_min + 1e-6 && r.end_min <= shift.end + 1e-6
+    };
+    mine.iter()
+        .copied()
+        .find(|&v| !used[v] && holds(v))
+        .or_else(|| mine.iter().copied().find(|&v| holds(v)))
+        .or(mine.first().copied())
+}
+
 /// Stored routes as routes of `built`'s problem, with their stored times.
 pub fn solver_routes(built: &Built, routes: &[PlanRoute]) -> Result<Vec<Route>, String> {
     let job_of = jobs_by_request(built);
     let mut out = Vec::with_capacity(routes.len());
+    let mut used = vec![false; built.vehicles.len()];
     for r in routes {
-        let vehicle = built
-            .vehicles
-            .iter()
-            .position(|v| match (v.shift_id, r.shift_id) {
-                (Some(a), Some(b)) => a == b,
-                (None, None) => v.vehicle_id == r.vehicle_id,
-                _ => false,
-            })
+        let vehicle = vehicle_of(built, r, &used)
             .ok_or_else(|| format!("route {} has no matching shift", r.id))?;
+        used[vehicle] = true;
         let layout = built.vehicles[vehicle]
             .layouts
             .iter()

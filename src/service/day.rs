@@ -35,6 +35,8 @@ pub async fn problem(state: &AppState, date: NaiveDate) -> Result<(Built, String
     let people = store.people(Scope::All).await?;
     let vehicles = store.vehicles().await?;
     let shifts = store.shifts(Some(date)).await?;
+    let organisations = store.organisations(Scope::All).await?;
+    let blocks = store.vehicle_blocks(Scope::All, Some(date)).await?;
     let policy = store.ride_policy().await?;
     let day = Day {
         policy: &policy,
@@ -44,6 +46,8 @@ pub async fn problem(state: &AppState, date: NaiveDate) -> Result<(Built, String
         people: &people,
         vehicles: &vehicles,
         shifts: &shifts,
+        organisations: &organisations,
+        blocks: &blocks,
     };
     let (place_ids, points) = planning::locations(&day)?;
     let matrix = state.travel.matrix(&points).await?;

@@ -22,6 +22,7 @@ mod shifts;
 mod solves;
 mod standing_orders;
 mod users;
+mod vehicle_blocks;
 mod vehicles;
 mod volunteers;
 

@@ -6,13 +6,14 @@ use super::db::exists;
 use super::{clock, json, to_json, Actor, Store, StoreError, Tx};
 use crate::domain::{Id, Invalid, Vehicle, VehicleInput, Window};
 
-const COLUMNS: &str =
-    "id, name, depot_place_id, skills, layouts, available_start, available_end, active";
+const COLUMNS: &str = "id, name, depot_place_id, skills, layouts, available_start, available_end, \
+     active, owner_organisation_id, pooled";
 
 fn decode(r: &AnyRow) -> Result<Vehicle, StoreError> {
     let skills: String = r.try_get("skills")?;
     let layouts: String = r.try_get("layouts")?;
     let active: i64 = r.try_get("active")?;
+    let pooled: i64 = r.try_get("pooled")?;
     Ok(Vehicle {
         id: r.try_get("id")?,
         name: r.try_get("name")?,
@@ -24,12 +25,17 @@ fn decode(r: &AnyRow) -> Result<Vehicle, StoreError> {
             clock(r.try_get("available_end")?)?,
         ),
         active: active != 0,
+        owner_organisation_id: r.try_get("owner_organisation_id")?,
+        pooled: pooled != 0,
     })
 }
 
 async fn check_refs(tx: &mut Tx, input: &VehicleInput) -> Result<(), StoreError> {
     if !exists(tx, "places", input.depot_place_id).await? {
         return Err(Invalid::one("depot_place_id", "no such place").into());
+    }
+    if let Some(o) = input.owner_organisation_id {
+        super::vehicle_blocks::check_association(tx, o, "owner_organisation_id").await?;
     }
     Ok(())
 }
@@ -60,7 +66,8 @@ impl Store {
         check_refs(&mut tx, input).await?;
         let id: Id = sqlx::query(
             "INSERT INTO vehicles (name, depot_place_id, skills, layouts, available_start, \
-             available_end, active) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+             available_end, active, owner_organisation_id, pooled) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(&input.name)
         .bind(input.depot_place_id)
@@ -69,6 +76,8 @@ impl Store {
         .bind(input.available.start.minutes())
         .bind(input.available.end.minutes())
         .bind(i64::from(input.active))
+        .bind(input.owner_organisation_id)
+        .bind(i64::from(input.pooled))
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
@@ -87,7 +96,8 @@ impl Store {
         check_refs(&mut tx, input).await?;
         let n = sqlx::query(
             "UPDATE vehicles SET name = $1, depot_place_id = $2, skills = $3, layouts = $4, \
-             available_start = $5, available_end = $6, active = $7 WHERE id = $8",
+             available_start = $5, available_end = $6, active = $7, owner_organisation_id = $8, \
+             pooled = $9 WHERE id = $10",
         )
         .bind(&input.name)
         .bind(input.depot_place_id)
@@ -96,6 +106,8 @@ impl Store {
         .bind(input.available.start.minutes())
         .bind(input.available.end.minutes())
         .bind(i64::from(input.active))
+        .bind(input.owner_organisation_id)
+        .bind(i64::from(input.pooled))
         .bind(id)
         .execute(&mut *tx)
         .await?

@@ -35,6 +35,8 @@ fn allowed(method: &str, path: &str) -> Option<Option<&'static [Role]>> {
         ) => Some(&[A, D, M]),
         ("get", "/vehicles" | "/vehicles/{id}") => Some(&[A, D, R]),
         (_, "/vehicles" | "/vehicles/{id}") => Some(&[A, D]),
+        ("get", "/vehicle-blocks" | "/vehicle-blocks/{id}") => Some(&[A, D, M]),
+        (_, "/vehicle-blocks" | "/vehicle-blocks/{id}") => Some(&[A, D]),
         (_, "/volunteers" | "/volunteers/{id}" | "/shifts" | "/shifts/{id}") => Some(&[A, D]),
         ("post", "/plans/{date}/edits") => Some(&[A, D]),
         (_, p) if p.starts_with("/plans/") => Some(&[A, D]),

@@ -24,6 +24,8 @@ pub async fn check_plan_on(app: &TestApp, date: NaiveDate, plan: &Value) -> (Bui
     let people = store.people(Scope::All).await.unwrap();
     let vehicles = store.vehicles().await.unwrap();
     let shifts = store.shifts(Some(date)).await.unwrap();
+    let organisations = store.organisations(Scope::All).await.unwrap();
+    let blocks = store.vehicle_blocks(Scope::All, Some(date)).await.unwrap();
     let policy = store.ride_policy().await.unwrap();
     let day = Day {
         date,
@@ -33,6 +35,8 @@ pub async fn check_plan_on(app: &TestApp, date: NaiveDate, plan: &Value) -> (Bui
         people: &people,
         vehicles: &vehicles,
         shifts: &shifts,
+        organisations: &organisations,
+        blocks: &blocks,
     };
     let (ids, points) = planning::locations(&day).unwrap();
     let matrix = app.state.travel.matrix(&points).await.unwrap();

@@ -49,6 +49,7 @@ pub fn in_words(t: &Tr, reason: Why, r: &Request, person: Option<&Person>) -> St
             None => t.t("reasons.link").to_string(),
         },
         Why::Manual => t.t("reasons.manual").to_string(),
+        Why::Reserved => t.f("reasons.reserved", &[("window", &window)]),
     }
 }
 
@@ -121,6 +122,7 @@ mod tests {
             Why::Link,
             Why::NoRoom,
             Why::Manual,
+            Why::Reserved,
         ] {
             let text = in_words(&it, why, &r, None);
             let name = why.as_str();
