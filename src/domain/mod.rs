@@ -5,6 +5,7 @@ mod booking;
 mod clock;
 pub mod date;
 mod driver_link;
+pub mod fits_if;
 mod forms;
 mod holidays;
 pub mod lifecycle;
@@ -33,6 +34,7 @@ mod weekdays;
 
 pub use booking::{settle, Booking, NewRequest};
 pub use clock::{Clock, Window};
+pub use fits_if::FitsIf;
 pub use driver_link::{check_pin_form, link_path, DriverLink, PinInput, MAX_FAILED_PINS};
 pub use holidays::{
     check_closing_days, easter, holiday, holidays_in, validate_closing_days, Calendar, ClosingDay,

@@ -87,6 +87,7 @@ pub fn to_new_plan(
             .map(|u| PlanUnassigned {
                 request_id: built.jobs[u.job].request_id,
                 reason: u.reason.into(),
+                fits_if: None,
             })
             .collect(),
         violations: verdict(built, solution, &report),

@@ -194,7 +194,9 @@ async fn solve(
     progress: watch::Sender<Snapshot>,
 ) -> Result<Id, String> {
     let store = &state.store;
-    let (full, source) = day::problem(&state, job.date).await.map_err(|e| match e {
+    let (records, full, source) = day::records_and_problem(&state, job.date)
+        .await
+        .map_err(|e| match e {
         DayError::Store(e) => hide(e),
         other => other.to_string(),
     })?;
@@ -236,6 +238,20 @@ async fn solve(
     let whole = free.merge(&full, &kept, &solution);
     let mut plan = planning::to_new_plan(&full, &whole, started.elapsed().as_secs_f64(), &source);
     planning::keep_locked(&mut plan, &locked);
+    // What would let each request left out in: bounded (`planning::Budget`),
+    // off the async threads.
+    let now = super::rides::now();
+    let found = tokio::task::spawn_blocking(move || {
+        planning::fits_if(&records.day(), &full, &whole, now, planning::Budget::default())
+    })
+    .await
+    .map_err(crashed)?;
+    for u in &mut plan.unassigned {
+        u.fits_if = found
+            .iter()
+            .find(|(id, _)| *id == u.request_id)
+            .map(|(_, f)| f.clone());
+    }
     let saved = store
         .save_plan(job.actor, job.date, &plan)
         .await
