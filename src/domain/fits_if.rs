@@ -26,7 +26,7 @@ pub enum FitsIf {
     /// (in the layout named).
     OtherVehicle {
         vehicle_id: Id,
-        #[schema(max_length = 200)]
+        #[schema(min_length = 1, max_length = 100)]
         layout: String,
     },
     /// With one companion fewer: `companions` travel with the rider.
@@ -92,13 +92,14 @@ pub fn shifted(
         }
     };
     // The policy clips a window at the ends of the day: then it is not the
-    // same window moved, and the rider would get less than the rule gives.
-    let width = |w: Window| w.end.minutes() - w.start.minutes();
-    let same_width = match (r.appointment, r.pickup_at) {
-        (None, None) => true,
-        (Some(t), _) => width(window) == width(policy.window(Timing::Appointment(t)).1),
-        (None, Some(t)) => width(window) == width(policy.window(Timing::PickupAt(t)).1),
+    // window the rule gives, and the rider would get less.
+    let w = &policy.window;
+    let full = match (r.appointment, r.pickup_at) {
+        (None, None) => r.window.end.minutes() - r.window.start.minutes(),
+        (Some(_), _) => i64::from(w.arrive_earliest) - i64::from(w.arrive_latest),
+        (None, Some(_)) => i64::from(w.pickup_before) + i64::from(w.pickup_after),
     };
+    let same_width = window.end.minutes() - window.start.minutes() == full;
     let when = r.date.and_hms_opt(0, 0, 0)? + chrono::Duration::minutes(asked.minutes());
     (same_width && when > now).then(|| {
         out.window = window;
@@ -203,7 +204,8 @@ mod tests {
         // Never into the past, nor out of the day.
         assert!(shifted(&r, -120, &policy, morning()).is_none());
         assert!(shifted(&ride("23:30"), 30, &policy, morning()).is_none());
-        assert!(shifted(&ride("23:30"), 15, &policy, morning()).is_none());
+        assert!(shifted(&ride("23:40"), 15, &policy, morning()).is_none());
+        assert!(shifted(&ride("23:30"), 15, &policy, morning()).is_some());
         let mut bare = r.clone();
         bare.pickup_at = None;
         let moved = shifted(&bare, 60, &policy, morning()).unwrap();

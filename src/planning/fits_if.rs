@@ -181,3 +181,187 @@ fn cheapest(found: impl Iterator<Item = (Fit, FitsIf)>) -> Option<FitsIf> {
         .min_by(|a, b| a.0.added_cost.total_cmp(&b.0.added_cost))
         .map(|(_, change)| change)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::domain::ride_policy::{RidePolicy, Timing};
+    use crate::domain::{
+        Assistance, Clock, Lifecycle, Mobility, Person, Place, RequestKind, RequestStatus, Shift,
+        VehicleLayout, Window,
+    };
+    use crate::planning::{build, locations};
+    use crate::solver::{Reason, Unassigned};
+    use crate::travel::TravelMatrix;
+
+    fn date() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 10).unwrap()
+    }
+
+    fn hm(s: &str) -> Clock {
+        s.parse().unwrap()
+    }
+
+    fn place(id: Id) -> Place {
+        Place {
+            id,
+            organisation_id: None,
+            name: format!("place {id}"),
+            address: String::new(),
+            lat: 44.27,
+            lon: 9.4,
+            kind: "home".into(),
+        }
+    }
+
+    fn person(id: Id, home: Id) -> Person {
+        Person {
+            id,
+            organisation_id: 1,
+            name: format!("rider {id}"),
+            phone: None,
+            home_place_id: home,
+            mobility: Mobility::None,
+            assistance: Assistance::None,
+            service_animal: false,
+            driver_notes: None,
+        }
+    }
+
+    fn vehicle(id: Id, seats: u32, available: (&str, &str)) -> Vehicle {
+        Vehicle {
+            id,
+            name: format!("vehicle {id}"),
+            depot_place_id: 1,
+            skills: vec![],
+            layouts: vec![VehicleLayout {
+                name: format!("{seats} seats"),
+                capacity: BTreeMap::from([("seats".to_string(), seats)]),
+            }],
+            available: Window::new(hm(available.0), hm(available.1)),
+            active: true,
+        }
+    }
+
+    /// A ride for rider `who` (living at place `who`) to place 4.
+    fn ride(id: Id, who: &Person, pickup: &str, companions: u32) -> Request {
+        let (window_at, window) = RidePolicy::default().window(Timing::PickupAt(hm(pickup)));
+        Request {
+            id,
+            organisation_id: 1,
+            date: date(),
+            kind: RequestKind::Ride,
+            person_id: Some(who.id),
+            from_place_id: who.home_place_id,
+            to_place_id: 4,
+            window_at,
+            window,
+            load: who.party(companions).needs().load,
+            skills: vec![],
+            service_minutes: None,
+            max_ride_minutes: None,
+            return_of: None,
+            way_back: None,
+            pickup_at: Some(hm(pickup)),
+            appointment: None,
+            companions,
+            purpose: None,
+            notes: None,
+            status: RequestStatus::Active,
+            promised_pickup: None,
+            lifecycle: Lifecycle::Requested,
+        }
+    }
+
+    /// The van (one seat, on a shift 7:30–11:00) carries the first request;
+    /// what would let the second in, with these vehicles idle?
+    fn suggestion(second: Request, idle: &[Vehicle]) -> Option<FitsIf> {
+        let policy = RidePolicy::default();
+        let places: Vec<Place> = (1..=4).map(place).collect();
+        let people = vec![person(10, 2), person(11, 3)];
+        let first = ride(1, &people[0], "09:00", 0);
+        let requests = vec![first, second];
+        let mut vehicles = vec![vehicle(1, 1, ("07:00", "12:00"))];
+        vehicles.extend(idle.iter().cloned());
+        let shifts = vec![Shift {
+            id: 1,
+            date: date(),
+            vehicle_id: 1,
+            volunteer_id: None,
+            window: Window::new(hm("07:30"), hm("11:00")),
+        }];
+        let day = Day {
+            date: date(),
+            policy: &policy,
+            requests: &requests,
+            places: &places,
+            people: &people,
+            vehicles: &vehicles,
+            shifts: &shifts,
+        };
+        let (ids, _) = locations(&day).unwrap();
+        // Twenty-five minutes and 5 km between any two places.
+        let n = ids.len();
+        let far = |v: f64| -> Vec<f64> {
+            (0..n * n)
+                .map(|k| if k / n == k % n { 0.0 } else { v })
+                .collect()
+        };
+        let matrix = TravelMatrix {
+            size: n,
+            minutes: far(25.0),
+            km: far(5.0),
+            source: "test".into(),
+        };
+        let built = build(&day, &ids, &matrix).unwrap();
+        let empty = Solution {
+            routes: vec![],
+            unassigned: vec![],
+            cost: 0.0,
+            distance: 0.0,
+        };
+        let mut plan = fit(&built.problem, &empty, 0).unwrap().apply(&empty);
+        plan.unassigned.push(Unassigned {
+            job: 1,
+            reason: Reason::NoRoom,
+        });
+        let now = date().and_hms_opt(7, 0, 0).unwrap();
+        let found = fits_if(&day, &built, &plan, now, Budget::default());
+        assert!(found.iter().all(|(id, _)| *id == 2), "{found:?}");
+        found.into_iter().next().map(|(_, f)| f)
+    }
+
+    #[test]
+    fn the_smallest_change_that_fits_is_the_answer() {
+        let people = [person(10, 2), person(11, 3)];
+        let car = vehicle(2, 4, ("07:00", "12:00"));
+        // Both at 9:00 from two homes, one seat: moved 15 minutes either way
+        // is not enough, 30 is (later and earlier alike: later is named).
+        let clash = ride(2, &people[1], "09:00", 0);
+        let shift = Some(FitsIf::WindowShift { minutes: 30 });
+        assert_eq!(suggestion(clash.clone(), &[]), shift);
+        // A vehicle called in would do too, but the time comes first.
+        assert_eq!(suggestion(clash, std::slice::from_ref(&car)), shift);
+
+        // Later, with a companion: two seats, which the van has not. No time
+        // helps; a vehicle called in comes before a companion left at home.
+        let party = ride(2, &people[1], "10:00", 1);
+        assert_eq!(
+            suggestion(party.clone(), std::slice::from_ref(&car)),
+            Some(FitsIf::OtherVehicle {
+                vehicle_id: 2,
+                layout: "4 seats".into()
+            })
+        );
+        assert_eq!(
+            suggestion(party, &[]),
+            Some(FitsIf::FewerCompanions { companions: 0 })
+        );
+        // Alone at 10:00 it fits as it is: nothing to change.
+        assert_eq!(suggestion(ride(2, &people[1], "10:00", 0), &[]), None);
+    }
+}
