@@ -321,9 +321,11 @@ async fn a_ride_turned_down_says_what_would_make_it_fit_and_applied_it_fits() {
     let board = format!("/board/{date}");
     let (s, _, html) = super::pages_board::page(&app, Some(&dispatcher), &board).await;
     assert_eq!(s, StatusCode::OK);
+    // askama escapes the apostrophe.
+    let html = html.replace("&#39;", "'").replace("&#x27;", "'");
     let words = format!("entrerebbe spostando l'orario di {by} minuti più tardi");
     assert!(html.contains(&words), "{words} on the board");
-    assert!(html.contains("Per l&#x27;associazione") || html.contains("Per l'associazione"));
+    assert!(html.contains("Per l'associazione"));
     assert!(html.contains(r#"<td class="lifecycle">Richiesta</td>"#));
     let (s, published) = app
         .post(
