@@ -34,8 +34,8 @@ mod weekdays;
 
 pub use booking::{settle, Booking, NewRequest};
 pub use clock::{Clock, Window};
-pub use fits_if::FitsIf;
 pub use driver_link::{check_pin_form, link_path, DriverLink, PinInput, MAX_FAILED_PINS};
+pub use fits_if::FitsIf;
 pub use holidays::{
     check_closing_days, easter, holiday, holidays_in, validate_closing_days, Calendar, ClosingDay,
     Holiday, NoService,

@@ -3,9 +3,9 @@
 use chrono::NaiveDate;
 
 use super::{AppState, ServiceError};
-use crate::planning::{self, Built, Day, PlanningError};
 use crate::domain::ride_policy::RidePolicy;
 use crate::domain::{Person, Place, Request, Shift, Vehicle};
+use crate::planning::{self, Built, Day, PlanningError};
 use crate::store::{Scope, StoreError};
 use crate::travel::TravelError;
 

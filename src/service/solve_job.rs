@@ -194,12 +194,13 @@ async fn solve(
     progress: watch::Sender<Snapshot>,
 ) -> Result<Id, String> {
     let store = &state.store;
-    let (records, full, source) = day::records_and_problem(&state, job.date)
-        .await
-        .map_err(|e| match e {
-        DayError::Store(e) => hide(e),
-        other => other.to_string(),
-    })?;
+    let (records, full, source) =
+        day::records_and_problem(&state, job.date)
+            .await
+            .map_err(|e| match e {
+                DayError::Store(e) => hide(e),
+                other => other.to_string(),
+            })?;
     let locked = locked_routes(store, job.date).await.map_err(hide)?;
     // Locked routes as routes of the whole day: a lock that no longer fits
     // the day (a shift or request gone) stops the solve rather than vanish.
@@ -242,7 +243,13 @@ async fn solve(
     // off the async threads.
     let now = super::rides::now();
     let found = tokio::task::spawn_blocking(move || {
-        planning::fits_if(&records.day(), &full, &whole, now, planning::Budget::default())
+        planning::fits_if(
+            &records.day(),
+            &full,
+            &whole,
+            now,
+            planning::Budget::default(),
+        )
     })
     .await
     .map_err(crashed)?;

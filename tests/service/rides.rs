@@ -292,7 +292,9 @@ async fn a_ride_turned_down_says_what_would_make_it_fit_and_applied_it_fits() {
     visit["purpose"] = json!("health_visit");
     let mut errand = ride(&ida, riva, date, json!({"pickup_at": "09:00"}));
     errand["purpose"] = json!("social_errand");
-    let (s, booked) = app.post(&dispatcher, "/api/v1/requests", errand.clone()).await;
+    let (s, booked) = app
+        .post(&dispatcher, "/api/v1/requests", errand.clone())
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{booked}");
     let errand_id = booked["id"].as_i64().unwrap();
     let (s, booked) = app.post(&dispatcher, "/api/v1/requests", visit).await;
@@ -301,7 +303,11 @@ async fn a_ride_turned_down_says_what_would_make_it_fit_and_applied_it_fits() {
 
     let plan = solve_date(&app, &dispatcher, date).await;
     check_plan_on(&app, date, &plan).await;
-    assert_eq!(stops_of(&plan, visit_id).len(), 2, "the visit is kept: {plan}");
+    assert_eq!(
+        stops_of(&plan, visit_id).len(),
+        2,
+        "the visit is kept: {plan}"
+    );
     assert!(stops_of(&plan, errand_id).is_empty(), "{plan}");
     let out = plan["unassigned"]
         .as_array()
@@ -310,7 +316,10 @@ async fn a_ride_turned_down_says_what_would_make_it_fit_and_applied_it_fits() {
         .find(|u| u["request_id"] == errand_id)
         .expect("the errand is turned down")
         .clone();
-    assert!(out["reason"].as_str().is_some_and(|r| !r.is_empty()), "{out}");
+    assert!(
+        out["reason"].as_str().is_some_and(|r| !r.is_empty()),
+        "{out}"
+    );
     // What would make it fit: the time moved, later (the van is back on
     // duty at half past ten), by one of the steps tried.
     assert_eq!(out["fits_if"]["change"], "window_shift", "{out}");
@@ -343,7 +352,11 @@ async fn a_ride_turned_down_says_what_would_make_it_fit_and_applied_it_fits() {
     let asked = minutes_to_clock(minutes("09:00") as i64 + by);
     errand["pickup_at"] = json!(asked);
     let (s, moved) = app
-        .put(&dispatcher, &format!("/api/v1/requests/{errand_id}"), errand)
+        .put(
+            &dispatcher,
+            &format!("/api/v1/requests/{errand_id}"),
+            errand,
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{moved}");
     let plan = solve_date(&app, &dispatcher, date).await;

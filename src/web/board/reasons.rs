@@ -54,7 +54,11 @@ pub fn in_words(t: &Tr, reason: Why, r: &Request, person: Option<&Person>) -> St
 
 /// What would let it in, in words: "entrerebbe spostando l'orario di 30
 /// minuti più tardi". `vehicle` names a vehicle by its id.
-pub fn fits_if_in_words<'a>(t: &Tr, f: &FitsIf, vehicle: impl Fn(i64) -> Option<&'a str>) -> String {
+pub fn fits_if_in_words<'a>(
+    t: &Tr,
+    f: &FitsIf,
+    vehicle: impl Fn(i64) -> Option<&'a str>,
+) -> String {
     match f {
         FitsIf::WindowShift { minutes } if *minutes >= 0 => {
             t.f("reasons.fits_if.later", &[("minutes", minutes)])

@@ -191,6 +191,9 @@ mod tests {
             lifecycle(&Tr::new(Lang::It), Lifecycle::Scheduled { pickup }),
             "Programmata: passaggio tra 9:00 e 9:30"
         );
-        assert_eq!(lifecycle(&Tr::new(Lang::En), Lifecycle::OnBoard), "On board");
+        assert_eq!(
+            lifecycle(&Tr::new(Lang::En), Lifecycle::OnBoard),
+            "On board"
+        );
     }
 }
