@@ -7,6 +7,7 @@ pub mod date;
 mod driver_link;
 pub mod eligibility;
 pub mod fees;
+pub mod fits_if;
 mod forms;
 mod holidays;
 pub mod lifecycle;
@@ -38,6 +39,7 @@ mod weekdays;
 pub use booking::{settle, Booking, NewRequest};
 pub use clock::{Clock, Window};
 pub use driver_link::{check_pin_form, link_path, DriverLink, PinInput, MAX_FAILED_PINS};
+pub use fits_if::FitsIf;
 pub use holidays::{
     check_closing_days, easter, holiday, holidays_in, validate_closing_days, Calendar, ClosingDay,
     Holiday, NoService,

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::person::str_enum;
-use super::{Clock, Id, NewViolation, PlanViolation, StopKey, StopState, UnassignedReason};
+use super::{Clock, FitsIf, Id, NewViolation, PlanViolation, StopKey, StopState, UnassignedReason};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -51,6 +51,11 @@ pub struct Figures {
 pub struct PlanUnassigned {
     pub request_id: Id,
     pub reason: UnassignedReason,
+    /// The smallest change that would let it in, found against this plan
+    /// when it was solved; `null` when none was found or none was sought
+    /// (taken out by hand, or the plan edited since).
+    #[serde(default)]
+    pub fits_if: Option<FitsIf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]

@@ -8,7 +8,8 @@ use crate::domain::mobility;
 use crate::domain::ride_policy::RidePolicy;
 use crate::domain::vehicle_sharing::{self as sharing, Party, Piece};
 use crate::domain::{
-    Id, Organisation, Person, Place, Request, RequestKind, Shift, Vehicle, VehicleBlock, WindowAt,
+    Id, Organisation, Person, Place, Request, RequestKind, Shift, Vehicle, VehicleBlock, Window,
+    WindowAt,
 };
 use crate::solver::{
     Job, Layout, Link, Matrix, MaxRide, Problem, Stop, TimeWindow, DEFAULT_PRIORITY,
@@ -67,8 +68,13 @@ fn active<'a>(day: &'a Day<'a>) -> impl Iterator<Item = &'a Request> + 'a {
 pub fn locations(day: &Day) -> Result<(Vec<Id>, Vec<Point>), PlanningError> {
     let by_id: HashMap<Id, &Place> = day.places.iter().map(|p| (p.id, p)).collect();
     let mut ids = BTreeSet::new();
+    // Every active vehicle's depot, off duty or not: what would fit with a
+    // vehicle called in is asked on the same matrix (`fits_if`).
     for v in plan_vehicles(day) {
         ids.insert(v.1.depot_place_id);
+    }
+    for v in day.vehicles.iter().filter(|v| v.active) {
+        ids.insert(v.depot_place_id);
     }
     for r in active(day) {
         ids.insert(r.from_place_id);
@@ -222,29 +228,9 @@ pub fn build(day: &Day, places: &[Id], travel: &TravelMatrix) -> Result<Built, P
             if let Some(parties) = &parties {
                 skills.extend(piece.access.skills(parties));
             }
-            let window = piece.window;
-            solver_vehicles.push(crate::solver::Vehicle {
-                id,
-                start: depot,
-                end: depot,
-                shift: TimeWindow::new(window.start.minutes() as f64, window.end.minutes() as f64),
-                max_duration: None,
-                fixed_cost: 0.0,
-                cost_per_distance: 1.0,
-                cost_per_time: 0.0,
-                skills,
-                layouts: v
-                    .layouts
-                    .iter()
-                    .map(|l| Layout {
-                        name: l.name.clone(),
-                        capacity: dimensions
-                            .iter()
-                            .map(|d| l.capacity.get(d).map_or(0, |&c| c as i32))
-                            .collect(),
-                    })
-                    .collect(),
-            });
+            let mut piece_vehicle = vehicle(id, piece.window, v, depot, &dimensions);
+            piece_vehicle.skills = skills;
+            solver_vehicles.push(piece_vehicle);
             shift_refs.push(ShiftRef {
                 shift_id: shift.map(|s| s.id),
                 vehicle_id: v.id,
@@ -303,7 +289,41 @@ fn setups(requests: &[&Request], loc: &HashMap<Id, usize>, n: usize) -> Vec<f64>
         .collect()
 }
 
-fn job(
+/// A vehicle of the problem: vehicle `v` over `window`, from and to its depot.
+pub(super) fn vehicle(
+    id: String,
+    window: Window,
+    v: &Vehicle,
+    depot: usize,
+    dimensions: &[String],
+) -> crate::solver::Vehicle {
+    crate::solver::Vehicle {
+        id,
+        start: depot,
+        end: depot,
+        shift: TimeWindow::new(window.start.minutes() as f64, window.end.minutes() as f64),
+        max_duration: None,
+        fixed_cost: 0.0,
+        cost_per_distance: 1.0,
+        cost_per_time: 0.0,
+        skills: v.skills.clone(),
+        layouts: v
+            .layouts
+            .iter()
+            .map(|l| Layout {
+                name: l.name.clone(),
+                capacity: dimensions
+                    .iter()
+                    .map(|d| l.capacity.get(d).map_or(0, |&c| c as i32))
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// The solver's job for request `r`, its stops at matrix locations `from`
+/// and `to`.
+pub(super) fn job(
     r: &Request,
     person: Option<&Person>,
     policy: &RidePolicy,

@@ -107,6 +107,7 @@ pub fn apply(built: &Built, base: &Plan, edit: &PlanEdit) -> Result<NewPlan, Edi
             w.unassigned.push(PlanUnassigned {
                 request_id,
                 reason: UnassignedReason::Manual,
+                fits_if: None,
             });
         }
         // Answered above, without the day.
@@ -304,6 +305,7 @@ impl<'a> Work<'a> {
             self.unassigned.push(PlanUnassigned {
                 request_id: self.built.jobs[job].request_id,
                 reason: UnassignedReason::Manual,
+                fits_if: None,
             });
         }
         Ok(())
@@ -412,7 +414,13 @@ impl<'a> Work<'a> {
         NewPlan {
             figures: figures(&report, &whole, f.solve_seconds, &f.travel_source),
             routes,
-            unassigned: self.unassigned,
+            // What would let a request in was found against the plan as
+            // solved: an edit changes that plan, so it no longer holds.
+            unassigned: self
+                .unassigned
+                .into_iter()
+                .map(|u| PlanUnassigned { fits_if: None, ..u })
+                .collect(),
             violations: verdict(self.built, &whole, &report),
         }
     }

@@ -4,6 +4,7 @@
 mod build;
 mod defaults;
 mod edit;
+mod fits_if;
 mod locked;
 mod reserved;
 mod result;
@@ -14,6 +15,7 @@ mod verdict;
 pub use build::{build, locations, Built, Day, JobRef, ShiftRef};
 pub use defaults::*;
 pub use edit::{apply as apply_edit, lock as lock_route, EditError};
+pub use fits_if::{fits_if, Budget};
 pub use locked::{around, keep_locked, Around};
 pub use result::{figures, new_route, solver_routes, to_new_plan, to_solution};
 pub use verdict::verdict;

@@ -92,6 +92,7 @@ pub fn to_new_plan(
                 } else {
                     u.reason.into()
                 },
+                fits_if: None,
             })
             .collect(),
         violations: verdict(built, solution, &report),

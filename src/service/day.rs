@@ -3,6 +3,8 @@
 use chrono::NaiveDate;
 
 use super::{AppState, ServiceError};
+use crate::domain::ride_policy::RidePolicy;
+use crate::domain::{Organisation, Person, Place, Request, Shift, Vehicle, VehicleBlock};
 use crate::planning::{self, Built, Day, PlanningError};
 use crate::store::{Scope, StoreError};
 use crate::travel::TravelError;
@@ -27,30 +29,66 @@ impl From<DayError> for ServiceError {
     }
 }
 
+/// A date's records, as the store holds them.
+pub struct Records {
+    pub date: NaiveDate,
+    pub requests: Vec<Request>,
+    pub places: Vec<Place>,
+    pub people: Vec<Person>,
+    pub vehicles: Vec<Vehicle>,
+    pub shifts: Vec<Shift>,
+    pub organisations: Vec<Organisation>,
+    pub blocks: Vec<VehicleBlock>,
+    pub policy: RidePolicy,
+}
+
+impl Records {
+    pub async fn load(state: &AppState, date: NaiveDate) -> Result<Self, StoreError> {
+        let store = &state.store;
+        Ok(Self {
+            date,
+            requests: store.requests(Scope::All, Some(date)).await?,
+            places: store.places(Scope::All).await?,
+            people: store.people(Scope::All).await?,
+            vehicles: store.vehicles().await?,
+            shifts: store.shifts(Some(date)).await?,
+            organisations: store.organisations(Scope::All).await?,
+            blocks: store.vehicle_blocks(Scope::All, Some(date)).await?,
+            policy: store.ride_policy().await?,
+        })
+    }
+
+    /// The records as the planner reads them.
+    pub fn day(&self) -> Day<'_> {
+        Day {
+            policy: &self.policy,
+            date: self.date,
+            requests: &self.requests,
+            places: &self.places,
+            people: &self.people,
+            vehicles: &self.vehicles,
+            shifts: &self.shifts,
+            organisations: &self.organisations,
+            blocks: &self.blocks,
+        }
+    }
+}
+
 /// The date's problem with its travel matrix, and where the times came from.
 pub async fn problem(state: &AppState, date: NaiveDate) -> Result<(Built, String), DayError> {
-    let store = &state.store;
-    let requests = store.requests(Scope::All, Some(date)).await?;
-    let places = store.places(Scope::All).await?;
-    let people = store.people(Scope::All).await?;
-    let vehicles = store.vehicles().await?;
-    let shifts = store.shifts(Some(date)).await?;
-    let organisations = store.organisations(Scope::All).await?;
-    let blocks = store.vehicle_blocks(Scope::All, Some(date)).await?;
-    let policy = store.ride_policy().await?;
-    let day = Day {
-        policy: &policy,
-        date,
-        requests: &requests,
-        places: &places,
-        people: &people,
-        vehicles: &vehicles,
-        shifts: &shifts,
-        organisations: &organisations,
-        blocks: &blocks,
-    };
+    let (_, built, source) = records_and_problem(state, date).await?;
+    Ok((built, source))
+}
+
+/// As `problem`, with the records it was made from.
+pub async fn records_and_problem(
+    state: &AppState,
+    date: NaiveDate,
+) -> Result<(Records, Built, String), DayError> {
+    let records = Records::load(state, date).await?;
+    let day = records.day();
     let (place_ids, points) = planning::locations(&day)?;
     let matrix = state.travel.matrix(&points).await?;
     let built = planning::build(&day, &place_ids, &matrix)?;
-    Ok((built, matrix.source))
+    Ok((records, built, matrix.source))
 }

@@ -194,10 +194,13 @@ async fn solve(
     progress: watch::Sender<Snapshot>,
 ) -> Result<Id, String> {
     let store = &state.store;
-    let (full, source) = day::problem(&state, job.date).await.map_err(|e| match e {
-        DayError::Store(e) => hide(e),
-        other => other.to_string(),
-    })?;
+    let (records, full, source) =
+        day::records_and_problem(&state, job.date)
+            .await
+            .map_err(|e| match e {
+                DayError::Store(e) => hide(e),
+                other => other.to_string(),
+            })?;
     let locked = locked_routes(store, job.date).await.map_err(hide)?;
     // Locked routes as routes of the whole day: a lock that no longer fits
     // the day (a shift or request gone) stops the solve rather than vanish.
@@ -236,6 +239,26 @@ async fn solve(
     let whole = free.merge(&full, &kept, &solution);
     let mut plan = planning::to_new_plan(&full, &whole, started.elapsed().as_secs_f64(), &source);
     planning::keep_locked(&mut plan, &locked);
+    // What would let each request left out in: bounded (`planning::Budget`),
+    // off the async threads.
+    let now = super::rides::now();
+    let found = tokio::task::spawn_blocking(move || {
+        planning::fits_if(
+            &records.day(),
+            &full,
+            &whole,
+            now,
+            planning::Budget::default(),
+        )
+    })
+    .await
+    .map_err(crashed)?;
+    for u in &mut plan.unassigned {
+        u.fits_if = found
+            .iter()
+            .find(|(id, _)| *id == u.request_id)
+            .map(|(_, f)| f.clone());
+    }
     let saved = store
         .save_plan(job.actor, job.date, &plan)
         .await

@@ -15,7 +15,7 @@ fn browser() -> reqwest::Client {
 }
 
 /// GETs a page; status, `Location` and body.
-async fn page(app: &TestApp, who: Option<&As>, path: &str) -> (StatusCode, String, String) {
+pub async fn page(app: &TestApp, who: Option<&As>, path: &str) -> (StatusCode, String, String) {
     let mut req = browser()
         .get(app.url(path))
         .header(header::ACCEPT_LANGUAGE, "it-IT,it;q=0.9");

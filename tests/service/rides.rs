@@ -259,6 +259,117 @@ async fn when_the_van_is_short_the_medical_visit_is_kept_and_the_errand_turned_d
     assert!(stops_of(&plan, visit_id).is_empty(), "{plan}");
 }
 
+#[tokio::test]
+async fn a_ride_turned_down_says_what_would_make_it_fit_and_applied_it_fits() {
+    let app = TestApp::spawn_on(ahead(43)).await;
+    let date = app.date + Days::new(1);
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    let (_, vehicles) = app.get(&dispatcher, "/api/v1/vehicles").await;
+    let van = vehicles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["skills"].as_array().unwrap().contains(&json!("lift")))
+        .unwrap()
+        .clone();
+    // The van is short at nine (one trip to Lavagna and back), and on duty
+    // again from half past ten.
+    for (start, end) in [("08:40", "09:30"), ("10:30", "12:30")] {
+        let (s, shift) = app
+            .post(
+                &dispatcher,
+                "/api/v1/shifts",
+                json!({"date": date.to_string(), "vehicle_id": van["id"], "window": {"start": start, "end": end}}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{shift}");
+    }
+    let hospital = place(&app, &dispatcher, "Ospedale di Lavagna").await;
+    let riva = place(&app, &dispatcher, "Spazio incontro Riva").await;
+    let angela = person(&app, &dispatcher, "Angela Podest").await;
+    let ida = person(&app, &dispatcher, "Ida Costa").await;
+    let mut visit = ride(&angela, hospital, date, json!({"pickup_at": "09:00"}));
+    visit["purpose"] = json!("health_visit");
+    let mut errand = ride(&ida, riva, date, json!({"pickup_at": "09:00"}));
+    errand["purpose"] = json!("social_errand");
+    let (s, booked) = app
+        .post(&dispatcher, "/api/v1/requests", errand.clone())
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{booked}");
+    let errand_id = booked["id"].as_i64().unwrap();
+    let (s, booked) = app.post(&dispatcher, "/api/v1/requests", visit).await;
+    assert_eq!(s, StatusCode::CREATED, "{booked}");
+    let visit_id = booked["id"].as_i64().unwrap();
+
+    let plan = solve_date(&app, &dispatcher, date).await;
+    check_plan_on(&app, date, &plan).await;
+    assert_eq!(
+        stops_of(&plan, visit_id).len(),
+        2,
+        "the visit is kept: {plan}"
+    );
+    assert!(stops_of(&plan, errand_id).is_empty(), "{plan}");
+    let out = plan["unassigned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["request_id"] == errand_id)
+        .expect("the errand is turned down")
+        .clone();
+    assert!(
+        out["reason"].as_str().is_some_and(|r| !r.is_empty()),
+        "{out}"
+    );
+    // What would make it fit: the time moved, later (the van is back on
+    // duty at half past ten), by one of the steps tried.
+    assert_eq!(out["fits_if"]["change"], "window_shift", "{out}");
+    let by = out["fits_if"]["minutes"].as_i64().unwrap();
+    assert!([15, 30, 45, 60, 90, 120].contains(&by), "{out}");
+
+    // The board says it in words, and where each request stands.
+    let board = format!("/board/{date}");
+    let (s, _, html) = super::pages_board::page(&app, Some(&dispatcher), &board).await;
+    assert_eq!(s, StatusCode::OK);
+    // askama escapes the apostrophe.
+    let html = html.replace("&#39;", "'").replace("&#x27;", "'");
+    let words = format!("entrerebbe spostando l'orario di {by} minuti più tardi");
+    assert!(html.contains(&words), "{words} on the board");
+    assert!(html.contains("Per l'associazione"));
+    assert!(html.contains(r#"<td class="lifecycle">Richiesta</td>"#));
+    let (s, published) = app
+        .post(
+            &dispatcher,
+            &format!("/api/v1/plans/{date}/publish"),
+            json!({"revision": plan["revision"], "version": plan["version"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{published}");
+    let (_, _, html) = super::pages_board::page(&app, Some(&dispatcher), &board).await;
+    assert!(html.contains(r#"<td class="lifecycle">Non accolta</td>"#));
+    assert!(html.contains(r#"<td class="lifecycle">Programmata: passaggio tra "#));
+
+    // Applied as said, it fits: the errand booked that much later.
+    let asked = minutes_to_clock(minutes("09:00") as i64 + by);
+    errand["pickup_at"] = json!(asked);
+    let (s, moved) = app
+        .put(
+            &dispatcher,
+            &format!("/api/v1/requests/{errand_id}"),
+            errand,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{moved}");
+    let plan = solve_date(&app, &dispatcher, date).await;
+    check_plan_on(&app, date, &plan).await;
+    assert_eq!(stops_of(&plan, visit_id).len(), 2, "{plan}");
+    assert_eq!(stops_of(&plan, errand_id).len(), 2, "now it fits: {plan}");
+    assert!(plan["unassigned"].as_array().unwrap().is_empty(), "{plan}");
+}
+
+fn minutes_to_clock(m: i64) -> String {
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
 async fn solve_date(app: &TestApp, who: &As, date: NaiveDate) -> Value {
     let (s, started) = app
         .post(

@@ -29,6 +29,8 @@ pub struct UnassignedView {
     pub window: String,
     pub needs: String,
     pub reason: String,
+    /// What would let it in; empty when no change was found.
+    pub fits_if: String,
 }
 
 pub struct PlanView {
@@ -132,6 +134,11 @@ async fn show(
                     window: words::window(&t, r),
                     needs: words::needs(&t, r, person),
                     reason: reasons::in_words(&t, u.reason, r, person),
+                    fits_if: u.fits_if.as_ref().map_or_else(String::new, |f| {
+                        reasons::fits_if_in_words(&t, f, |id| {
+                            day.vehicle(id).map(|v| v.name.as_str())
+                        })
+                    }),
                 })
             })
             .collect();

@@ -2,7 +2,7 @@
 //! dispatcher's hand) read together with the request's window and needs, e.g. "nessun posto carrozzina libero tra 9:00 e 10:30".
 
 use super::words::{self, hm};
-use crate::domain::{Person, Request, RequestKind, UnassignedReason as Why};
+use crate::domain::{FitsIf, Person, Request, RequestKind, UnassignedReason as Why};
 use crate::web::i18n::Tr;
 
 /// The dimension that names the missing room: wheelchairs when the rider
@@ -53,6 +53,32 @@ pub fn in_words(t: &Tr, reason: Why, r: &Request, person: Option<&Person>) -> St
     }
 }
 
+/// What would let it in, in words: "entrerebbe spostando l'orario di 30
+/// minuti più tardi". `vehicle` names a vehicle by its id.
+pub fn fits_if_in_words<'a>(
+    t: &Tr,
+    f: &FitsIf,
+    vehicle: impl Fn(i64) -> Option<&'a str>,
+) -> String {
+    match f {
+        FitsIf::WindowShift { minutes } if *minutes >= 0 => {
+            t.f("reasons.fits_if.later", &[("minutes", minutes)])
+        }
+        FitsIf::WindowShift { minutes } => t.f(
+            "reasons.fits_if.earlier",
+            &[("minutes", &minutes.unsigned_abs())],
+        ),
+        FitsIf::OtherVehicle { vehicle_id, layout } => t.f(
+            "reasons.fits_if.other_vehicle",
+            &[
+                ("vehicle", &vehicle(*vehicle_id).unwrap_or_default()),
+                ("layout", layout),
+            ],
+        ),
+        FitsIf::FewerCompanions { .. } => t.t("reasons.fits_if.fewer_companions").to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -90,6 +116,32 @@ mod tests {
             promised_pickup: None,
             lifecycle: crate::domain::Lifecycle::Requested,
         }
+    }
+
+    #[test]
+    fn what_would_make_it_fit_reads_as_a_sentence() {
+        let it = Tr::new(Lang::It);
+        let en = Tr::new(Lang::En);
+        let van = |_| Some("Pulmino");
+        let later = FitsIf::WindowShift { minutes: 30 };
+        assert_eq!(
+            fits_if_in_words(&it, &later, van),
+            "entrerebbe spostando l'orario di 30 minuti più tardi"
+        );
+        assert_eq!(
+            fits_if_in_words(&en, &FitsIf::WindowShift { minutes: -45 }, van),
+            "would fit with the time moved 45 minutes earlier"
+        );
+        let other = FitsIf::OtherVehicle {
+            vehicle_id: 3,
+            layout: "9 seats".into(),
+        };
+        assert_eq!(
+            fits_if_in_words(&it, &other, van),
+            "entrerebbe mettendo in servizio Pulmino (9 seats)"
+        );
+        let fewer = FitsIf::FewerCompanions { companions: 0 };
+        assert!(fits_if_in_words(&en, &fewer, van).contains("one companion fewer"));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::day::Day;
 use super::{reasons, words};
 use crate::api::AppError;
-use crate::domain::{Id, Request, RequestKind, UnassignedReason};
+use crate::domain::{FitsIf, Id, Request, RequestKind, UnassignedReason};
 use crate::web::i18n::Tr;
 
 /// Where a request stands on the board.
@@ -134,10 +134,14 @@ pub struct RequestRow {
     pub standing_word: String,
     /// The vehicle it rides in, or why it is left out.
     pub detail: String,
+    /// What would let it in, when left out and a change was found.
+    pub fits_if: String,
+    /// Where it stands as its association sees it (`domain::lifecycle`).
+    pub lifecycle: String,
 }
 
 /// Where each request stands in the plan shown: its vehicle, or its reason.
-fn placement(day: &Day) -> HashMap<Id, Result<String, UnassignedReason>> {
+fn placement(day: &Day) -> HashMap<Id, Result<String, (UnassignedReason, Option<&FitsIf>)>> {
     let mut at = HashMap::new();
     if let Some(plan) = &day.plan {
         for route in &plan.routes {
@@ -149,7 +153,7 @@ fn placement(day: &Day) -> HashMap<Id, Result<String, UnassignedReason>> {
             }
         }
         for u in &plan.unassigned {
-            at.insert(u.request_id, Err(u.reason));
+            at.insert(u.request_id, Err((u.reason, u.fits_if.as_ref())));
         }
     }
     at
@@ -168,13 +172,21 @@ pub fn rows(t: &Tr, day: &Day, filters: &Filters) -> Vec<RequestRow> {
         .iter()
         .filter_map(|r| {
             let person = day.person(r.person_id);
+            let mut fits_if = String::new();
             let (standing, detail) = match (r.status, at.get(&r.id)) {
                 (s, _) if s.is_dropped() => (Standing::Cancelled, String::new()),
                 (_, Some(Ok(vehicle))) => (Standing::Planned, vehicle.clone()),
-                (_, Some(Err(reason))) => (
-                    Standing::Unassigned,
-                    reasons::in_words(t, *reason, r, person),
-                ),
+                (_, Some(Err((reason, change)))) => {
+                    if let Some(f) = change {
+                        fits_if = reasons::fits_if_in_words(t, f, |id| {
+                            day.vehicle(id).map(|v| v.name.as_str())
+                        });
+                    }
+                    (
+                        Standing::Unassigned,
+                        reasons::in_words(t, *reason, r, person),
+                    )
+                }
                 (_, None) => (Standing::Waiting, String::new()),
             };
             filters.keeps(r, standing).then(|| RequestRow {
@@ -193,6 +205,8 @@ pub fn rows(t: &Tr, day: &Day, filters: &Filters) -> Vec<RequestRow> {
                     .t(&format!("board.standing.{}", standing.as_str()))
                     .to_string(),
                 detail,
+                fits_if,
+                lifecycle: words::lifecycle(t, r.lifecycle),
             })
         })
         .collect()

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::domain::ride_policy::Purpose;
-use crate::domain::{Assistance, Mobility, Person, Request, RequestKind, WindowAt};
+use crate::domain::{Assistance, Lifecycle, Mobility, Person, Request, RequestKind, WindowAt};
 use crate::web::i18n::Tr;
 
 /// A catalogue text that may be missing for a name not known in advance
@@ -105,6 +105,22 @@ pub fn window(t: &Tr, r: &Request) -> String {
     )
 }
 
+/// Where a request stands as its association sees it: "Programmata:
+/// passaggio tra 9:00 e 9:30", "A bordo", "Non accolta".
+pub fn lifecycle(t: &Tr, l: Lifecycle) -> String {
+    let key = format!("board.lifecycle.{}", l.name());
+    match l {
+        Lifecycle::Scheduled { pickup } => t.f(
+            &key,
+            &[
+                ("start", &hm(pickup.start.minutes() as f64)),
+                ("end", &hm(pickup.end.minutes() as f64)),
+            ],
+        ),
+        _ => t.t(&key).to_string(),
+    }
+}
+
 /// What the driver and the dispatcher must know to serve it: the room it
 /// takes, the person's mobility and assistance, equipment asked for.
 pub fn needs(t: &Tr, r: &Request, person: Option<&Person>) -> String {
@@ -145,5 +161,39 @@ mod tests {
         let d = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
         assert_eq!(date(&t, d), "mercoledì 2 dicembre 2026");
         assert_eq!(date(&Tr::new(Lang::En), d), "Wednesday 2 December 2026");
+    }
+
+    #[test]
+    fn every_lifecycle_state_has_its_words() {
+        use crate::domain::{Clock, UnassignedReason, Window};
+        let pickup = Window::new(Clock(9 * 60), Clock(9 * 60 + 30));
+        let states = [
+            Lifecycle::Requested,
+            Lifecycle::WaitingCall,
+            Lifecycle::Scheduled { pickup },
+            Lifecycle::OnBoard,
+            Lifecycle::Completed,
+            Lifecycle::Cancelled,
+            Lifecycle::CancelledLate,
+            Lifecycle::NoShow,
+            Lifecycle::TurnedDown {
+                reason: UnassignedReason::NoRoom,
+            },
+        ];
+        for lang in [Lang::It, Lang::En] {
+            let t = Tr::new(lang);
+            for l in states {
+                let text = lifecycle(&t, l);
+                assert!(!text.contains("lifecycle") && !text.contains('{'), "{text}");
+            }
+        }
+        assert_eq!(
+            lifecycle(&Tr::new(Lang::It), Lifecycle::Scheduled { pickup }),
+            "Programmata: passaggio tra 9:00 e 9:30"
+        );
+        assert_eq!(
+            lifecycle(&Tr::new(Lang::En), Lifecycle::OnBoard),
+            "On board"
+        );
     }
 }
