@@ -18,6 +18,7 @@ mod service {
     mod links;
     mod migrations;
     mod night_before;
+    mod other_day;
     mod pages_board;
     mod pages_portal;
     mod pages_portal_booking;

@@ -3,10 +3,11 @@
 //! window, the rider's own needs, nothing in the past). The planner tries
 //! each change against the solved plan (`planning::fits_if`).
 
-use chrono::NaiveDateTime;
+use chrono::{Days, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::holidays::Calendar;
 use super::ride_policy::{RidePolicy, Timing};
 use super::{Clock, Id, Person, Request, RequestKind, Window};
 
@@ -34,6 +35,9 @@ pub enum FitsIf {
         #[schema(maximum = 8)]
         companions: u32,
     },
+    /// The same ride on `date`, the nearest of the next service days with
+    /// room for it (and for its way back, when that was left out too).
+    OtherDay { date: NaiveDate },
 }
 
 /// One change to try.
@@ -43,15 +47,17 @@ pub enum Step {
     Shift(u16),
     OtherVehicle,
     FewerCompanions,
+    /// The same ride on one of the next `OTHER_DAYS` service days.
+    OtherDay,
 }
 
 /// The changes in the order they are tried, the smallest first: the time
 /// moved by 15 minutes up to two hours (what the dispatcher asks the rider
 /// first, and what the rider's own booking can take), then a vehicle taken
 /// off its rest day (a driver called in), then a companion left at home
-/// (the party changed). The first that fits is the answer. Other days are
-/// not tried: the next days have no plan yet when a date is solved.
-pub const STEPS: [Step; 8] = [
+/// (the party changed), and last the ride on another day (the rider waits:
+/// it asks the most). The first that fits is the answer.
+pub const STEPS: [Step; 9] = [
     Step::Shift(15),
     Step::Shift(30),
     Step::Shift(45),
@@ -60,7 +66,30 @@ pub const STEPS: [Step; 8] = [
     Step::Shift(120),
     Step::OtherVehicle,
     Step::FewerCompanions,
+    Step::OtherDay,
 ];
+
+/// How far ahead another day is looked for: a week, each weekday once.
+pub const OTHER_DAYS: u64 = 7;
+
+/// The days after `date` a ride could move to, nearest first: the next
+/// `OTHER_DAYS`, those the service runs on.
+pub fn other_days(date: NaiveDate, calendar: &Calendar) -> Vec<NaiveDate> {
+    (1..=OTHER_DAYS)
+        .filter_map(|n| date.checked_add_days(Days::new(n)))
+        .filter(|d| calendar.is_service_day(*d).is_ok())
+        .collect()
+}
+
+/// `r` booked on `date` instead, times as they were; `None` for anything
+/// but a ride (a meal is for its day), or when it would start in the past.
+pub fn on_day(r: &Request, date: NaiveDate, now: NaiveDateTime) -> Option<Request> {
+    if r.kind != RequestKind::Ride {
+        return None;
+    }
+    let starts = date.and_hms_opt(0, 0, 0)? + chrono::Duration::minutes(r.window.start.minutes());
+    (starts > now).then(|| Request { date, ..r.clone() })
+}
 
 /// `r` with its time moved by `minutes`, as a booking would settle it: a
 /// pickup time or an appointment moved, its window again from the policy;
@@ -183,6 +212,40 @@ mod tests {
         let at = |step| STEPS.iter().position(|s| *s == step).unwrap();
         assert!(at(Step::Shift(120)) < at(Step::OtherVehicle));
         assert!(at(Step::OtherVehicle) < at(Step::FewerCompanions));
+        assert_eq!(STEPS.last(), Some(&Step::OtherDay));
+    }
+
+    #[test]
+    fn another_day_is_a_service_day_of_the_next_week_for_a_ride() {
+        use crate::domain::ClosingDay;
+        // Thursday 10 December 2026; the 8th (Immaculate Conception) is
+        // before it, the municipality closes on Saturday the 12th.
+        let closed = ClosingDay {
+            date: NaiveDate::from_ymd_opt(2026, 12, 12).unwrap(),
+            label: "inventario".into(),
+        };
+        let days = other_days(day(), &Calendar::new([closed]));
+        let d = |n| NaiveDate::from_ymd_opt(2026, 12, n).unwrap();
+        assert_eq!(days, [d(11), d(13), d(14), d(15), d(16), d(17)]);
+        // Christmas and St Stephen's are skipped.
+        let christmas = other_days(d(23), &Calendar::default());
+        assert_eq!(christmas.first(), Some(&d(24)));
+        assert!(!christmas.contains(&d(25)) && !christmas.contains(&d(26)));
+        assert_eq!(christmas.len(), 5);
+
+        let r = ride("09:00");
+        let moved = on_day(&r, d(11), morning()).unwrap();
+        assert_eq!(
+            (moved.date, moved.window, moved.id),
+            (d(11), r.window, r.id)
+        );
+        assert!(on_day(&r, d(9), morning()).is_none(), "in the past");
+        let mut meal = r.clone();
+        meal.kind = RequestKind::Meal;
+        assert!(
+            on_day(&meal, d(11), morning()).is_none(),
+            "a meal is for its day"
+        );
     }
 
     #[test]

@@ -113,6 +113,14 @@ impl Access {
         }
     }
 
+    /// Whether `party`'s riders may ride.
+    pub fn admits(self, party: Party) -> bool {
+        match self {
+            Self::Everyone => true,
+            Self::Only(p) => p == party,
+        }
+    }
+
     /// The "may ride" skills a span with this access carries, given the
     /// parties whose requests the day holds.
     pub fn skills(self, parties: &BTreeSet<Party>) -> Vec<String> {

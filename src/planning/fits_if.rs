@@ -1,7 +1,8 @@
 //! What would let each request a solve left out into the plan as it stands:
 //! the changes of `domain::fits_if::STEPS`, smallest first, each tried with
 //! `solver::fit` against the solved routes (which keep their vehicles and
-//! order) until one fits, within a time budget.
+//! order) until one fits, within a time budget. Another day needs other
+//! dates' records: the caller brings each (`fits_on`).
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -9,9 +10,10 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDateTime;
 
 use super::build::{job, vehicle, Built, Day};
+use super::result::solver_routes;
 use crate::domain::fits_if::{fewer_companions, shifted, Step, STEPS};
-use crate::domain::{FitsIf, Id, Request, Vehicle};
-use crate::solver::{fit, Fit, Problem, Solution};
+use crate::domain::{FitsIf, Id, Request, Route as PlanRoute, Vehicle};
+use crate::solver::{self, fit, Fit, Options, Problem, Solution};
 
 /// How long the search may take: per request left out, and for them all.
 #[derive(Debug, Clone, Copy)]
@@ -31,22 +33,31 @@ impl Default for Budget {
     }
 }
 
+/// What the search of the day found.
+#[derive(Debug, Default)]
+pub struct Suggestions {
+    /// The first change that lets each request in, by request id.
+    pub found: Vec<(Id, FitsIf)>,
+    /// Requests no change of the day lets in, every one tried: left for
+    /// another day (`Step::OtherDay`), which the caller tries.
+    pub not_today: Vec<Id>,
+}
+
 /// For each request `solution` leaves out, the first change of `STEPS` that
-/// makes it fit, with the request's id; a request that fits as it is (the
-/// search stopped short), or that no change lets in within the budget, has
-/// none. `day` is the records `built` was made from; `now` keeps moved
-/// times out of the past.
+/// makes it fit on the day; a request that fits as it is (the search
+/// stopped short), or that the budget ran out on, has none. `day` is the
+/// records `built` was made from; `now` keeps moved times out of the past.
 pub fn fits_if(
     day: &Day,
     built: &Built,
     solution: &Solution,
     now: NaiveDateTime,
     budget: Budget,
-) -> Vec<(Id, FitsIf)> {
+) -> Suggestions {
     let started = Instant::now();
     let requests: HashMap<Id, &Request> = day.requests.iter().map(|r| (r.id, r)).collect();
     let idle = idle_vehicles(day, built);
-    let mut found = Vec::new();
+    let mut out = Suggestions::default();
     for u in &solution.unassigned {
         let until = (Instant::now() + budget.per_request).min(started + budget.total);
         if Instant::now() >= until {
@@ -63,11 +74,75 @@ pub fn fits_if(
             request: r,
             idle: &idle,
         };
-        if let Some(f) = tries.first(now, until) {
-            found.push((r.id, f));
+        match tries.first(now, until) {
+            Tried::Fits(f) => out.found.push((r.id, f)),
+            Tried::NotToday => out.not_today.push(r.id),
+            Tried::AsItIs | Tried::OutOfTime => {}
         }
     }
-    found
+    out
+}
+
+/// Whether the requests `ids` (a ride, and its way back when both were left
+/// out), already among `built`'s jobs, fit that day: placed in turn where
+/// each costs least, every other job kept where it is. Against the day's
+/// newest `plan` when it still matches the day; otherwise against a search
+/// of `search` that plans the day without them, so nothing else is left out
+/// for them.
+pub fn fits_on(built: &Built, plan: Option<&[PlanRoute]>, ids: &[Id], search: Duration) -> bool {
+    let jobs: Option<Vec<usize>> = ids
+        .iter()
+        .map(|id| built.jobs.iter().position(|j| j.request_id == *id))
+        .collect();
+    let Some(jobs) = jobs else {
+        return false;
+    };
+    let stands = plan
+        .and_then(|routes| solver_routes(built, routes).ok())
+        .map(|routes| Solution {
+            routes,
+            unassigned: vec![],
+            cost: 0.0,
+            distance: 0.0,
+        });
+    let Some(mut solution) = stands.or_else(|| without(built, &jobs, search)) else {
+        return false;
+    };
+    for &j in &jobs {
+        match fit(&built.problem, &solution, j) {
+            Ok(f) => solution = f.apply(&solution),
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
+/// The day planned by a short search with `jobs` kept out: they need an
+/// equipment no vehicle has.
+fn without(built: &Built, jobs: &[usize], search: Duration) -> Option<Solution> {
+    let mut problem = built.problem.clone();
+    for &j in jobs {
+        problem.jobs[j]
+            .skills
+            .push("giro:not-in-this-search".into());
+    }
+    let options = Options {
+        seed: 1,
+        time_limit: Some(search),
+        iterations: None,
+        cancel: None,
+    };
+    solver::solve(&problem, &options).ok()
+}
+
+/// How trying the day's changes ended for one request.
+enum Tried {
+    Fits(FitsIf),
+    /// It fits with no change.
+    AsItIs,
+    /// Every change of the day tried; none fits.
+    NotToday,
+    OutOfTime,
 }
 
 /// Active vehicles on no shift of the day, whose depot the matrix has.
@@ -95,14 +170,14 @@ struct Tries<'a> {
 impl Tries<'_> {
     /// The first change that fits, the cheaper of two alike (a time moved
     /// later or earlier by as much; two vehicles called in).
-    fn first(&self, now: NaiveDateTime, until: Instant) -> Option<FitsIf> {
+    fn first(&self, now: NaiveDateTime, until: Instant) -> Tried {
         // Fits as it is: no change to suggest (the dispatcher may assign it).
         if fit(&self.built.problem, self.solution, self.job).is_ok() {
-            return None;
+            return Tried::AsItIs;
         }
         for step in STEPS {
             if Instant::now() >= until {
-                return None;
+                return Tried::OutOfTime;
             }
             let found = match step {
                 Step::Shift(m) => cheapest([i32::from(m), -i32::from(m)].into_iter().filter_map(
@@ -135,12 +210,14 @@ impl Tries<'_> {
                         })
                     })
                 }
+                // Tried by the caller, with the other dates' records.
+                Step::OtherDay => return Tried::NotToday,
             };
             if let Some(change) = found {
-                return Some(change);
+                return Tried::Fits(change);
             }
         }
-        None
+        Tried::NotToday
     }
 
     /// The fit of the request changed to `r` (its job made again as the
@@ -295,6 +372,12 @@ mod tests {
     /// The van (one seat, on a shift 7:30–11:00) carries the first request;
     /// what would let the second in, with these vehicles idle?
     fn suggestion(second: Request, idle: &[Vehicle]) -> Option<FitsIf> {
+        let found = tried(second, idle).found;
+        assert!(found.iter().all(|(id, _)| *id == 2), "{found:?}");
+        found.into_iter().next().map(|(_, f)| f)
+    }
+
+    fn tried(second: Request, idle: &[Vehicle]) -> Suggestions {
         let policy = RidePolicy::default();
         let places: Vec<Place> = (1..=4).map(place).collect();
         let people = vec![person(10, 2), person(11, 3)];
@@ -348,8 +431,14 @@ mod tests {
         });
         let now = date().and_hms_opt(7, 0, 0).unwrap();
         let found = fits_if(&day, &built, &plan, now, Budget::default());
-        assert!(found.iter().all(|(id, _)| *id == 2), "{found:?}");
-        found.into_iter().next().map(|(_, f)| f)
+        // Planned afresh without it, the day takes it exactly when it needs
+        // no change (as another day would be asked).
+        let as_it_is = found.found.is_empty() && found.not_today.is_empty();
+        assert_eq!(
+            fits_on(&built, None, &[2], Duration::from_millis(100)),
+            as_it_is
+        );
+        found
     }
 
     #[test]
@@ -379,6 +468,13 @@ mod tests {
             Some(FitsIf::FewerCompanions { companions: 0 })
         );
         // Alone at 10:00 it fits as it is: nothing to change.
-        assert_eq!(suggestion(ride(2, &people[1], "10:00", 0), &[]), None);
+        let alone = tried(ride(2, &people[1], "10:00", 0), &[]);
+        assert!(alone.found.is_empty() && alone.not_today.is_empty());
+
+        // In the afternoon, two hours after the shift's end and more, nothing
+        // on the day lets it in: another day is for the caller to try.
+        let late = tried(ride(2, &people[1], "15:30", 0), &[]);
+        assert!(late.found.is_empty());
+        assert_eq!(late.not_today, [2]);
     }
 }

@@ -15,7 +15,7 @@ mod verdict;
 pub use build::{build, locations, Built, Day, JobRef, ShiftRef};
 pub use defaults::*;
 pub use edit::{apply as apply_edit, lock as lock_route, EditError};
-pub use fits_if::{fits_if, Budget};
+pub use fits_if::{fits_if, fits_on, Budget, Suggestions};
 pub use locked::{around, keep_locked, Around};
 pub use result::{figures, new_route, solver_routes, to_new_plan, to_solution};
 pub use verdict::verdict;

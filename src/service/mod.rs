@@ -8,6 +8,7 @@ mod error;
 pub mod fees;
 pub mod lifecycle;
 pub mod night_before;
+mod other_day;
 pub mod plans;
 pub mod rides;
 #[cfg(feature = "smtp")]

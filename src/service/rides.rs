@@ -5,8 +5,10 @@
 use chrono::NaiveDateTime;
 
 use super::ServiceError;
+use crate::domain::vehicle_sharing::{Access, Party};
 use crate::domain::{
-    self, mobility, Booking, Id, Invalid, Request, RequestInput, RequestKind, RequestStatus,
+    self, mobility, Booking, Id, Invalid, Organisation, Person, Request, RequestInput, RequestKind,
+    RequestStatus, Vehicle,
 };
 use crate::store::{Actor, Scope, Store};
 
@@ -35,29 +37,55 @@ pub async fn settle(
     let policy = store.ride_policy().await?;
     let booking = domain::settle(input, org, person.as_ref(), &policy, now)?;
     if let (RequestKind::Ride, Some(p)) = (input.kind, &person) {
-        let needs = p.party(booking.request.companions).needs();
         let vehicles = store.vehicles().await?;
-        let carried = vehicles
-            .iter()
-            .filter(|v| v.active)
-            .any(|v| mobility::can_carry(&needs, &v.skills, v.layouts.iter().map(|l| &l.capacity)));
-        if !carried {
-            let alone = p.party(0).needs();
-            let field = if vehicles.iter().filter(|v| v.active).any(|v| {
-                mobility::can_carry(&alone, &v.skills, v.layouts.iter().map(|l| &l.capacity))
-            }) {
-                "companions"
-            } else {
-                "person_id"
-            };
-            return Err(Invalid::one(
-                field,
-                "no vehicle of the service can carry this rider (mobility, lift, wheelchair places, seats)",
-            )
-            .into());
-        }
+        let organisations = store.organisations(Scope::All).await?;
+        carried(
+            p,
+            booking.request.companions,
+            org,
+            &vehicles,
+            &organisations,
+        )?;
     }
     Ok(booking)
+}
+
+/// Some vehicle the association's riders may ride (`domain::vehicle_sharing`)
+/// carries `p` with `companions`; otherwise the field to change: the
+/// companions when the rider alone would fit, else the rider.
+fn carried(
+    p: &Person,
+    companions: u32,
+    org: Id,
+    vehicles: &[Vehicle],
+    organisations: &[Organisation],
+) -> Result<(), Invalid> {
+    let party = Party::of(Some(org), organisations);
+    let active = || vehicles.iter().filter(|v| v.active);
+    let ours = || active().filter(|v| Access::of_vehicle(v, organisations).admits(party));
+    let carries = |v: &&Vehicle, companions: u32| {
+        let needs = p.party(companions).needs();
+        mobility::can_carry(&needs, &v.skills, v.layouts.iter().map(|l| &l.capacity))
+    };
+    if ours().any(|v| carries(&v, companions)) {
+        return Ok(());
+    }
+    if ours().any(|v| carries(&v, 0)) {
+        return Err(Invalid::one(
+            "companions",
+            "no vehicle of the service has room for the rider with this many companions",
+        ));
+    }
+    if active().any(|v| carries(&v, companions)) {
+        return Err(Invalid::one(
+            "person_id",
+            "only another association's own vehicle can carry this rider: ask it to join the pool",
+        ));
+    }
+    Err(Invalid::one(
+        "person_id",
+        "no vehicle of the service can carry this rider (mobility, lift, wheelchair places, seats)",
+    ))
 }
 
 /// Books `input` for `org`: the request and its way back, in one write.
@@ -108,16 +136,23 @@ pub async fn update(
         RequestStatus::Cancelled | RequestStatus::CancelledLate
     );
     let scope = Scope::Organisation(org);
-    if cancels {
+    // Open until now: it is written as it was, then cancelled with its way
+    // back, all at once.
+    let cancel = if cancels {
         let current = store.request(scope, id).await?;
-        if !current.status.is_dropped() {
+        (!current.status.is_dropped()).then(|| {
             b.request.status = current.status;
+            asked
+        })
+    } else {
+        None
+    };
+    Ok(match cancel {
+        Some(status) => {
+            store
+                .update_and_cancel_request(actor, id, &b.request, status)
+                .await?
         }
-    }
-    let written = store.update_request(actor, id, &b.request).await?;
-    if cancels && !written.status.is_dropped() {
-        store.cancel_request(actor, id, asked).await?;
-        return Ok(store.request(scope, id).await?);
-    }
-    Ok(written)
+        None => store.update_request(actor, id, &b.request).await?,
+    })
 }

@@ -13,6 +13,7 @@ use tokio::sync::watch;
 use tokio::task::{JoinError, JoinHandle};
 
 use super::day::{self, DayError};
+use super::other_day;
 use super::AppState;
 use crate::domain::{Id, Route as PlanRoute};
 use crate::planning;
@@ -240,21 +241,26 @@ async fn solve(
     let mut plan = planning::to_new_plan(&full, &whole, started.elapsed().as_secs_f64(), &source);
     planning::keep_locked(&mut plan, &locked);
     // What would let each request left out in: bounded (`planning::Budget`),
-    // off the async threads.
+    // off the async threads; then another day for those nothing of their
+    // own day lets in.
     let now = super::rides::now();
-    let found = tokio::task::spawn_blocking(move || {
-        planning::fits_if(
+    let (mut found, records) = tokio::task::spawn_blocking(move || {
+        let found = planning::fits_if(
             &records.day(),
             &full,
             &whole,
             now,
             planning::Budget::default(),
-        )
+        );
+        (found, records)
     })
     .await
     .map_err(crashed)?;
+    let later = other_day::other_day(&state, &records, &found.not_today, now).await;
+    found.found.extend(later);
     for u in &mut plan.unassigned {
         u.fits_if = found
+            .found
             .iter()
             .find(|(id, _)| *id == u.request_id)
             .map(|(_, f)| f.clone());

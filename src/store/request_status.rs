@@ -146,6 +146,21 @@ async fn set_status(
     Ok(n > 0)
 }
 
+/// Cancels an open request with `status`, and its way back with it.
+pub(super) async fn cancel_in(
+    tx: &mut Tx,
+    actor: Actor,
+    id: Id,
+    status: RequestStatus,
+) -> Result<(), StoreError> {
+    if !set_status(tx, id, OPEN, status, Some(CancelCause::Asked)).await? {
+        return Err(changed());
+    }
+    let detail = Some(status.as_str().into());
+    record(tx, actor, "cancel", "request", Some(id), detail).await?;
+    cascade(tx, actor, id, status, CancelCause::WithOutbound).await
+}
+
 fn changed() -> StoreError {
     StoreError::Conflict("the request changed meanwhile; read it again".into())
 }
@@ -226,19 +241,7 @@ impl Store {
         status: RequestStatus,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        if !set_status(&mut tx, id, OPEN, status, Some(CancelCause::Asked)).await? {
-            return Err(changed());
-        }
-        record(
-            &mut tx,
-            actor,
-            "cancel",
-            "request",
-            Some(id),
-            Some(status.as_str().into()),
-        )
-        .await?;
-        cascade(&mut tx, actor, id, status, CancelCause::WithOutbound).await?;
+        cancel_in(&mut tx, actor, id, status).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -354,24 +354,33 @@ impl Store {
         id: Id,
         new: &NewRequest,
     ) -> Result<Request, StoreError> {
+        self.update_then_cancel(actor, id, new, None).await
+    }
+
+    /// Changes request `id` and cancels it with `status`, its way back with
+    /// it, in one transaction: an edit that cancels.
+    pub async fn update_and_cancel_request(
+        &self,
+        actor: Actor,
+        id: Id,
+        new: &NewRequest,
+        status: RequestStatus,
+    ) -> Result<Request, StoreError> {
+        self.update_then_cancel(actor, id, new, Some(status)).await
+    }
+
+    async fn update_then_cancel(
+        &self,
+        actor: Actor,
+        id: Id,
+        new: &NewRequest,
+        cancel: Option<RequestStatus>,
+    ) -> Result<Request, StoreError> {
         let mut tx = self.begin().await?;
-        check_refs(&mut tx, Some(id), new).await?;
-        let sql = "UPDATE requests SET organisation_id = $1, date = $2, kind = $3, \
-             person_id = $4, from_place_id = $5, to_place_id = $6, window_at = $7, \
-             window_start = $8, window_end = $9, load = $10, skills = $11, \
-             service_minutes = $12, max_ride_minutes = $13, outbound_id = $14, \
-             after_minutes = $15, same_vehicle = $16, purpose = $17, notes = $18, status = $19, \
-             pickup_at = $20, appointment = $21, companions = $22, way_back = $23 \
-             WHERE id = $24";
-        let n = bind_input(sqlx::query(sql), new)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        if n == 0 {
-            return Err(StoreError::NotFound("request"));
+        update_in(&mut tx, actor, id, new).await?;
+        if let Some(status) = cancel {
+            super::request_status::cancel_in(&mut tx, actor, id, status).await?;
         }
-        record(&mut tx, actor, "update", "request", Some(id), None).await?;
         tx.commit().await?;
         self.request(Scope::All, id).await
     }
@@ -379,4 +388,24 @@ impl Store {
     pub async fn delete_request(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
         self.delete_row(actor, "requests", "request", id).await
     }
+}
+
+async fn update_in(tx: &mut Tx, actor: Actor, id: Id, new: &NewRequest) -> Result<(), StoreError> {
+    check_refs(tx, Some(id), new).await?;
+    let sql = "UPDATE requests SET organisation_id = $1, date = $2, kind = $3, \
+         person_id = $4, from_place_id = $5, to_place_id = $6, window_at = $7, \
+         window_start = $8, window_end = $9, load = $10, skills = $11, \
+         service_minutes = $12, max_ride_minutes = $13, outbound_id = $14, \
+         after_minutes = $15, same_vehicle = $16, purpose = $17, notes = $18, status = $19, \
+         pickup_at = $20, appointment = $21, companions = $22, way_back = $23 \
+         WHERE id = $24";
+    let n = bind_input(sqlx::query(sql), new)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if n == 0 {
+        return Err(StoreError::NotFound("request"));
+    }
+    record(tx, actor, "update", "request", Some(id), None).await
 }

@@ -112,29 +112,6 @@ async fn km_along(app: &TestApp, places: &[i64]) -> f64 {
     km
 }
 
-async fn text(
-    app: &TestApp,
-    who: &As,
-    path: &str,
-    accept: Option<&str>,
-) -> (StatusCode, String, String) {
-    let mut req = app
-        .http
-        .get(app.url(path))
-        .header(who.header.0, &who.header.1);
-    if let Some(a) = accept {
-        req = req.header("accept", a);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status();
-    let ct = res
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (status, ct, res.text().await.unwrap())
-}
-
 #[tokio::test]
 async fn completed_trips_cost_what_eligibility_and_planned_km_say() {
     let app = TestApp::spawn_on(Local::now().date_naive() + Duration::days(7)).await;
@@ -300,7 +277,7 @@ async fn completed_trips_cost_what_eligibility_and_planned_km_say() {
         (format!("/api/v1/fees?{range}&format=csv"), None),
         (format!("/api/v1/fees?{range}"), Some("text/csv")),
     ] {
-        let (s, ct, body) = text(&app, &member, &path, accept).await;
+        let (s, ct, body) = app.get_text(&member, &path, accept).await;
         assert_eq!(s, StatusCode::OK, "{body}");
         assert!(ct.starts_with("text/csv"), "{ct}");
         let lines: Vec<&str> = body.lines().collect();
@@ -320,7 +297,7 @@ async fn completed_trips_cost_what_eligibility_and_planned_km_say() {
             )),
             "{row}"
         );
-        let (_, _, theirs) = text(&app, &other, &path, accept).await;
+        let (_, _, theirs) = app.get_text(&other, &path, accept).await;
         assert_eq!(theirs.lines().count(), 1, "{theirs}");
         assert!(!theirs.contains(&high_name));
     }

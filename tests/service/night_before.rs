@@ -55,29 +55,6 @@ fn ride(app: &TestApp, p: &Value, to: i64) -> Value {
         "from_place_id": p["home_place_id"], "to_place_id": to})
 }
 
-async fn get_text(
-    app: &TestApp,
-    who: &As,
-    path: &str,
-    accept: Option<&str>,
-) -> (StatusCode, String, String) {
-    let mut req = app
-        .http
-        .get(app.url(path))
-        .header(who.header.0, &who.header.1);
-    if let Some(a) = accept {
-        req = req.header("accept", a);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status();
-    let ct = res
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (status, ct, res.text().await.unwrap())
-}
-
 #[tokio::test]
 async fn an_association_gets_its_riders_by_pickup_with_the_number_to_call() {
     let app = TestApp::spawn_on(Local::now().date_naive() + Duration::days(7)).await;
@@ -172,7 +149,7 @@ async fn an_association_gets_its_riders_by_pickup_with_the_number_to_call() {
         (path.clone(), Some("text/csv")),
         (format!("{path}?format=csv"), None),
     ] {
-        let (s, ct, body) = get_text(&app, &a, &p, accept).await;
+        let (s, ct, body) = app.get_text(&a, &p, accept).await;
         assert_eq!(s, StatusCode::OK, "{body}");
         assert!(ct.starts_with("text/csv"), "{ct}");
         let lines: Vec<&str> = body.lines().collect();
@@ -194,14 +171,18 @@ async fn an_association_gets_its_riders_by_pickup_with_the_number_to_call() {
     let theirs_q = format!("{path}?organisation_id={b_org}");
     let (s, e) = app.get(&a, &theirs_q).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
-    let (s, _, body) = get_text(&app, &a, &format!("{theirs_q}&format=csv"), None).await;
+    let (s, _, body) = app
+        .get_text(&a, &format!("{theirs_q}&format=csv"), None)
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert!(!body.contains(theirs["name"].as_str().unwrap()));
     let page_q = format!("/night-before?date={}&organisation_id={b_org}", app.date);
-    let (s, _, body) = get_text(&app, &a, &page_q, None).await;
+    let (s, _, body) = app.get_text(&a, &page_q, None).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert!(!body.contains(theirs["name"].as_str().unwrap()));
-    let (s, _, page) = get_text(&app, &a, &format!("/night-before?date={}", app.date), None).await;
+    let (s, _, page) = app
+        .get_text(&a, &format!("/night-before?date={}", app.date), None)
+        .await;
     assert_eq!(s, StatusCode::OK, "{page}");
     assert!(page.contains(first["name"].as_str().unwrap()), "{page}");
     assert!(page.contains(&format!("tel:{}", first["phone"].as_str().unwrap())));
@@ -224,7 +205,7 @@ async fn an_association_gets_its_riders_by_pickup_with_the_number_to_call() {
     );
     let (s, l) = app.get(&dispatcher, &theirs_q).await;
     assert_eq!((s, &l["rows"]), (StatusCode::OK, &json!(b_rows)));
-    let (s, _, page) = get_text(&app, &dispatcher, &page_q, None).await;
+    let (s, _, page) = app.get_text(&dispatcher, &page_q, None).await;
     assert_eq!(s, StatusCode::OK);
     assert!(page.contains(theirs["name"].as_str().unwrap()));
 
@@ -323,7 +304,9 @@ async fn bad_night_before_input_names_the_field() {
         "{e}"
     );
     // The page marks the field.
-    let (s, _, page) = get_text(&app, &member, "/night-before?date=23/11/2026", None).await;
+    let (s, _, page) = app
+        .get_text(&member, "/night-before?date=23/11/2026", None)
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(
         page.contains("data-field=\"date\"") && page.contains("aria-invalid=\"true\""),

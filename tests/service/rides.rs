@@ -12,7 +12,7 @@ use super::checked::check_plan_on;
 use super::support::{As, TestApp};
 
 /// A day far enough ahead that every time on it is in the future.
-fn ahead(days: u64) -> NaiveDate {
+pub(super) fn ahead(days: u64) -> NaiveDate {
     Local::now().date_naive() + Days::new(days)
 }
 
@@ -21,7 +21,7 @@ fn minutes(hm: &str) -> f64 {
     f64::from(h.parse::<u32>().unwrap() * 60 + m.parse::<u32>().unwrap())
 }
 
-async fn person(app: &TestApp, who: &As, name: &str) -> Value {
+pub(super) async fn person(app: &TestApp, who: &As, name: &str) -> Value {
     let (_, people) = app.get(who, "/api/v1/people").await;
     people
         .as_array()
@@ -32,7 +32,7 @@ async fn person(app: &TestApp, who: &As, name: &str) -> Value {
         .clone()
 }
 
-async fn place(app: &TestApp, who: &As, starts: &str) -> i64 {
+pub(super) async fn place(app: &TestApp, who: &As, starts: &str) -> i64 {
     let (_, places) = app.get(who, "/api/v1/places").await;
     places
         .as_array()
@@ -45,7 +45,7 @@ async fn place(app: &TestApp, who: &As, starts: &str) -> i64 {
 }
 
 /// A ride for `p` from home to `to` on `date`, with `timing` merged in.
-fn ride(p: &Value, to: i64, date: NaiveDate, timing: Value) -> Value {
+pub(super) fn ride(p: &Value, to: i64, date: NaiveDate, timing: Value) -> Value {
     let mut r = json!({
         "organisation_id": p["organisation_id"],
         "date": date.to_string(),
@@ -60,7 +60,7 @@ fn ride(p: &Value, to: i64, date: NaiveDate, timing: Value) -> Value {
     r
 }
 
-fn stops_of(plan: &Value, request: i64) -> Vec<(Value, Value)> {
+pub(super) fn stops_of(plan: &Value, request: i64) -> Vec<(Value, Value)> {
     let mut found = Vec::new();
     for route in plan["routes"].as_array().unwrap() {
         for s in route["stops"].as_array().unwrap() {
@@ -370,23 +370,8 @@ fn minutes_to_clock(m: i64) -> String {
     format!("{:02}:{:02}", m / 60, m % 60)
 }
 
-async fn solve_date(app: &TestApp, who: &As, date: NaiveDate) -> Value {
-    let (s, started) = app
-        .post(
-            who,
-            &format!("/api/v1/plans/{date}/solve"),
-            json!({"time_limit_s": 2.0}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::ACCEPTED, "{started}");
-    loop {
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        let (_, solve) = app.get(who, &format!("/api/v1/plans/{date}/solve")).await;
-        if solve["status"] != "running" {
-            assert_eq!(solve["status"], "done", "{solve}");
-            break app.get(who, &format!("/api/v1/plans/{date}")).await.1;
-        }
-    }
+pub(super) async fn solve_date(app: &TestApp, who: &As, date: NaiveDate) -> Value {
+    app.solve_on(who, date, 2.0).await
 }
 
 #[tokio::test]

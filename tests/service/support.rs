@@ -230,12 +230,41 @@ impl TestApp {
         self.call(Some(who), Method::DELETE, path, None).await
     }
 
+    /// A GET answered in text: status, content type and body.
+    pub async fn get_text(
+        &self,
+        who: &As,
+        path: &str,
+        accept: Option<&str>,
+    ) -> (StatusCode, String, String) {
+        let mut req = self
+            .http
+            .get(self.url(path))
+            .header(who.header.0, &who.header.1);
+        if let Some(a) = accept {
+            req = req.header("accept", a);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status();
+        let ct = res
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        (status, ct, res.text().await.unwrap())
+    }
+
     /// Solves the test date and waits for the end (a short limit: the demo day is small).
     pub async fn solve(&self, who: &As, seconds: f64) -> Value {
+        self.solve_on(who, self.date, seconds).await
+    }
+
+    /// Solves `date` and waits for the end; the plan it made.
+    pub async fn solve_on(&self, who: &As, date: NaiveDate, seconds: f64) -> Value {
         let (s, body) = self
             .post(
                 who,
-                &format!("/api/v1/plans/{}/solve", self.date),
+                &format!("/api/v1/plans/{date}/solve"),
                 serde_json::json!({"time_limit_s": seconds}),
             )
             .await;
@@ -248,13 +277,11 @@ impl TestApp {
                 "the solve did not end"
             );
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            let (s, solve) = self
-                .get(who, &format!("/api/v1/plans/{}/solve", self.date))
-                .await;
+            let (s, solve) = self.get(who, &format!("/api/v1/plans/{date}/solve")).await;
             assert_eq!(s, StatusCode::OK);
             if solve["status"] != "running" {
                 assert_eq!(solve["status"], "done", "{solve}");
-                let (s, plan) = self.get(who, &format!("/api/v1/plans/{}", self.date)).await;
+                let (s, plan) = self.get(who, &format!("/api/v1/plans/{date}")).await;
                 assert_eq!(s, StatusCode::OK);
                 return plan;
             }

@@ -3,18 +3,15 @@
 //! pool and out of it, and blocks written only by planners, read by members
 //! as far as they concern them, refused with the field named when wrong.
 
-use chrono::{Days, Local, NaiveDate};
+use chrono::{Days, NaiveDate};
 use giro::domain::Role;
 use giro::store::Scope;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use super::checked::check_plan_on;
+use super::rides::{ahead, solve_date};
 use super::support::{As, TestApp};
-
-fn ahead(days: u64) -> NaiveDate {
-    Local::now().date_naive() + Days::new(days)
-}
 
 fn minutes(hm: &str) -> f64 {
     let (h, m) = hm.split_once(':').unwrap();
@@ -78,25 +75,6 @@ async fn shift(app: &TestApp, who: &As, date: NaiveDate, vehicle: &Value, from: 
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{out}");
-}
-
-async fn solve_date(app: &TestApp, who: &As, date: NaiveDate) -> Value {
-    let (s, started) = app
-        .post(
-            who,
-            &format!("/api/v1/plans/{date}/solve"),
-            json!({"time_limit_s": 2.0}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::ACCEPTED, "{started}");
-    loop {
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        let (_, solve) = app.get(who, &format!("/api/v1/plans/{date}/solve")).await;
-        if solve["status"] != "running" {
-            assert_eq!(solve["status"], "done", "{solve}");
-            break app.get(who, &format!("/api/v1/plans/{date}")).await.1;
-        }
-    }
 }
 
 /// The route and the pickup stop of `request`, if it is planned.
@@ -307,6 +285,56 @@ async fn an_associations_vehicle_serves_everyone_in_the_pool_and_its_own_out_of_
             }
         }
     }
+
+    // With the van out of service, only the car could carry anyone: a
+    // booking for another association's member is refused, naming the
+    // rider and why, and nothing is written; the owner's member is booked.
+    let van_off = json!({
+        "name": van["name"], "depot_place_id": van["depot_place_id"], "skills": van["skills"],
+        "layouts": van["layouts"], "available": van["available"], "active": false,
+    });
+    let (s, off) = app
+        .put(
+            &dispatcher,
+            &format!("/api/v1/vehicles/{}", van["id"]),
+            van_off,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{off}");
+    let before = app.store.requests(Scope::All, None).await.unwrap().len();
+    let maria = find(
+        &app,
+        &dispatcher,
+        "/api/v1/people",
+        "name",
+        "Maria Teresa Bottaro",
+    )
+    .await;
+    let body = json!({
+        "organisation_id": maria["organisation_id"], "date": date.to_string(), "kind": "ride",
+        "person_id": maria["id"], "from_place_id": maria["home_place_id"],
+        "to_place_id": van["depot_place_id"], "pickup_at": "10:30",
+    });
+    let (s, refused) = app.post(&dispatcher, "/api/v1/requests", body).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    let said = refused.to_string();
+    assert!(
+        said.contains("person_id") && said.contains("another association's own vehicle"),
+        "{said}"
+    );
+    assert_eq!(
+        app.store.requests(Scope::All, None).await.unwrap().len(),
+        before
+    );
+    book(
+        &app,
+        &dispatcher,
+        date,
+        "Bruno Dellepiane",
+        "10:30",
+        json!({}),
+    )
+    .await;
 }
 
 #[tokio::test]

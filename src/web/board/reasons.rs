@@ -76,6 +76,10 @@ pub fn fits_if_in_words<'a>(
             ],
         ),
         FitsIf::FewerCompanions { .. } => t.t("reasons.fits_if.fewer_companions").to_string(),
+        FitsIf::OtherDay { date } => t.f(
+            "reasons.fits_if.other_day",
+            &[("date", &words::date(t, *date))],
+        ),
     }
 }
 
@@ -142,6 +146,17 @@ mod tests {
         );
         let fewer = FitsIf::FewerCompanions { companions: 0 };
         assert!(fits_if_in_words(&en, &fewer, van).contains("one companion fewer"));
+        let friday = FitsIf::OtherDay {
+            date: chrono::NaiveDate::from_ymd_opt(2026, 12, 11).unwrap(),
+        };
+        assert_eq!(
+            fits_if_in_words(&it, &friday, van),
+            "entrerebbe spostandola a venerdì 11 dicembre 2026"
+        );
+        assert_eq!(
+            fits_if_in_words(&en, &friday, van),
+            "would fit if moved to Friday 11 December 2026"
+        );
     }
 
     #[test]
