@@ -99,6 +99,7 @@ pub fn gap(cost: f64, bks: f64) -> f64 {
 pub fn run_set(
     set: &str,
     time_limit: Duration,
+    iterations: Option<u64>,
     seed: u64,
     only: &[String],
     out: &Path,
@@ -117,6 +118,7 @@ pub fn run_set(
         let options = solver::Options {
             seed,
             time_limit: Some(time_limit),
+            iterations,
             ..Default::default()
         };
         let (solution, mut row) = run_instance(&instance, &options, &mut |_| {});
