@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
-"""giro and OR-Tools side by side on one benchmark set, in one run.
+"""giro and a peer solver side by side on one benchmark set, in one run.
 
-Both solvers get the same time limit per instance and one thread each; they run
-at the same time, one per core. Every solution file of both is then verified by
-the outside checker, and a table compares the two.
+The peer is OR-Tools (ortools_bench.py, every set) or PyVRP (pyvrp_bench.py,
+Solomon and Li & Lim). Both solvers get the same time limit per instance and one
+thread each; they run at the same time, one per core. Every solution file of
+both is then verified by the outside checker, and a table compares the two.
 
-    python3 benches/compare.py --set darp-a --time-limit 10 [--only a2-16 ...] [--out DIR]
+    python3 benches/compare.py --set darp-a --time-limit 10 [--peer ortools|pyvrp]
+        [--only a2-16 ...] [--out DIR] [--giro PATH]
+
+Without --giro it builds target/release/giro with cargo first.
 """
 
 from __future__ import annotations
@@ -39,6 +43,13 @@ def check(set_name: str, folder: Path, names: list[str]) -> dict[str, bool]:
     return passed
 
 
+# Peer name -> (label, script, CSV file name, sets it solves, takes --seed).
+PEERS = {
+    "ortools": ("OR-Tools", "ortools_bench.py", "ortools.csv", {"darp-a", "darp-pr", "solomon", "lilim"}, False),
+    "pyvrp": ("PyVRP", "pyvrp_bench.py", "pyvrp.csv", {"solomon", "lilim"}, True),
+}
+
+
 def mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else float("nan")
 
@@ -50,36 +61,46 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--only", nargs="+", default=[])
     ap.add_argument("--out", type=Path, default=ROOT / "bench-out")
+    ap.add_argument("--peer", choices=sorted(PEERS), default="ortools", help="peer solver (default ortools)")
+    ap.add_argument("--giro", type=Path, help="giro binary to run (default: cargo build --release)")
     args = ap.parse_args()
+    label, script, csv_name, peer_sets, peer_seed = PEERS[args.peer]
+    if args.set not in peer_sets:
+        ap.error(f"--peer {args.peer} solves only {', '.join(sorted(peer_sets))}")
 
     giro_dir = args.out / f"giro-{args.set}"
-    ort_dir = args.out / f"ortools-{args.set}"
-    subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True)
+    peer_dir = args.out / f"{args.peer}-{args.set}"
+    giro_bin = args.giro
+    if giro_bin is None:
+        subprocess.run(["cargo", "build", "--release", "-q"], cwd=ROOT, check=True)
+        giro_bin = ROOT / "target/release/giro"
     only_giro = [x for name in args.only for x in ("--only", name)]
     giro = subprocess.Popen(
-        [str(ROOT / "target/release/giro"), "bench", args.set, "--time-limit", str(args.time_limit),
+        [str(giro_bin), "bench", args.set, "--time-limit", str(args.time_limit),
          "--seed", str(args.seed), "--out", str(giro_dir), *only_giro],
         stdout=subprocess.DEVNULL,
     )
-    ort = subprocess.Popen(
-        [sys.executable, str(ROOT / "benches/ortools_bench.py"), "--set", args.set,
-         "--time-limit", str(args.time_limit), "--out-dir", str(ort_dir),
+    peer = subprocess.Popen(
+        [sys.executable, str(ROOT / "benches" / script), "--set", args.set,
+         "--time-limit", str(args.time_limit), "--out-dir", str(peer_dir),
+         *(["--seed", str(args.seed)] if peer_seed else []),
          *(["--only", *args.only] if args.only else [])],
         stdout=subprocess.DEVNULL,
     )
-    if giro.wait() != 0 or ort.wait() != 0:
+    if giro.wait() != 0 or peer.wait() != 0:
         print("a solver run failed", file=sys.stderr)
         return 1
 
     g = read_csv(giro_dir / f"{args.set}.csv")
-    o = read_csv(ort_dir / "ortools.csv")
+    o = read_csv(peer_dir / csv_name)
     names = list(g)
     g_ok = check(args.set, giro_dir, names)
     o_solved = [n for n in names if o.get(n, {}).get("cost")]
-    o_ok = check(args.set, ort_dir, o_solved) if o_solved else {}
+    o_ok = check(args.set, peer_dir, o_solved) if o_solved else {}
 
-    print(f"## {args.set}: giro vs OR-Tools, {args.time_limit:g} s per instance, 1 thread each\n")
-    print("| instance | giro cost | giro veh | giro gap % | checked | OR-Tools cost | OR-Tools veh | OR-Tools gap % | checked |")
+    print(f"## {args.set}: giro vs {label}, {args.time_limit:g} s per instance, 1 thread each\n")
+    print(f"| instance | giro cost | giro veh | giro gap % | checked | {label} cost | {label} veh "
+          f"| {label} gap % | checked |")
     print("|---|---|---|---|---|---|---|---|---|")
     g_gaps, o_gaps = [], []
     for n in names:
@@ -98,13 +119,13 @@ def main() -> int:
     print()
     print(f"- giro: mean gap {mean(g_gaps):.2f}% over {len(g_gaps)} instances, "
           f"{sum(g_ok.values())}/{len(names)} pass the outside checker")
-    print(f"- OR-Tools: mean gap {mean(o_gaps):.2f}% over {len(o_gaps)} solved, "
+    print(f"- {label}: mean gap {mean(o_gaps):.2f}% over {len(o_gaps)} solved, "
           f"{len(names) - len(o_gaps)} unsolved, {sum(o_ok.values())}/{len(o_solved)} solved pass the outside checker")
     if args.set == "lilim":
-        for label, rows, ok in (("giro", g, g_ok), ("OR-Tools", o, o_ok)):
+        for who, rows in (("giro", g), (label, o)):
             hit = [n for n in names if rows.get(n, {}).get("gap_pct") and
                    int(rows[n]["vehicles"]) <= (bks_vehicles(n) or 10**9)]
-            print(f"- {label}: BKS vehicle count on {len(hit)}/{len(names)}, mean gap on those "
+            print(f"- {who}: BKS vehicle count on {len(hit)}/{len(names)}, mean gap on those "
                   f"{mean([float(rows[n]['gap_pct']) for n in hit]):.2f}%")
     return 0 if all(g_ok.get(n) for n in names) else 1
 
