@@ -22,6 +22,7 @@ mod service {
     mod pages_board;
     mod pages_portal;
     mod pages_portal_booking;
+    mod pages_vehicles;
     mod plans;
     mod promised;
     mod rides;

@@ -12,6 +12,7 @@ use super::extract::{Params, PathId};
 use super::json::{parse, Body};
 use super::{AppError, AppState, Caller, ErrorBody};
 use crate::domain::{VehicleBlock, VehicleBlockInput};
+use crate::service::vehicle_blocks;
 
 pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
     utoipa_axum::router::OpenApiRouter::new()
@@ -50,8 +51,7 @@ async fn create(
 ) -> Result<(StatusCode, Json<VehicleBlock>), AppError> {
     caller.allow(PLANNERS)?;
     let input: VehicleBlockInput = parse(&body)?;
-    input.validate()?;
-    let made = s.store.create_vehicle_block(caller.actor(), &input).await?;
+    let made = vehicle_blocks::create(&s.store, caller.actor(), &input).await?;
     Ok((StatusCode::CREATED, Json(made)))
 }
 
@@ -79,11 +79,8 @@ async fn update(
 ) -> Result<Json<VehicleBlock>, AppError> {
     caller.allow(PLANNERS)?;
     let input: VehicleBlockInput = parse(&body)?;
-    input.validate()?;
     Ok(Json(
-        s.store
-            .update_vehicle_block(caller.actor(), id, &input)
-            .await?,
+        vehicle_blocks::update(&s.store, caller.actor(), id, &input).await?,
     ))
 }
 
@@ -96,6 +93,6 @@ async fn delete(
     PathId(id): PathId,
 ) -> Result<StatusCode, AppError> {
     caller.allow(PLANNERS)?;
-    s.store.delete_vehicle_block(caller.actor(), id).await?;
+    vehicle_blocks::delete(&s.store, caller.actor(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -16,6 +16,7 @@ pub mod smtp;
 mod solve_job;
 pub mod standing;
 mod state;
+pub mod vehicle_blocks;
 
 pub use error::ServiceError;
 pub use solve_job::SolveSettings;

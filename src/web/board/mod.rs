@@ -1,7 +1,7 @@
 //! The dispatcher's board (admin, dispatcher): a date's requests, solving with
 //! progress, the plan as timelines per vehicle and on a map, the requests left
 //! out with their reasons in words, manual edits, publishing, printable route
-//! sheets, and the drivers' personal links.
+//! sheets, the drivers' personal links, and the vehicles' calendar blocks.
 
 mod day;
 mod drivers;
@@ -11,6 +11,7 @@ pub(crate) mod reasons;
 mod requests_view;
 mod routes_view;
 mod sheets;
+mod vehicles;
 pub(crate) mod words;
 
 use axum::routing::{get, post};
@@ -25,6 +26,9 @@ pub fn routes() -> Router<AppState> {
         .route("/board/day", get(page::pick))
         .route("/board/drivers", get(drivers::page))
         .route("/board/drivers/qr", post(drivers::qr))
+        .route("/board/vehicles", get(vehicles::page))
+        .route("/board/vehicles/blocks", post(vehicles::create))
+        .route("/board/vehicles/blocks/{id}/delete", post(vehicles::delete))
         .route("/board/{date}", get(page::on_date))
         .route("/board/{date}/solve", post(page::solve))
         .route("/board/{date}/solve/cancel", post(page::cancel))
