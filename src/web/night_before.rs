@@ -49,6 +49,8 @@ struct OrgOption {
 struct Page {
     ctx: Ctx,
     date: String,
+    /// The date as people say it, for the heading.
+    date_words: String,
     organisation: String,
     organisation_id: Id,
     /// Planners choose the association; members see their own.
@@ -175,6 +177,7 @@ async fn page(
     };
     let page = Page {
         date: date.to_string(),
+        date_words: crate::web::board::words::date(&ctx.t, date),
         organisation: list
             .as_ref()
             .map(|l| l.organisation.clone())
