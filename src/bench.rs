@@ -3,9 +3,11 @@
 
 use std::fmt::Write as _;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde::Serialize;
+
+mod memory;
 
 use crate::formats::{self, Instance, Objective};
 use crate::solver::{self, check, Solution, StopRole};
@@ -65,6 +67,11 @@ pub struct BenchRow {
     pub gap_pct: Option<f64>,
     pub bks_vehicles: Option<usize>,
     pub seconds: f64,
+    /// Search iterations done, and the seconds of set partitioning among `seconds`.
+    pub iterations: u64,
+    pub sp_seconds: f64,
+    /// Peak resident memory of the process during this instance (Linux only).
+    pub peak_mib: Option<f64>,
 }
 
 /// Solves one instance and checks the result with the independent checker.
@@ -73,9 +80,15 @@ pub fn run_instance(
     options: &solver::Options,
     on_progress: &mut dyn FnMut(&solver::Progress),
 ) -> (Solution, BenchRow) {
+    memory::reset_peak();
     let began = Instant::now();
-    let solution = solver::solve_with_progress(&instance.problem, options, on_progress)
-        .expect("benchmark instances validate");
+    let (mut iterations, mut sp_seconds) = (0, 0.0);
+    let solution = solver::solve_with_progress(&instance.problem, options, &mut |p| {
+        iterations = p.iteration;
+        sp_seconds = p.sp_time.as_secs_f64();
+        on_progress(p)
+    })
+    .expect("benchmark instances validate");
     let seconds = began.elapsed().as_secs_f64();
     let report = check::check(&instance.problem, &solution);
     let feasible = report.is_feasible() && solution.unassigned.is_empty();
@@ -87,6 +100,9 @@ pub fn run_instance(
         gap_pct: None,
         bks_vehicles: None,
         seconds,
+        iterations,
+        sp_seconds,
+        peak_mib: memory::peak_mib(),
     };
     (solution, row)
 }
@@ -96,11 +112,10 @@ pub fn gap(cost: f64, bks: f64) -> f64 {
 }
 
 /// Runs a whole set; writes `<set>.csv`, `<set>.md` and one solution file per instance into `out`.
+/// `options` holds what every instance of the run shares: seed, limits, set partitioning.
 pub fn run_set(
     set: &str,
-    time_limit: Duration,
-    iterations: Option<u64>,
-    seed: u64,
+    options: &solver::Options,
     only: &[String],
     out: &Path,
     mut log: impl FnMut(&BenchRow),
@@ -115,13 +130,7 @@ pub fn run_set(
             continue;
         }
         prepare(&mut instance);
-        let options = solver::Options {
-            seed,
-            time_limit: Some(time_limit),
-            iterations,
-            ..Default::default()
-        };
-        let (solution, mut row) = run_instance(&instance, &options, &mut |_| {});
+        let (solution, mut row) = run_instance(&instance, options, &mut |_| {});
         if let Some(b) = bks.get(&instance.name) {
             row.gap_pct = Some(gap(row.cost, b.cost));
             row.bks_vehicles = b.vehicles;
@@ -134,33 +143,48 @@ pub fn run_set(
         log(&row);
         rows.push(row);
     }
-    let mut csv = String::from("instance,cost,vehicles,feasible,gap_pct,seconds\n");
+    let mut csv = String::from(
+        "instance,cost,vehicles,feasible,gap_pct,seconds,iterations,sp_seconds,peak_mib\n",
+    );
     for r in &rows {
         let gap = r.gap_pct.map_or(String::new(), |g| format!("{g:.3}"));
+        let peak = r.peak_mib.map_or(String::new(), |m| format!("{m:.1}"));
         writeln!(
             csv,
-            "{},{:.4},{},{},{},{:.2}",
-            r.instance, r.cost, r.vehicles, r.feasible, gap, r.seconds
+            "{},{:.4},{},{},{},{:.2},{},{:.2},{}",
+            r.instance,
+            r.cost,
+            r.vehicles,
+            r.feasible,
+            gap,
+            r.seconds,
+            r.iterations,
+            r.sp_seconds,
+            peak
         )?;
     }
     std::fs::write(out.join(format!("{set}.csv")), csv)?;
-    std::fs::write(
-        out.join(format!("{set}.md")),
-        summary(set, time_limit, seed, &rows),
-    )?;
+    std::fs::write(out.join(format!("{set}.md")), summary(set, options, &rows))?;
     Ok(rows)
 }
 
 /// The Markdown summary of a set's run.
-pub fn summary(set: &str, time_limit: Duration, seed: u64, rows: &[BenchRow]) -> String {
+pub fn summary(set: &str, options: &solver::Options, rows: &[BenchRow]) -> String {
     let mut s = String::new();
+    let seed = options.seed;
+    let time_limit = options.time_limit.unwrap_or_default();
     let n = rows.len().max(1) as f64;
     let feasible = rows.iter().filter(|r| r.feasible).count();
     let gaps: Vec<f64> = rows.iter().filter_map(|r| r.gap_pct).collect();
     let mean = gaps.iter().sum::<f64>() / gaps.len().max(1) as f64;
+    let sp = if options.set_partitioning {
+        ""
+    } else {
+        ", set partitioning off"
+    };
     let _ = writeln!(
         s,
-        "### giro on `{set}` ({} instances, {} s each, seed {seed})\n",
+        "### giro on `{set}` ({} instances, {} s each, seed {seed}{sp})\n",
         rows.len(),
         time_limit.as_secs_f64()
     );
@@ -170,11 +194,19 @@ pub fn summary(set: &str, time_limit: Duration, seed: u64, rows: &[BenchRow]) ->
         rows.len()
     );
     let _ = writeln!(s, "- mean gap to BKS: {mean:.2}%");
+    let seconds = rows.iter().map(|r| r.seconds).sum::<f64>();
+    let sp_seconds = rows.iter().map(|r| r.sp_seconds).sum::<f64>();
+    let iterations = rows.iter().map(|r| r.iterations).sum::<u64>();
     let _ = writeln!(
         s,
-        "- mean time: {:.1} s",
-        rows.iter().map(|r| r.seconds).sum::<f64>() / n
+        "- mean time: {:.1} s, of which set partitioning {:.1}% ; {:.0} iterations/s",
+        seconds / n,
+        100.0 * sp_seconds / seconds.max(1e-9),
+        iterations as f64 / (seconds - sp_seconds).max(1e-9)
     );
+    if let Some(peak) = rows.iter().filter_map(|r| r.peak_mib).reduce(f64::max) {
+        let _ = writeln!(s, "- peak memory: {peak:.0} MiB");
+    }
     let with_v: Vec<&BenchRow> = rows
         .iter()
         .filter(|r| r.bks_vehicles.is_some_and(|v| r.vehicles <= v))
@@ -190,14 +222,14 @@ pub fn summary(set: &str, time_limit: Duration, seed: u64, rows: &[BenchRow]) ->
     }
     let _ = writeln!(
         s,
-        "\n| instance | cost | vehicles | feasible | gap % | s |\n|---|---|---|---|---|---|"
+        "\n| instance | cost | vehicles | feasible | gap % | s | iterations |\n|---|---|---|---|---|---|---|"
     );
     for r in rows {
         let gap = r.gap_pct.map_or("-".into(), |g| format!("{g:.2}"));
         let _ = writeln!(
             s,
-            "| {} | {:.2} | {} | {} | {} | {:.1} |",
-            r.instance, r.cost, r.vehicles, r.feasible, gap, r.seconds
+            "| {} | {:.2} | {} | {} | {} | {:.1} | {} |",
+            r.instance, r.cost, r.vehicles, r.feasible, gap, r.seconds, r.iterations
         );
     }
     s

@@ -78,6 +78,9 @@ enum Command {
         only: Vec<String>,
         #[arg(long, default_value = "bench-out")]
         out: PathBuf,
+        /// Without set partitioning over the route pool (to measure what it adds).
+        #[arg(long)]
+        no_sp: bool,
     },
 }
 
@@ -183,9 +186,16 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             seed,
             only,
             out,
+            no_sp,
         } => {
-            let limit = seconds(time_limit)?;
-            let rows = bench::run_set(&set, limit, iterations, seed, &only, &out, |r| {
+            let options = solver::Options {
+                seed,
+                time_limit: Some(seconds(time_limit)?),
+                iterations,
+                set_partitioning: !no_sp,
+                ..Default::default()
+            };
+            let rows = bench::run_set(&set, &options, &only, &out, |r| {
                 let gap = r.gap_pct.map_or("-".into(), |g| format!("{g:.2}%"));
                 eprintln!(
                     "{:8} cost {:10.3} vehicles {:2} feasible {:5} gap {:>7} {:5.1} s",
@@ -195,7 +205,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             if let Some(n) = iterations {
                 println!("(each run stopped at {n} iterations or the time limit)\n");
             }
-            print!("{}", bench::summary(&set, limit, seed, &rows));
+            print!("{}", bench::summary(&set, &options, &rows));
         }
     }
     Ok(())

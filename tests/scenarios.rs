@@ -77,8 +77,8 @@ fn a2_16_reaches_the_optimum() {
     let options = Options {
         seed: 1,
         time_limit: Some(Duration::from_secs(10)),
-        iterations: None,
         cancel: Some(cancel.clone()),
+        ..Default::default()
     };
     let s = solve_with_progress(p, &options, &mut |pr: &Progress| {
         if pr.unassigned == 0 && pr.best_cost <= A2_16_OPTIMUM + 0.005 {
@@ -187,7 +187,7 @@ fn single_van_day_picks_layout_and_times_return() {
             seed: 1,
             time_limit: Some(Duration::from_millis(1000)),
             iterations: Some(300),
-            cancel: None,
+            ..Default::default()
         },
     );
     assert!(s.unassigned.is_empty(), "{:?}", s.unassigned);
@@ -302,7 +302,7 @@ fn meal_options() -> Options {
         seed: 1,
         time_limit: Some(Duration::from_millis(1500)),
         iterations: Some(500),
-        cancel: None,
+        ..Default::default()
     }
 }
 
@@ -383,8 +383,8 @@ fn cancel_flag_stops_the_search() {
     let options = Options {
         seed: 1,
         time_limit: Some(Duration::from_secs(60)),
-        iterations: None,
         cancel: Some(cancel.clone()),
+        ..Default::default()
     };
     let (tx, rx) = mpsc::channel();
     let worker = thread::spawn(move || {
@@ -409,7 +409,7 @@ fn same_seed_and_iterations_give_the_same_plan() {
         seed,
         time_limit: None,
         iterations: Some(300),
-        cancel: None,
+        ..Default::default()
     };
     let a = solve_checked(&p, &options(5));
     let b = solve_checked(&p, &options(5));
@@ -428,7 +428,7 @@ fn progress_reports_a_non_increasing_best_cost() {
         seed: 2,
         time_limit: Some(Duration::from_secs(5)),
         iterations: Some(1000),
-        cancel: None,
+        ..Default::default()
     };
     let s =
         solve_with_progress(&p, &options, &mut |pr: &Progress| reports.push(pr.clone())).unwrap();
@@ -455,4 +455,39 @@ fn progress_reports_a_non_increasing_best_cost() {
     assert_eq!(last.unassigned, s.unassigned.len());
     assert_eq!(last.routes, s.routes.len());
     assert!(last.best_cost < reports[0].best_cost);
+}
+
+/// The last progress report of a run, with set partitioning on or off.
+fn last_report(p: &Problem, set_partitioning: bool) -> (Solution, Progress) {
+    let options = Options {
+        set_partitioning,
+        ..meal_options()
+    };
+    let mut last = None;
+    let s = solve_with_progress(p, &options, &mut |pr: &Progress| last = Some(pr.clone()))
+        .expect("the meal round is valid");
+    let last = last.expect("a run reports at least once");
+    (s, last)
+}
+
+#[test]
+fn set_partitioning_can_be_switched_off_for_measurement() {
+    let p = meal_round(25.0);
+    let (on, on_report) = last_report(&p, true);
+    let (off, off_report) = last_report(&p, false);
+    for (s, r) in [(&on, &on_report), (&off, &off_report)] {
+        assert!(r.done, "the last report closes the run");
+        assert_eq!(r.iteration, 500, "the iteration budget binds");
+        assert_checked(&p, s);
+        assert!(s.unassigned.is_empty());
+    }
+    assert!(
+        on_report.sp_time > Duration::ZERO,
+        "the pool was recombined"
+    );
+    assert_eq!(
+        off_report.sp_time,
+        Duration::ZERO,
+        "no recombination when off"
+    );
 }

@@ -89,7 +89,7 @@ fn options() -> Options {
         seed: 3,
         time_limit: Some(Duration::from_millis(1000)),
         iterations: Some(300),
-        cancel: None,
+        ..Default::default()
     }
 }
 

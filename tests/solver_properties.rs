@@ -275,14 +275,18 @@ fn options(seed: u64, iterations: u64) -> Options {
         seed,
         time_limit: Some(Duration::from_millis(2000)),
         iterations: Some(iterations),
-        cancel: None,
+        ..Default::default()
     }
+}
+
+fn solve_checked(p: &Problem, seed: u64, iterations: u64) -> Result<Solution, TestCaseError> {
+    solve_checked_with(p, &options(seed, iterations))
 }
 
 /// Solves and checks the plan: feasible, with the checker's cost, every job
 /// either routed with all its stops or listed once as unassigned.
-fn solve_checked(p: &Problem, seed: u64, iterations: u64) -> Result<Solution, TestCaseError> {
-    let s = solve(p, &options(seed, iterations)).expect("valid problems solve");
+fn solve_checked_with(p: &Problem, options: &Options) -> Result<Solution, TestCaseError> {
+    let s = solve(p, options).expect("valid problems solve");
     let r = check(p, &s);
     prop_assert!(
         r.is_feasible(),
@@ -575,9 +579,10 @@ proptest! {
     #![proptest_config(config())]
 
     #[test]
-    fn solver_plans_pass_the_checker(raw in raw(), seed in 0u64..1000) {
+    fn solver_plans_pass_the_checker(raw in raw(), seed in 0u64..1000, sp in any::<bool>()) {
         let p = problem(&raw);
-        let s = solve_checked(&p, seed, 200)?;
+        let options = Options { set_partitioning: sp, ..options(seed, 200) };
+        let s = solve_checked_with(&p, &options)?;
         // Job 0 alone fits vehicle 0, so something is always routed.
         prop_assert!(!s.routes.is_empty());
         for u in &s.unassigned {

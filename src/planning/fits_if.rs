@@ -129,8 +129,7 @@ fn without(built: &Built, jobs: &[usize], search: Duration) -> Option<Solution> 
     let options = Options {
         seed: 1,
         time_limit: Some(search),
-        iterations: None,
-        cancel: None,
+        ..Default::default()
     };
     solver::solve(&problem, &options).ok()
 }

@@ -213,8 +213,8 @@ async fn solve(
     let options = Options {
         seed: job.seed,
         time_limit: Some(Duration::from_secs_f64(job.seconds)),
-        iterations: None,
         cancel: Some(cancel),
+        ..Default::default()
     };
     let started = Instant::now();
     let solver_input = free.clone();

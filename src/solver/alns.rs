@@ -2,7 +2,7 @@
 //! annealing acceptance, and set partitioning over the route pool at fixed
 //! points of the run.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::destroy::{self, DESTROYS};
 use super::index::Index;
@@ -74,20 +74,25 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
     repair::run(Repair::Regret2, idx, &mut cur, &mut ins, &mut rng);
     let mut best = cur.clone();
     let mut pool = Pool::default();
-    pool.add(idx, &cur);
+    let pooling = opts.set_partitioning;
+    if pooling {
+        pool.add(idx, &cur);
+    }
     let mut iteration: u64 = 0;
-    let report = |best: &State, iteration: u64, f: &mut dyn FnMut(&Progress)| {
+    let mut sp_time = Duration::ZERO;
+    let report = |best: &State, iteration: u64, sp_time, done, f: &mut dyn FnMut(&Progress)| {
         f(&Progress {
             elapsed: began.elapsed(),
             iteration,
             best_cost: best.cost,
             unassigned: best.unassigned.len(),
             routes: best.used_routes(),
+            sp_time,
+            done,
         })
     };
-    report(&best, 0, on_progress);
-
     let n = idx.jobs.len();
+    report(&best, 0, sp_time, n == 0, on_progress);
     if n == 0 {
         return best;
     }
@@ -116,13 +121,16 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         if progress >= 1.0 || opts.cancelled() {
             break;
         }
-        if next_sp < SP_POINTS.len() && progress >= SP_POINTS[next_sp] {
+        if pooling && next_sp < SP_POINTS.len() && progress >= SP_POINTS[next_sp] {
             next_sp += 1;
             let budget = opts.sp_seconds(began.elapsed());
-            if let Some(s) = pool.recombine(idx, &best, budget, &mut ins.sched) {
+            let sp_began = Instant::now();
+            let found = pool.recombine(idx, &best, budget, &mut ins.sched);
+            sp_time += sp_began.elapsed();
+            if let Some(s) = found {
                 best = s.clone();
                 cur = s;
-                report(&best, iteration, on_progress);
+                report(&best, iteration, sp_time, false, on_progress);
             }
         }
         iteration += 1;
@@ -138,7 +146,7 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         if next.cost < best.cost - 1e-9 {
             best = next.clone();
             score = 33.0;
-            report(&best, iteration, on_progress);
+            report(&best, iteration, sp_time, false, on_progress);
         } else if next.cost < cur.cost - 1e-9 {
             score = 9.0;
         }
@@ -148,7 +156,9 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
             if score == 0.0 {
                 score = 13.0;
             }
-            pool.add(idx, &next);
+            if pooling {
+                pool.add(idx, &next);
+            }
             cur = next;
         }
         destroys.reward(di, score);
@@ -158,5 +168,6 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
             repairs.update();
         }
     }
+    report(&best, iteration, sp_time, true, on_progress);
     best
 }

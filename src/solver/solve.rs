@@ -20,6 +20,9 @@ pub struct Options {
     pub iterations: Option<u64>,
     /// Set to true from another thread to stop early with the best plan so far.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Recombine the route pool by set partitioning (an LP/MIP) at fixed
+    /// points of the run; off only to measure what it adds.
+    pub set_partitioning: bool,
 }
 
 impl Default for Options {
@@ -29,6 +32,7 @@ impl Default for Options {
             time_limit: Some(Duration::from_secs(5)),
             iterations: None,
             cancel: None,
+            set_partitioning: true,
         }
     }
 }
@@ -73,6 +77,10 @@ pub struct Progress {
     pub best_cost: f64,
     pub unassigned: usize,
     pub routes: usize,
+    /// Time spent so far in set partitioning.
+    pub sp_time: Duration,
+    /// True on the last report of a run.
+    pub done: bool,
 }
 
 pub fn solve(problem: &Problem, options: &Options) -> Result<Solution, ModelError> {
