@@ -7,7 +7,11 @@ thread each; they run at the same time, one per core. Every solution file of
 both is then verified by the outside checker, and a table compares the two.
 
     python3 benches/compare.py --set darp-a --time-limit 10 [--peer ortools|pyvrp]
-        [--only a2-16 ...] [--out DIR] [--giro PATH]
+        [--only a2-16 ...] [--out DIR] [--giro PATH] [--benchmarks ROOT]
+
+--benchmarks reads another root laid out like the shared one, e.g. the large
+instances of benches/generate.py; with no best-known values there, the table
+compares the two costs directly. Peak memory is each process's over its run.
 
 Without --giro it builds target/release/giro with cargo first.
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -28,11 +33,11 @@ def read_csv(path: Path) -> dict[str, dict[str, str]]:
         return {row["instance"]: row for row in csv.DictReader(f)}
 
 
-def check(set_name: str, folder: Path, names: list[str]) -> dict[str, bool]:
+def check(set_name: str, folder: Path, names: list[str], benchmarks: list[str]) -> dict[str, bool]:
     """Runs the outside checker; returns instance -> passed."""
     out = subprocess.run(
         [sys.executable, str(ROOT / "benches/check_solutions.py"), "--set", set_name,
-         "--dir", str(folder), "--only", *names],
+         "--dir", str(folder), *benchmarks, "--only", *names],
         capture_output=True, text=True,
     )
     passed = {}
@@ -63,7 +68,10 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "bench-out")
     ap.add_argument("--peer", choices=sorted(PEERS), default="ortools", help="peer solver (default ortools)")
     ap.add_argument("--giro", type=Path, help="giro binary to run (default: cargo build --release)")
+    ap.add_argument("--benchmarks", type=Path, help="benchmarks root (default: the shared one)")
     args = ap.parse_args()
+    root = ["--benchmarks", str(args.benchmarks)] if args.benchmarks else []
+    giro_env = dict(os.environ, **({"GIRO_BENCHMARKS": str(args.benchmarks)} if args.benchmarks else {}))
     label, script, csv_name, peer_sets, peer_seed = PEERS[args.peer]
     if args.set not in peer_sets:
         ap.error(f"--peer {args.peer} solves only {', '.join(sorted(peer_sets))}")
@@ -78,12 +86,12 @@ def main() -> int:
     giro = subprocess.Popen(
         [str(giro_bin), "bench", args.set, "--time-limit", str(args.time_limit),
          "--seed", str(args.seed), "--out", str(giro_dir), *only_giro],
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, env=giro_env,
     )
     peer = subprocess.Popen(
         [sys.executable, str(ROOT / "benches" / script), "--set", args.set,
          "--time-limit", str(args.time_limit), "--out-dir", str(peer_dir),
-         *(["--seed", str(args.seed)] if peer_seed else []),
+         *(["--seed", str(args.seed)] if peer_seed else []), *root,
          *(["--only", *args.only] if args.only else [])],
         stdout=subprocess.DEVNULL,
     )
@@ -94,9 +102,11 @@ def main() -> int:
     g = read_csv(giro_dir / f"{args.set}.csv")
     o = read_csv(peer_dir / csv_name)
     names = list(g)
-    g_ok = check(args.set, giro_dir, names)
+    g_ok = check(args.set, giro_dir, names, root)
     o_solved = [n for n in names if o.get(n, {}).get("cost")]
-    o_ok = check(args.set, peer_dir, o_solved) if o_solved else {}
+    o_ok = check(args.set, peer_dir, o_solved, root) if o_solved else {}
+    if not any(g[n]["gap_pct"] for n in names):
+        return cost_table(args, label, names, g, o, g_ok, o_ok)
 
     print(f"## {args.set}: giro vs {label}, {args.time_limit:g} s per instance, 1 thread each\n")
     print(f"| instance | giro cost | giro veh | giro gap % | checked | {label} cost | {label} veh "
@@ -127,6 +137,33 @@ def main() -> int:
                    int(rows[n]["vehicles"]) <= (bks_vehicles(n) or 10**9)]
             print(f"- {who}: BKS vehicle count on {len(hit)}/{len(names)}, mean gap on those "
                   f"{mean([float(rows[n]['gap_pct']) for n in hit]):.2f}%")
+    return 0 if all(g_ok.get(n) for n in names) else 1
+
+
+def cost_table(args, label: str, names: list[str], g: dict, o: dict, g_ok: dict, o_ok: dict) -> int:
+    """Instances without best-known values: the two costs side by side."""
+    print(f"## {args.set} ({args.benchmarks}): giro vs {label}, {args.time_limit:g} s per instance, "
+          "1 thread each\n")
+    print(f"| instance | giro cost | giro veh | checked | {label} cost | {label} veh | checked | giro / {label} |")
+    print("|---|---|---|---|---|---|---|---|")
+    ratios = []
+    for n in names:
+        gr, orow = g[n], o.get(n, {})
+        g_chk = "yes" if g_ok.get(n) else "NO"
+        if orow.get("cost"):
+            ratio = float(gr["cost"]) / float(orow["cost"])
+            ratios.append(ratio)
+            peer = f"{float(orow['cost']):.2f} | {orow['vehicles']} | {'yes' if o_ok.get(n) else 'NO'} | {ratio:.4f}"
+        else:
+            peer = "unsolved | | - |"
+        print(f"| {n} | {float(gr['cost']):.2f} | {gr['vehicles']} | {g_chk} | {peer} |")
+    print()
+    g_peak = max((float(r["peak_mib"]) for r in g.values() if r.get("peak_mib")), default=float("nan"))
+    o_peak = max((float(r["peak_mib"]) for r in o.values() if r.get("peak_mib")), default=float("nan"))
+    print(f"- giro: {sum(g_ok.values())}/{len(names)} pass the outside checker; peak memory {g_peak:.0f} MiB")
+    print(f"- {label}: {len(ratios)}/{len(names)} solved, {sum(o_ok.values())} pass the outside checker; "
+          f"peak memory {o_peak:.0f} MiB")
+    print(f"- mean cost ratio giro / {label} on instances both solved: {mean(ratios):.4f}")
     return 0 if all(g_ok.get(n) for n in names) else 1
 
 

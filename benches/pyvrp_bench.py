@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import resource
 import json
 import math
 import statistics
@@ -191,6 +192,11 @@ def markdown_summary(set_name: str, rows: list[dict], bks: dict, time_limit: flo
     return "\n".join(out)
 
 
+def peak_mib() -> float:
+    """The process's peak resident memory so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--set", required=True, choices=SETS)
@@ -206,7 +212,7 @@ def main() -> int:
 
     bks = I.read_bks(args.set, args.benchmarks)
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    fields = ["instance", "cost", "vehicles", "feasible", "gap_pct", "seconds"]
+    fields = ["instance", "cost", "vehicles", "feasible", "gap_pct", "seconds", "peak_mib"]
     rows = []
     with open(args.out_dir / "pyvrp.csv", "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=fields)
@@ -217,7 +223,7 @@ def main() -> int:
             routes = solve(inst, args.time_limit, args.seed)
             seconds = time.perf_counter() - t0
             row = {"instance": inst.name, "cost": "", "vehicles": "", "feasible": "no",
-                   "gap_pct": "", "seconds": f"{seconds:.2f}"}
+                   "gap_pct": "", "seconds": f"{seconds:.2f}", "peak_mib": f"{peak_mib():.1f}"}
             sol_file = args.out_dir / f"{inst.name}.json"
             sol_file.unlink(missing_ok=True)  # no stale solution from an earlier run
             if routes is not None:

@@ -193,7 +193,11 @@ pub fn summary(set: &str, options: &solver::Options, rows: &[BenchRow]) -> Strin
         "- feasible under the independent checker: {feasible}/{}",
         rows.len()
     );
-    let _ = writeln!(s, "- mean gap to BKS: {mean:.2}%");
+    if gaps.is_empty() {
+        let _ = writeln!(s, "- no best-known values for these instances");
+    } else {
+        let _ = writeln!(s, "- mean gap to BKS: {mean:.2}%");
+    }
     let seconds = rows.iter().map(|r| r.seconds).sum::<f64>();
     let sp_seconds = rows.iter().map(|r| r.sp_seconds).sum::<f64>();
     let iterations = rows.iter().map(|r| r.iterations).sum::<u64>();
