@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+pub mod demo_day;
 mod memory;
 
 use crate::formats::{self, Instance, Objective};

@@ -82,6 +82,17 @@ enum Command {
         #[arg(long)]
         no_sp: bool,
     },
+    /// Solve the demo day at each time limit (and seed): km and requests served.
+    BenchDemo {
+        /// Seconds per solve; give it several times to compare limits.
+        #[arg(long = "time-limit", default_values_t = [2.0, 60.0])]
+        time_limits: Vec<f64>,
+        #[arg(long, default_values_t = [1, 2, 3], value_delimiter = ',')]
+        seeds: Vec<u64>,
+        /// The day to load (its weekday decides the standing orders); default today.
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -206,6 +217,19 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 println!("(each run stopped at {n} iterations or the time limit)\n");
             }
             print!("{}", bench::summary(&set, &options, &rows));
+        }
+        Command::BenchDemo {
+            time_limits,
+            seeds,
+            date,
+        } => {
+            for &t in &time_limits {
+                seconds(t)?;
+            }
+            let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let built = runtime()?.block_on(bench::demo_day::demo_problem(date))?;
+            let runs = bench::demo_day::run(&built, &time_limits, &seeds);
+            print!("{}", bench::demo_day::summary(date, &runs));
         }
     }
     Ok(())

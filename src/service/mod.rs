@@ -18,6 +18,7 @@ pub mod standing;
 mod state;
 pub mod vehicle_blocks;
 
+pub use day::{records_and_problem, DayError};
 pub use error::ServiceError;
 pub use solve_job::SolveSettings;
 pub use state::AppState;
