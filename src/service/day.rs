@@ -86,9 +86,13 @@ pub async fn records_and_problem(
     date: NaiveDate,
 ) -> Result<(Records, Built, String), DayError> {
     let records = Records::load(state, date).await?;
-    let day = records.day();
-    let (place_ids, points) = planning::locations(&day)?;
+    let (place_ids, points) = planning::locations(&records.day())?;
     let matrix = state.travel.matrix(&points).await?;
-    let built = planning::build(&day, &place_ids, &matrix)?;
-    Ok((records, built, matrix.source))
+    // Building a large day is CPU work: off the async threads.
+    tokio::task::spawn_blocking(move || {
+        let built = planning::build(&records.day(), &place_ids, &matrix)?;
+        Ok((records, built, matrix.source))
+    })
+    .await
+    .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
 }

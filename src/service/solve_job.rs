@@ -238,13 +238,14 @@ async fn solve(
     .map_err(crashed)?
     .map_err(|e| format!("the day's data does not make a valid problem: {e}"))?;
     let whole = free.merge(&full, &kept, &solution);
-    let mut plan = planning::to_new_plan(&full, &whole, started.elapsed().as_secs_f64(), &source);
-    planning::keep_locked(&mut plan, &locked);
-    // What would let each request left out in: bounded (`planning::Budget`),
-    // off the async threads; then another day for those nothing of their
-    // own day lets in.
+    let seconds = started.elapsed().as_secs_f64();
+    // The plan (checked by the checker) and what would let each request left
+    // out in, bounded (`planning::Budget`): CPU work, off the async threads.
+    // Then another day for those nothing of their own day lets in.
     let now = super::rides::now();
-    let (mut found, records) = tokio::task::spawn_blocking(move || {
+    let (mut plan, mut found, records) = tokio::task::spawn_blocking(move || {
+        let mut plan = planning::to_new_plan(&full, &whole, seconds, &source);
+        planning::keep_locked(&mut plan, &locked);
         let found = planning::fits_if(
             &records.day(),
             &full,
@@ -252,7 +253,7 @@ async fn solve(
             now,
             planning::Budget::default(),
         );
-        (found, records)
+        (plan, found, records)
     })
     .await
     .map_err(crashed)?;

@@ -89,6 +89,9 @@ impl Haversine {
     }
 }
 
+/// Matrices over more points than this are computed off the async threads.
+const OFF_THREAD: usize = 200;
+
 impl Default for Haversine {
     fn default() -> Self {
         let cfg = TravelConfig::default();
@@ -105,9 +108,17 @@ impl TravelTimes for Haversine {
         &'a self,
         points: &'a [Point],
     ) -> Pin<Box<dyn Future<Output = Result<TravelMatrix, TravelError>> + Send + 'a>> {
-        // Pure CPU and quick (a million pairs in milliseconds): no need to
-        // move it off the async thread.
-        Box::pin(async move { self.compute(points) })
+        // Pure CPU: quick for a town's day, but a consortium's thousand
+        // places take long enough to hold up other requests on this thread.
+        Box::pin(async move {
+            if points.len() <= OFF_THREAD {
+                return self.compute(points);
+            }
+            let (this, points) = (self.clone(), points.to_vec());
+            tokio::task::spawn_blocking(move || this.compute(&points))
+                .await
+                .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+        })
     }
 }
 
