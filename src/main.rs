@@ -335,6 +335,16 @@ async fn demo(
 }
 
 fn main() -> ExitCode {
+    // Dispatched before clap: the one-van bench parses its own arguments.
+    if std::env::args().nth(1).as_deref() == Some("bench-oneday") {
+        return match giro::bench_oneday::main(std::env::args()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -99,6 +99,7 @@ fn solution(p: &Problem, routes: Vec<Route>, unassigned: &[JobId]) -> Solution {
     Solution {
         cost: routes.iter().map(|r| r.cost).sum::<f64>() + penalty,
         distance: routes.iter().map(|r| r.distance).sum(),
+        proved_optimal: false,
         unassigned: unassigned
             .iter()
             .map(|&job| Unassigned {

@@ -132,6 +132,7 @@ fn forced(routes: Vec<Route>) -> Solution {
     Solution {
         cost: routes.iter().map(|r| r.cost).sum(),
         distance: routes.iter().map(|r| r.distance).sum(),
+        proved_optimal: false,
         unassigned: vec![],
         routes,
     }

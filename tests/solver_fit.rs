@@ -138,6 +138,7 @@ fn day() -> (Problem, Solution) {
     let s = Solution {
         cost: van.cost + penalty,
         distance: van.distance,
+        proved_optimal: false,
         routes: vec![van],
         unassigned,
     };

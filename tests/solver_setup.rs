@@ -74,6 +74,7 @@ fn alone(route: Route) -> Solution {
     Solution {
         cost: route.cost,
         distance: route.distance,
+        proved_optimal: false,
         routes: vec![route],
         unassigned: vec![],
     }

@@ -104,6 +104,7 @@ pub fn fits_on(built: &Built, plan: Option<&[PlanRoute]>, ids: &[Id], search: Du
             unassigned: vec![],
             cost: 0.0,
             distance: 0.0,
+            proved_optimal: false,
         });
     let Some(mut solution) = stands.or_else(|| without(built, &jobs, search)) else {
         return false;
@@ -422,6 +423,7 @@ mod tests {
             unassigned: vec![],
             cost: 0.0,
             distance: 0.0,
+            proved_optimal: false,
         };
         let mut plan = fit(&built.problem, &empty, 0).unwrap().apply(&empty);
         plan.unassigned.push(Unassigned {

@@ -131,6 +131,7 @@ impl Around {
             unassigned,
             cost,
             distance: 0.0,
+            proved_optimal: false,
         }
     }
 
@@ -169,6 +170,7 @@ impl Around {
             unassigned,
             cost,
             distance,
+            proved_optimal: false,
         }
     }
 }

@@ -136,6 +136,7 @@ pub fn to_solution(built: &Built, plan: &Plan) -> Result<Solution, String> {
         unassigned,
         cost: plan.figures.cost,
         distance: plan.figures.distance_km,
+        proved_optimal: false,
     })
 }
 

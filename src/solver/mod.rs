@@ -3,6 +3,7 @@
 mod alns;
 pub mod check;
 mod destroy;
+mod exact;
 mod fit;
 mod index;
 mod insertion;

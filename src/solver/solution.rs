@@ -80,4 +80,7 @@ pub struct Solution {
     /// Route costs plus the priorities of the jobs left out.
     pub cost: f64,
     pub distance: f64,
+    /// The exact step proved no plan cheaper (small one-vehicle days only).
+    #[serde(default)]
+    pub proved_optimal: bool,
 }

@@ -95,7 +95,12 @@ pub fn solve_with_progress(
     problem.validate()?;
     let idx = Index::new(problem);
     let best = super::alns::search(&idx, options, on_progress);
-    Ok(to_solution(&idx, &best))
+    // Small one-vehicle days: prove the plan optimal, or find the optimum.
+    Ok(super::exact::finish(
+        &idx,
+        options,
+        to_solution(&idx, &best),
+    ))
 }
 
 fn to_solution(idx: &Index, state: &State) -> Solution {
@@ -125,6 +130,7 @@ fn to_solution(idx: &Index, state: &State) -> Solution {
         unassigned,
         cost,
         distance,
+        proved_optimal: false,
     }
 }
 

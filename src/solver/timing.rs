@@ -237,6 +237,7 @@ mod tests {
             unassigned: Vec::new(),
             cost,
             distance,
+            proved_optimal: false,
         }
     }
 
