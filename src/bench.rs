@@ -9,6 +9,7 @@ use serde::Serialize;
 
 pub mod demo_day;
 mod memory;
+pub mod oneday;
 
 use crate::formats::{self, Instance, Objective};
 use crate::solver::{self, check, Solution, StopRole};

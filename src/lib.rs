@@ -3,7 +3,6 @@
 pub mod api;
 pub mod auth;
 pub mod bench;
-pub mod bench_oneday;
 pub mod csv;
 pub mod demo;
 pub mod domain;

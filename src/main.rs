@@ -82,6 +82,21 @@ enum Command {
         #[arg(long)]
         no_sp: bool,
     },
+    /// Solve generated one-van days and report the exact step (proof of optimality).
+    BenchOneday {
+        /// Ride counts, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "8,10,12")]
+        rides: Vec<usize>,
+        /// Days per size (seeds 1..=N).
+        #[arg(long, default_value_t = 5)]
+        seeds: u64,
+        /// Seconds of search per day.
+        #[arg(long, default_value_t = 5.0)]
+        time_limit: f64,
+        /// Minutes over which the windows open: fewer crowd the morning (harder).
+        #[arg(long, default_value_t = 220)]
+        spread: u16,
+    },
     /// Solve the demo day at each time limit (and seed): km and requests served.
     BenchDemo {
         /// Seconds per solve; give it several times to compare limits.
@@ -218,6 +233,16 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             }
             print!("{}", bench::summary(&set, &options, &rows));
         }
+        Command::BenchOneday {
+            rides,
+            seeds,
+            time_limit,
+            spread,
+        } => {
+            let limit = seconds(time_limit)?;
+            let rows = bench::oneday::run(&rides, seeds, limit, spread);
+            print!("{}", bench::oneday::table(&rows, limit, spread));
+        }
         Command::BenchDemo {
             time_limits,
             seeds,
@@ -335,16 +360,6 @@ async fn demo(
 }
 
 fn main() -> ExitCode {
-    // Dispatched before clap: the one-van bench parses its own arguments.
-    if std::env::args().nth(1).as_deref() == Some("bench-oneday") {
-        return match giro::bench_oneday::main(std::env::args()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("{e}");
-                ExitCode::FAILURE
-            }
-        };
-    }
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -180,37 +180,6 @@ pub fn table(rows: &[Row], limit: Duration, spread: u16) -> String {
     out
 }
 
-/// `giro bench-oneday`: its own arguments, so the binary's command list stays as it is.
-#[derive(clap::Parser)]
-#[command(
-    name = "giro bench-oneday",
-    about = "Solve generated one-van days and report the exact step"
-)]
-struct Args {
-    /// Ride counts, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "8,10,12")]
-    rides: Vec<usize>,
-    /// Days per size (seeds 1..=N).
-    #[arg(long, default_value_t = 5)]
-    seeds: u64,
-    /// Seconds of search per day.
-    #[arg(long, default_value_t = 5.0)]
-    time_limit: f64,
-    /// Minutes over which the windows open: fewer crowd the morning (harder).
-    #[arg(long, default_value_t = 220)]
-    spread: u16,
-}
-
-/// Runs the subcommand on the full argument list (`giro bench-oneday …`).
-pub fn main(args: impl IntoIterator<Item = String>) -> Result<(), String> {
-    use clap::Parser;
-    let args = Args::try_parse_from(args.into_iter().skip(1)).map_err(|e| e.to_string())?;
-    let limit = Duration::try_from_secs_f64(args.time_limit).map_err(|e| e.to_string())?;
-    let rows = run(&args.rides, args.seeds, limit, args.spread);
-    print!("{}", table(&rows, limit, args.spread));
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
