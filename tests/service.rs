@@ -25,6 +25,7 @@ mod service {
     mod pages_vehicles;
     mod plans;
     mod promised;
+    mod proved;
     mod rides;
     mod solve_death;
     mod standing;

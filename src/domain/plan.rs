@@ -44,6 +44,10 @@ pub struct Figures {
     pub travel_source: String,
     /// The core's checker passed the plan.
     pub feasible: bool,
+    /// No plan of the day costs less: the exact step proved it (one vehicle,
+    /// a handful of rides).
+    #[serde(default)]
+    pub proved_optimal: bool,
     pub violations: Vec<PlanViolation>,
 }
 

@@ -170,7 +170,8 @@ impl Around {
             unassigned,
             cost,
             distance,
-            proved_optimal: false,
+            // Nothing locked: the free part was the whole day.
+            proved_optimal: locked.is_empty() && free.proved_optimal,
         }
     }
 }

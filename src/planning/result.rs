@@ -64,6 +64,7 @@ pub fn figures(
         solve_seconds,
         travel_source: travel_source.to_string(),
         feasible: report.is_feasible(),
+        proved_optimal: solution.proved_optimal && report.is_feasible(),
         violations: Vec::new(),
     }
 }

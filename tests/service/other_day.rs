@@ -8,27 +8,8 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use super::checked::check_plan_on;
-use super::rides::{ahead, person, place, ride, solve_date, stops_of};
+use super::rides::{ahead, person, place, ride, solve_date, stops_of, van_on_duty};
 use super::support::{As, TestApp};
-
-async fn van_on_duty(app: &TestApp, who: &As, date: NaiveDate, start: &str, end: &str) {
-    let (_, vehicles) = app.get(who, "/api/v1/vehicles").await;
-    let van = vehicles
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["skills"].as_array().unwrap().contains(&json!("lift")))
-        .unwrap()["id"]
-        .clone();
-    let (s, shift) = app
-        .post(
-            who,
-            "/api/v1/shifts",
-            json!({"date": date.to_string(), "vehicle_id": van, "window": {"start": start, "end": end}}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{shift}");
-}
 
 fn turned_down(plan: &Value, request: i64) -> Value {
     plan["unassigned"]

@@ -60,6 +60,26 @@ pub(super) fn ride(p: &Value, to: i64, date: NaiveDate, timing: Value) -> Value 
     r
 }
 
+/// A shift for the van with the lift (the demo's only vehicle for riders).
+pub(super) async fn van_on_duty(app: &TestApp, who: &As, date: NaiveDate, start: &str, end: &str) {
+    let (_, vehicles) = app.get(who, "/api/v1/vehicles").await;
+    let van = vehicles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["skills"].as_array().unwrap().contains(&json!("lift")))
+        .unwrap()["id"]
+        .clone();
+    let (s, shift) = app
+        .post(
+            who,
+            "/api/v1/shifts",
+            json!({"date": date.to_string(), "vehicle_id": van, "window": {"start": start, "end": end}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{shift}");
+}
+
 pub(super) fn stops_of(plan: &Value, request: i64) -> Vec<(Value, Value)> {
     let mut found = Vec::new();
     for route in plan["routes"].as_array().unwrap() {

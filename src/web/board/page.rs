@@ -39,6 +39,7 @@ pub struct PlanView {
     pub draft: bool,
     pub status_word: String,
     pub feasible: bool,
+    pub proved_optimal: bool,
     pub distance: String,
     pub axis: Axis,
     pub routes: Vec<RouteView>,
@@ -150,6 +151,7 @@ async fn show(
                 .t(&format!("board.plan_status.{}", plan.status.as_str()))
                 .to_string(),
             feasible: plan.figures.feasible,
+            proved_optimal: plan.figures.proved_optimal,
             distance: format!("{:.1}", plan.figures.distance_km),
             axis,
             routes,

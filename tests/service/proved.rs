@@ -1,0 +1,77 @@
+//! A small one-van day is proved optimal and the board says so; with a
+//! second vehicle on duty the exact step declines and nothing is claimed.
+
+use chrono::Days;
+use giro::domain::Role;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use super::pages_board::page;
+use super::rides::{ahead, place, ride, solve_date, van_on_duty};
+use super::support::TestApp;
+
+#[tokio::test]
+async fn a_one_van_day_of_a_few_rides_is_proved_optimal_and_the_board_says_so() {
+    let app = TestApp::spawn_on(ahead(46)).await;
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    let date = app.date + Days::new(2);
+    van_on_duty(&app, &dispatcher, date, "08:00", "13:00").await;
+    let (_, people) = app.get(&dispatcher, "/api/v1/people").await;
+    let office = place(&app, &dispatcher, "ASL 4").await;
+    for (p, at) in people
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(["09:00", "10:00", "11:00"])
+    {
+        let (s, booked) = app
+            .post(
+                &dispatcher,
+                "/api/v1/requests",
+                ride(p, office, date, json!({"pickup_at": at})),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{booked}");
+    }
+    let plan = solve_date(&app, &dispatcher, date).await;
+    assert!(plan["unassigned"].as_array().unwrap().is_empty(), "{plan}");
+    assert_eq!(plan["figures"]["feasible"], true);
+    assert_eq!(
+        plan["figures"]["proved_optimal"], true,
+        "{}",
+        plan["figures"]
+    );
+    let (s, _, html) = page(&app, Some(&dispatcher), &format!("/board/{date}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("id=\"plan-optimal\""),
+        "the board shows the proof"
+    );
+    assert!(html.contains("ottimo dimostrato"));
+
+    // A car on duty too: two vehicles, no proof claimed.
+    let (_, vehicles) = app.get(&dispatcher, "/api/v1/vehicles").await;
+    let car = vehicles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| !v["skills"].as_array().unwrap().contains(&json!("lift")))
+        .expect("the demo has a car")["id"]
+        .clone();
+    let (s, shift) = app
+        .post(
+            &dispatcher,
+            "/api/v1/shifts",
+            json!({"date": date.to_string(), "vehicle_id": car, "window": {"start": "08:00", "end": "13:00"}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{shift}");
+    let plan = solve_date(&app, &dispatcher, date).await;
+    assert_eq!(
+        plan["figures"]["proved_optimal"], false,
+        "{}",
+        plan["figures"]
+    );
+    let (_, _, html) = page(&app, Some(&dispatcher), &format!("/board/{date}")).await;
+    assert!(!html.contains("id=\"plan-optimal\""));
+}
