@@ -209,6 +209,14 @@ impl LocalSearch {
                     return Some(m);
                 }
             }
+            // Two visits in a row: moved after `v`, swapped with `v`, or with `v` and its successor.
+            if ru != rv {
+                for nb in 0..=2 {
+                    if let Some(m) = self.exchange(idx, state, u, 2, v, nb) {
+                        return Some(m);
+                    }
+                }
+            }
         } else if ru != rv {
             let m = if is_pickup(u) {
                 self.pair_pickup_after(idx, state, u, rv, iv)
@@ -363,6 +371,82 @@ impl LocalSearch {
         Some(Move {
             delta,
             routes: [(ru, na), (rv, nb)],
+            count: 2,
+        })
+    }
+
+    /// Whether positions `i..i + n` of route `r` exist and hold single-stop jobs only.
+    fn singles(idx: &Index, state: &State, r: usize, i: usize, n: usize) -> bool {
+        let nodes = &state.routes[r].nodes;
+        i >= 1
+            && i + n - 1 <= nodes.len()
+            && nodes[i - 1..i - 1 + n]
+                .iter()
+                .all(|&x| idx.jobs[job_of(x)].shape != Shape::Pair)
+    }
+
+    /// Exchanges the `na` visits from `u` on with the `nb` visits from `v` on
+    /// (two routes); with `nb = 0`, `u`'s visits go right after `v`.
+    fn exchange(
+        &self,
+        idx: &Index,
+        state: &State,
+        u: usize,
+        na: usize,
+        v: usize,
+        nb: usize,
+    ) -> Option<Move> {
+        let (ru, iu) = self.pos[u];
+        let (rv, iv) = self.pos[v];
+        if !Self::singles(idx, state, ru, iu, na) || (nb > 0 && !Self::singles(idx, state, rv, iv, nb))
+        {
+            return None;
+        }
+        let (nu, nv) = (&state.routes[ru].nodes, &state.routes[rv].nodes);
+        let seg_a = &nu[iu - 1..iu - 1 + na];
+        // With nb = 0 the visits go after `v`: an empty stretch after it.
+        let (jv, seg_b) = if nb == 0 {
+            (iv + 1, &nv[iv..iv])
+        } else {
+            (iv, &nv[iv - 1..iv - 1 + nb])
+        };
+        let (vu, vv) = (state.routes[ru].vehicle, state.routes[rv].vehicle);
+        let fits_skills = |nodes: &[usize], veh: usize| {
+            nodes
+                .iter()
+                .all(|&n| idx.jobs[job_of(n)].skills & !idx.vehicles[veh].skills == 0)
+        };
+        if !fits_skills(seg_a, vv) || !fits_skills(seg_b, vu) {
+            return None;
+        }
+        let a = self.range(idx, state, ru, iu, iu + na - 1);
+        let b = if nb == 0 {
+            Segment::EMPTY
+        } else {
+            self.range(idx, state, rv, iv, iv + nb - 1)
+        };
+        let new_u = [&self.pre[ru][iu - 1], &b, &self.suf[ru][iu + na], &self.end[ru]];
+        let new_v = [&self.pre[rv][jv - 1], &a, &self.suf[rv][jv + nb], &self.end[rv]];
+        let (mu, mv) = (nu.len(), nv.len());
+        let old = state.routes[ru].eval.cost + state.routes[rv].eval.cost;
+        let delta = Self::cost(idx, state, ru, mu + nb - na, Self::chain_dist(idx, &new_u))
+            + Self::cost(idx, state, rv, mv + na - nb, Self::chain_dist(idx, &new_v))
+            - old;
+        if delta > -GAIN
+            || !Self::feasible(idx, state, ru, &Self::chain(idx, &new_u))
+            || !Self::feasible(idx, state, rv, &Self::chain(idx, &new_v))
+        {
+            return None;
+        }
+        let mut x = nu[..iu - 1].to_vec();
+        x.extend_from_slice(seg_b);
+        x.extend_from_slice(&nu[iu - 1 + na..]);
+        let mut y = nv[..jv - 1].to_vec();
+        y.extend_from_slice(seg_a);
+        y.extend_from_slice(&nv[jv - 1 + nb..]);
+        Some(Move {
+            delta,
+            routes: [(ru, x), (rv, y)],
             count: 2,
         })
     }
