@@ -173,7 +173,10 @@ fn joined_segments_equal_the_whole_and_warp_decides_like_the_scheduler() {
             infeasible += 1;
         }
     }
-    assert!(feasible > 30 && infeasible > 30, "{feasible} / {infeasible}");
+    assert!(
+        feasible > 30 && infeasible > 30,
+        "{feasible} / {infeasible}"
+    );
 }
 
 #[test]
@@ -191,7 +194,11 @@ fn every_move_saves_what_it_predicts_and_ends_in_a_local_optimum() {
         let focus = rng.bool().then_some(&jobs[..]);
         ls.run(&idx, &mut state, &mut ins.sched, focus, &mut rng);
         assert!(state.cost <= before + 1e-9, "case {case}");
-        assert!(ls.worst_error <= 1e-6, "case {case}: off by {}", ls.worst_error);
+        assert!(
+            ls.worst_error <= 1e-6,
+            "case {case}: off by {}",
+            ls.worst_error
+        );
         // The routes are what the scheduler says, and each job is where it is recorded.
         let mut fresh = state.clone();
         for r in 0..fresh.routes.len() {

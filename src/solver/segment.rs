@@ -66,11 +66,11 @@ impl Segment {
         let j = job_of(n);
         let q = idx.load(j);
         let drop_only = idx.jobs[j].shape == Shape::DropOnly;
-        for d in 0..idx.dims {
+        for (d, &q) in q.iter().enumerate() {
             if drop_only {
-                s.drop[d] = q[d];
+                s.drop[d] = q;
             }
-            s.delta[d] = if is_pickup(n) { q[d] } else { -q[d] };
+            s.delta[d] = if is_pickup(n) { q } else { -q };
             s.rise[d] = s.delta[d].max(0);
         }
         s
