@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use super::destroy::{self, DESTROYS};
 use super::index::Index;
 use super::insertion::Inserter;
+use super::ls::{self, LocalSearch};
 use super::pool::Pool;
 use super::repair::{self, Repair, REPAIRS};
 use super::solve::{Options, Progress};
@@ -72,6 +73,16 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
     let neigh = destroy::neighbours(idx);
     let mut cur = State::new(idx);
     repair::run(Repair::Regret2, idx, &mut cur, &mut ins, &mut rng);
+    let mut ls = LocalSearch::new(idx);
+    ls::after_repair(
+        ls.as_mut(),
+        idx,
+        &mut cur,
+        &mut ins.sched,
+        &[],
+        f64::INFINITY,
+        &mut rng,
+    );
     let mut best = cur.clone();
     let mut pool = Pool::default();
     let pooling = opts.set_partitioning;
@@ -141,6 +152,15 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         let removed = destroy::select(DESTROYS[di], idx, &next, &neigh, q, &mut rng);
         next.remove(idx, &removed, &mut ins.sched);
         repair::run(REPAIRS[ri], idx, &mut next, &mut ins, &mut rng);
+        ls::after_repair(
+            ls.as_mut(),
+            idx,
+            &mut next,
+            &mut ins.sched,
+            &removed,
+            cur.cost,
+            &mut rng,
+        );
 
         let mut score = 0.0;
         if next.cost < best.cost - 1e-9 {
