@@ -232,7 +232,7 @@ fn local_search_keeps_solve_feasible_and_deterministic() {
             seed: 5,
             time_limit: None,
             iterations: Some(300),
-            cancel: None,
+            ..Default::default()
         };
         let a = solve(&p, &opts).unwrap();
         let report = check::check(&p, &a);
