@@ -2,14 +2,14 @@
 //! offered the nearest next service day with a van on duty and room, against
 //! that day's plan; moved there as said, it is planned.
 
-use chrono::{Days, NaiveDate};
+use chrono::Days;
 use giro::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use super::checked::check_plan_on;
 use super::rides::{ahead, person, place, ride, solve_date, stops_of, van_on_duty};
-use super::support::{As, TestApp};
+use super::support::TestApp;
 
 fn turned_down(plan: &Value, request: i64) -> Value {
     plan["unassigned"]
