@@ -14,8 +14,8 @@ The instances follow the families' recipes: customers random (r), clustered
 (c) or half and half (rc); type 1 has a short day and narrow windows, type 2 a
 long day and wide ones. Every customer can be served alone by a vehicle
 leaving the depot at time 0 and back before the depot closes, so every
-instance is feasible with enough vehicles; the fleet is capped at 100 (type 1)
-or 50 (type 2).
+instance is feasible with enough vehicles; the fleet is capped at 250 (type 1,
+as Gehring & Homberger's 1000-customer sets) or 50 (type 2).
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def window(d0: float, horizon: int, half: tuple[int, int], rng: random.Random) -
 def solomon(name: str, family: str, n: int, rng: random.Random) -> str:
     horizon, half, capacity = day(family)
     depot = (SIDE / 2, SIDE / 2)
-    vehicles = 100 if family.endswith("1") else 50
+    vehicles = 250 if family.endswith("1") else 50
     lines = [name, "", "VEHICLE", "NUMBER     CAPACITY", f"  {vehicles}         {capacity}", "",
              "CUSTOMER", "CUST NO.   XCOORD.    YCOORD.    DEMAND  READY TIME   DUE DATE   SERVICE TIME", ""]
     lines.append(f"    0   {depot[0]:.0f}   {depot[1]:.0f}   0   0   {horizon}   0")
@@ -84,7 +84,7 @@ def lilim(name: str, family: str, n: int, rng: random.Random) -> str:
     """n stops: n/2 pairs; the delivery's window opens after the pickup's can be served."""
     horizon, half, capacity = day(family)
     depot = (SIDE / 2, SIDE / 2)
-    vehicles = 100 if family.endswith("1") else 50
+    vehicles = 250 if family.endswith("1") else 50
     pts = [(round(x), round(y)) for x, y in points(family.rstrip("12"), n, rng)]
     rows = [f"0\t{depot[0]:.0f}\t{depot[1]:.0f}\t0\t0\t{horizon}\t0\t0\t0"]
     for k in range(n // 2):

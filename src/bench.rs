@@ -217,7 +217,7 @@ pub fn summary(set: &str, options: &solver::Options, rows: &[BenchRow]) -> Strin
         .iter()
         .filter(|r| r.bks_vehicles.is_some_and(|v| r.vehicles <= v))
         .collect();
-    if set == "lilim" {
+    if set == "lilim" && rows.iter().any(|r| r.bks_vehicles.is_some()) {
         let g = with_v.iter().filter_map(|r| r.gap_pct).sum::<f64>() / with_v.len().max(1) as f64;
         let _ = writeln!(
             s,
