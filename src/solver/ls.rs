@@ -568,23 +568,10 @@ impl LocalSearch {
             }
         }
         let (delta, k) = best?;
-        if !Self::feasible(idx, state, ru, &src) {
-            return None;
-        }
         let mut b = nodes.clone();
         b.insert(k, d);
         b.insert(iv, u);
-        let a: Vec<usize> = state.routes[ru]
-            .nodes
-            .iter()
-            .copied()
-            .filter(|&n| job_of(n) != job_of(u))
-            .collect();
-        Some(Move {
-            delta,
-            routes: [(ru, a), (rv, b)],
-            count: 2,
-        })
+        Self::pair_move(idx, state, u, &src, delta, rv, b)
     }
 
     /// Moves the pair of dropoff `u` to route `rv`: dropoff just after
@@ -627,12 +614,27 @@ impl LocalSearch {
             }
         }
         let (delta, k) = best?;
-        if !Self::feasible(idx, state, ru, &src) {
-            return None;
-        }
         let mut b = nodes.clone();
         b.insert(iv, u);
         b.insert(k, p);
+        Self::pair_move(idx, state, u, &src, delta, rv, b)
+    }
+
+    /// The pair of `u` out of its route (left as `src`, checked here last:
+    /// only moves that gain get that far) and into `rv` as `b`.
+    fn pair_move(
+        idx: &Index,
+        state: &State,
+        u: usize,
+        src: &Segment,
+        delta: f64,
+        rv: usize,
+        b: Vec<usize>,
+    ) -> Option<Move> {
+        let ru = state.route_of[job_of(u)];
+        if !Self::feasible(idx, state, ru, src) {
+            return None;
+        }
         let a: Vec<usize> = state.routes[ru]
             .nodes
             .iter()

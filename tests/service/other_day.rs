@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use super::checked::check_plan_on;
-use super::rides::{ahead, person, place, ride, solve_date, stops_of, van_on_duty};
+use super::rides::{ahead, on_duty, person, place, ride, solve_date, stops_of};
 use super::support::TestApp;
 
 fn turned_down(plan: &Value, request: i64) -> Value {
@@ -33,7 +33,7 @@ async fn a_ride_nothing_on_its_day_lets_in_fits_on_the_next_day_with_room() {
     let next = date + Days::new(1);
     // The van (the only vehicle that carries riders) is on duty only in the
     // morning; the ride is asked for the afternoon.
-    van_on_duty(&app, &dispatcher, date, "08:00", "10:00").await;
+    on_duty(&app, &dispatcher, date, true, ("08:00", "10:00")).await;
     let giuseppina = person(&app, &dispatcher, "Giuseppina Parodi").await;
     let office = place(&app, &dispatcher, "ASL 4").await;
     let mut visit = ride(&giuseppina, office, date, json!({"pickup_at": "15:30"}));
@@ -51,7 +51,7 @@ async fn a_ride_nothing_on_its_day_lets_in_fits_on_the_next_day_with_room() {
 
     // The van on duty the next afternoon, that day already planned: the
     // ride fits there.
-    van_on_duty(&app, &dispatcher, next, "13:00", "18:00").await;
+    on_duty(&app, &dispatcher, next, true, ("13:00", "18:00")).await;
     let planned_next = solve_date(&app, &dispatcher, next).await;
     check_plan_on(&app, next, &planned_next).await;
     let plan = solve_date(&app, &dispatcher, date).await;

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use super::pages_board::page;
-use super::rides::{ahead, place, ride, solve_date, van_on_duty};
+use super::rides::{ahead, on_duty, place, ride, solve_date};
 use super::support::TestApp;
 
 #[tokio::test]
@@ -20,7 +20,7 @@ async fn a_one_van_day_of_a_few_rides_is_proved_optimal_and_the_board_says_so() 
     while date.weekday() != Weekday::Sun {
         date = date + Days::new(1);
     }
-    van_on_duty(&app, &dispatcher, date, "08:00", "13:00").await;
+    on_duty(&app, &dispatcher, date, true, ("08:00", "13:00")).await;
     let (_, people) = app.get(&dispatcher, "/api/v1/people").await;
     let office = place(&app, &dispatcher, "ASL 4").await;
     for (p, at) in people
@@ -55,22 +55,7 @@ async fn a_one_van_day_of_a_few_rides_is_proved_optimal_and_the_board_says_so() 
     assert!(html.contains("ottimo dimostrato"));
 
     // A car on duty too: two vehicles, no proof claimed.
-    let (_, vehicles) = app.get(&dispatcher, "/api/v1/vehicles").await;
-    let car = vehicles
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| !v["skills"].as_array().unwrap().contains(&json!("lift")))
-        .expect("the demo has a car")["id"]
-        .clone();
-    let (s, shift) = app
-        .post(
-            &dispatcher,
-            "/api/v1/shifts",
-            json!({"date": date.to_string(), "vehicle_id": car, "window": {"start": "08:00", "end": "13:00"}}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{shift}");
+    on_duty(&app, &dispatcher, date, false, ("08:00", "13:00")).await;
     let plan = solve_date(&app, &dispatcher, date).await;
     assert_eq!(
         plan["figures"]["proved_optimal"], false,

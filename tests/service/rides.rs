@@ -60,21 +60,28 @@ pub(super) fn ride(p: &Value, to: i64, date: NaiveDate, timing: Value) -> Value 
     r
 }
 
-/// A shift for the van with the lift (the demo's only vehicle for riders).
-pub(super) async fn van_on_duty(app: &TestApp, who: &As, date: NaiveDate, start: &str, end: &str) {
+/// A shift on `date` for the van with the lift (`lift`) or for a car.
+pub(super) async fn on_duty(
+    app: &TestApp,
+    who: &As,
+    date: NaiveDate,
+    lift: bool,
+    hours: (&str, &str),
+) {
     let (_, vehicles) = app.get(who, "/api/v1/vehicles").await;
-    let van = vehicles
+    let vehicle = vehicles
         .as_array()
         .unwrap()
         .iter()
-        .find(|v| v["skills"].as_array().unwrap().contains(&json!("lift")))
+        .find(|v| v["skills"].as_array().unwrap().contains(&json!("lift")) == lift)
         .unwrap()["id"]
         .clone();
+    let (start, end) = hours;
     let (s, shift) = app
         .post(
             who,
             "/api/v1/shifts",
-            json!({"date": date.to_string(), "vehicle_id": van, "window": {"start": start, "end": end}}),
+            json!({"date": date.to_string(), "vehicle_id": vehicle, "window": {"start": start, "end": end}}),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{shift}");
@@ -207,23 +214,8 @@ async fn when_the_van_is_short_the_medical_visit_is_kept_and_the_errand_turned_d
     let app = TestApp::spawn_on(ahead(41)).await;
     let date = app.date + Days::new(1);
     let dispatcher = app.login_as(Role::Dispatcher).await;
-    let (_, vehicles) = app.get(&dispatcher, "/api/v1/vehicles").await;
-    let van = vehicles
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["skills"].as_array().unwrap().contains(&json!("lift")))
-        .unwrap()["id"]
-        .clone();
     // One short shift: time for one trip to Lavagna and back, not two.
-    let (s, shift) = app
-        .post(
-            &dispatcher,
-            "/api/v1/shifts",
-            json!({"date": date.to_string(), "vehicle_id": van, "window": {"start": "08:40", "end": "09:30"}}),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{shift}");
+    on_duty(&app, &dispatcher, date, true, ("08:40", "09:30")).await;
     let hospital = place(&app, &dispatcher, "Ospedale di Lavagna").await;
     let riva = place(&app, &dispatcher, "Spazio incontro Riva").await;
     let angela = person(&app, &dispatcher, "Angela Podest").await;
