@@ -8,7 +8,7 @@
 //! stall is counted in full by every request it delays (no coordinated
 //! omission).
 //!
-//! `cargo run --release --example booking_load -- --seconds 15 --rates 100,300
+//! `cargo run --release --features bench-tools --example booking_load -- --seconds 15 --rates 100,300
 //!  [--postgres postgres://giro_test:giro_test@127.0.0.1:5432/giro_test]`
 
 use std::time::{Duration, Instant};

@@ -3,7 +3,7 @@
 //! the personal link) and on a repeat load (cache and service worker warm),
 //! and the board's time to interactive for the demo day (median of 5).
 //!
-//! `cargo run --release --example page_weight`
+//! `cargo run --release --features bench-tools --example page_weight`
 
 #[allow(dead_code)]
 #[path = "../tests/browser/artifacts.rs"]

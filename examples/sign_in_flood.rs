@@ -13,7 +13,7 @@
 //!   and accounts so that the throttle never trips;
 //! - the flood with giro's defaults: throttle and bound.
 //!
-//! `cargo run --release --example sign_in_flood -- --seconds 15 --reads 20 --flood 31`
+//! `cargo run --release --features bench-tools --example sign_in_flood -- --seconds 15 --reads 20 --flood 31`
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
