@@ -173,7 +173,11 @@ pub fn validate_hold(h: &Suspension) -> Result<(), Invalid> {
 }
 
 impl MealRecipient {
+    /// The plan of `input`, its diets sorted once so every list reads alike.
     pub fn of(id: Id, org: Id, input: &MealRecipientInput) -> Self {
+        let mut diets = input.diets.clone();
+        diets.sort();
+        diets.dedup();
         Self {
             id,
             organisation_id: org,
@@ -181,7 +185,7 @@ impl MealRecipient {
             window: input.window,
             schedule: input.schedule.clone(),
             starts_on: input.starts_on,
-            diets: input.diets.clone(),
+            diets,
             priority: input.priority,
             notes: input.notes.clone(),
             preferred_volunteer_id: input.preferred_volunteer_id,
