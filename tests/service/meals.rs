@@ -138,7 +138,7 @@ fn request_of(booked: &[(i64, i64)], recipient: i64) -> i64 {
 }
 
 /// The pickup and drop-off stops of `request` in the plan, with its route.
-fn stops<'a>(plan: &'a Value, request: i64) -> Option<(&'a Value, &'a Value, &'a Value)> {
+fn stops(plan: &Value, request: i64) -> Option<(&Value, &Value, &Value)> {
     for route in plan["routes"].as_array().unwrap() {
         let of = |role: &str| {
             route["stops"]
