@@ -1,8 +1,9 @@
 //! The service's lists as CSV (RFC 4180, comma-separated, CRLF): the fees of
-//! a range and an association's night-before list. A cell that a spreadsheet
+//! a range, an association's night-before list and the kitchen's lists. A cell that a spreadsheet
 //! would read as a formula gets a leading apostrophe.
 
 use crate::domain::fees::{euro, FeeReport};
+use crate::domain::meals::{PackingList, ProductionList};
 use crate::domain::night_before::NightBeforeList;
 
 /// One cell: quoted when it holds a comma, a quote or a line break.
@@ -119,6 +120,68 @@ pub fn night_before(list: &NightBeforeList) -> String {
                 r.assistance.as_str().into(),
                 r.service_animal.to_string(),
                 r.is_return.to_string(),
+            ],
+        );
+    }
+    out
+}
+
+/// Diet tags in one cell, `+`-joined (a comma would need quoting).
+fn diets(d: &[String]) -> String {
+    d.join("+")
+}
+
+pub fn production(list: &ProductionList) -> String {
+    let mut out = String::new();
+    line(
+        &mut out,
+        &["date", "meal_type", "diets", "meals"].map(String::from),
+    );
+    for l in &list.lines {
+        line(
+            &mut out,
+            &[
+                list.date.to_string(),
+                l.meal_type.as_str().into(),
+                diets(&l.diets),
+                l.meals.to_string(),
+            ],
+        );
+    }
+    out
+}
+
+pub fn packing(list: &PackingList) -> String {
+    let mut out = String::new();
+    let head = [
+        "date",
+        "route_id",
+        "vehicle",
+        "stop",
+        "time",
+        "request_id",
+        "recipient",
+        "meal_type",
+        "meals",
+        "diets",
+        "notes",
+    ];
+    line(&mut out, &head.map(String::from));
+    for l in &list.lines {
+        line(
+            &mut out,
+            &[
+                list.date.to_string(),
+                l.route_id.to_string(),
+                l.vehicle_name.clone(),
+                l.stop_seq.to_string(),
+                l.time.to_string(),
+                l.request_id.to_string(),
+                l.recipient.clone(),
+                l.meal_type.map(|t| t.as_str()).unwrap_or_default().into(),
+                l.meals.to_string(),
+                diets(&l.diets),
+                opt(&l.notes),
             ],
         );
     }

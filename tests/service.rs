@@ -16,6 +16,7 @@ mod service {
     mod hygiene;
     mod lifecycle;
     mod links;
+    mod meals;
     mod migrations;
     mod night_before;
     mod other_day;

@@ -15,6 +15,7 @@ mod fees;
 mod format;
 mod json;
 mod manifest;
+mod meals;
 mod night_before;
 mod organisations;
 mod people;
@@ -94,6 +95,7 @@ fn parts() -> Vec<OpenApiRouter<AppState>> {
         policy::routes(),
         fees::routes(),
         night_before::routes(),
+        meals::routes(),
         plans::routes(),
         manifest::routes(),
         events::routes(),

@@ -92,7 +92,6 @@ pub(super) struct DayJson {
     #[serde(default, rename = "description")]
     _description: Option<IgnoredAny>,
     pub(super) meal_centre: String,
-    pub(super) hot_meal_max_minutes: u32,
     #[serde(default)]
     pub(super) rides: Vec<RideJson>,
     #[serde(default)]

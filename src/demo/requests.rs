@@ -150,7 +150,7 @@ impl Demo {
             ids,
         );
         input.organisation_id = Some(org);
-        input.max_ride_minutes = m.hot.then_some(self.day.hot_meal_max_minutes);
+        // No limit of its own: the kitchen-to-door rule is `domain::meals`'.
         Ok((org, at.valid(input, RequestInput::validate)?))
     }
 

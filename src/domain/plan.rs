@@ -188,6 +188,8 @@ pub struct ManifestStop {
     pub mobility: Option<String>,
     pub assistance: Option<String>,
     pub driver_notes: Option<String>,
+    /// The booking's notes: for a meal, the diets and what to do at the door.
+    pub request_notes: Option<String>,
     pub load: std::collections::BTreeMap<String, u32>,
     /// What was last reported here, so a reloaded page shows what is done.
     pub state: Option<StopState>,

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 
 use super::defaults::*;
 use super::PlanningError;
+use crate::domain::meals::{self, MealSettings};
 use crate::domain::mobility;
 use crate::domain::ride_policy::RidePolicy;
 use crate::domain::vehicle_sharing::{self as sharing, Party, Piece};
@@ -29,6 +30,10 @@ pub struct Day<'a> {
     pub organisations: &'a [Organisation],
     /// The vehicles' calendars (`domain::vehicle_sharing`).
     pub blocks: &'a [VehicleBlock],
+    /// The meal round's rules (`domain::meals`): ready time, hot limit.
+    pub meals: &'a MealSettings,
+    /// The meal requests of priority recipients.
+    pub priority_meals: &'a BTreeSet<Id>,
 }
 
 /// Which request a solver job stands for.
@@ -156,7 +161,12 @@ pub fn build(day: &Day, places: &[Id], travel: &TravelMatrix) -> Result<Built, P
         let person = r
             .person_id
             .and_then(|id| day.people.iter().find(|p| p.id == id));
-        jobs.push(job(r, person, day.policy, (from, to), &dimensions, &matrix));
+        let rules = Rules {
+            policy: day.policy,
+            meals: day.meals,
+            priority: day.priority_meals.contains(&r.id),
+        };
+        jobs.push(job(r, person, &rules, (from, to), &dimensions, &matrix));
         refs.push(JobRef {
             request_id: r.id,
             from_place_id: r.from_place_id,
@@ -321,12 +331,20 @@ pub(super) fn vehicle(
     }
 }
 
+/// The service's rules a request is planned under.
+pub(super) struct Rules<'a> {
+    pub policy: &'a RidePolicy,
+    pub meals: &'a MealSettings,
+    /// A priority recipient's meal.
+    pub priority: bool,
+}
+
 /// The solver's job for request `r`, its stops at matrix locations `from`
 /// and `to`.
 pub(super) fn job(
     r: &Request,
     person: Option<&Person>,
-    policy: &RidePolicy,
+    rules: &Rules,
     (from, to): (usize, usize),
     dims: &[String],
     matrix: &Matrix,
@@ -379,6 +397,7 @@ pub(super) fn job(
                 },
                 load,
             );
+            let policy = rules.policy;
             let policy_limit = policy.max_ride_minutes(direct, matrix.distance(from, to));
             j.max_ride = Some(MaxRide::minutes(
                 r.max_ride_minutes
@@ -389,12 +408,18 @@ pub(super) fn job(
             j
         }
         RequestKind::Meal => {
+            // The kitchen-to-door rule, whoever booked the meal: it leaves
+            // the kitchen once ready and, when hot, reaches the door in time.
+            let limits = meals::limits(rules.meals, &r.load, r.max_ride_minutes);
+            let ready = limits.leaves_after.minutes() as f64;
+            let leaves =
+                TimeWindow::new(pickup_window.start.max(ready), pickup_window.end.max(ready));
             let service = f64::from(r.service_minutes.unwrap_or(MEAL_SERVICE));
             let mut j = Job::delivery(
                 r.id.to_string(),
                 Some(Stop {
                     location: from,
-                    window: pickup_window,
+                    window: leaves,
                     service: MEAL_LOADING,
                 }),
                 Stop {
@@ -404,7 +429,12 @@ pub(super) fn job(
                 },
                 load,
             );
-            j.max_ride = r.max_ride_minutes.map(|m| MaxRide::minutes(f64::from(m)));
+            j.max_ride = limits
+                .max_ride_minutes
+                .map(|m| MaxRide::minutes(f64::from(m)));
+            if rules.priority {
+                j.priority = DEFAULT_PRIORITY * meals::PRIORITY_FACTOR;
+            }
             j
         }
         RequestKind::Collection => {

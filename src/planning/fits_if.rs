@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 
-use super::build::{job, vehicle, Built, Day};
+use super::build::{job, vehicle, Built, Day, Rules};
 use super::result::solver_routes;
 use crate::domain::fits_if::{fewer_companions, shifted, Step, STEPS};
 use crate::domain::{FitsIf, Id, Request, Route as PlanRoute, Vehicle};
@@ -229,10 +229,15 @@ impl Tries<'_> {
             .person_id
             .and_then(|id| self.day.people.iter().find(|p| p.id == id));
         let mut problem: Problem = built.problem.clone();
+        let rules = Rules {
+            policy: self.day.policy,
+            meals: self.day.meals,
+            priority: self.day.priority_meals.contains(&r.id),
+        };
         let mut changed = job(
             r,
             person,
-            self.day.policy,
+            &rules,
             (at(r.from_place_id)?, at(r.to_place_id)?),
             &problem.dimensions,
             &problem.matrix,
@@ -402,6 +407,8 @@ mod tests {
             shifts: &shifts,
             organisations: &[],
             blocks: &[],
+            meals: &Default::default(),
+            priority_meals: &Default::default(),
         };
         let (ids, _) = locations(&day).unwrap();
         // Twenty-five minutes and 5 km between any two places.

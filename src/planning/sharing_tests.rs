@@ -112,6 +112,8 @@ fn plan(blocks: &[VehicleBlock]) -> super::Built {
         shifts: &shifts,
         organisations: &organisations,
         blocks,
+        meals: &Default::default(),
+        priority_meals: &Default::default(),
     };
     let travel = TravelMatrix {
         size: 2,

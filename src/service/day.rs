@@ -1,10 +1,13 @@
 //! A date's records and the problem they make, as solves and edits need them.
 
+use std::collections::BTreeSet;
+
 use chrono::NaiveDate;
 
 use super::{AppState, ServiceError};
+use crate::domain::meals::MealSettings;
 use crate::domain::ride_policy::RidePolicy;
-use crate::domain::{Organisation, Person, Place, Request, Shift, Vehicle, VehicleBlock};
+use crate::domain::{Id, Organisation, Person, Place, Request, Shift, Vehicle, VehicleBlock};
 use crate::planning::{self, Built, Day, PlanningError};
 use crate::store::{Scope, StoreError};
 use crate::travel::TravelError;
@@ -40,6 +43,9 @@ pub struct Records {
     pub organisations: Vec<Organisation>,
     pub blocks: Vec<VehicleBlock>,
     pub policy: RidePolicy,
+    pub meals: MealSettings,
+    /// The meal requests of priority recipients.
+    pub priority_meals: BTreeSet<Id>,
 }
 
 impl Records {
@@ -55,6 +61,8 @@ impl Records {
             organisations: store.organisations(Scope::All).await?,
             blocks: store.vehicle_blocks(Scope::All, Some(date)).await?,
             policy: store.ride_policy().await?,
+            meals: store.meal_settings().await?,
+            priority_meals: store.priority_meals(date).await?,
         })
     }
 
@@ -70,6 +78,8 @@ impl Records {
             shifts: &self.shifts,
             organisations: &self.organisations,
             blocks: &self.blocks,
+            meals: &self.meals,
+            priority_meals: &self.priority_meals,
         }
     }
 }

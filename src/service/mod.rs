@@ -7,6 +7,7 @@ pub mod drivers;
 mod error;
 pub mod fees;
 pub mod lifecycle;
+pub mod meals;
 pub mod night_before;
 mod other_day;
 pub mod plans;

@@ -21,7 +21,7 @@ fn today() -> NaiveDate {
 
 /// Generation books as of the eve of the day, so that a day generated late
 /// (the solve of today, a range reaching back) still books its morning.
-fn eve(date: NaiveDate) -> NaiveDateTime {
+pub(super) fn eve(date: NaiveDate) -> NaiveDateTime {
     date.and_hms_opt(0, 0, 0).unwrap_or_default() - Duration::minutes(1)
 }
 

@@ -82,6 +82,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "vehicle_sharing",
         include_str!("../../migrations/sqlite/0009_vehicle_sharing.sql"),
     ),
+    (
+        10,
+        "meals",
+        include_str!("../../migrations/sqlite/0010_meals.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -128,6 +133,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         9,
         "vehicle_sharing",
         include_str!("../../migrations/postgres/0009_vehicle_sharing.sql"),
+    ),
+    (
+        10,
+        "meals",
+        include_str!("../../migrations/postgres/0010_meals.sql"),
     ),
 ];
 

@@ -33,7 +33,7 @@ impl Store {
         {
             let vehicle = self.vehicle(r.vehicle_id).await?;
             let rows = sqlx::query(
-                "SELECT s.id, s.seq, s.request_id, s.role, s.start_min, q.kind, q.load, q.status, \
+                "SELECT s.id, s.seq, s.request_id, s.role, s.start_min, q.kind, q.load, q.status, q.notes, \
                  p.name AS place_name, p.address, p.lat, p.lon, pe.name AS person_name, pe.phone, \
                  pe.mobility, pe.assistance, pe.driver_notes FROM stops s \
                  JOIN requests q ON q.id = s.request_id JOIN places p ON p.id = s.place_id \
@@ -67,6 +67,7 @@ impl Store {
                     mobility: s.try_get("mobility")?,
                     assistance: s.try_get("assistance")?,
                     driver_notes: s.try_get("driver_notes")?,
+                    request_notes: s.try_get("notes")?,
                     load: json(&load)?,
                     state: states.get(&key).cloned(),
                 });

@@ -1,15 +1,17 @@
-//! The service's settings, one JSON record per key: the ride policy and the
-//! fee rules.
+//! The service's settings, one JSON record per key: the ride policy, the
+//! fee rules and the meal settings.
 
 use sqlx::Row;
 
 use super::audit::record;
 use super::{json, to_json, Actor, Store, StoreError};
 use crate::domain::fees::FeeRules;
+use crate::domain::meals::MealSettings;
 use crate::domain::ride_policy::RidePolicy;
 
 const RIDE_POLICY: &str = "ride_policy";
 const FEE_RULES: &str = "fee_rules";
+const MEAL_SETTINGS: &str = "meal_settings";
 
 impl Store {
     /// The ride policy in force: the defaults until someone sets one.
@@ -72,5 +74,36 @@ impl Store {
         record(&mut tx, actor, "update", "fee_rules", None, None).await?;
         tx.commit().await?;
         Ok(rules.clone())
+    }
+
+    /// The meal service's settings: the defaults until someone sets them.
+    pub async fn meal_settings(&self) -> Result<MealSettings, StoreError> {
+        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(MEAL_SETTINGS)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(r) => json(&r.try_get::<String, _>("value")?),
+            None => Ok(MealSettings::default()),
+        }
+    }
+
+    pub async fn set_meal_settings(
+        &self,
+        actor: Actor,
+        settings: &MealSettings,
+    ) -> Result<MealSettings, StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(MEAL_SETTINGS)
+        .bind(to_json(settings))
+        .execute(&mut *tx)
+        .await?;
+        record(&mut tx, actor, "update", "meal_settings", None, None).await?;
+        tx.commit().await?;
+        Ok(settings.clone())
     }
 }

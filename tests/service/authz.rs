@@ -53,6 +53,10 @@ fn allowed(method: &str, path: &str) -> Option<Option<&'static [Role]>> {
         ("put", "/people/{id}/eligibility" | "/fees/rules") => Some(&[A, D]),
         ("get", "/night-before/{date}") => Some(&[A, D, M]),
         ("post", "/night-before/{date}/send") => Some(&[A, D]),
+        ("get", p) if p.starts_with("/meal-recipients") || p.starts_with("/meals/") => {
+            Some(&[A, D, M])
+        }
+        (_, p) if p.starts_with("/meal-recipients") || p.starts_with("/meals/") => Some(&[A, D]),
         ("get", "/closing-days" | "/closing-days/{date}") => Some(&[A, D, M]),
         (_, "/closing-days" | "/closing-days/{date}") => Some(&[A, D]),
         _ => return None,

@@ -27,6 +27,8 @@ pub async fn check_plan_on(app: &TestApp, date: NaiveDate, plan: &Value) -> (Bui
     let organisations = store.organisations(Scope::All).await.unwrap();
     let blocks = store.vehicle_blocks(Scope::All, Some(date)).await.unwrap();
     let policy = store.ride_policy().await.unwrap();
+    let meals = store.meal_settings().await.unwrap();
+    let priority_meals = store.priority_meals(date).await.unwrap();
     let day = Day {
         date,
         policy: &policy,
@@ -37,6 +39,8 @@ pub async fn check_plan_on(app: &TestApp, date: NaiveDate, plan: &Value) -> (Bui
         shifts: &shifts,
         organisations: &organisations,
         blocks: &blocks,
+        meals: &meals,
+        priority_meals: &priority_meals,
     };
     let (ids, points) = planning::locations(&day).unwrap();
     let matrix = app.state.travel.matrix(&points).await.unwrap();
