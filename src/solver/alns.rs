@@ -10,6 +10,7 @@ use super::insertion::Inserter;
 use super::ls::{self, LocalSearch};
 use super::pool::Pool;
 use super::repair::{self, Repair, REPAIRS};
+use super::request_ls::{self, RequestSearch};
 use super::solve::{Options, Progress};
 use super::state::State;
 
@@ -83,6 +84,18 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         f64::INFINITY,
         &mut rng,
     );
+    // Problems the segment search cannot price get the request search.
+    let mut rls = ls.is_none().then(|| RequestSearch::new(idx));
+    request_ls::after_repair(
+        rls.as_mut(),
+        idx,
+        &mut cur,
+        &mut ins,
+        &[],
+        f64::INFINITY,
+        f64::INFINITY,
+        &mut rng,
+    );
     let mut best = cur.clone();
     let mut pool = Pool::default();
     let pooling = opts.set_partitioning;
@@ -108,7 +121,14 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         return best;
     }
     let q_min = n.min(4);
-    let q_max = ((n as f64 * 0.3) as usize).clamp(q_min, Q_CAP.max(q_min));
+    let knob = |k: &str, d: f64| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
+    let q_cap = knob("GIRO_QCAP", Q_CAP as f64) as usize;
+    let q_max = ((n as f64 * knob("GIRO_QFRAC", 0.3)) as usize).clamp(q_min, q_cap.max(q_min));
     // Variable cost only: fixed vehicle costs would make the temperature meaningless.
     let variable_cost = |s: &State| {
         s.routes
@@ -161,6 +181,16 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
             cur.cost,
             &mut rng,
         );
+        request_ls::after_repair(
+            rls.as_mut(),
+            idx,
+            &mut next,
+            &mut ins,
+            &removed,
+            cur.cost,
+            best.cost,
+            &mut rng,
+        );
 
         let mut score = 0.0;
         if next.cost < best.cost - 1e-9 {
@@ -189,5 +219,10 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         }
     }
     report(&best, iteration, sp_time, true, on_progress);
+    if std::env::var("GIRO_STATS").is_ok() {
+        if let Some(r) = &rls {
+            eprintln!("rls applied {} worst_error {:e}", r.applied, r.worst_error);
+        }
+    }
     best
 }
