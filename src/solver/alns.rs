@@ -91,13 +91,13 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         idx,
         &mut cur,
         &mut ins,
-        &[],
-        f64::INFINITY,
         f64::INFINITY,
         &mut rng,
     );
     let mut best = cur.clone();
     let mut pool = Pool::default();
+    // Measured on DARP; the windows-only sets keep the frozen pool.
+    pool.evict = rls.is_some();
     let pooling = opts.set_partitioning;
     if pooling {
         pool.add(idx, &cur);
@@ -121,14 +121,7 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         return best;
     }
     let q_min = n.min(4);
-    let knob = |k: &str, d: f64| {
-        std::env::var(k)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(d)
-    };
-    let q_cap = knob("GIRO_QCAP", Q_CAP as f64) as usize;
-    let q_max = ((n as f64 * knob("GIRO_QFRAC", 0.3)) as usize).clamp(q_min, q_cap.max(q_min));
+    let q_max = ((n as f64 * 0.3) as usize).clamp(q_min, Q_CAP.max(q_min));
     // Variable cost only: fixed vehicle costs would make the temperature meaningless.
     let variable_cost = |s: &State| {
         s.routes
@@ -156,6 +149,10 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
             next_sp += 1;
             let budget = opts.sp_seconds(began.elapsed());
             let sp_began = Instant::now();
+            if pool.evict {
+                // Its routes may have been dropped since it was found.
+                pool.add(idx, &best);
+            }
             let found = pool.recombine(idx, &best, budget, &mut ins.sched);
             sp_time += sp_began.elapsed();
             if let Some(s) = found {
@@ -181,16 +178,7 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
             cur.cost,
             &mut rng,
         );
-        request_ls::after_repair(
-            rls.as_mut(),
-            idx,
-            &mut next,
-            &mut ins,
-            &removed,
-            cur.cost,
-            best.cost,
-            &mut rng,
-        );
+        request_ls::after_repair(rls.as_mut(), idx, &mut next, &mut ins, best.cost, &mut rng);
 
         let mut score = 0.0;
         if next.cost < best.cost - 1e-9 {
@@ -219,10 +207,5 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         }
     }
     report(&best, iteration, sp_time, true, on_progress);
-    if std::env::var("GIRO_STATS").is_ok() {
-        if let Some(r) = &rls {
-            eprintln!("rls applied {} worst_error {:e}", r.applied, r.worst_error);
-        }
-    }
     best
 }
