@@ -10,6 +10,7 @@ use super::insertion::Inserter;
 use super::ls::{self, LocalSearch};
 use super::pool::Pool;
 use super::repair::{self, Repair, REPAIRS};
+use super::request_ls::{self, RequestSearch};
 use super::solve::{Options, Progress};
 use super::state::State;
 
@@ -83,8 +84,20 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         f64::INFINITY,
         &mut rng,
     );
+    // Problems the segment search cannot price get the request search.
+    let mut rls = ls.is_none().then(|| RequestSearch::new(idx));
+    request_ls::after_repair(
+        rls.as_mut(),
+        idx,
+        &mut cur,
+        &mut ins,
+        f64::INFINITY,
+        &mut rng,
+    );
     let mut best = cur.clone();
     let mut pool = Pool::default();
+    // Measured on DARP; the windows-only sets keep the frozen pool.
+    pool.evict = rls.is_some();
     let pooling = opts.set_partitioning;
     if pooling {
         pool.add(idx, &cur);
@@ -136,6 +149,10 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
             next_sp += 1;
             let budget = opts.sp_seconds(began.elapsed());
             let sp_began = Instant::now();
+            if pool.evict {
+                // Its routes may have been dropped since it was found.
+                pool.add(idx, &best);
+            }
             let found = pool.recombine(idx, &best, budget, &mut ins.sched);
             sp_time += sp_began.elapsed();
             if let Some(s) = found {
@@ -161,6 +178,7 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
             cur.cost,
             &mut rng,
         );
+        request_ls::after_repair(rls.as_mut(), idx, &mut next, &mut ins, best.cost, &mut rng);
 
         let mut score = 0.0;
         if next.cost < best.cost - 1e-9 {

@@ -12,6 +12,7 @@ pub mod model;
 mod neighbours;
 mod pool;
 mod repair;
+mod request_ls;
 mod route;
 mod schedule;
 mod segment;

@@ -24,12 +24,18 @@ struct Column {
     jobs: Vec<JobId>,
     nodes: Vec<usize>,
     cost: f64,
+    /// The last `add` that met this route.
+    seen: u64,
 }
 
 #[derive(Default)]
 pub(crate) struct Pool {
     index: HashMap<(usize, Vec<JobId>), usize>,
     cols: Vec<Column>,
+    /// At the cap, drop the routes met longest ago instead of admitting no
+    /// new ones: late (good) routes keep entering on long runs.
+    pub evict: bool,
+    adds: u64,
 }
 
 /// Large pools slow the MIP down more than they help.
@@ -37,18 +43,25 @@ const MAX_COLUMNS: usize = 6000;
 
 impl Pool {
     pub fn add(&mut self, idx: &Index, state: &State) {
+        self.adds += 1;
         for route in state.routes.iter().filter(|r| !r.is_empty()) {
             let class = idx.vehicles[route.vehicle].class;
             let mut jobs: Vec<JobId> = route.nodes.iter().map(|&n| job_of(n)).collect();
             jobs.sort_unstable();
             jobs.dedup();
             let cost = route.eval.cost;
+            if self.evict && self.cols.len() >= MAX_COLUMNS {
+                self.drop_stale();
+            }
             match self.index.get(&(class, jobs.clone())) {
-                Some(&c) if cost < self.cols[c].cost - 1e-9 => {
-                    self.cols[c].cost = cost;
-                    self.cols[c].nodes.clone_from(&route.nodes);
+                Some(&c) => {
+                    let col = &mut self.cols[c];
+                    col.seen = self.adds;
+                    if cost < col.cost - 1e-9 {
+                        col.cost = cost;
+                        col.nodes.clone_from(&route.nodes);
+                    }
                 }
-                Some(_) => {}
                 None if self.cols.len() < MAX_COLUMNS => {
                     self.index.insert((class, jobs.clone()), self.cols.len());
                     self.cols.push(Column {
@@ -56,11 +69,24 @@ impl Pool {
                         jobs,
                         nodes: route.nodes.clone(),
                         cost,
+                        seen: self.adds,
                     });
                 }
                 None => {}
             }
         }
+    }
+
+    /// Keeps the half of the pool met most recently (ties in pool order).
+    fn drop_stale(&mut self) {
+        let mut cols = std::mem::take(&mut self.cols);
+        cols.sort_by_key(|c| std::cmp::Reverse(c.seen));
+        cols.truncate(MAX_COLUMNS / 2);
+        self.index.clear();
+        for (i, c) in cols.iter().enumerate() {
+            self.index.insert((c.class, c.jobs.clone()), i);
+        }
+        self.cols = cols;
     }
 
     /// Solves the set-partitioning MIP; returns a better state than `incumbent`, if found.
@@ -270,6 +296,43 @@ mod tests {
         assert_eq!(best.used_routes(), 2);
         assert!(best.cost < a.cost && best.cost < b.cost);
         assert!(best.unassigned.is_empty());
+    }
+
+    #[test]
+    fn an_evicting_pool_keeps_admitting_routes_at_the_cap() {
+        let p = problem();
+        let idx = Index::new(&p);
+        let mut sched = Scheduler::new(&idx);
+        let a = state(&idx, &[&[0, 1], &[2], &[3]], &mut sched);
+        let b = state(&idx, &[&[0], &[1], &[2, 3]], &mut sched);
+        for evict in [false, true] {
+            let mut pool = Pool {
+                evict,
+                ..Pool::default()
+            };
+            pool.add(&idx, &a);
+            // Fill the pool to the cap with routes met once, long ago.
+            while pool.cols.len() < MAX_COLUMNS {
+                let n = pool.cols.len();
+                pool.cols.push(Column {
+                    class: 0,
+                    jobs: vec![n + 100],
+                    nodes: Vec::new(),
+                    cost: 1e6,
+                    seen: 0,
+                });
+                pool.index.insert((0, vec![n + 100]), n);
+            }
+            pool.add(&idx, &a);
+            pool.add(&idx, &b);
+            // Only the evicting pool holds b's far pair, and it kept a's routes.
+            assert_eq!(pool.index.contains_key(&(0, vec![2, 3])), evict);
+            assert!(pool.index.contains_key(&(0, vec![0, 1])));
+            assert!(pool.cols.len() <= MAX_COLUMNS);
+            for (&(class, ref jobs), &c) in &pool.index {
+                assert_eq!((class, jobs), (pool.cols[c].class, &pool.cols[c].jobs));
+            }
+        }
     }
 
     #[test]

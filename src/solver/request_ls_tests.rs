@@ -1,0 +1,214 @@
+//! Request relocation and 2-opt* against recomputed costs, on random small
+//! dial-a-ride problems (ride limits, route durations, setups, skills, time
+//! costs, deliveries and collections among the rides).
+
+use super::*;
+use crate::solver::check;
+use crate::solver::model::{Job, Layout, Matrix, MaxRide, Problem, Stop, TimeWindow, Vehicle};
+use crate::solver::repair::{self, Repair};
+use crate::solver::{solve, Options};
+
+fn problem(rng: &mut fastrand::Rng, jobs: usize) -> Problem {
+    let n = rng.usize(4..=12);
+    let pts: Vec<(f64, f64)> = (0..n)
+        .map(|_| (f64::from(rng.u8(0..30)), f64::from(rng.u8(0..30))))
+        .collect();
+    let matrix = Matrix::from_fn(n, |a, b| {
+        let d = ((pts[a].0 - pts[b].0).powi(2) + (pts[a].1 - pts[b].1).powi(2)).sqrt();
+        (d, d * [1.0, 1.25][(a + b) % 2])
+    });
+    let setup = if rng.bool() {
+        (0..n).map(|_| f64::from(rng.u8(0..4))).collect()
+    } else {
+        Vec::new()
+    };
+    let vehicles = (0..rng.usize(2..=4))
+        .map(|i| {
+            let open = f64::from(rng.u8(0..20));
+            Vehicle {
+                id: format!("v{i}"),
+                start: rng.usize(0..2),
+                end: rng.usize(0..2),
+                shift: TimeWindow::new(open, open + f64::from(rng.u16(200..500))),
+                max_duration: rng.bool().then(|| f64::from(rng.u16(120..400))),
+                fixed_cost: f64::from(rng.u8(0..3)) * 20.0,
+                cost_per_distance: 1.0,
+                cost_per_time: [0.0, 0.0, 0.3][rng.usize(0..3)],
+                skills: if rng.u8(0..4) == 0 {
+                    Vec::new()
+                } else {
+                    vec!["lift".into()]
+                },
+                layouts: (0..rng.usize(1..=2))
+                    .map(|k| Layout {
+                        name: format!("l{k}"),
+                        capacity: vec![rng.i32(2..6), rng.i32(0..2)],
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let stop = |rng: &mut fastrand::Rng| {
+        let window = if rng.u8(0..3) == 0 {
+            TimeWindow::open()
+        } else {
+            let at = f64::from(rng.u16(0..300));
+            TimeWindow::new(at, at + f64::from(rng.u8(10..90)))
+        };
+        Stop {
+            location: rng.usize(0..n),
+            window,
+            service: f64::from(rng.u8(0..4)),
+        }
+    };
+    let jobs = (0..jobs)
+        .map(|i| {
+            let load = if rng.u8(0..5) == 0 {
+                vec![0, 1]
+            } else {
+                vec![1, 0]
+            };
+            let (a, b) = (stop(rng), stop(rng));
+            let mut job = match rng.u8(0..8) {
+                0 => Job::delivery(format!("j{i}"), None, b, load),
+                1 => Job::collection(format!("j{i}"), a, None, load),
+                _ => Job::ride(format!("j{i}"), a, b, load),
+            };
+            if job.pickup.is_some() && job.dropoff.is_some() && rng.u8(0..4) > 0 {
+                let direct = matrix.time(a.location, b.location);
+                job.max_ride = Some(MaxRide::minutes(direct + f64::from(rng.u8(5..40))));
+            }
+            if rng.u8(0..6) == 0 {
+                job.skills = vec!["lift".into()];
+            }
+            job.priority = 1e4;
+            job
+        })
+        .collect();
+    let p = Problem {
+        name: "rls".into(),
+        dimensions: vec!["seats".into(), "wheelchairs".into()],
+        matrix,
+        vehicles,
+        jobs,
+        links: Vec::new(),
+        setup,
+    };
+    p.validate().expect("generated problems are valid");
+    p
+}
+
+/// A random start: greedy insertion in random order.
+fn start(idx: &Index, rng: &mut fastrand::Rng) -> (State, Inserter) {
+    let mut ins = Inserter::new(idx);
+    let mut state = State::new(idx);
+    repair::run(Repair::GreedyRandom, idx, &mut state, &mut ins, rng);
+    (state, ins)
+}
+
+/// The state's routes are what the scheduler says, each job is where it is
+/// recorded, and the cost is the sum of the fresh evaluations.
+fn assert_consistent(idx: &Index, state: &State, ins: &mut Inserter, case: usize) {
+    let mut fresh = state.clone();
+    for r in 0..fresh.routes.len() {
+        fresh.routes[r]
+            .refresh(idx, &state.win, &mut ins.sched)
+            .unwrap_or_else(|e| panic!("case {case}: route {r} infeasible: {e:?}"));
+        for &n in &fresh.routes[r].nodes {
+            assert_eq!(state.route_of[job_of(n)], r, "case {case}");
+        }
+        let skills = idx.vehicles[fresh.routes[r].vehicle].skills;
+        for &n in &fresh.routes[r].nodes {
+            assert_eq!(idx.jobs[job_of(n)].skills & !skills, 0, "case {case}");
+        }
+    }
+    fresh.recost(idx);
+    assert!((fresh.cost - state.cost).abs() < 1e-6, "case {case}");
+}
+
+#[test]
+fn every_move_saves_what_it_predicts_and_ends_in_a_local_optimum() {
+    let mut rng = fastrand::Rng::with_seed(21);
+    let (mut moves, mut tails) = (0, 0);
+    for case in 0..200 {
+        let jobs = rng.usize(4..=20);
+        let p = problem(&mut rng, jobs);
+        let idx = Index::new(&p);
+        let mut rls = RequestSearch::new(&idx);
+        let (mut state, mut ins) = start(&idx, &mut rng);
+        let (before, served) = (state.cost, state.unassigned.len());
+        let jobs: Vec<usize> = (0..idx.jobs.len()).collect();
+        let focus = rng.bool().then_some(&jobs[..]);
+        rls.run(&idx, &mut state, &mut ins, focus, &mut rng);
+        assert!(state.cost <= before + 1e-9, "case {case}");
+        assert_eq!(state.unassigned.len(), served, "case {case}");
+        assert!(
+            rls.worst_error <= 1e-6,
+            "case {case}: off by {}",
+            rls.worst_error
+        );
+        assert_consistent(&idx, &state, &mut ins, case);
+        // From the local optimum, no relocation pays and no tail exchange does.
+        let applied = rls.applied;
+        for j in 0..idx.jobs.len() {
+            assert!(!rls.relocate(&idx, &mut state, &mut ins, j, &mut rng));
+        }
+        assert!(!rls.two_opt_star(&idx, &mut state, &mut ins.sched));
+        assert_eq!(rls.applied, applied, "case {case}");
+        moves += rls.applied;
+        // Tail exchanges alone, from a fresh start.
+        let (mut state, mut ins) = start(&idx, &mut rng);
+        let before = state.cost;
+        let mut only = RequestSearch::new(&idx);
+        only.two_opt_star(&idx, &mut state, &mut ins.sched);
+        assert!(state.cost <= before + 1e-9, "case {case}");
+        assert!(only.worst_error <= 1e-6, "case {case}");
+        assert_consistent(&idx, &state, &mut ins, case);
+        tails += only.applied;
+    }
+    assert!(moves > 100, "only {moves} moves");
+    assert!(tails > 10, "only {tails} tail exchanges");
+}
+
+#[test]
+fn cuts_leave_no_pair_split() {
+    let mut rng = fastrand::Rng::with_seed(4);
+    for _ in 0..100 {
+        let p = problem(&mut rng, 15);
+        let idx = Index::new(&p);
+        let (state, _) = start(&idx, &mut rng);
+        let mut rls = RequestSearch::new(&idx);
+        rls.find_cuts(&idx, &state);
+        for (r, route) in state.routes.iter().enumerate() {
+            for &k in &rls.cuts[r] {
+                let (head, tail) = route.nodes.split_at(k);
+                for &n in head {
+                    let j = job_of(n);
+                    if idx.jobs[j].shape == Shape::Pair {
+                        assert!(!tail.iter().any(|&x| job_of(x) == j));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn search_with_requests_moves_stays_feasible_and_deterministic() {
+    let mut rng = fastrand::Rng::with_seed(9);
+    for _ in 0..15 {
+        let jobs = rng.usize(10..=25);
+        let p = problem(&mut rng, jobs);
+        let opts = Options {
+            seed: 3,
+            time_limit: None,
+            iterations: Some(200),
+            ..Default::default()
+        };
+        let a = solve(&p, &opts).unwrap();
+        let report = check::check(&p, &a);
+        assert!(report.is_feasible(), "{report:?}");
+        let b = solve(&p, &opts).unwrap();
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+    }
+}
