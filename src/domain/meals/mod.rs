@@ -65,7 +65,7 @@ pub struct MealRecipientInput {
     /// When the meal may be handed over at the door.
     pub window: Window,
     /// The days served: at least one, each weekday at most once.
-    #[schema(max_items = 7)]
+    #[schema(min_items = 1, max_items = 7)]
     pub schedule: Vec<MealDay>,
     /// The first day served.
     #[serde(deserialize_with = "super::date::date")]

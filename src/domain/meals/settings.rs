@@ -31,11 +31,11 @@ pub const DEFAULT_DIETS: [&str; 6] = [
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BoxDimensions {
-    #[schema(max_length = 40)]
+    #[schema(min_length = 1, max_length = 40, pattern = "^[a-z0-9_]+$")]
     pub hot: String,
-    #[schema(max_length = 40)]
+    #[schema(min_length = 1, max_length = 40, pattern = "^[a-z0-9_]+$")]
     pub cold: String,
-    #[schema(max_length = 40)]
+    #[schema(min_length = 1, max_length = 40, pattern = "^[a-z0-9_]+$")]
     pub frozen: String,
 }
 
