@@ -35,6 +35,7 @@ pub fn complete(doc: OpenApi) -> OpenApi {
     let mut v = serde_json::to_value(&doc).expect("the document is JSON");
     security_schemes(&mut v);
     ids_are_positive(&mut v);
+    one_key_variants(&mut v);
     let mut bodies = Vec::new();
     if let Some(paths) = v["paths"].as_object_mut() {
         for (path, item) in paths.iter_mut() {
@@ -207,6 +208,35 @@ fn ids_are_positive(v: &mut Value) {
                "description": "A record's id: a positive integer."}),
     );
     rename_refs(v, "#/components/schemas/i64", "#/components/schemas/Id");
+}
+
+/// An enum variant with data is an object of exactly one key (`{"at":
+/// "09:00"}`); utoipa leaves its other keys open, which serde refuses.
+fn one_key_variants(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            if let Some(Value::Array(items)) = m.get_mut("oneOf") {
+                for item in items.iter_mut() {
+                    let Some(o) = item.as_object_mut() else {
+                        continue;
+                    };
+                    let one_key = o
+                        .get("properties")
+                        .and_then(Value::as_object)
+                        .is_some_and(|p| p.len() == 1)
+                        && o.get("required")
+                            .and_then(Value::as_array)
+                            .is_some_and(|r| r.len() == 1);
+                    if one_key && !o.contains_key("additionalProperties") {
+                        o.insert("additionalProperties".into(), Value::Bool(false));
+                    }
+                }
+            }
+            m.values_mut().for_each(one_key_variants);
+        }
+        Value::Array(items) => items.iter_mut().for_each(one_key_variants),
+        _ => {}
+    }
 }
 
 fn rename_refs(v: &mut Value, from: &str, to: &str) {
