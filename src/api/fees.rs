@@ -3,13 +3,13 @@
 
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::auth::{BOOKERS, PLANNERS};
 use super::extract::Params;
-use super::format::{self, Format};
+use super::format::Format;
 use super::json::{parse, Body};
 use super::{AppError, AppState, Caller};
 use crate::domain::fees::{FeeReport, FeeRules};
@@ -43,13 +43,11 @@ async fn list(
     };
     let (from, to) = (required("from")?, required("to")?);
     let report = fees::report(&s, caller.scope(), from, to).await?;
-    Ok(match format {
-        Format::Json => Json(report).into_response(),
-        Format::Csv => format::csv(
-            crate::csv::fees(&report),
-            &format!("giro-fees-{from}-{to}.csv"),
-        ),
-    })
+    Ok(format.answer(
+        report,
+        crate::csv::fees,
+        &format!("giro-fees-{from}-{to}.csv"),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/fees/rules", tag = "fees", operation_id = "get_fee_rules",

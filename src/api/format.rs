@@ -3,6 +3,8 @@
 
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
 
 use super::extract::Params;
 use super::AppError;
@@ -30,6 +32,14 @@ impl Format {
                     .any(|v| v.to_ascii_lowercase().contains("text/csv"));
                 Ok(if csv { Self::Csv } else { Self::Json })
             }
+        }
+    }
+
+    /// `list` as JSON, or as the CSV file `name` written by `to_csv`.
+    pub fn answer<T: Serialize>(self, list: T, to_csv: fn(&T) -> String, name: &str) -> Response {
+        match self {
+            Self::Json => Json(list).into_response(),
+            Self::Csv => csv(to_csv(&list), name),
         }
     }
 }

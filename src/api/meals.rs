@@ -5,13 +5,13 @@
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::auth::{BOOKERS, PLANNERS};
 use super::extract::{Params, PathDate, PathId};
-use super::format::{self, Format};
+use super::format::Format;
 use super::json::{parse, Body};
 use super::{AppError, AppState, Caller, ErrorBody};
 use crate::domain::meals::{
@@ -184,13 +184,11 @@ async fn production(
     caller.allow(BOOKERS)?;
     let format = Format::of(&q, &headers)?;
     let list = meals::production(&s.store, caller.scope(), date).await?;
-    Ok(match format {
-        Format::Json => Json(list).into_response(),
-        Format::Csv => format::csv(
-            crate::csv::production(&list),
-            &format!("giro-{date}-production.csv"),
-        ),
-    })
+    Ok(format.answer(
+        list,
+        crate::csv::production,
+        &format!("giro-{date}-production.csv"),
+    ))
 }
 
 /// What to pack for each route of `date`'s newest plan, door by door.
@@ -210,11 +208,9 @@ async fn packing(
     caller.allow(BOOKERS)?;
     let format = Format::of(&q, &headers)?;
     let list = meals::packing(&s.store, caller.scope(), date).await?;
-    Ok(match format {
-        Format::Json => Json(list).into_response(),
-        Format::Csv => format::csv(
-            crate::csv::packing(&list),
-            &format!("giro-{date}-packing.csv"),
-        ),
-    })
+    Ok(format.answer(
+        list,
+        crate::csv::packing,
+        &format!("giro-{date}-packing.csv"),
+    ))
 }

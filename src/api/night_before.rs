@@ -3,13 +3,13 @@
 
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::auth::{BOOKERS, PLANNERS};
 use super::extract::{Params, PathDate};
-use super::format::{self, Format};
+use super::format::Format;
 use super::{AppError, AppState, Caller};
 use crate::domain::night_before::NightBeforeList;
 use crate::service::night_before::{self, Sent};
@@ -41,13 +41,11 @@ async fn get(
     let format = Format::of(&q, &headers)?;
     let org = caller.organisation_for(q.id("organisation_id")?, "organisation_id")?;
     let list = night_before::list(&s.store, date, org).await?;
-    Ok(match format {
-        Format::Json => Json(list).into_response(),
-        Format::Csv => format::csv(
-            crate::csv::night_before(&list),
-            &format!("giro-{date}-{org}.csv"),
-        ),
-    })
+    Ok(format.answer(
+        list,
+        crate::csv::night_before,
+        &format!("giro-{date}-{org}.csv"),
+    ))
 }
 
 /// Sends the lists of `date` (published) to the associations' members:
