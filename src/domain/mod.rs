@@ -78,7 +78,7 @@ pub use vehicle::{Vehicle, VehicleInput, VehicleLayout};
 pub use vehicle_sharing::{VehicleBlock, VehicleBlockInput};
 pub use violation::{NewViolation, PlanViolation, ViolationKind};
 pub use volunteer::{Volunteer, VolunteerInput};
-pub use weekdays::{WeekdaySet, NAMES as WEEKDAY_NAMES};
+pub use weekdays::{Day, WeekdaySet, NAMES as WEEKDAY_NAMES};
 
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -17,6 +17,44 @@ pub const NAMES: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct WeekdaySet(u8);
 
+/// One weekday in JSON (`"mon"` … `"sun"`), e.g. a meal recipient's day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Day {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+impl Day {
+    const ALL: [Day; 7] = [
+        Day::Mon,
+        Day::Tue,
+        Day::Wed,
+        Day::Thu,
+        Day::Fri,
+        Day::Sat,
+        Day::Sun,
+    ];
+
+    pub fn weekday(self) -> Weekday {
+        Weekday::try_from(self as u8).expect("0..7 is a weekday")
+    }
+
+    pub fn of(d: Weekday) -> Self {
+        Self::ALL[d.num_days_from_monday() as usize]
+    }
+
+    /// The JSON name, as `WeekdaySet` writes it.
+    pub fn as_str(self) -> &'static str {
+        NAMES[self as usize]
+    }
+}
+
 fn bit(d: Weekday) -> u8 {
     1 << d.num_days_from_monday()
 }
@@ -166,5 +204,18 @@ mod tests {
         }
         let err = serde_json::from_str::<WeekdaySet>(r#"["tue", "tue"]"#).unwrap_err();
         assert!(err.to_string().contains("names `tue` twice"), "{err}");
+    }
+
+    #[test]
+    fn a_day_is_its_weekday_and_reads_as_the_set_writes_it() {
+        for i in 0..7u8 {
+            let w = Weekday::try_from(i).unwrap();
+            let d = Day::of(w);
+            assert_eq!(d.weekday(), w);
+            assert_eq!(d.as_str(), WeekdaySet::name(w));
+            assert_eq!(serde_json::to_value(d).unwrap(), d.as_str());
+            assert_eq!(serde_json::from_value::<Day>(d.as_str().into()).unwrap(), d);
+        }
+        assert!(serde_json::from_value::<Day>("monday".into()).is_err());
     }
 }

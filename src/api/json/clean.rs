@@ -97,4 +97,17 @@ mod tests {
         );
         assert!(body["seats"].is_i64());
     }
+
+    #[test]
+    fn a_large_whole_float_is_read_exactly() {
+        // Best-effort float parsing read this one 1 ulp off (…247.25), so it
+        // was refused as a fraction where an id was due.
+        let mut body: serde_json::Value =
+            serde_json::from_str(r#"{"centre_place_id": 2251799813685247.0}"#).unwrap();
+        super::whole_numbers(&mut body);
+        assert_eq!(
+            body["centre_place_id"].as_i64(),
+            Some(2_251_799_813_685_247)
+        );
+    }
 }

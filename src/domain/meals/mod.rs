@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 use super::person::str_enum;
 use super::recurrence::{check_suspensions, occurs_on};
 use super::{
-    date, Calendar, Checks, Id, Invalid, Occurrence, Recurrence, RequestInput, RequestKind,
+    date, Calendar, Checks, Day, Id, Invalid, Occurrence, Recurrence, RequestInput, RequestKind,
     RequestStatus, Suspension, WeekdaySet, Window, WindowAt,
 };
 
@@ -45,9 +45,7 @@ pub const MAX_DIETS: usize = 10;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MealDay {
-    /// `mon` … `sun`.
-    #[schema(pattern = "^(mon|tue|wed|thu|fri|sat|sun)$")]
-    pub weekday: String,
+    pub weekday: Day,
     #[schema(minimum = 1, maximum = 6)]
     pub meals: u32,
     pub meal_type: MealType,
@@ -146,16 +144,11 @@ fn check_schedule(c: &mut Checks, days: &[MealDay]) {
     }
     let mut seen = WeekdaySet::EMPTY;
     for (i, d) in days.iter().enumerate() {
-        match WeekdaySet::parse_name(&d.weekday) {
-            None => c.fail(
-                format!("schedule[{i}].weekday"),
-                "expected one of mon, tue, wed, thu, fri, sat, sun",
-            ),
-            Some(w) if seen.contains(w) => {
-                c.fail(format!("schedule[{i}].weekday"), "names a day twice")
-            }
-            Some(w) => seen.insert(w),
+        let w = d.weekday.weekday();
+        if seen.contains(w) {
+            c.fail(format!("schedule[{i}].weekday"), "names a day twice")
         }
+        seen.insert(w);
         if !(1..=MAX_MEALS_PER_DAY).contains(&d.meals) {
             c.fail(
                 format!("schedule[{i}].meals"),
@@ -198,18 +191,14 @@ impl MealRecipient {
     pub fn day(&self, weekday: Weekday) -> Option<&MealDay> {
         self.schedule
             .iter()
-            .find(|d| WeekdaySet::parse_name(&d.weekday) == Some(weekday))
+            .find(|d| d.weekday.weekday() == weekday)
     }
 
     /// The week as a standing order's recurrence, so holds, holidays and
     /// closing days are read exactly as for rides.
     fn recurrence(&self) -> Recurrence {
         Recurrence {
-            weekdays: self
-                .schedule
-                .iter()
-                .filter_map(|d| WeekdaySet::parse_name(&d.weekday))
-                .collect(),
+            weekdays: self.schedule.iter().map(|d| d.weekday.weekday()).collect(),
             starts_on: self.starts_on,
             ends_on: None,
             exceptions: Default::default(),
