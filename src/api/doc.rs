@@ -35,7 +35,7 @@ pub fn complete(doc: OpenApi) -> OpenApi {
     let mut v = serde_json::to_value(&doc).expect("the document is JSON");
     security_schemes(&mut v);
     ids_are_positive(&mut v);
-    one_key_variants(&mut v);
+    closed_variants(&mut v);
     let mut bodies = Vec::new();
     if let Some(paths) = v["paths"].as_object_mut() {
         for (path, item) in paths.iter_mut() {
@@ -211,8 +211,10 @@ fn ids_are_positive(v: &mut Value) {
 }
 
 /// An enum variant with data is an object of exactly one key (`{"at":
-/// "09:00"}`); utoipa leaves its other keys open, which serde refuses.
-fn one_key_variants(v: &mut Value) {
+/// "09:00"}`), or, for an internally tagged enum, the tag (a one-value
+/// string) and the variant's fields; utoipa leaves other keys open, which
+/// serde refuses.
+fn closed_variants(v: &mut Value) {
     match v {
         Value::Object(m) => {
             if let Some(Value::Array(items)) = m.get_mut("oneOf") {
@@ -220,23 +222,40 @@ fn one_key_variants(v: &mut Value) {
                     let Some(o) = item.as_object_mut() else {
                         continue;
                     };
-                    let one_key = o
-                        .get("properties")
-                        .and_then(Value::as_object)
-                        .is_some_and(|p| p.len() == 1)
-                        && o.get("required")
-                            .and_then(Value::as_array)
-                            .is_some_and(|r| r.len() == 1);
-                    if one_key && !o.contains_key("additionalProperties") {
+                    if (is_one_key(o) || is_tagged(o)) && !o.contains_key("additionalProperties") {
                         o.insert("additionalProperties".into(), Value::Bool(false));
                     }
                 }
             }
-            m.values_mut().for_each(one_key_variants);
+            m.values_mut().for_each(closed_variants);
         }
-        Value::Array(items) => items.iter_mut().for_each(one_key_variants),
+        Value::Array(items) => items.iter_mut().for_each(closed_variants),
         _ => {}
     }
+}
+
+fn is_one_key(o: &serde_json::Map<String, Value>) -> bool {
+    o.get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| p.len() == 1)
+        && o.get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|r| r.len() == 1)
+}
+
+/// A required property that can take one string only: serde's tag.
+fn is_tagged(o: &serde_json::Map<String, Value>) -> bool {
+    let (Some(props), Some(required)) = (
+        o.get("properties").and_then(Value::as_object),
+        o.get("required").and_then(Value::as_array),
+    ) else {
+        return false;
+    };
+    required.iter().filter_map(Value::as_str).any(|name| {
+        props.get(name).is_some_and(|p| {
+            p["type"] == "string" && p["enum"].as_array().is_some_and(|e| e.len() == 1)
+        })
+    })
 }
 
 fn rename_refs(v: &mut Value, from: &str, to: &str) {

@@ -371,3 +371,33 @@ async fn the_demo_plan_and_manifest_match_their_schemas() {
     let schema = response_schema(&served, "/api/v1/people/{id}", "get", "404");
     assert_valid(&served, &schema, &missing, "a 404");
 }
+
+/// A tagged variant with a key it does not have is refused by the server
+/// (serde's `deny_unknown_fields`) and by the document alike, so no client
+/// reading the document sends it.
+#[tokio::test]
+async fn a_tagged_variant_with_a_foreign_key_is_invalid_by_document_and_server() {
+    let app = TestApp::spawn().await;
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    let doc = doc();
+    let edit = serde_json::json!({"route_id": 1, "op": "unlock", "request_id": 2});
+    let mut errors = Vec::new();
+    let schema = serde_json::json!({"$ref": "#/components/schemas/PlanEdit"});
+    validate(&schema, &edit, &doc, "edit", &mut errors);
+    assert!(!errors.is_empty(), "the document takes {edit}");
+    let mut fine = edit.clone();
+    fine.as_object_mut().unwrap().remove("request_id");
+    let mut none = Vec::new();
+    validate(&schema, &fine, &doc, "edit", &mut none);
+    assert!(none.is_empty(), "{none:?}");
+
+    let (s, body) = app
+        .post(
+            &dispatcher,
+            "/api/v1/plans/2026-12-03/edits",
+            serde_json::json!({"edit": edit}),
+        )
+        .await;
+    assert!(s.is_client_error(), "{s} {body}");
+    assert_eq!(body["field"], "edit.request_id", "{body}");
+}
