@@ -191,6 +191,33 @@ async fn loads_the_demo_day() {
         .count();
     assert_eq!(hot, 40);
 
+    // The meals come from the recipients' weeks: the one on hold gets none,
+    // diets and door notes reach the request, priority ones are marked.
+    let recipients = store.meal_recipients(Scope::All).await.unwrap();
+    assert_eq!(recipients.len(), day["meals"].as_array().unwrap().len());
+    let held: Vec<_> = recipients.iter().filter(|r| !r.holds.is_empty()).collect();
+    assert_eq!(held.len(), 1);
+    assert!(held[0].holds[0].covers(date()));
+    let meals: Vec<_> = requests
+        .iter()
+        .filter(|r| r.kind == RequestKind::Meal)
+        .collect();
+    assert!(meals.iter().all(|r| r.person_id != Some(held[0].person_id)));
+    assert!((40..=80).contains(&meals.len()));
+    let with_diet = |d: &str| {
+        meals
+            .iter()
+            .filter(|r| r.notes.as_deref().is_some_and(|n| n.contains(d)))
+            .count()
+    };
+    assert!(with_diet("diabetico") >= 3 && with_diet("morbido") >= 3);
+    assert!(recipients.iter().filter(|r| r.priority).count() >= 5);
+    assert!(recipients
+        .iter()
+        .any(|r| r.preferred_volunteer_id.is_some()));
+    let days = store.meal_days(date()).await.unwrap();
+    assert_eq!(days.len(), meals.len(), "one generated day per meal");
+
     // Shifts: the van in two, each car in one, all with allowed drivers.
     let shifts = store.shifts(Some(date())).await.unwrap();
     assert_eq!(shifts.len(), loaded.shifts);
@@ -303,14 +330,14 @@ async fn bad_json_names_the_file() {
     std::fs::copy(data_dir().join("vehicles.json"), dir.join("vehicles.json")).unwrap();
     let mut day = read_json(&dir, "day.json");
     let meal = day["meals"][2]["key"].as_str().unwrap().to_string();
-    day["meals"][2]["boxes"] = Value::from("two");
+    day["meals"][2]["meals"] = Value::from("two");
     std::fs::write(dir.join("day.json"), day.to_string()).unwrap();
     let msg = demo::load(&store, &dir, date())
         .await
         .unwrap_err()
         .to_string();
     assert!(msg.contains("day.json"), "{msg}");
-    assert!(msg.contains("meals[2].boxes"), "{msg}");
+    assert!(msg.contains("meals[2].meals"), "{msg}");
     assert!(msg.contains(&meal), "{msg}");
 
     // A missing file names the file too.

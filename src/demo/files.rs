@@ -7,7 +7,8 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Deserialize;
 
 use super::DemoError;
-use crate::domain::{Assistance, Mobility, OrgKind, Window};
+use crate::domain::meals::MealType;
+use crate::domain::{Assistance, Mobility, OrgKind, WeekdaySet, Window};
 
 pub(super) const ORGANISATIONS: &str = "organisations.json";
 pub(super) const PLACES: &str = "places.json";
@@ -111,7 +112,7 @@ pub(super) struct StandingJson {
     pub(super) person: String,
     pub(super) from: String,
     pub(super) to: String,
-    pub(super) weekdays: crate::domain::WeekdaySet,
+    pub(super) weekdays: WeekdaySet,
     #[serde(default)]
     pub(super) pickup_at: Option<crate::domain::Clock>,
     #[serde(default)]
@@ -183,8 +184,34 @@ pub(super) struct MealJson {
     pub(super) key: String,
     pub(super) person: String,
     pub(super) window: Window,
-    pub(super) hot: bool,
-    pub(super) boxes: u32,
+    pub(super) meal_type: MealType,
+    /// Meals on each day served (a couple gets 2).
+    #[serde(default = "one")]
+    pub(super) meals: u32,
+    /// The days served; Monday to Friday when left out, as the service runs.
+    #[serde(default = "weekdays")]
+    pub(super) days: WeekdaySet,
+    #[serde(default)]
+    pub(super) diets: Vec<String>,
+    #[serde(default)]
+    pub(super) priority: bool,
+    #[serde(default)]
+    pub(super) notes: Option<String>,
+    /// A volunteer's key.
+    #[serde(default)]
+    pub(super) preferred_volunteer: Option<String>,
+    #[serde(default)]
+    pub(super) hold: Option<PauseJson>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn weekdays() -> WeekdaySet {
+    (0..5u8)
+        .filter_map(|i| chrono::Weekday::try_from(i).ok())
+        .collect()
 }
 
 #[derive(Deserialize)]

@@ -64,7 +64,7 @@ impl Demo {
             self.ride_back(i, date, &ids)?;
         }
         for i in 0..self.day.meals.len() {
-            self.meal(i, date, &ids)?;
+            self.meal_recipient(i, date, &ids)?;
         }
         for i in 0..self.day.collections.len() {
             self.collection(i, date, &ids)?;

@@ -10,6 +10,7 @@
 mod at;
 mod files;
 mod inputs;
+mod meals;
 mod publish;
 mod requests;
 mod resolve;

@@ -129,31 +129,6 @@ impl Demo {
         Ok(Some((org, at.valid(input, RequestInput::validate)?)))
     }
 
-    pub(super) fn meal(
-        &self,
-        i: usize,
-        date: NaiveDate,
-        ids: &Ids,
-    ) -> Result<(Id, RequestInput), DemoError> {
-        let m = &self.day.meals[i];
-        let person = self.refs.meals[i].person;
-        let at = At::new(DAY, &m.key);
-        let org = ids.orgs[self.refs.person_org[person]];
-        let dim = if m.hot { "hot_boxes" } else { "cold_boxes" };
-        let mut input = Self::request(
-            date,
-            RequestKind::Meal,
-            Some(person),
-            (self.refs.meal_centre, self.refs.person_home[person]),
-            (WindowAt::Dropoff, m.window),
-            BTreeMap::from([(dim.to_string(), m.boxes)]),
-            ids,
-        );
-        input.organisation_id = Some(org);
-        // No limit of its own: the kitchen-to-door rule is `domain::meals`'.
-        Ok((org, at.valid(input, RequestInput::validate)?))
-    }
-
     pub(super) fn collection(
         &self,
         i: usize,

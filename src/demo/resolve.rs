@@ -26,6 +26,7 @@ pub(super) struct RideRefs {
 
 pub(super) struct MealRefs {
     pub(super) person: usize,
+    pub(super) volunteer: Option<usize>,
 }
 
 pub(super) struct CollectionRefs {
@@ -106,7 +107,7 @@ fn resolve(
     let place_keys = index_keys(PLACES, places.iter().map(|p| p.key.as_str()))?;
     let person_keys = index_keys(PEOPLE, people.iter().map(|p| p.key.as_str()))?;
     let vehicle_keys = index_keys(VEHICLES, vehicles.iter().map(|v| v.key.as_str()))?;
-    index_keys(VOLUNTEERS, volunteers.iter().map(|v| v.key.as_str()))?;
+    let volunteer_keys = index_keys(VOLUNTEERS, volunteers.iter().map(|v| v.key.as_str()))?;
     let day_keys = day.rides.iter().map(|r| r.key.as_str());
     let day_keys = day_keys.chain(day.meals.iter().map(|m| m.key.as_str()));
     let day_keys = day_keys.chain(day.collections.iter().map(|c| c.key.as_str()));
@@ -216,7 +217,12 @@ fn resolve(
     for m in &day.meals {
         let at = At::new(DAY, &m.key);
         let person = at.find(&person_keys, "person", &m.person, PEOPLE)?;
-        meals.push(MealRefs { person });
+        let volunteer = m
+            .preferred_volunteer
+            .as_ref()
+            .map(|v| at.find(&volunteer_keys, "preferred_volunteer", v, VOLUNTEERS))
+            .transpose()?;
+        meals.push(MealRefs { person, volunteer });
     }
     let mut collections = Vec::with_capacity(day.collections.len());
     for c in &day.collections {

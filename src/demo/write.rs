@@ -7,8 +7,9 @@ use super::files::{DAY, ORGANISATIONS, PEOPLE, PLACES, USERS, VEHICLES, VOLUNTEE
 use super::inputs::Ids;
 use super::{Demo, DemoError, Loaded, PASSWORD};
 use crate::auth::password;
+use crate::domain::meals::MealSettings;
 use crate::domain::{Id, RequestInput};
-use crate::service::{rides, standing, ServiceError};
+use crate::service::{meals, rides, standing, ServiceError};
 use crate::store::{Actor, Store};
 
 impl Demo {
@@ -94,14 +95,32 @@ impl Demo {
                 requests += 1;
             }
         }
-        requests += create_each(
+        // The kitchen the day's file names, in the service's settings.
+        let settings = MealSettings {
+            centre_place_id: Some(ids.places[self.refs.meal_centre]),
+            ..store.meal_settings().await?
+        };
+        meals::set_settings(store, actor, &settings)
+            .await
+            .map_err(At::new(DAY, "meal_centre").rejected())?;
+        create_each(
             DAY,
             self.day.meals.iter().map(|m| m.key.as_str()),
-            |i| self.meal(i, date, &ids),
-            &create_request,
+            |i| self.meal_recipient(i, date, &ids),
+            async |(org, input)| Ok(meals::create(store, actor, org, &input).await?.id),
         )
-        .await?
-        .len();
+        .await?;
+        // The day's meals, as the solve would book them.
+        let generated = meals::generate(store, actor, date)
+            .await
+            .map_err(At::new(DAY, "meals").rejected())?;
+        if let Some(f) = generated.failed.first() {
+            return Err(At::new(DAY, "meals").bad(format!(
+                "recipient {} not booked: {:?}",
+                f.recipient_id, f.errors
+            )));
+        }
+        requests += generated.booked.len();
         requests += create_each(
             DAY,
             self.day.collections.iter().map(|c| c.key.as_str()),
