@@ -189,21 +189,6 @@ pub fn packing(list: &PackingList) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::cell;
-
-    #[test]
-    fn cells_are_quoted_and_formulas_neutralised() {
-        assert_eq!(cell("Via Roma, 3"), "\"Via Roma, 3\"");
-        assert_eq!(cell("il \"Centro\""), "\"il \"\"Centro\"\"\"");
-        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(cell("+39 0185 000 001"), "+39 0185 000 001");
-        assert_eq!(cell("-2+3 cmd"), "'-2+3 cmd");
-        assert_eq!(cell("Anna"), "Anna");
-    }
-}
-
 /// A donor's year month by month, then its total (`month` = `year`), for
 /// the donation records.
 pub fn surplus_figures(f: &SurplusFigures) -> String {
@@ -230,4 +215,19 @@ pub fn surplus_figures(f: &SurplusFigures) -> String {
         line(&mut out, &row("year".into(), d.pickups, d.kg));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn cells_are_quoted_and_formulas_neutralised() {
+        assert_eq!(cell("Via Roma, 3"), "\"Via Roma, 3\"");
+        assert_eq!(cell("il \"Centro\""), "\"il \"\"Centro\"\"\"");
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("+39 0185 000 001"), "+39 0185 000 001");
+        assert_eq!(cell("-2+3 cmd"), "'-2+3 cmd");
+        assert_eq!(cell("Anna"), "Anna");
+    }
 }
