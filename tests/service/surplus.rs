@@ -5,6 +5,7 @@
 //! the driver page in the yearly figures; bad input named with nothing
 //! written.
 
+use chrono::Datelike;
 use giro::domain::{RequestKind, RequestStatus, Role};
 use giro::store::{Actor, Scope};
 use reqwest::StatusCode;
@@ -560,23 +561,45 @@ async fn generation_honours_weekdays_and_holidays_and_books_a_day_once() {
     assert_eq!(generate(&app, &t, "2026-12-08").await, vec![]);
     assert_eq!(generate(&app, &t, "2026-12-01").await.len(), 1);
 
-    // Dropping Thursday cancels the Thursday already generated (from today on).
+    // Dropping Thursday cancels a Thursday already generated from today on
+    // (the first coming Thursday that is a service day), not the past ones.
+    let today = chrono::Local::now().date_naive();
+    let mut thursday = today + chrono::Duration::days(1);
+    let upcoming = loop {
+        while thursday.weekday() != chrono::Weekday::Thu {
+            thursday = thursday.succ_opt().unwrap();
+        }
+        let booked = generate(&app, &t, &thursday.to_string()).await;
+        if let [(_, request)] = booked[..] {
+            break request;
+        }
+        thursday += chrono::Duration::days(7);
+    };
     let mut fewer = donor(&t, 0, "ambient");
     fewer["weekdays"] = json!(["mon", "tue"]);
     let (s, r) = app
         .put(&t.planner, &format!("/api/v1/donors/{id}"), fewer)
         .await;
     assert_eq!(s, StatusCode::OK, "{r}");
-    let thursday = app
-        .store
-        .requests(Scope::All, Some("2026-11-26".parse().unwrap()))
-        .await
-        .unwrap();
-    let today = chrono::Local::now().date_naive();
-    if today <= "2026-11-26".parse().unwrap() {
-        assert!(thursday
-            .iter()
-            .filter(|r| r.kind == RequestKind::Collection && r.from_place_id == t.donor_places[0])
-            .all(|r| r.status == RequestStatus::Cancelled));
-    }
+    let status = |date: chrono::NaiveDate, request: i64| {
+        let store = app.store.clone();
+        async move {
+            store
+                .requests(Scope::All, Some(date))
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|r| r.id == request)
+                .unwrap()
+                .status
+        }
+    };
+    assert_eq!(status(thursday, upcoming).await, RequestStatus::Cancelled);
+    assert_eq!(
+        status(app.date, monday[0].1).await,
+        RequestStatus::Active,
+        "a past pickup stays as it was"
+    );
+    // The freed Thursday is not booked again while the donor skips it.
+    assert_eq!(generate(&app, &t, &thursday.to_string()).await, vec![]);
 }
