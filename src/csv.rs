@@ -5,6 +5,7 @@
 use crate::domain::fees::{euro, FeeReport};
 use crate::domain::meals::{PackingList, ProductionList};
 use crate::domain::night_before::NightBeforeList;
+use crate::domain::surplus::SurplusFigures;
 
 /// One cell: quoted when it holds a comma, a quote or a line break.
 fn cell(raw: &str) -> String {
@@ -184,6 +185,34 @@ pub fn packing(list: &PackingList) -> String {
                 opt(&l.notes),
             ],
         );
+    }
+    out
+}
+
+/// A donor's year month by month, then its total (`month` = `year`), for
+/// the donation records.
+pub fn surplus_figures(f: &SurplusFigures) -> String {
+    let mut out = String::new();
+    let head = [
+        "year", "donor_id", "donor", "food", "month", "pickups", "kg",
+    ];
+    line(&mut out, &head.map(String::from));
+    for d in &f.donors {
+        let row = |month: String, pickups: u32, kg: f64| {
+            [
+                f.year.to_string(),
+                d.donor_id.to_string(),
+                d.name.clone(),
+                d.food.as_str().into(),
+                month,
+                pickups.to_string(),
+                kg.to_string(),
+            ]
+        };
+        for m in &d.months {
+            line(&mut out, &row(m.month.to_string(), m.pickups, m.kg));
+        }
+        line(&mut out, &row("year".into(), d.pickups, d.kg));
     }
     out
 }

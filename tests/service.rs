@@ -31,6 +31,7 @@ mod service {
     mod solve_death;
     mod standing;
     pub mod support;
+    mod surplus;
     mod throttle;
     mod validation;
     mod vehicle_sharing;

@@ -26,6 +26,7 @@ mod requests;
 mod session;
 mod shifts;
 mod standing_orders;
+mod surplus;
 mod users;
 mod vehicle_blocks;
 mod vehicles;
@@ -96,6 +97,7 @@ fn parts() -> Vec<OpenApiRouter<AppState>> {
         fees::routes(),
         night_before::routes(),
         meals::routes(),
+        surplus::routes(),
         plans::routes(),
         manifest::routes(),
         events::routes(),

@@ -28,6 +28,7 @@ mod solve_input;
 mod standing_order;
 mod stop_event;
 mod stop_key;
+pub mod surplus;
 pub mod text;
 mod unassigned;
 mod user;

@@ -7,6 +7,7 @@ use super::PlanningError;
 use crate::domain::meals::{self, MealSettings};
 use crate::domain::mobility;
 use crate::domain::ride_policy::RidePolicy;
+use crate::domain::surplus::{self, Donor, SurplusSettings};
 use crate::domain::vehicle_sharing::{self as sharing, Party, Piece};
 use crate::domain::{
     Id, Organisation, Person, Place, Request, RequestKind, Shift, Vehicle, VehicleBlock, Window,
@@ -34,6 +35,10 @@ pub struct Day<'a> {
     pub meals: &'a MealSettings,
     /// The meal requests of priority recipients.
     pub priority_meals: &'a BTreeSet<Id>,
+    /// The surplus rules (`domain::surplus`): the cold chain's limits.
+    pub surplus: &'a SurplusSettings,
+    /// The food donors, found by a collection's pickup place.
+    pub donors: &'a [Donor],
 }
 
 /// Which request a solver job stands for.
@@ -164,6 +169,8 @@ pub fn build(day: &Day, places: &[Id], travel: &TravelMatrix) -> Result<Built, P
         let rules = Rules {
             policy: day.policy,
             meals: day.meals,
+            surplus: day.surplus,
+            donors: day.donors,
             priority: day.priority_meals.contains(&r.id),
         };
         jobs.push(job(r, person, &rules, (from, to), &dimensions, &matrix));
@@ -335,6 +342,8 @@ pub(super) fn vehicle(
 pub(super) struct Rules<'a> {
     pub policy: &'a RidePolicy,
     pub meals: &'a MealSettings,
+    pub surplus: &'a SurplusSettings,
+    pub donors: &'a [Donor],
     /// A priority recipient's meal.
     pub priority: bool,
 }
@@ -438,8 +447,17 @@ pub(super) fn job(
             j
         }
         RequestKind::Collection => {
+            // The cold-chain rule, whoever booked the pickup: food that
+            // needs it rides in a refrigerated vehicle and is unloaded in time.
+            let donor = surplus::donor_at(rules.donors, r.from_place_id);
+            let limits = surplus::limits(rules.surplus, donor, r.max_ride_minutes);
+            if let Some(skill) = limits.skill {
+                if !skills.iter().any(|s| s == skill) {
+                    skills.push(skill.into());
+                }
+            }
             let service = f64::from(r.service_minutes.unwrap_or(COLLECTION_SERVICE));
-            Job::collection(
+            let mut j = Job::collection(
                 r.id.to_string(),
                 Stop {
                     location: from,
@@ -452,7 +470,11 @@ pub(super) fn job(
                     service: COLLECTION_UNLOADING,
                 }),
                 load,
-            )
+            );
+            j.max_ride = limits
+                .max_ride_minutes
+                .map(|m| MaxRide::minutes(f64::from(m)));
+            j
         }
     };
     job.skills = skills;

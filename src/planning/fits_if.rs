@@ -232,6 +232,8 @@ impl Tries<'_> {
         let rules = Rules {
             policy: self.day.policy,
             meals: self.day.meals,
+            surplus: self.day.surplus,
+            donors: self.day.donors,
             priority: self.day.priority_meals.contains(&r.id),
         };
         let mut changed = job(
@@ -409,6 +411,8 @@ mod tests {
             blocks: &[],
             meals: &Default::default(),
             priority_meals: &Default::default(),
+            surplus: &Default::default(),
+            donors: &[],
         };
         let (ids, _) = locations(&day).unwrap();
         // Twenty-five minutes and 5 km between any two places.

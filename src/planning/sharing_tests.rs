@@ -114,6 +114,8 @@ fn plan(blocks: &[VehicleBlock]) -> super::Built {
         blocks,
         meals: &Default::default(),
         priority_meals: &Default::default(),
+        surplus: &Default::default(),
+        donors: &[],
     };
     let travel = TravelMatrix {
         size: 2,

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use super::{AppState, ServiceError};
 use crate::domain::meals::MealSettings;
 use crate::domain::ride_policy::RidePolicy;
+use crate::domain::surplus::{Donor, SurplusSettings};
 use crate::domain::{Id, Organisation, Person, Place, Request, Shift, Vehicle, VehicleBlock};
 use crate::planning::{self, Built, Day, PlanningError};
 use crate::store::{Scope, StoreError};
@@ -46,6 +47,8 @@ pub struct Records {
     pub meals: MealSettings,
     /// The meal requests of priority recipients.
     pub priority_meals: BTreeSet<Id>,
+    pub surplus: SurplusSettings,
+    pub donors: Vec<Donor>,
 }
 
 impl Records {
@@ -63,6 +66,8 @@ impl Records {
             policy: store.ride_policy().await?,
             meals: store.meal_settings().await?,
             priority_meals: store.priority_meals(date).await?,
+            surplus: store.surplus_settings().await?,
+            donors: store.donors().await?,
         })
     }
 
@@ -80,6 +85,8 @@ impl Records {
             blocks: &self.blocks,
             meals: &self.meals,
             priority_meals: &self.priority_meals,
+            surplus: &self.surplus,
+            donors: &self.donors,
         }
     }
 }

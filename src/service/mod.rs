@@ -17,6 +17,7 @@ pub mod smtp;
 mod solve_job;
 pub mod standing;
 mod state;
+pub mod surplus;
 pub mod vehicle_blocks;
 
 pub use day::{records_and_problem, DayError};

@@ -21,6 +21,7 @@ pub async fn start_solve(
     let (seconds, seed) = solve_limits(state, input)?;
     super::standing::generate_day(&state.store, actor, date).await?;
     super::meals::generate_day(&state.store, actor, date).await?;
+    super::surplus::generate_day(&state.store, actor, date).await?;
     let permit = state.solving.clone().try_acquire_owned().map_err(|_| {
         ServiceError::Busy(
             "every core of this server is solving another date: try again shortly".into(),

@@ -87,6 +87,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "meals",
         include_str!("../../migrations/sqlite/0010_meals.sql"),
     ),
+    (
+        11,
+        "surplus",
+        include_str!("../../migrations/sqlite/0011_surplus.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -138,6 +143,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         10,
         "meals",
         include_str!("../../migrations/postgres/0010_meals.sql"),
+    ),
+    (
+        11,
+        "surplus",
+        include_str!("../../migrations/postgres/0011_surplus.sql"),
     ),
 ];
 

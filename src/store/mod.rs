@@ -22,6 +22,7 @@ mod settings;
 mod shifts;
 mod solves;
 mod standing_orders;
+mod surplus;
 mod users;
 mod vehicle_blocks;
 mod vehicles;

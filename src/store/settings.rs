@@ -8,10 +8,12 @@ use super::{json, to_json, Actor, Store, StoreError};
 use crate::domain::fees::FeeRules;
 use crate::domain::meals::MealSettings;
 use crate::domain::ride_policy::RidePolicy;
+use crate::domain::surplus::SurplusSettings;
 
 const RIDE_POLICY: &str = "ride_policy";
 const FEE_RULES: &str = "fee_rules";
 const MEAL_SETTINGS: &str = "meal_settings";
+const SURPLUS_SETTINGS: &str = "surplus_settings";
 
 impl Store {
     /// The ride policy in force: the defaults until someone sets one.
@@ -103,6 +105,38 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         record(&mut tx, actor, "update", "meal_settings", None, None).await?;
+        tx.commit().await?;
+        Ok(settings.clone())
+    }
+
+    /// The surplus settings (the cold chain's limits): the defaults until
+    /// someone sets them.
+    pub async fn surplus_settings(&self) -> Result<SurplusSettings, StoreError> {
+        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(SURPLUS_SETTINGS)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(r) => json(&r.try_get::<String, _>("value")?),
+            None => Ok(SurplusSettings::default()),
+        }
+    }
+
+    pub async fn set_surplus_settings(
+        &self,
+        actor: Actor,
+        settings: &SurplusSettings,
+    ) -> Result<SurplusSettings, StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(SURPLUS_SETTINGS)
+        .bind(to_json(settings))
+        .execute(&mut *tx)
+        .await?;
+        record(&mut tx, actor, "update", "surplus_settings", None, None).await?;
         tx.commit().await?;
         Ok(settings.clone())
     }

@@ -57,6 +57,9 @@ fn allowed(method: &str, path: &str) -> Option<Option<&'static [Role]>> {
             Some(&[A, D, M])
         }
         (_, p) if p.starts_with("/meal-recipients") || p.starts_with("/meals/") => Some(&[A, D]),
+        ("get", "/surplus/figures") => Some(&[A, D]),
+        ("get", p) if p.starts_with("/donors") || p == "/surplus/settings" => Some(&[A, D, M]),
+        (_, p) if p.starts_with("/donors") || p.starts_with("/surplus/") => Some(&[A, D]),
         ("get", "/closing-days" | "/closing-days/{date}") => Some(&[A, D, M]),
         (_, "/closing-days" | "/closing-days/{date}") => Some(&[A, D]),
         _ => return None,

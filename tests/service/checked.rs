@@ -29,6 +29,8 @@ pub async fn check_plan_on(app: &TestApp, date: NaiveDate, plan: &Value) -> (Bui
     let policy = store.ride_policy().await.unwrap();
     let meals = store.meal_settings().await.unwrap();
     let priority_meals = store.priority_meals(date).await.unwrap();
+    let surplus = store.surplus_settings().await.unwrap();
+    let donors = store.donors().await.unwrap();
     let day = Day {
         date,
         policy: &policy,
@@ -41,6 +43,8 @@ pub async fn check_plan_on(app: &TestApp, date: NaiveDate, plan: &Value) -> (Bui
         blocks: &blocks,
         meals: &meals,
         priority_meals: &priority_meals,
+        surplus: &surplus,
+        donors: &donors,
     };
     let (ids, points) = planning::locations(&day).unwrap();
     let matrix = app.state.travel.matrix(&points).await.unwrap();
