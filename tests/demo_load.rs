@@ -218,6 +218,12 @@ async fn loads_the_demo_day() {
     let days = store.meal_days(date()).await.unwrap();
     assert_eq!(days.len(), meals.len(), "one generated day per meal");
 
+    // The collections come from the donors, two of them on the cold chain.
+    let donors = store.donors().await.unwrap();
+    assert_eq!(donors.len(), day["donors"].as_array().unwrap().len());
+    assert_eq!(donors.iter().filter(|d| d.food.cold_chain()).count(), 2);
+    assert!(donors.iter().any(|d| d.blast_chiller));
+
     // Shifts: the van in two, each car in one, all with allowed drivers.
     let shifts = store.shifts(Some(date())).await.unwrap();
     assert_eq!(shifts.len(), loaded.shifts);

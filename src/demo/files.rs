@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::DemoError;
 use crate::domain::meals::MealType;
+use crate::domain::surplus::FoodKind;
 use crate::domain::{Assistance, Mobility, OrgKind, WeekdaySet, Window};
 
 pub(super) const ORGANISATIONS: &str = "organisations.json";
@@ -98,7 +99,7 @@ pub(super) struct DayJson {
     #[serde(default)]
     pub(super) meals: Vec<MealJson>,
     #[serde(default)]
-    pub(super) collections: Vec<CollectionJson>,
+    pub(super) donors: Vec<DonorJson>,
     /// Rides booked once for many days; the solve of the date books that day's.
     #[serde(default)]
     pub(super) standing_orders: Vec<StandingJson>,
@@ -214,14 +215,27 @@ fn weekdays() -> WeekdaySet {
         .collect()
 }
 
+/// A donor of surplus food; the date's pickups are generated from its days.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct CollectionJson {
+pub(super) struct DonorJson {
     pub(super) key: String,
-    pub(super) donor: String,
+    /// A place of kind `donor`.
+    pub(super) place: String,
+    pub(super) name: String,
     pub(super) window: Window,
-    pub(super) kg: u32,
+    /// The days it gives; Monday to Friday when left out.
+    #[serde(default = "weekdays")]
+    pub(super) days: WeekdaySet,
+    pub(super) gives: String,
+    pub(super) food: FoodKind,
+    pub(super) expected_kg: f64,
+    /// The receiving place.
     pub(super) to: String,
+    #[serde(default)]
+    pub(super) blast_chiller: bool,
+    #[serde(default)]
+    pub(super) notes: Option<String>,
 }
 
 /// Reads one file; errors name the file, the JSON path and the record's key.

@@ -66,8 +66,8 @@ impl Demo {
         for i in 0..self.day.meals.len() {
             self.meal_recipient(i, date, &ids)?;
         }
-        for i in 0..self.day.collections.len() {
-            self.collection(i, date, &ids)?;
+        for i in 0..self.day.donors.len() {
+            self.donor(i, &ids)?;
         }
         for i in 0..self.day.standing_orders.len() {
             self.standing_order(i, date, &ids)?;

@@ -8,6 +8,7 @@
 //! write, so a broken file leaves the store untouched.
 
 mod at;
+mod donors;
 mod files;
 mod inputs;
 mod meals;

@@ -1,11 +1,11 @@
-//! The validated store input of each request of the day: rides, ways back, meals, collections.
+//! The validated store input of each ride of the day and its way back.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
 use super::at::At;
-use super::files::{DAY, ORGANISATIONS};
+use super::files::DAY;
 use super::inputs::Ids;
 use super::{Demo, DemoError};
 use crate::domain::{Id, RequestInput, RequestKind, RequestStatus, ReturnOf, Window, WindowAt};
@@ -127,33 +127,5 @@ impl Demo {
             same_vehicle: back.same_vehicle,
         });
         Ok(Some((org, at.valid(input, RequestInput::validate)?)))
-    }
-
-    pub(super) fn collection(
-        &self,
-        i: usize,
-        date: NaiveDate,
-        ids: &Ids,
-    ) -> Result<(Id, RequestInput), DemoError> {
-        let c = &self.day.collections[i];
-        let refs = &self.refs.collections[i];
-        let at = At::new(DAY, &c.key);
-        let municipality = self.refs.municipality.ok_or_else(|| {
-            at.bad(format!(
-                "a collection needs a municipality in {ORGANISATIONS}"
-            ))
-        })?;
-        let org = ids.orgs[municipality];
-        let mut input = Self::request(
-            date,
-            RequestKind::Collection,
-            None,
-            (refs.donor, refs.to),
-            (WindowAt::Pickup, c.window),
-            BTreeMap::from([("kg".to_string(), c.kg)]),
-            ids,
-        );
-        input.organisation_id = Some(org);
-        Ok((org, at.valid(input, RequestInput::validate)?))
     }
 }

@@ -29,8 +29,8 @@ pub(super) struct MealRefs {
     pub(super) volunteer: Option<usize>,
 }
 
-pub(super) struct CollectionRefs {
-    pub(super) donor: usize,
+pub(super) struct DonorRefs {
+    pub(super) place: usize,
     pub(super) to: usize,
 }
 
@@ -48,11 +48,10 @@ pub(super) struct Refs {
     pub(super) person_home: Vec<usize>,
     pub(super) depot: Vec<usize>,
     pub(super) volunteer_vehicles: Vec<Vec<usize>>,
-    pub(super) municipality: Option<usize>,
     pub(super) meal_centre: usize,
     pub(super) rides: Vec<RideRefs>,
     pub(super) meals: Vec<MealRefs>,
-    pub(super) collections: Vec<CollectionRefs>,
+    pub(super) donors: Vec<DonorRefs>,
     pub(super) covers: Vec<Cover>,
     pub(super) standing: Vec<StandingRefs>,
 }
@@ -110,7 +109,7 @@ fn resolve(
     let volunteer_keys = index_keys(VOLUNTEERS, volunteers.iter().map(|v| v.key.as_str()))?;
     let day_keys = day.rides.iter().map(|r| r.key.as_str());
     let day_keys = day_keys.chain(day.meals.iter().map(|m| m.key.as_str()));
-    let day_keys = day_keys.chain(day.collections.iter().map(|c| c.key.as_str()));
+    let day_keys = day_keys.chain(day.donors.iter().map(|c| c.key.as_str()));
     index_keys(
         DAY,
         day_keys.chain(day.standing_orders.iter().map(|o| o.key.as_str())),
@@ -224,11 +223,11 @@ fn resolve(
             .transpose()?;
         meals.push(MealRefs { person, volunteer });
     }
-    let mut collections = Vec::with_capacity(day.collections.len());
-    for c in &day.collections {
+    let mut donors = Vec::with_capacity(day.donors.len());
+    for c in &day.donors {
         let at = At::new(DAY, &c.key);
-        collections.push(CollectionRefs {
-            donor: at.find(&place_keys, "donor", &c.donor, PLACES)?,
+        donors.push(DonorRefs {
+            place: at.find(&place_keys, "place", &c.place, PLACES)?,
             to: at.find(&place_keys, "to", &c.to, PLACES)?,
         });
     }
@@ -257,11 +256,10 @@ fn resolve(
         person_home,
         depot,
         volunteer_vehicles,
-        municipality,
         meal_centre,
         rides,
         meals,
-        collections,
+        donors,
         covers,
         standing,
     })

@@ -9,7 +9,7 @@ use super::{Demo, DemoError, Loaded, PASSWORD};
 use crate::auth::password;
 use crate::domain::meals::MealSettings;
 use crate::domain::{Id, RequestInput};
-use crate::service::{meals, rides, standing, ServiceError};
+use crate::service::{meals, rides, standing, surplus, ServiceError};
 use crate::store::{Actor, Store};
 
 impl Demo {
@@ -121,14 +121,21 @@ impl Demo {
             )));
         }
         requests += generated.booked.len();
-        requests += create_each(
+        create_each(
             DAY,
-            self.day.collections.iter().map(|c| c.key.as_str()),
-            |i| self.collection(i, date, &ids),
-            &create_request,
+            self.day.donors.iter().map(|d| d.key.as_str()),
+            |i| self.donor(i, &ids),
+            async |input| Ok(surplus::create(store, actor, &input).await?.id),
         )
-        .await?
-        .len();
+        .await?;
+        let generated = surplus::generate(store, actor, date)
+            .await
+            .map_err(At::new(DAY, "donors").rejected())?;
+        if let Some(f) = generated.failed.first() {
+            return Err(At::new(DAY, "donors")
+                .bad(format!("donor {} not booked: {:?}", f.donor_id, f.errors)));
+        }
+        requests += generated.booked.len();
 
         for (i, o) in self.day.standing_orders.iter().enumerate() {
             let (org, input) = self.standing_order(i, date, &ids)?;

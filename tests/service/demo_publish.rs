@@ -47,4 +47,59 @@ async fn the_demo_publishes_and_its_drivers_see_their_routes() {
             .sum();
         assert_eq!(stops, d.stops, "{}: the manifest shows the route", d.email);
     }
+
+    // The day's surplus pickups: the cold-chain ones (the dairy, the
+    // canteen's blast-chilled food) ride only in the refrigerated car.
+    let planner = app.login_as(Role::Dispatcher).await;
+    let (_, donors) = app.get(&planner, "/api/v1/donors").await;
+    let cold: Vec<i64> = donors
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["food"] != "ambient")
+        .map(|d| d["place_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(cold.len(), 2, "{donors}");
+    let (_, vehicles) = app.get(&planner, "/api/v1/vehicles").await;
+    let fridge: Vec<i64> = vehicles
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| {
+            v["skills"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s == "refrigerated")
+        })
+        .map(|v| v["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(fridge.len(), 1);
+    let (_, day) = app
+        .get(&planner, &format!("/api/v1/requests?date={}", app.date))
+        .await;
+    let cold_pickups: Vec<i64> = day
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["kind"] == "collection" && cold.contains(&r["from_place_id"].as_i64().unwrap())
+        })
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(cold_pickups.len(), 2);
+    let (_, plan) = app
+        .get(&planner, &format!("/api/v1/plans/{}", app.date))
+        .await;
+    assert_eq!(plan["figures"]["feasible"], true, "{}", plan["figures"]);
+    for route in plan["routes"].as_array().unwrap() {
+        for stop in route["stops"].as_array().unwrap() {
+            if cold_pickups.contains(&stop["request_id"].as_i64().unwrap()) {
+                assert!(
+                    fridge.contains(&route["vehicle_id"].as_i64().unwrap()),
+                    "{route}"
+                );
+            }
+        }
+    }
 }

@@ -26,20 +26,7 @@ struct Kitchen {
 
 async fn kitchen(app: &TestApp) -> Kitchen {
     app.quiet().await;
-    let today = chrono::Local::now().date_naive();
-    for o in app.store.standing_orders(Scope::All).await.unwrap() {
-        app.store
-            .delete_standing_order(Actor(None), o.id, today)
-            .await
-            .unwrap();
-    }
-    // The demo's own recipients would be served on the tests' dates too.
-    for r in app.store.meal_recipients(Scope::All).await.unwrap() {
-        app.store
-            .delete_meal_recipient(Actor(None), r.id, today)
-            .await
-            .unwrap();
-    }
+    app.without_generators().await;
     let org = app
         .store
         .organisations(Scope::All)

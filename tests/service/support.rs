@@ -303,6 +303,30 @@ impl TestApp {
         pool.close().await;
     }
 
+    /// Removes what books requests by itself on any date (the demo's standing
+    /// orders, meal recipients and donors), so a test's other dates hold only
+    /// its own bookings.
+    pub async fn without_generators(&self) {
+        let (store, actor) = (&self.store, giro::store::Actor(None));
+        let today = chrono::Local::now().date_naive();
+        let all = giro::store::Scope::All;
+        for o in store.standing_orders(all).await.unwrap() {
+            store
+                .delete_standing_order(actor, o.id, today)
+                .await
+                .unwrap();
+        }
+        for r in store.meal_recipients(all).await.unwrap() {
+            store
+                .delete_meal_recipient(actor, r.id, today)
+                .await
+                .unwrap();
+        }
+        for d in store.donors().await.unwrap() {
+            store.delete_donor(actor, d.id, today).await.unwrap();
+        }
+    }
+
     /// Publishes the newest revision of the test date and returns it.
     pub async fn publish_newest(&self, who: &As) -> Value {
         let (s, plan) = self.get(who, &format!("/api/v1/plans/{}", self.date)).await;

@@ -34,13 +34,7 @@ fn distance(a: &giro::domain::Place, b: &giro::domain::Place) -> f64 {
 
 async fn town(app: &TestApp) -> Town {
     app.quiet().await;
-    let today = chrono::Local::now().date_naive();
-    for o in app.store.standing_orders(Scope::All).await.unwrap() {
-        app.store
-            .delete_standing_order(Actor(None), o.id, today)
-            .await
-            .unwrap();
-    }
+    app.without_generators().await;
     for s in app.store.shifts(Some(app.date)).await.unwrap() {
         app.store.delete_shift(Actor(None), s.id).await.unwrap();
     }
