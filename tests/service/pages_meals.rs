@@ -118,6 +118,10 @@ async fn the_kitchen_page_lists_production_before_the_plan_and_packing_per_route
     assert_eq!(s, StatusCode::OK, "{html}");
     let production = element(&html, "production", "</section>");
     assert!(production.contains("3 pasti in tutto"), "{production}");
+    assert!(
+        production.contains("data-type-total=\"hot\">caldo: 3"),
+        "{production}"
+    );
     let lines: Vec<&str> = production
         .split("<tr class=\"production-line\">")
         .skip(1)

@@ -26,6 +26,8 @@ struct ProductionRow {
 }
 
 struct TypeRow {
+    /// `hot`, `cold`, `frozen`.
+    key: &'static str,
     meal_type: &'static str,
     meals: u32,
 }
@@ -144,6 +146,7 @@ pub async fn page(
             .by_type
             .iter()
             .map(|x| TypeRow {
+                key: x.meal_type.as_str(),
                 meal_type: meal_type(&t, x.meal_type),
                 meals: x.meals,
             })
