@@ -177,6 +177,8 @@ struct Choice {
 
 struct DayRow {
     key: &'static str,
+    /// "lun": the row's heading; `name` ("lunedì") labels its fields.
+    short: String,
     /// The fields' names: `meals_mon`, `type_mon`.
     meals_field: String,
     type_field: String,
@@ -390,6 +392,7 @@ async fn form_page(
                 key: d,
                 meals_field: format!("meals_{d}"),
                 type_field: format!("type_{d}"),
+                short: t.t(&format!("common.weekday.{d}")).to_string(),
                 name: t.t(&format!("meals.weekday.{d}")).to_string(),
                 meals,
                 types: TYPES
