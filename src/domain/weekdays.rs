@@ -31,7 +31,7 @@ pub enum Day {
 }
 
 impl Day {
-    const ALL: [Day; 7] = [
+    pub const ALL: [Day; 7] = [
         Day::Mon,
         Day::Tue,
         Day::Wed,

@@ -9,7 +9,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::header::CONTENT_TYPE;
 
 use crate::api::AppError;
-use crate::domain::{text, FieldError, Invalid};
+use crate::domain::{text, Clock, FieldError, Invalid};
 
 /// Larger than any form giro serves; a bigger body is refused unread.
 const LIMIT: usize = 64 * 1024;
@@ -100,5 +100,14 @@ impl<S: Send + Sync> FromRequest<S> for Checked {
             form: Form(pairs),
             faults,
         })
+    }
+}
+
+/// A time as browsers send it ("09:00") or as people type it ("9:00").
+pub fn clock(raw: &str) -> Option<Clock> {
+    if raw.find(':') == Some(1) {
+        format!("0{raw}").parse().ok()
+    } else {
+        raw.parse().ok()
     }
 }

@@ -11,6 +11,7 @@ pub mod errors;
 pub mod form;
 pub mod i18n;
 pub mod login;
+pub mod meals;
 pub mod night_before;
 pub mod portal;
 
@@ -79,6 +80,7 @@ pub fn routes() -> Router<AppState> {
         .merge(driver::routes())
         .merge(portal::routes())
         .merge(night_before::routes())
+        .merge(meals::routes())
         .layer(axum::middleware::from_fn(errors::html_errors))
         .merge(assets::routes())
         .layer(axum::middleware::map_response(

@@ -72,7 +72,9 @@ pub fn foreign(urls: &[String]) -> Vec<String> {
         .filter(|u| match url::Url::parse(u) {
             Ok(url) => match url.scheme() {
                 // Never the network: inline data, the browser's own pages.
-                "data" | "blob" | "about" | "chrome" | "chrome-extension" | "devtools" => false,
+                // (`chrome-untrusted:`: the new-tab page Chromium 148 loads at start.)
+                "data" | "blob" | "about" | "chrome" | "chrome-untrusted" | "chrome-extension"
+                | "devtools" => false,
                 _ => url.host_str() != Some("127.0.0.1"),
             },
             Err(_) => true,

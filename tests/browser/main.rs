@@ -18,6 +18,7 @@ mod flows {
     mod board;
     mod driver;
     mod login;
+    mod meal_pages;
     mod planning_pages;
     mod portal;
     mod selftest;

@@ -14,17 +14,17 @@ use super::support::{As, TestApp};
 
 /// The demo day with one meal car on duty and nothing booked: each test
 /// books its own meals.
-struct Kitchen {
-    planner: As,
-    org: i64,
+pub(super) struct Kitchen {
+    pub(super) planner: As,
+    pub(super) org: i64,
     centre: i64,
     /// The car's driver (a volunteer with a login).
     driver: i64,
     /// Municipality people and their homes, nearest the kitchen first.
-    people: Vec<(i64, i64)>,
+    pub(super) people: Vec<(i64, i64)>,
 }
 
-async fn kitchen(app: &TestApp) -> Kitchen {
+pub(super) async fn kitchen(app: &TestApp) -> Kitchen {
     app.quiet().await;
     app.without_generators().await;
     let org = app
@@ -84,7 +84,7 @@ async fn kitchen(app: &TestApp) -> Kitchen {
 }
 
 /// Monday to Friday from 2 November 2026, `meals` hot meals a day.
-fn recipient(k: &Kitchen, person: i64, window: (&str, &str), meals: u32) -> Value {
+pub(super) fn recipient(k: &Kitchen, person: i64, window: (&str, &str), meals: u32) -> Value {
     let days: Vec<Value> = ["mon", "tue", "wed", "thu", "fri"]
         .iter()
         .map(|d| json!({"weekday": d, "meals": meals, "meal_type": "hot"}))
@@ -96,14 +96,14 @@ fn recipient(k: &Kitchen, person: i64, window: (&str, &str), meals: u32) -> Valu
     })
 }
 
-async fn create(app: &TestApp, k: &Kitchen, body: Value) -> i64 {
+pub(super) async fn create(app: &TestApp, k: &Kitchen, body: Value) -> i64 {
     let (s, r) = app.post(&k.planner, "/api/v1/meal-recipients", body).await;
     assert_eq!(s, StatusCode::CREATED, "{r}");
     r["id"].as_i64().unwrap()
 }
 
 /// Generates `date`'s meals; recipient → request booked.
-async fn generate(app: &TestApp, k: &Kitchen, date: &str) -> Vec<(i64, i64)> {
+pub(super) async fn generate(app: &TestApp, k: &Kitchen, date: &str) -> Vec<(i64, i64)> {
     let (s, done) = app
         .post(
             &k.planner,

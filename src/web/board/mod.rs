@@ -38,7 +38,7 @@ pub fn routes() -> Router<AppState> {
 
 /// A date in the path or a form, `YYYY-MM-DD` (400 otherwise) inside the
 /// accepted range (422 otherwise), naming the field.
-fn parse_date(raw: &str, field: &str) -> Result<NaiveDate, AppError> {
+pub(crate) fn parse_date(raw: &str, field: &str) -> Result<NaiveDate, AppError> {
     let d = raw.parse().map_err(|_| AppError::BadRequest {
         field: Some(field.into()),
         message: format!("{field}: expected a date YYYY-MM-DD, got {raw:?}"),

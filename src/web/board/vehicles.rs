@@ -15,11 +15,11 @@ use serde::Deserialize;
 use super::{parse_date, words};
 use crate::api::{AppError, AppState, PathId, PLANNERS};
 use crate::domain::vehicle_sharing::Party;
-use crate::domain::{Clock, Id, OrgKind, Organisation, Vehicle, VehicleBlockInput, Window};
+use crate::domain::{Id, OrgKind, Organisation, Vehicle, VehicleBlockInput, Window};
 use crate::service::{vehicle_blocks, ServiceError};
 use crate::store::{Actor, Scope};
 use crate::web::ctx::Ctx;
-use crate::web::form::{Checked, Form};
+use crate::web::form::{clock, Checked, Form};
 use crate::web::i18n::Tr;
 use crate::web::render;
 
@@ -342,15 +342,6 @@ fn back(from: Option<NaiveDate>, date: Option<NaiveDate>, done: &str, anchor: &s
     Redirect::to(&format!("/board/vehicles?{from}done={done}{anchor}"))
 }
 
-/// A time as browsers send it ("09:00") or as people type it ("9:00").
-fn clock(raw: &str) -> Option<Clock> {
-    if raw.find(':') == Some(1) {
-        format!("0{raw}").parse().ok()
-    } else {
-        raw.parse().ok()
-    }
-}
-
 /// The form's fields; what cannot be read is marked with its message key.
 fn read(typed: &Typed) -> Result<VehicleBlockInput, BTreeMap<&'static str, &'static str>> {
     let mut errors = BTreeMap::new();
@@ -471,6 +462,7 @@ pub async fn delete(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Clock;
 
     #[test]
     fn times_read_as_browsers_send_them_and_as_people_type_them() {
