@@ -10,11 +10,11 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::audit::record;
-use super::closing_days::calendar_tx;
+use super::generated::{cancel_dropped, MEAL_DAYS};
 use super::requests::insert_request;
-use super::{json, parse_date, to_json, Actor, Scope, Store, StoreError, Tx};
+use super::{json, to_json, Actor, Scope, Store, StoreError, Tx};
 use crate::domain::meals::{MealDay, MealRecipient, MealRecipientInput, MealType};
-use crate::domain::{Id, Invalid, NewRequest, Suspension, MAX_SUSPENSIONS};
+use crate::domain::{Calendar, Id, Invalid, NewRequest, Suspension, MAX_SUSPENSIONS};
 
 const COLUMNS: &str = "id, organisation_id, person_id, plan";
 
@@ -93,52 +93,17 @@ async fn write_tx(tx: &mut Tx, r: &MealRecipient) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Cancels the generated meals from `today` on of the days `r` no longer
-/// serves and frees those days; their request ids.
+/// Cancels the generated requests from `today` on of the days `r` no
+/// longer has and frees those days; their request ids.
 async fn cancel_unserved(
     tx: &mut Tx,
     actor: Actor,
     r: &MealRecipient,
     today: NaiveDate,
 ) -> Result<Vec<Id>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT d.date, q.id FROM meal_days d JOIN requests q ON q.id = d.request_id \
-         WHERE d.recipient_id = $1 AND d.date >= $2 AND q.status = 'active' ORDER BY d.date",
-    )
-    .bind(r.id)
-    .bind(today.to_string())
-    .fetch_all(&mut **tx)
-    .await?;
-    let pending: Vec<(NaiveDate, Id)> = rows
-        .iter()
-        .map(|row| {
-            let date: String = row.try_get(0)?;
-            Ok((parse_date(&date)?, row.try_get(1)?))
-        })
-        .collect::<Result<_, StoreError>>()?;
-    let (Some(first), Some(last)) = (pending.first(), pending.last()) else {
-        return Ok(Vec::new());
-    };
-    let calendar = calendar_tx(tx, first.0, last.0).await?;
-    let mut cancelled = Vec::new();
-    for (date, request) in pending {
-        if r.serves(&calendar, date).is_some() {
-            continue;
-        }
-        sqlx::query("UPDATE requests SET status = 'cancelled' WHERE id = $1")
-            .bind(request)
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query("DELETE FROM meal_days WHERE recipient_id = $1 AND date = $2")
-            .bind(r.id)
-            .bind(date.to_string())
-            .execute(&mut **tx)
-            .await?;
-        let why = format!("meal recipient {} gets no meal on {date}", r.id);
-        record(tx, actor, "cancel", "request", Some(request), Some(why)).await?;
-        cancelled.push(request);
-    }
-    Ok(cancelled)
+    let keeps = |calendar: &Calendar, date: NaiveDate| r.serves(calendar, date).is_some();
+    let why = |date: NaiveDate| format!("meal recipient {} gets no meal on {date}", r.id);
+    cancel_dropped(tx, actor, (&MEAL_DAYS, r.id), today, keeps, why).await
 }
 
 impl Store {

@@ -8,6 +8,7 @@ mod driver_links;
 mod eligibility;
 mod error;
 mod events;
+mod generated;
 mod liveness;
 mod manifest;
 mod meals;

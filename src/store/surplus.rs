@@ -10,11 +10,11 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::audit::record;
-use super::closing_days::calendar_tx;
+use super::generated::{cancel_dropped, SURPLUS_DAYS};
 use super::requests::insert_request;
 use super::{json, parse_date, to_json, Actor, Store, StoreError, Tx};
 use crate::domain::surplus::{Collected, Donor, DonorInput, DONOR_KIND, RECEIVING_KINDS};
-use crate::domain::{Id, Invalid, NewRequest};
+use crate::domain::{Calendar, Id, Invalid, NewRequest};
 
 const COLUMNS: &str = "id, record";
 
@@ -93,52 +93,17 @@ async fn read_tx(tx: &mut Tx, id: Id) -> Result<Donor, StoreError> {
     decode(&row)
 }
 
-/// Cancels the generated pickups from `today` on of the days `d` no longer
-/// gives and frees those days; their request ids.
+/// Cancels the generated requests from `today` on of the days `d` no
+/// longer has and frees those days; their request ids.
 async fn cancel_ungiven(
     tx: &mut Tx,
     actor: Actor,
     d: &Donor,
     today: NaiveDate,
 ) -> Result<Vec<Id>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT s.date, q.id FROM surplus_days s JOIN requests q ON q.id = s.request_id \
-         WHERE s.donor_id = $1 AND s.date >= $2 AND q.status = 'active' ORDER BY s.date",
-    )
-    .bind(d.id)
-    .bind(today.to_string())
-    .fetch_all(&mut **tx)
-    .await?;
-    let pending: Vec<(NaiveDate, Id)> = rows
-        .iter()
-        .map(|row| {
-            let date: String = row.try_get(0)?;
-            Ok((parse_date(&date)?, row.try_get(1)?))
-        })
-        .collect::<Result<_, StoreError>>()?;
-    let (Some(first), Some(last)) = (pending.first(), pending.last()) else {
-        return Ok(Vec::new());
-    };
-    let calendar = calendar_tx(tx, first.0, last.0).await?;
-    let mut cancelled = Vec::new();
-    for (date, request) in pending {
-        if d.gives_on(&calendar, date) {
-            continue;
-        }
-        sqlx::query("UPDATE requests SET status = 'cancelled' WHERE id = $1")
-            .bind(request)
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query("DELETE FROM surplus_days WHERE donor_id = $1 AND date = $2")
-            .bind(d.id)
-            .bind(date.to_string())
-            .execute(&mut **tx)
-            .await?;
-        let why = format!("donor {} gives nothing on {date}", d.id);
-        record(tx, actor, "cancel", "request", Some(request), Some(why)).await?;
-        cancelled.push(request);
-    }
-    Ok(cancelled)
+    let keeps = |calendar: &Calendar, date: NaiveDate| d.gives_on(calendar, date);
+    let why = |date: NaiveDate| format!("donor {} gives nothing on {date}", d.id);
+    cancel_dropped(tx, actor, (&SURPLUS_DAYS, d.id), today, keeps, why).await
 }
 
 impl Store {
