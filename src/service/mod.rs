@@ -6,6 +6,7 @@ mod day;
 pub mod drivers;
 mod error;
 pub mod fees;
+mod generated;
 pub mod lifecycle;
 pub mod meals;
 pub mod night_before;

@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::standing::eve;
+use super::generated::{book_day, Outcome};
 use super::{rides, ServiceError};
 use crate::domain::surplus::{self, Donor, DonorInput, SurplusFigures, SurplusSettings};
-use crate::domain::{FieldError, Id, Invalid, OrgKind};
-use crate::store::{Actor, Scope, Store, StoreError};
+use crate::domain::{FieldError, Id, Invalid, NewRequest, OrgKind};
+use crate::store::{Actor, Scope, Store};
 
 fn today() -> NaiveDate {
     rides::now().date()
@@ -114,30 +114,18 @@ pub async fn generate(
             continue;
         }
         let input = d.request_for(org, date);
-        let booked = match rides::settle(store, org, &input, eve(date)).await {
-            Ok(b) => store
-                .book_surplus_day(actor, d, date, &b.request)
-                .await
-                .map_err(ServiceError::from),
-            Err(e) => Err(e),
-        };
-        let errors = match booked {
-            Ok(Some(request_id)) => {
-                out.booked.push(PickupBooked {
-                    donor_id: d.id,
-                    request_id,
-                });
-                continue;
-            }
-            Ok(None) => continue,
-            Err(ServiceError::Invalid(e) | ServiceError::Store(StoreError::Invalid(e))) => e.0,
-            Err(ServiceError::Store(StoreError::Conflict(m))) => vec![FieldError::new("date", m)],
-            Err(e) => return Err(e),
-        };
-        out.failed.push(PickupFailed {
-            donor_id: d.id,
-            errors,
-        });
+        let book = async |r: &NewRequest| store.book_surplus_day(actor, d, date, r).await;
+        match book_day(store, org, &input, date, book).await? {
+            Outcome::Booked(request_id) => out.booked.push(PickupBooked {
+                donor_id: d.id,
+                request_id,
+            }),
+            Outcome::Already => {}
+            Outcome::Refused(errors) => out.failed.push(PickupFailed {
+                donor_id: d.id,
+                errors,
+            }),
+        }
     }
     Ok(out)
 }

@@ -12,11 +12,11 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::standing::eve;
+use super::generated::{book_day, Outcome};
 use super::{rides, ServiceError};
 use crate::domain::meals::{validate_hold, MealRecipient, MealRecipientInput, MealSettings};
-use crate::domain::{FieldError, Id, Invalid, Suspension};
-use crate::store::{Actor, Scope, Store, StoreError};
+use crate::domain::{FieldError, Id, Invalid, NewRequest, Suspension};
+use crate::store::{Actor, Scope, Store};
 
 fn today() -> NaiveDate {
     rides::now().date()
@@ -155,30 +155,18 @@ pub async fn generate(
             continue;
         };
         let input = r.request_for(day, date, (centre, person.home_place_id), &settings);
-        let booked = match rides::settle(store, r.organisation_id, &input, eve(date)).await {
-            Ok(b) => store
-                .book_meal_day(actor, r, date, day, &b.request)
-                .await
-                .map_err(ServiceError::from),
-            Err(e) => Err(e),
-        };
-        let errors = match booked {
-            Ok(Some(request_id)) => {
-                out.booked.push(MealBooked {
-                    recipient_id: r.id,
-                    request_id,
-                });
-                continue;
-            }
-            Ok(None) => continue,
-            Err(ServiceError::Invalid(e) | ServiceError::Store(StoreError::Invalid(e))) => e.0,
-            Err(ServiceError::Store(StoreError::Conflict(m))) => vec![FieldError::new("date", m)],
-            Err(e) => return Err(e),
-        };
-        out.failed.push(MealFailed {
-            recipient_id: r.id,
-            errors,
-        });
+        let book = async |m: &NewRequest| store.book_meal_day(actor, r, date, day, m).await;
+        match book_day(store, r.organisation_id, &input, date, book).await? {
+            Outcome::Booked(request_id) => out.booked.push(MealBooked {
+                recipient_id: r.id,
+                request_id,
+            }),
+            Outcome::Already => {}
+            Outcome::Refused(errors) => out.failed.push(MealFailed {
+                recipient_id: r.id,
+                errors,
+            }),
+        }
     }
     Ok(out)
 }
