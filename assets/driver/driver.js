@@ -16,6 +16,7 @@
   let day = JSON.parse($("driver-day").textContent);
   let events = [];
   const RETRY_MS = 30000;
+  const TICK_MS = 5000;
   const SEND_TIMEOUT_MS = 15000;
 
   // ---- IndexedDB: one store of taps, each { id, user, date, stop, kind, at, kg?, state, error? }
@@ -202,22 +203,28 @@
   }
 
   // ---- Sending: 2xx done; no signal, 408, 429 or 5xx wait for the next try; other 4xx are shown as refused
+  // A send hanging on a dead connection is dropped when the signal comes back
+  // (`retry`), and a flush asked for meanwhile runs right after the current one.
   let sending = false;
+  let again = false;
+  let inflight = null;
   async function send(ev) {
     const body = { id: ev.id, date: ev.date, stop: ev.stop, kind: ev.kind, at: ev.at };
     if (ev.kg !== undefined) body.kg = ev.kg;
     const abort = new AbortController();
+    inflight = abort;
     const timer = setTimeout(() => abort.abort(), SEND_TIMEOUT_MS);
     try {
       return await fetch("/api/v1/events", { method: "POST", credentials: "same-origin", signal: abort.signal,
         headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(body) });
     } finally {
       clearTimeout(timer);
+      inflight = null;
     }
   }
 
   async function flush() {
-    if (sending) return;
+    if (sending) { again = true; return; }
     sending = true;
     try {
       const queue = events.filter((e) => mine(e) && e.state === "waiting").sort((a, b) => (a.at < b.at ? -1 : 1));
@@ -242,7 +249,13 @@
     } finally {
       sending = false;
       paint();
+      if (again) { again = false; flush(); }
     }
+  }
+
+  function retry() {
+    if (inflight) inflight.abort();
+    flush().then(refresh);
   }
 
   // ---- The day: take a newer copy when there is one (from the network, or the worker's store offline)
@@ -298,10 +311,17 @@
       }
     }, { once: true });
   }
-  window.addEventListener("online", () => { showNetwork(); flush().then(refresh); });
+  window.addEventListener("online", () => { showNetwork(); retry(); });
   window.addEventListener("offline", showNetwork);
   document.addEventListener("visibilitychange", () => { if (!document.hidden) flush(); });
-  setInterval(() => { flush().then(refresh); }, RETRY_MS);
+  // Taps waiting are tried every few seconds (the "online" event does not
+  // always come: a weak signal returns quietly); the day every RETRY_MS.
+  let ticks = 0;
+  setInterval(() => {
+    ticks += 1;
+    const waiting = events.some((e) => mine(e) && e.state === "waiting");
+    if (waiting || ticks % (RETRY_MS / TICK_MS) === 0) flush().then(refresh);
+  }, TICK_MS);
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/driver/sw.js", { scope: "/driver" }).catch(() => {});
