@@ -13,6 +13,7 @@ mod service {
     mod edits;
     mod events;
     mod fees;
+    mod fleet;
     mod hygiene;
     mod lifecycle;
     mod links;

@@ -182,6 +182,7 @@ impl Demo {
                 vehicle_id: ids.vehicles[c.vehicle],
                 volunteer_id: Some(ids.volunteers[c.volunteer]),
                 window: c.window,
+                serves: Vec::new(),
             },
             ShiftInput::validate,
         )

@@ -61,7 +61,7 @@ pub use recurrence::{
     Occurrence, Recurrence, SkipReason, Suspension,
 };
 pub use request::{Request, RequestInput, RequestKind, RequestStatus, ReturnOf, WayBack, WindowAt};
-pub use shift::{Shift, ShiftInput};
+pub use shift::{service_skill, Shift, ShiftInput};
 pub use solve_input::SolveInput;
 pub use standing_order::{
     under_ride, validate_suspension, DateRange, FailedDay, Generated, GeneratedDay, RideTemplate,

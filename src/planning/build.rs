@@ -10,8 +10,8 @@ use crate::domain::ride_policy::RidePolicy;
 use crate::domain::surplus::{self, Donor, SurplusSettings};
 use crate::domain::vehicle_sharing::{self as sharing, Party, Piece};
 use crate::domain::{
-    Id, Organisation, Person, Place, Request, RequestKind, Shift, Vehicle, VehicleBlock, Window,
-    WindowAt,
+    service_skill, Id, Organisation, Person, Place, Request, RequestKind, Shift, Vehicle,
+    VehicleBlock, Window, WindowAt,
 };
 use crate::solver::{
     Job, Layout, Link, Matrix, MaxRide, Problem, Stop, TimeWindow, DEFAULT_PRIORITY,
@@ -227,6 +227,16 @@ pub fn build(day: &Day, places: &[Id], travel: &TravelMatrix) -> Result<Built, P
                 .push(Party::of(Some(r.organisation_id), day.organisations).skill());
         }
     }
+    // Services apart: only when some shift keeps to some services do
+    // requests and shifts carry "serves" skills (one fleet otherwise).
+    let apart = vehicles
+        .iter()
+        .any(|(shift, _)| shift.is_some_and(|s| !s.serves.is_empty()));
+    if apart {
+        for (job, r) in jobs.iter_mut().zip(&requests) {
+            job.skills.push(service_skill(r.kind));
+        }
+    }
 
     let mut solver_vehicles = Vec::with_capacity(vehicles.len());
     let mut shift_refs = Vec::with_capacity(vehicles.len());
@@ -245,6 +255,19 @@ pub fn build(day: &Day, places: &[Id], travel: &TravelMatrix) -> Result<Built, P
             if let Some(parties) = &parties {
                 skills.extend(piece.access.skills(parties));
             }
+            if apart {
+                let kinds = [
+                    RequestKind::Ride,
+                    RequestKind::Meal,
+                    RequestKind::Collection,
+                ];
+                skills.extend(
+                    kinds
+                        .into_iter()
+                        .filter(|&k| shift.is_none_or(|s| s.carries(k)))
+                        .map(service_skill),
+                );
+            }
             let mut piece_vehicle = vehicle(id, piece.window, v, depot, &dimensions);
             piece_vehicle.skills = skills;
             solver_vehicles.push(piece_vehicle);
@@ -257,7 +280,7 @@ pub fn build(day: &Day, places: &[Id], travel: &TravelMatrix) -> Result<Built, P
         }
     }
 
-    if parties.is_some() {
+    if parties.is_some() || apart {
         let names: BTreeSet<&str> = solver_vehicles
             .iter()
             .flat_map(|v| &v.skills)

@@ -398,6 +398,7 @@ mod tests {
             vehicle_id: 1,
             volunteer_id: None,
             window: Window::new(hm("07:30"), hm("11:00")),
+            serves: Vec::new(),
         }];
         let day = Day {
             date: date(),

@@ -84,6 +84,7 @@ fn plan(blocks: &[VehicleBlock]) -> super::Built {
         vehicle_id: 5,
         volunteer_id: Some(3),
         window: Window::new(hm(8), hm(12)),
+        serves: Vec::new(),
     }];
     let organisations = [
         Organisation {

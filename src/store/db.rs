@@ -92,6 +92,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "surplus",
         include_str!("../../migrations/sqlite/0011_surplus.sql"),
     ),
+    (
+        12,
+        "shift_services",
+        include_str!("../../migrations/sqlite/0012_shift_services.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -148,6 +153,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         11,
         "surplus",
         include_str!("../../migrations/postgres/0011_surplus.sql"),
+    ),
+    (
+        12,
+        "shift_services",
+        include_str!("../../migrations/postgres/0012_shift_services.sql"),
     ),
 ];
 

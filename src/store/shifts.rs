@@ -5,12 +5,29 @@ use sqlx::Row;
 use super::audit::record;
 use super::db::exists;
 use super::{clock, parse_date, Actor, Store, StoreError, Tx};
-use crate::domain::{Id, Invalid, Shift, ShiftInput, Window};
+use crate::domain::{Id, Invalid, RequestKind, Shift, ShiftInput, Window};
 
-const COLUMNS: &str = "id, date, vehicle_id, volunteer_id, start_min, end_min";
+const COLUMNS: &str = "id, date, vehicle_id, volunteer_id, start_min, end_min, serves";
+
+/// The services of a shift as stored: kinds joined by commas.
+fn serves_text(kinds: &[RequestKind]) -> String {
+    kinds
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
 
 fn decode(r: &AnyRow) -> Result<Shift, StoreError> {
     let date: String = r.try_get("date")?;
+    let serves: String = r.try_get("serves")?;
+    let serves = serves
+        .split(',')
+        .filter(|k| !k.is_empty())
+        .map(|k| {
+            RequestKind::parse(k).ok_or_else(|| StoreError::Corrupt(format!("shift serves {k:?}")))
+        })
+        .collect::<Result<_, _>>()?;
     Ok(Shift {
         id: r.try_get("id")?,
         date: parse_date(&date)?,
@@ -20,6 +37,7 @@ fn decode(r: &AnyRow) -> Result<Shift, StoreError> {
             clock(r.try_get("start_min")?)?,
             clock(r.try_get("end_min")?)?,
         ),
+        serves,
     })
 }
 
@@ -113,14 +131,15 @@ impl Store {
         let mut tx = self.begin().await?;
         check_refs(&mut tx, None, input).await?;
         let id: Id = sqlx::query(
-            "INSERT INTO shifts (date, vehicle_id, volunteer_id, start_min, end_min) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO shifts (date, vehicle_id, volunteer_id, start_min, end_min, serves) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(input.date.to_string())
         .bind(input.vehicle_id)
         .bind(input.volunteer_id)
         .bind(input.window.start.minutes())
         .bind(input.window.end.minutes())
+        .bind(serves_text(&input.serves))
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
@@ -142,7 +161,7 @@ impl Store {
         check_refs(&mut tx, Some(id), input).await?;
         sqlx::query(
             "UPDATE shifts SET date = $1, vehicle_id = $2, volunteer_id = $3, start_min = $4, \
-             end_min = $5 WHERE id = $6",
+             end_min = $5, serves = $7 WHERE id = $6",
         )
         .bind(input.date.to_string())
         .bind(input.vehicle_id)
@@ -150,6 +169,7 @@ impl Store {
         .bind(input.window.start.minutes())
         .bind(input.window.end.minutes())
         .bind(id)
+        .bind(serves_text(&input.serves))
         .execute(&mut *tx)
         .await?;
         record(&mut tx, actor, "update", "shift", Some(id), None).await?;
