@@ -1,13 +1,88 @@
-use super::auth::PLANNERS;
-use super::crud::crud;
-use crate::domain::{Shift, ShiftInput};
+//! Shifts (`domain::shift`): planners read and write them; the writes go
+//! through `service::shifts`, as the board's shift page does.
 
-crud! {
-    tag: "shifts",
-    paths: "/api/v1/shifts", "/api/v1/shifts/{id}",
-    record: Shift, input: ShiftInput,
-    read: PLANNERS, write: PLANNERS,
-    /// Shifts, optionally of one date.
-    list: shifts by "date",
-    get: shift, create: create_shift, update: update_shift, delete: delete_shift,
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+
+use super::auth::PLANNERS;
+use super::extract::{Params, PathId};
+use super::json::{parse, Body};
+use super::{AppError, AppState, Caller, ErrorBody};
+use crate::domain::{Shift, ShiftInput};
+use crate::service::shifts;
+
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(list, create))
+        .routes(utoipa_axum::routes!(get, update, delete))
+}
+
+/// Shifts, optionally of one date.
+#[utoipa::path(get, path = "/api/v1/shifts", tag = "shifts", operation_id = "list_shifts",
+    params(("date" = Option<String>, Query, description = "YYYY-MM-DD")),
+    responses((status = 200, body = [Shift])))]
+async fn list(
+    State(s): State<AppState>,
+    caller: Caller,
+    q: Params,
+) -> Result<Json<Vec<Shift>>, AppError> {
+    caller.allow(PLANNERS)?;
+    Ok(Json(shifts::list(&s.store, q.date("date")?).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/shifts", tag = "shifts", request_body = ShiftInput,
+    operation_id = "create_shift",
+    responses((status = 201, body = Shift)))]
+async fn create(
+    State(s): State<AppState>,
+    caller: Caller,
+    Body(body): Body,
+) -> Result<(StatusCode, Json<Shift>), AppError> {
+    caller.allow(PLANNERS)?;
+    let input: ShiftInput = parse(&body)?;
+    let made = shifts::create(&s.store, caller.actor(), &input).await?;
+    Ok((StatusCode::CREATED, Json(made)))
+}
+
+#[utoipa::path(get, path = "/api/v1/shifts/{id}", tag = "shifts", params(("id" = i64, Path)),
+    operation_id = "get_shift",
+    responses((status = 200, body = Shift)))]
+async fn get(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> Result<Json<Shift>, AppError> {
+    caller.allow(PLANNERS)?;
+    Ok(Json(s.store.shift(id).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/shifts/{id}", tag = "shifts", params(("id" = i64, Path)),
+    request_body = ShiftInput, operation_id = "update_shift",
+    responses((status = 200, body = Shift)))]
+async fn update(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+    Body(body): Body,
+) -> Result<Json<Shift>, AppError> {
+    caller.allow(PLANNERS)?;
+    let input: ShiftInput = parse(&body)?;
+    Ok(Json(
+        shifts::update(&s.store, caller.actor(), id, &input).await?,
+    ))
+}
+
+/// A route of a plan that ran on the shift stays, without its shift.
+#[utoipa::path(delete, path = "/api/v1/shifts/{id}", tag = "shifts", params(("id" = i64, Path)),
+    operation_id = "delete_shift",
+    responses((status = 204), (status = 409, body = ErrorBody)))]
+async fn delete(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> Result<StatusCode, AppError> {
+    caller.allow(PLANNERS)?;
+    shifts::delete(&s.store, caller.actor(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -19,6 +19,7 @@ mod solve_job;
 pub mod standing;
 mod state;
 pub mod surplus;
+pub mod shifts;
 pub mod vehicle_blocks;
 
 pub use day::{records_and_problem, DayError};

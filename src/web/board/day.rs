@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::api::{AppError, AppState};
-use crate::domain::{Id, Organisation, Person, Place, Plan, Request, Vehicle, Volunteer};
+use crate::domain::{Id, Organisation, Person, Place, Plan, Request, Shift, Vehicle, Volunteer};
 use crate::store::{Scope, SolveRecord, StoreError};
 
 pub struct Day {
@@ -17,6 +17,8 @@ pub struct Day {
     pub published_revision: Option<i64>,
     pub solve: Option<SolveRecord>,
     pub vehicles: Vec<Vehicle>,
+    /// The date's shifts, for the services a route's shift keeps to.
+    pub shifts: Vec<Shift>,
     places: HashMap<Id, Place>,
     people: HashMap<Id, Person>,
     pub organisations: Vec<Organisation>,
@@ -47,6 +49,7 @@ impl Day {
             published_revision,
             solve: optional(store.latest_solve(date).await)?,
             vehicles: store.vehicles().await?,
+            shifts: store.shifts(Some(date)).await?,
             places: by_id(store.places(Scope::All).await?, |p| p.id),
             people: by_id(store.people(Scope::All).await?, |p| p.id),
             organisations: store.organisations(Scope::All).await?,
@@ -68,6 +71,10 @@ impl Day {
 
     pub fn vehicle(&self, id: Id) -> Option<&Vehicle> {
         self.vehicles.iter().find(|v| v.id == id)
+    }
+
+    pub fn shift(&self, id: Option<Id>) -> Option<&Shift> {
+        id.and_then(|id| self.shifts.iter().find(|s| s.id == id))
     }
 
     pub fn request(&self, id: Id) -> Option<&Request> {

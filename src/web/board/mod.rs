@@ -1,7 +1,8 @@
 //! The dispatcher's board (admin, dispatcher): a date's requests, solving with
 //! progress, the plan as timelines per vehicle and on a map, the requests left
 //! out with their reasons in words, manual edits, publishing, printable route
-//! sheets, the drivers' personal links, and the vehicles' calendar blocks.
+//! sheets, the drivers' personal links, the vehicles' calendar blocks, and the
+//! day's shifts.
 
 mod day;
 mod drivers;
@@ -11,6 +12,7 @@ pub(crate) mod reasons;
 mod requests_view;
 mod routes_view;
 mod sheets;
+mod shifts;
 mod vehicles;
 pub(crate) mod words;
 
@@ -34,6 +36,10 @@ pub fn routes() -> Router<AppState> {
         .route("/board/{date}/solve/cancel", post(page::cancel))
         .route("/board/{date}/publish", post(page::publish))
         .route("/board/{date}/sheets", get(sheets::sheets))
+        .route("/board/{date}/shifts", get(shifts::page).post(shifts::create))
+        .route("/board/{date}/shifts/copy", post(shifts::copy))
+        .route("/board/{date}/shifts/{id}/edit", post(shifts::update))
+        .route("/board/{date}/shifts/{id}/delete", post(shifts::delete))
 }
 
 /// A date in the path or a form, `YYYY-MM-DD` (400 otherwise) inside the

@@ -91,6 +91,8 @@ pub struct RouteView {
     pub start: String,
     pub end: String,
     pub distance: String,
+    /// The services its shift keeps to, in words; empty when it serves all.
+    pub serves: String,
     /// Kept as it is by the next solves.
     pub locked: bool,
     pub x1: f64,
@@ -138,6 +140,10 @@ fn route_view(t: &Tr, day: &Day, r: &Route, index: usize, axis: &Axis) -> RouteV
         start: hm(r.start_min),
         end: hm(r.end_min),
         distance: format!("{:.1}", r.distance_km),
+        serves: day
+            .shift(r.shift_id)
+            .filter(|s| !s.serves.is_empty())
+            .map_or_else(String::new, |s| words::services(t, &s.serves)),
         locked: r.locked,
         x1: axis.x(r.start_min),
         x2: axis.x(r.end_min),

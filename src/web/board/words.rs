@@ -83,6 +83,15 @@ pub fn kind(t: &Tr, kind: RequestKind) -> &'static str {
     })
 }
 
+/// The services a shift keeps to, "trasporti, pasti" (`domain::Shift::serves`).
+pub fn services(t: &Tr, kinds: &[RequestKind]) -> String {
+    kinds
+        .iter()
+        .map(|k| t.t(&format!("board.service.{}", k.as_str())).to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Why the ride is made, in words.
 pub fn purpose(t: &Tr, p: Option<Purpose>) -> String {
     p.map_or_else(String::new, |p| {
