@@ -13,13 +13,13 @@ pub mod night_before;
 mod other_day;
 pub mod plans;
 pub mod rides;
+pub mod shifts;
 #[cfg(feature = "smtp")]
 pub mod smtp;
 mod solve_job;
 pub mod standing;
 mod state;
 pub mod surplus;
-pub mod shifts;
 pub mod vehicle_blocks;
 
 pub use day::{records_and_problem, DayError};

@@ -37,7 +37,11 @@ pub async fn list(store: &Store, date: Option<NaiveDate>) -> Result<Vec<Shift>, 
     Ok(store.shifts(date).await?)
 }
 
-pub async fn create(store: &Store, actor: Actor, input: &ShiftInput) -> Result<Shift, ServiceError> {
+pub async fn create(
+    store: &Store,
+    actor: Actor,
+    input: &ShiftInput,
+) -> Result<Shift, ServiceError> {
     validate(input)?;
     store.create_shift(actor, input).await.map_err(from_store)
 }

@@ -133,13 +133,20 @@ async fn the_page_lists_the_days_shifts_with_their_services_and_the_board_names_
     let mut body = json!({"date": meals["date"], "vehicle_id": car,
         "volunteer_id": meals["volunteer_id"], "window": meals["window"], "serves": ["meal"]});
     let (s, e) = app
-        .put(&dispatcher, &format!("/api/v1/shifts/{}", meals["id"]), body.clone())
+        .put(
+            &dispatcher,
+            &format!("/api/v1/shifts/{}", meals["id"]),
+            body.clone(),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{e}");
 
     let (s, _, html) = page(&app, Some(&dispatcher), &path(app.date)).await;
     assert_eq!(s, StatusCode::OK, "{html}");
-    assert!(html.contains("Turni di lunedì 23 novembre 2026"), "the date in words");
+    assert!(
+        html.contains("Turni di lunedì 23 novembre 2026"),
+        "the date in words"
+    );
     let (_, volunteers) = app.get(&dispatcher, "/api/v1/volunteers").await;
     for shift in &demo {
         let row = shift_row(&html, shift["id"].as_i64().unwrap()).expect("each shift listed");
@@ -216,7 +223,11 @@ async fn the_page_lists_the_days_shifts_with_their_services_and_the_board_names_
     assert!(english.contains("<strong>meals</strong>"));
     body["serves"] = json!([]);
     let (s, _) = app
-        .put(&dispatcher, &format!("/api/v1/shifts/{}", meals["id"]), body)
+        .put(
+            &dispatcher,
+            &format!("/api/v1/shifts/{}", meals["id"]),
+            body,
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
 }
@@ -270,7 +281,12 @@ async fn a_shift_added_with_only_meals_ticked_serves_only_meals_then_is_edited_a
 
     // Edit: the form comes filled in; untick every service and leave the
     // wheel to be found: all services, no volunteer.
-    let (s, _, html) = page(&app, Some(&dispatcher), &format!("{}?edit={id}", path(date))).await;
+    let (s, _, html) = page(
+        &app,
+        Some(&dispatcher),
+        &format!("{}?edit={id}", path(date)),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     let edit = format!("/board/{date}/shifts/{id}/edit");
     assert!(tag(&html, "shift-form").contains(&format!("action=\"{edit}\"")));
@@ -299,13 +315,21 @@ async fn a_shift_added_with_only_meals_ticked_serves_only_meals_then_is_edited_a
     assert_eq!(again["window"]["start"], "09:00");
     let (_, _, html) = page(&app, Some(&dispatcher), &path(date)).await;
     let row = shift_row(&html, id).unwrap();
-    assert!(row.contains("da trovare") && row.contains("tutti i servizi"), "{row}");
+    assert!(
+        row.contains("da trovare") && row.contains("tutti i servizi"),
+        "{row}"
+    );
     // A shift of another day is not edited from this one.
     let (s, _, _) = post_form(
         &app,
         Some(&dispatcher),
         &format!("/board/{}/shifts/{id}/edit", app.date),
-        &[("_csrf", &token), ("vehicle_id", &car_id), ("start", "09:00"), ("end", "10:00")],
+        &[
+            ("_csrf", &token),
+            ("vehicle_id", &car_id),
+            ("start", "09:00"),
+            ("end", "10:00"),
+        ],
     )
     .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
@@ -314,7 +338,8 @@ async fn a_shift_added_with_only_meals_ticked_serves_only_meals_then_is_edited_a
     let delete = format!("/board/{date}/shifts/{id}/delete");
     let (s, _, _) = post_form(&app, Some(&dispatcher), &delete, &[]).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "no form token");
-    assert!(tag(&html, &format!("delete-{id}")).contains("aria-label=\"Elimina il turno di Auto pasti 1"));
+    assert!(tag(&html, &format!("delete-{id}"))
+        .contains("aria-label=\"Elimina il turno di Auto pasti 1"));
     let (s, location, _) = post_form(&app, Some(&dispatcher), &delete, &[("_csrf", &token)]).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     assert_eq!(location, format!("/board/{date}/shifts?done=deleted"));
@@ -342,11 +367,23 @@ async fn the_shifts_of_another_day_are_copied_whole_or_not_at_all() {
     let before = stored(&app).await.len();
 
     // From a day without shifts, or from itself: refused, nothing written.
-    for from in [(date + Days::new(1)).to_string(), date.to_string(), "ieri".into()] {
-        let (s, _, html) =
-            post_form(&app, Some(&dispatcher), &copy, &[("_csrf", &token), ("from", &from)]).await;
+    for from in [
+        (date + Days::new(1)).to_string(),
+        date.to_string(),
+        "ieri".into(),
+    ] {
+        let (s, _, html) = post_form(
+            &app,
+            Some(&dispatcher),
+            &copy,
+            &[("_csrf", &token), ("from", &from)],
+        )
+        .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{from}");
-        assert!(message(&html, "copy-errors").contains("che abbia dei turni"), "{from}");
+        assert!(
+            message(&html, "copy-errors").contains("che abbia dei turni"),
+            "{from}"
+        );
         assert!(tag(&html, "copy-from").contains("aria-invalid=\"true\""));
         assert_eq!(stored(&app).await.len(), before);
     }
@@ -384,7 +421,10 @@ async fn the_shifts_of_another_day_are_copied_whole_or_not_at_all() {
         says.contains("Nessun turno copiato") && says.contains("non è abilitato"),
         "{says}"
     );
-    assert!(shifts_in_api(&app, &dispatcher, date).await.is_empty(), "whole or nothing");
+    assert!(
+        shifts_in_api(&app, &dispatcher, date).await.is_empty(),
+        "whole or nothing"
+    );
     assert_eq!(stored(&app).await.len(), before);
 
     // Allowed again: every shift copied, same vehicle, volunteer, hours and services.
@@ -424,7 +464,10 @@ async fn the_shifts_of_another_day_are_copied_whole_or_not_at_all() {
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(message(&html, "copy-errors").contains("ha già dei turni"));
-    assert_eq!(shifts_in_api(&app, &dispatcher, date).await.len(), source.len());
+    assert_eq!(
+        shifts_in_api(&app, &dispatcher, date).await.len(),
+        source.len()
+    );
 }
 
 #[tokio::test]
@@ -466,17 +509,46 @@ async fn a_bad_form_comes_back_with_the_field_marked_and_writes_nothing() {
     let (both_id, not_van_id) = (both["id"].to_string(), not_van["id"].to_string());
 
     // (vehicle, volunteer, start, end, serves), the field marked, what its message says.
-    let cases: Vec<((&str, &str, &str, &str, &str), &str, &str)> = vec![
+    type Case<'a> = (
+        (&'a str, &'a str, &'a str, &'a str, &'a str),
+        &'a str,
+        &'a str,
+    );
+    let cases: Vec<Case> = vec![
         ((&car_id, "", "11:00", "10:00", ""), "end", "venga dopo"),
         ((&car_id, "", "11:00", "11:00", ""), "end", "venga dopo"),
-        (("999999", "", "11:00", "12:00", ""), "vehicle_id", "Scegli un mezzo"),
-        (("", "", "11:00", "12:00", ""), "vehicle_id", "Scegli un mezzo"),
+        (
+            ("999999", "", "11:00", "12:00", ""),
+            "vehicle_id",
+            "Scegli un mezzo",
+        ),
+        (
+            ("", "", "11:00", "12:00", ""),
+            "vehicle_id",
+            "Scegli un mezzo",
+        ),
         ((&car_id, "", "nove", "12:00", ""), "start", "ora di inizio"),
         ((&van_id, "", "10:00", "12:00", ""), "start", "già un turno"),
-        ((&van_id, &not_van_id, "12:00", "13:00", ""), "volunteer_id", "non è abilitato"),
-        ((&car_id, &both_id, "10:30", "12:00", ""), "volunteer_id", "guida già"),
-        ((&car_id, "999999", "10:30", "12:00", ""), "volunteer_id", "Scegli un volontario"),
-        ((&car_id, "", "10:30", "12:00", "bus"), "serves", "Scegli i servizi"),
+        (
+            (&van_id, &not_van_id, "12:00", "13:00", ""),
+            "volunteer_id",
+            "non è abilitato",
+        ),
+        (
+            (&car_id, &both_id, "10:30", "12:00", ""),
+            "volunteer_id",
+            "guida già",
+        ),
+        (
+            (&car_id, "999999", "10:30", "12:00", ""),
+            "volunteer_id",
+            "Scegli un volontario",
+        ),
+        (
+            (&car_id, "", "10:30", "12:00", "bus"),
+            "serves",
+            "Scegli i servizi",
+        ),
     ];
     for ((vehicle, volunteer, start, end, serves), field, says) in cases {
         let mut fields = vec![
@@ -491,16 +563,26 @@ async fn a_bad_form_comes_back_with_the_field_marked_and_writes_nothing() {
             fields.push(("serves", serves));
         }
         let case = format!("{fields:?}");
-        for target in [path(date), format!("/board/{date}/shifts/{}/edit", second["id"])] {
+        for target in [
+            path(date),
+            format!("/board/{date}/shifts/{}/edit", second["id"]),
+        ] {
             let (s, _, html) = post_form(&app, Some(&dispatcher), &target, &fields).await;
-            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{target} {case}: {html}");
+            assert_eq!(
+                s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{target} {case}: {html}"
+            );
             assert!(html.contains("id=\"form-errors\""), "{case}");
             assert!(
                 tag(&html, field).contains("aria-invalid=\"true\""),
                 "{case}: {}",
                 tag(&html, field)
             );
-            assert!(message(&html, &format!("{field}-error")).contains(says), "{case}");
+            assert!(
+                message(&html, &format!("{field}-error")).contains(says),
+                "{case}"
+            );
             for other in ["vehicle_id", "volunteer_id", "start", "end", "serves"] {
                 if other != field {
                     assert!(
@@ -509,7 +591,10 @@ async fn a_bad_form_comes_back_with_the_field_marked_and_writes_nothing() {
                     );
                 }
             }
-            assert!(tag(&html, "serves-meal").contains("checked"), "kept: {case}");
+            assert!(
+                tag(&html, "serves-meal").contains("checked"),
+                "kept: {case}"
+            );
             assert!(
                 tag(&html, "start").contains(&format!("value=\"{start}\"")),
                 "kept: {case}"
@@ -522,7 +607,11 @@ async fn a_bad_form_comes_back_with_the_field_marked_and_writes_nothing() {
         &app,
         Some(&dispatcher),
         &path(date),
-        &[("vehicle_id", &car_id), ("start", "11:00"), ("end", "12:00")],
+        &[
+            ("vehicle_id", &car_id),
+            ("start", "11:00"),
+            ("end", "12:00"),
+        ],
     )
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
@@ -571,7 +660,10 @@ async fn members_drivers_and_anonymous_readers_are_refused() {
         assert_eq!(s, StatusCode::FORBIDDEN, "{role:?}");
         assert!(html.contains("<html"), "a page, not JSON");
         assert!(!html.contains("id=\"shift-form\""), "{role:?} sees no form");
-        assert!(!html.contains(&format!("id=\"shift-{id}\"")), "{role:?} sees no shift");
+        assert!(
+            !html.contains(&format!("id=\"shift-{id}\"")),
+            "{role:?} sees no shift"
+        );
         let f = fields(&csrf(&app, &who, home).await);
         let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
         for target in &writes {
@@ -579,7 +671,14 @@ async fn members_drivers_and_anonymous_readers_are_refused() {
             assert_eq!(s, StatusCode::FORBIDDEN, "{role:?} on {target}");
         }
     }
-    assert_eq!(stored(&app).await, before, "nothing added, changed or deleted");
+    assert_eq!(
+        stored(&app).await,
+        before,
+        "nothing added, changed or deleted"
+    );
     let admin = app.login_as(Role::Admin).await;
-    assert_eq!(page(&app, Some(&admin), &path(date)).await.0, StatusCode::OK);
+    assert_eq!(
+        page(&app, Some(&admin), &path(date)).await.0,
+        StatusCode::OK
+    );
 }

@@ -36,7 +36,10 @@ pub fn routes() -> Router<AppState> {
         .route("/board/{date}/solve/cancel", post(page::cancel))
         .route("/board/{date}/publish", post(page::publish))
         .route("/board/{date}/sheets", get(sheets::sheets))
-        .route("/board/{date}/shifts", get(shifts::page).post(shifts::create))
+        .route(
+            "/board/{date}/shifts",
+            get(shifts::page).post(shifts::create),
+        )
         .route("/board/{date}/shifts/copy", post(shifts::copy))
         .route("/board/{date}/shifts/{id}/edit", post(shifts::update))
         .route("/board/{date}/shifts/{id}/delete", post(shifts::delete))

@@ -147,6 +147,7 @@ fn org_name(orgs: &[Organisation], id: Option<Id>, t: &Tr) -> String {
     }
 }
 
+#[derive(Default)]
 struct Shown<'a> {
     editing: Option<Id>,
     typed: Typed<'a>,
@@ -154,19 +155,6 @@ struct Shown<'a> {
     notice: &'static str,
     copy_from: Option<String>,
     copy_error: String,
-}
-
-impl Default for Shown<'_> {
-    fn default() -> Self {
-        Shown {
-            editing: None,
-            typed: Typed::default(),
-            errors: BTreeMap::new(),
-            notice: "",
-            copy_from: None,
-            copy_error: String::new(),
-        }
-    }
 }
 
 async fn load(
@@ -477,7 +465,11 @@ where
         match read(&typed, date) {
             Ok(input) => match write(input).await {
                 Ok(saved) => {
-                    let done = if editing.is_some() { "updated" } else { "added" };
+                    let done = if editing.is_some() {
+                        "updated"
+                    } else {
+                        "added"
+                    };
                     return Ok(back(date, done, &format!("#shift-{}", saved.id)).into_response());
                 }
                 Err(ServiceError::Invalid(e)) => {
@@ -549,7 +541,12 @@ pub async fn delete(
 /// What kept a copy from being made, in words: the day it goes to has
 /// shifts, the day it comes from has none or is no day, or one shift of it
 /// could not be written again (named by vehicle and hours).
-fn copy_refusal(t: &Tr, e: &crate::domain::Invalid, source: &[Shift], names: &[(Id, String)]) -> String {
+fn copy_refusal(
+    t: &Tr,
+    e: &crate::domain::Invalid,
+    source: &[Shift],
+    names: &[(Id, String)],
+) -> String {
     let Some(f) = e.0.first() else {
         return String::new();
     };
