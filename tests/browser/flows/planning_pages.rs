@@ -1,6 +1,7 @@
 //! The planner's other pages and the association's standing orders, each
 //! scanned and photographed: the vehicle calendar with a wrong block marked
-//! on its field, the night-before list, and pausing a standing order.
+//! on its field, the day's shifts with a wrong shift marked, the night-before
+//! list, and pausing a standing order.
 
 use giro::domain::Role;
 
@@ -39,6 +40,37 @@ async fn the_vehicle_calendar_the_night_before_list_and_a_paused_standing_order(
         .await;
     assert_eq!(marked, serde_json::json!(["end"]), "only the end is marked");
     b.checkpoint("vehicles-invalid").await;
+
+    // The day's shifts: listed, then a shift that ends before it starts marked.
+    b.goto(&format!("/board/{}", s.app.date)).await;
+    b.click_to_navigate("#shifts-link").await;
+    assert_eq!(b.path().await, format!("/board/{}/shifts", s.app.date));
+    b.find("#shifts").await;
+    b.checkpoint("shifts").await;
+    let car = b
+        .js(
+            "return document.querySelector('#vehicle_id option:not([value=\"\"])').value;",
+            vec![],
+        )
+        .await;
+    b.select("#vehicle_id", car.as_str().unwrap()).await;
+    b.set_value("#start", "11:00").await;
+    b.set_value("#end", "10:00").await;
+    b.click_to_navigate("#submit-shift").await;
+    assert_eq!(
+        b.document_status(&format!("/board/{}/shifts", s.app.date))
+            .await,
+        Some(422)
+    );
+    b.find("#form-errors").await;
+    let marked = b
+        .js(
+            "return [...document.querySelectorAll('[aria-invalid=true]')].map(e => e.id);",
+            vec![],
+        )
+        .await;
+    assert_eq!(marked, serde_json::json!(["end"]), "only the end is marked");
+    b.checkpoint("shifts-invalid").await;
 
     b.goto(&format!("/board/{}", s.app.date)).await;
     b.click_to_navigate("#night-before-link").await;
