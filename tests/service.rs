@@ -25,6 +25,7 @@ mod service {
     mod pages_meals;
     mod pages_portal;
     mod pages_portal_booking;
+    mod pages_surplus;
     mod pages_vehicles;
     mod plans;
     mod promised;
