@@ -519,14 +519,7 @@ async fn the_preferred_volunteer_is_shown_by_the_stop_and_marked_when_someone_el
     let app = TestApp::spawn().await;
     let k = kitchen(&app).await;
     let volunteers = app.store.volunteers().await.unwrap();
-    let name = |id: i64| {
-        volunteers
-            .iter()
-            .find(|v| v.id == id)
-            .unwrap()
-            .name
-            .clone()
-    };
+    let name = |id: i64| volunteers.iter().find(|v| v.id == id).unwrap().name.clone();
     let other = volunteers
         .iter()
         .find(|v| v.id != k.driver)
@@ -555,7 +548,12 @@ async fn the_preferred_volunteer_is_shown_by_the_stop_and_marked_when_someone_el
             .unwrap()
     };
 
-    let (s, _, html) = page(&app, Some(&k.planner), &format!("/board/{}/kitchen", app.date)).await;
+    let (s, _, html) = page(
+        &app,
+        Some(&k.planner),
+        &format!("/board/{}/kitchen", app.date),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{html}");
     let mark = |html: &str, at: String| {
         let marker = format!("data-preferred=\"{at}\">");
@@ -566,17 +564,40 @@ async fn the_preferred_volunteer_is_shown_by_the_stop_and_marked_when_someone_el
         html[open..i + html[i..].find("</p>").unwrap()].to_string()
     };
     let m = mark(&html, seq(request(elsewhere)).to_string());
-    assert!(m.contains(&format!("Volontario preferito: <strong>{}</strong>", name(other))), "{m}");
-    assert!(m.contains("class=\"preferred elsewhere\"") && m.contains("lo guida un altro volontario"), "{m}");
+    assert!(
+        m.contains(&format!(
+            "Volontario preferito: <strong>{}</strong>",
+            name(other)
+        )),
+        "{m}"
+    );
+    assert!(
+        m.contains("class=\"preferred elsewhere\"") && m.contains("lo guida un altro volontario"),
+        "{m}"
+    );
     let m = mark(&html, seq(request(same)).to_string());
-    assert!(m.contains(&format!("<strong>{}</strong>", name(k.driver))), "{m}");
+    assert!(
+        m.contains(&format!("<strong>{}</strong>", name(k.driver))),
+        "{m}"
+    );
     assert!(!m.contains("elsewhere") && !m.contains("lo guida"), "{m}");
 
     // The same on the drivers' route sheets.
-    let (s, _, html) = page(&app, Some(&k.planner), &format!("/board/{}/sheets", app.date)).await;
+    let (s, _, html) = page(
+        &app,
+        Some(&k.planner),
+        &format!("/board/{}/sheets", app.date),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{html}");
     let m = mark(&html, format!("{}-dropoff", request(elsewhere)));
-    assert!(m.contains(&name(other)) && m.contains("lo guida un altro volontario"), "{m}");
+    assert!(
+        m.contains(&name(other)) && m.contains("lo guida un altro volontario"),
+        "{m}"
+    );
     let m = mark(&html, format!("{}-dropoff", request(same)));
-    assert!(m.contains(&name(k.driver)) && !m.contains("elsewhere"), "{m}");
+    assert!(
+        m.contains(&name(k.driver)) && !m.contains("elsewhere"),
+        "{m}"
+    );
 }

@@ -203,7 +203,10 @@ async fn the_figures_page_shows_the_kg_the_driver_entered_by_donor_and_month() {
     assert!(row.contains("data-month=\"10\">–</td>"), "{row}");
     assert!(row.contains("<strong>37,5</strong>"), "{row}");
     let row = element(&html, &format!("figures-donor-{other}"), "</tr>");
-    assert!(row.contains("<strong>0</strong>"), "every donor listed: {row}");
+    assert!(
+        row.contains("<strong>0</strong>"),
+        "every donor listed: {row}"
+    );
     let totals = element(&html, "figures-totals", "</tr>");
     assert!(totals.contains("data-month=\"11\">37,5</td>"), "{totals}");
     assert!(
@@ -212,7 +215,8 @@ async fn the_figures_page_shows_the_kg_the_driver_entered_by_donor_and_month() {
     );
     // The API's CSV of the same year, one click away.
     let href = "/api/v1/surplus/figures?year=2026&format=csv";
-    assert!(tag(&html, "figures-csv").contains("href=\"/api/v1/surplus/figures?year=2026&amp;format=csv\""));
+    assert!(tag(&html, "figures-csv")
+        .contains("href=\"/api/v1/surplus/figures?year=2026&amp;format=csv\""));
     let (s, ct, csv) = app.get_text(&t.planner, href, None).await;
     assert_eq!(s, StatusCode::OK);
     assert!(ct.starts_with("text/csv"), "{ct}");
@@ -365,7 +369,11 @@ async fn members_read_the_donors_and_neither_members_nor_drivers_write() {
     assert_eq!(s, StatusCode::FORBIDDEN);
     // A driver has no business here at all.
     let (_, driver) = app.driver_of(t.driver).await;
-    for path in ["/surplus/donors", "/surplus/donors/new", "/surplus/settings"] {
+    for path in [
+        "/surplus/donors",
+        "/surplus/donors/new",
+        "/surplus/settings",
+    ] {
         let (s, _, _) = page(&app, Some(&driver), path).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "{path}");
     }

@@ -154,9 +154,9 @@ pub async fn page(
                         .get(&l.request_id)
                         .map(|p| p.name.clone())
                         .unwrap_or_default(),
-                    preferred_elsewhere: preferred.get(&l.request_id).is_some_and(|p| {
-                        p.elsewhere(drivers.get(&l.route_id).copied().flatten())
-                    }),
+                    preferred_elsewhere: preferred
+                        .get(&l.request_id)
+                        .is_some_and(|p| p.elsewhere(drivers.get(&l.route_id).copied().flatten())),
                 })
                 .collect(),
         });

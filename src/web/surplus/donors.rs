@@ -57,7 +57,10 @@ struct ListPage {
 /// The giving days in words: "lun, gio".
 fn days(t: &Tr, set: WeekdaySet) -> String {
     set.iter()
-        .map(|d| t.t(&format!("common.weekday.{}", WeekdaySet::name(d))).to_string())
+        .map(|d| {
+            t.t(&format!("common.weekday.{}", WeekdaySet::name(d)))
+                .to_string()
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -207,7 +210,11 @@ impl Typed {
             place_id: d.place_id.to_string(),
             start: d.window.start.to_string(),
             end: d.window.end.to_string(),
-            weekdays: d.weekdays.iter().map(|w| WeekdaySet::name(w).into()).collect(),
+            weekdays: d
+                .weekdays
+                .iter()
+                .map(|w| WeekdaySet::name(w).into())
+                .collect(),
             gives: d.gives.clone(),
             food: d.food.as_str().into(),
             // As the field reads it back: a point, whatever the language.
@@ -384,23 +391,26 @@ fn read(typed: &Typed) -> Result<DonorInput, Marks> {
         errors.insert("expected_kg", "surplus.err_expected_kg");
     }
     match (place_id, receiving_place_id, start, end, food, expected_kg) {
-        (Some(place_id), Some(receiving_place_id), Some(start), Some(end), Some(food), Some(kg))
-            if errors.is_empty() =>
-        {
-            Ok(DonorInput {
-                place_id,
-                name: typed.name.clone(),
-                window: Window::new(start, end),
-                weekdays,
-                gives: typed.gives.clone(),
-                food,
-                expected_kg: kg,
-                receiving_place_id,
-                blast_chiller: typed.blast_chiller,
-                active: typed.active,
-                notes: Some(typed.notes.clone()).filter(|n| !n.is_empty()),
-            })
-        }
+        (
+            Some(place_id),
+            Some(receiving_place_id),
+            Some(start),
+            Some(end),
+            Some(food),
+            Some(kg),
+        ) if errors.is_empty() => Ok(DonorInput {
+            place_id,
+            name: typed.name.clone(),
+            window: Window::new(start, end),
+            weekdays,
+            gives: typed.gives.clone(),
+            food,
+            expected_kg: kg,
+            receiving_place_id,
+            blast_chiller: typed.blast_chiller,
+            active: typed.active,
+            notes: Some(typed.notes.clone()).filter(|n| !n.is_empty()),
+        }),
         _ => Err(errors),
     }
 }

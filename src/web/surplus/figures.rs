@@ -74,11 +74,7 @@ pub struct FiguresQuery {
 
 fn cell(t: &Tr, pickups: u32, v: f64) -> Cell {
     Cell {
-        kg: if pickups == 0 {
-            "–".into()
-        } else {
-            kg(t, v)
-        },
+        kg: if pickups == 0 { "–".into() } else { kg(t, v) },
         pickups,
     }
 }
@@ -91,11 +87,7 @@ fn rows(t: &Tr, f: &SurplusFigures) -> (Vec<DonorRow>, Vec<Cell>) {
             id: d.donor_id,
             name: d.name.clone(),
             food: food(t, d.food),
-            months: d
-                .months
-                .iter()
-                .map(|m| cell(t, m.pickups, m.kg))
-                .collect(),
+            months: d.months.iter().map(|m| cell(t, m.pickups, m.kg)).collect(),
             pickups: d.pickups,
             kg: kg(t, d.kg),
         })

@@ -35,7 +35,10 @@ pub fn routes() -> Router<AppState> {
             get(donors::edit_form).post(donors::update),
         )
         .route("/surplus/donors/{id}/delete", post(donors::delete))
-        .route("/surplus/settings", get(settings::page).post(settings::save))
+        .route(
+            "/surplus/settings",
+            get(settings::page).post(settings::save),
+        )
         .route("/surplus/figures", get(figures::page))
 }
 
