@@ -26,6 +26,7 @@ mod service {
     mod pages_portal;
     mod pages_portal_booking;
     mod pages_shifts;
+    mod pages_surplus;
     mod pages_vehicles;
     mod plans;
     mod promised;

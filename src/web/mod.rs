@@ -14,6 +14,7 @@ pub mod login;
 pub mod meals;
 pub mod night_before;
 pub mod portal;
+pub mod surplus;
 
 use askama::Template;
 use axum::http::{header, HeaderValue};
@@ -81,6 +82,7 @@ pub fn routes() -> Router<AppState> {
         .merge(portal::routes())
         .merge(night_before::routes())
         .merge(meals::routes())
+        .merge(surplus::routes())
         .layer(axum::middleware::from_fn(errors::html_errors))
         .merge(assets::routes())
         .layer(axum::middleware::map_response(

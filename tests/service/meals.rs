@@ -19,7 +19,7 @@ pub(super) struct Kitchen {
     pub(super) org: i64,
     centre: i64,
     /// The car's driver (a volunteer with a login).
-    driver: i64,
+    pub(super) driver: i64,
     /// Municipality people and their homes, nearest the kitchen first.
     pub(super) people: Vec<(i64, i64)>,
 }

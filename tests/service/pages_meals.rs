@@ -12,7 +12,7 @@ use super::meals::{create, generate, kitchen, recipient, Kitchen};
 use super::pages_board::page;
 use super::support::{As, TestApp};
 
-async fn post_form(
+pub(super) async fn post_form(
     app: &TestApp,
     who: &As,
     path: &str,
@@ -39,7 +39,7 @@ async fn post_form(
 }
 
 /// The session's form token, from a signed-in page with a form.
-async fn csrf(app: &TestApp, who: &As, path: &str) -> String {
+pub(super) async fn csrf(app: &TestApp, who: &As, path: &str) -> String {
     let (s, _, html) = page(app, Some(who), path).await;
     assert_eq!(s, StatusCode::OK, "{path}: {html}");
     let marker = "name=\"_csrf\" value=\"";
@@ -48,7 +48,7 @@ async fn csrf(app: &TestApp, who: &As, path: &str) -> String {
 }
 
 /// The opening tag of the element with `id`.
-fn tag<'h>(html: &'h str, id: &str) -> &'h str {
+pub(super) fn tag<'h>(html: &'h str, id: &str) -> &'h str {
     let marker = format!("id=\"{id}\"");
     let at = html
         .find(&marker)
@@ -58,7 +58,7 @@ fn tag<'h>(html: &'h str, id: &str) -> &'h str {
 }
 
 /// The markup of the element opened with `id` up to its `close` tag.
-fn element<'h>(html: &'h str, id: &str, close: &str) -> &'h str {
+pub(super) fn element<'h>(html: &'h str, id: &str, close: &str) -> &'h str {
     let at = html
         .find(&format!("id=\"{id}\""))
         .unwrap_or_else(|| panic!("no element {id}"));
@@ -66,7 +66,7 @@ fn element<'h>(html: &'h str, id: &str, close: &str) -> &'h str {
 }
 
 /// The CSS behind `<link rel="stylesheet" href="…name">` on the page.
-async fn stylesheet(app: &TestApp, html: &str, name: &str) -> String {
+pub(super) async fn stylesheet(app: &TestApp, html: &str, name: &str) -> String {
     let end = html
         .find(&format!("/{name}\""))
         .unwrap_or_else(|| panic!("the page links {name}"));
@@ -512,4 +512,92 @@ async fn the_settings_page_shows_and_saves_the_meal_settings_and_marks_bad_field
     let (_, _, form) = page(&app, Some(&admin), "/meals/recipients/new").await;
     assert!(form.contains("id=\"diet-iposodico\""));
     assert!(!form.contains("id=\"diet-morbido\""));
+}
+
+#[tokio::test]
+async fn the_preferred_volunteer_is_shown_by_the_stop_and_marked_when_someone_else_drives() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let volunteers = app.store.volunteers().await.unwrap();
+    let name = |id: i64| volunteers.iter().find(|v| v.id == id).unwrap().name.clone();
+    let other = volunteers
+        .iter()
+        .find(|v| v.id != k.driver)
+        .expect("another volunteer")
+        .id;
+    // One recipient prefers a volunteer who does not drive today, the other
+    // the car's own driver.
+    let mut body = recipient(&k, k.people[0].0, ("11:30", "13:00"), 1);
+    body["preferred_volunteer_id"] = json!(other);
+    let elsewhere = create(&app, &k, body).await;
+    let mut body = recipient(&k, k.people[1].0, ("11:30", "13:00"), 1);
+    body["preferred_volunteer_id"] = json!(k.driver);
+    let same = create(&app, &k, body).await;
+    let booked = generate(&app, &k, &app.date.to_string()).await;
+    let request = |r: i64| booked.iter().find(|b| b.0 == r).unwrap().1;
+    let plan = app.solve(&k.planner, 2.0).await;
+    let seq = |req: i64| {
+        plan["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["stops"].as_array().unwrap())
+            .find(|s| s["request_id"] == req && s["role"] == "dropoff")
+            .unwrap_or_else(|| panic!("meal {req} planned: {}", plan["unassigned"]))["seq"]
+            .as_i64()
+            .unwrap()
+    };
+
+    let (s, _, html) = page(
+        &app,
+        Some(&k.planner),
+        &format!("/board/{}/kitchen", app.date),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    let mark = |html: &str, at: String| {
+        let marker = format!("data-preferred=\"{at}\">");
+        let i = html
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no mark {at}: {html}"));
+        let open = html[..i].rfind('<').unwrap();
+        html[open..i + html[i..].find("</p>").unwrap()].to_string()
+    };
+    let m = mark(&html, seq(request(elsewhere)).to_string());
+    assert!(
+        m.contains(&format!(
+            "Volontario preferito: <strong>{}</strong>",
+            name(other)
+        )),
+        "{m}"
+    );
+    assert!(
+        m.contains("class=\"preferred elsewhere\"") && m.contains("lo guida un altro volontario"),
+        "{m}"
+    );
+    let m = mark(&html, seq(request(same)).to_string());
+    assert!(
+        m.contains(&format!("<strong>{}</strong>", name(k.driver))),
+        "{m}"
+    );
+    assert!(!m.contains("elsewhere") && !m.contains("lo guida"), "{m}");
+
+    // The same on the drivers' route sheets.
+    let (s, _, html) = page(
+        &app,
+        Some(&k.planner),
+        &format!("/board/{}/sheets", app.date),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    let m = mark(&html, format!("{}-dropoff", request(elsewhere)));
+    assert!(
+        m.contains(&name(other)) && m.contains("lo guida un altro volontario"),
+        "{m}"
+    );
+    let m = mark(&html, format!("{}-dropoff", request(same)));
+    assert!(
+        m.contains(&name(k.driver)) && !m.contains("elsewhere"),
+        "{m}"
+    );
 }

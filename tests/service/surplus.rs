@@ -16,23 +16,23 @@ use super::support::{As, TestApp};
 /// The demo's places with nothing booked on the test date and two vans of
 /// our own on duty: a plain one parked at the donor's door and a
 /// refrigerated one at the far end of town.
-struct Town {
-    planner: As,
+pub(super) struct Town {
+    pub(super) planner: As,
     /// A public distribution centre, made for the test.
-    centre: i64,
+    pub(super) centre: i64,
     /// The demo's donor places, the first one where the plain van waits.
-    donor_places: Vec<i64>,
-    fridge: i64,
-    plain: i64,
+    pub(super) donor_places: Vec<i64>,
+    pub(super) fridge: i64,
+    pub(super) plain: i64,
     /// The volunteer who drives the refrigerated van (a driver login).
-    driver: i64,
+    pub(super) driver: i64,
 }
 
 fn distance(a: &giro::domain::Place, b: &giro::domain::Place) -> f64 {
     (a.lat - b.lat).powi(2) + (a.lon - b.lon).powi(2)
 }
 
-async fn town(app: &TestApp) -> Town {
+pub(super) async fn town(app: &TestApp) -> Town {
     app.quiet().await;
     app.without_generators().await;
     for s in app.store.shifts(Some(app.date)).await.unwrap() {
@@ -120,7 +120,7 @@ async fn town(app: &TestApp) -> Town {
 }
 
 /// A donor at the `nth` donor place giving `food` on Mondays and Thursdays.
-fn donor(t: &Town, nth: usize, food: &str) -> Value {
+pub(super) fn donor(t: &Town, nth: usize, food: &str) -> Value {
     json!({
         "place_id": t.donor_places[nth], "name": format!("Donatore {nth}"),
         "window": {"start": "10:30", "end": "11:30"}, "weekdays": ["mon", "thu"],
@@ -129,14 +129,14 @@ fn donor(t: &Town, nth: usize, food: &str) -> Value {
     })
 }
 
-async fn create(app: &TestApp, t: &Town, body: Value) -> i64 {
+pub(super) async fn create(app: &TestApp, t: &Town, body: Value) -> i64 {
     let (s, r) = app.post(&t.planner, "/api/v1/donors", body).await;
     assert_eq!(s, StatusCode::CREATED, "{r}");
     r["id"].as_i64().unwrap()
 }
 
 /// Generates `date`'s pickups; donor → request booked.
-async fn generate(app: &TestApp, t: &Town, date: &str) -> Vec<(i64, i64)> {
+pub(super) async fn generate(app: &TestApp, t: &Town, date: &str) -> Vec<(i64, i64)> {
     let (s, done) = app
         .post(
             &t.planner,

@@ -121,3 +121,59 @@ pub async fn packing(
         lines,
     })
 }
+
+/// The volunteer a meal recipient asked for, beside the stop that brings
+/// the meal: for the kitchen's packing list and the drivers' route sheets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preferred {
+    pub volunteer_id: Id,
+    pub name: String,
+}
+
+impl Preferred {
+    /// Whether a route driven by `driver` (none when nobody drives it yet)
+    /// is driven by someone else than the preferred volunteer.
+    pub fn elsewhere(&self, driver: Option<Id>) -> bool {
+        driver != Some(self.volunteer_id)
+    }
+}
+
+/// The preferred volunteer of each meal request of `date` generated for a
+/// recipient who names one, by request id.
+pub async fn preferred_volunteers(
+    store: &Store,
+    date: NaiveDate,
+) -> Result<HashMap<Id, Preferred>, ServiceError> {
+    let days = store.meal_days(date).await?;
+    if days.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let wanted: HashMap<Id, Id> = store
+        .meal_recipients(Scope::All)
+        .await?
+        .into_iter()
+        .filter_map(|r| Some((r.id, r.preferred_volunteer_id?)))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let names: HashMap<Id, String> = store
+        .volunteers()
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v.name))
+        .collect();
+    Ok(days
+        .into_values()
+        .filter_map(|d| {
+            let volunteer_id = *wanted.get(&d.recipient_id)?;
+            Some((
+                d.request_id?,
+                Preferred {
+                    volunteer_id,
+                    name: names.get(&volunteer_id).cloned().unwrap_or_default(),
+                },
+            ))
+        })
+        .collect())
+}

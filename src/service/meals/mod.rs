@@ -6,7 +6,7 @@
 
 mod lists;
 
-pub use lists::{packing, production};
+pub use lists::{packing, preferred_volunteers, production, Preferred};
 
 use chrono::NaiveDate;
 use serde::Serialize;

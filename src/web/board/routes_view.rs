@@ -76,6 +76,10 @@ pub struct StopView {
     pub notes: String,
     /// On board after the stop, per dimension of the layout: "carrozzine 1/4".
     pub load_after: String,
+    /// A meal recipient's preferred volunteer (route sheets); empty when none.
+    pub preferred: String,
+    /// The route is driven by someone else than the preferred volunteer.
+    pub preferred_elsewhere: bool,
     pub x: f64,
     pub w: f64,
 }
@@ -212,6 +216,8 @@ fn stop_view(
         .collect::<Vec<_>>()
         .join(" — "),
         load_after,
+        preferred: String::new(),
+        preferred_elsewhere: false,
         x,
         w: (axis.x(s.departure_min) - x).max(MIN_BLOCK),
     }

@@ -10,6 +10,7 @@ use super::parse_date;
 use super::routes_view::{route_views, Axis, RouteView};
 use crate::api::{AppError, AppState, PLANNERS};
 use crate::domain::PlanStatus;
+use crate::service::meals;
 use crate::web::ctx::Ctx;
 use crate::web::render;
 
@@ -39,7 +40,18 @@ pub async fn sheets(
         .plan
         .as_ref()
         .ok_or_else(|| AppError::NotFound(format!("plan for {date}")))?;
-    let routes = route_views(&ctx.t, &day, plan, &Axis::of(plan));
+    let mut routes = route_views(&ctx.t, &day, plan, &Axis::of(plan));
+    // A meal recipient's preferred volunteer by the stop that brings the
+    // meal, marked when someone else drives the route.
+    let preferred = meals::preferred_volunteers(&state.store, date).await?;
+    for (view, route) in routes.iter_mut().zip(&plan.routes) {
+        for stop in view.stops.iter_mut().filter(|s| !s.pickup) {
+            if let Some(p) = preferred.get(&stop.request_id) {
+                stop.preferred = p.name.clone();
+                stop.preferred_elsewhere = p.elsewhere(route.volunteer_id);
+            }
+        }
+    }
     render(&SheetsPage {
         date: date.to_string(),
         date_words: super::words::date(&ctx.t, date),

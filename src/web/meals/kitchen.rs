@@ -41,6 +41,10 @@ struct PackStop {
     meal_type: &'static str,
     diets: String,
     notes: String,
+    /// The recipient's preferred volunteer; empty when none.
+    preferred: String,
+    /// The route is driven by someone else than the preferred volunteer.
+    preferred_elsewhere: bool,
 }
 
 struct PackRoute {
@@ -86,6 +90,18 @@ pub async fn page(
     let production = meals::production(store, Scope::All, date).await?;
     let packing = meals::packing(store, Scope::All, date).await?;
     let settings = store.meal_settings().await?;
+    let preferred = meals::preferred_volunteers(store, date).await?;
+    // Who drives each route of the plan the packing list reads.
+    let drivers: HashMap<Id, Option<Id>> = match packing.revision {
+        Some(_) if !preferred.is_empty() => store
+            .plan(date, None)
+            .await?
+            .routes
+            .into_iter()
+            .map(|r| (r.id, r.volunteer_id))
+            .collect(),
+        _ => HashMap::new(),
+    };
     // The door's address: the meal request's drop-off place.
     let places: HashMap<Id, String> = store
         .places(Scope::All)
@@ -134,6 +150,13 @@ pub async fn page(
                     meal_type: l.meal_type.map_or("", |m| meal_type(&t, m)),
                     diets: diets(&l.diets, none),
                     notes: l.notes.clone().unwrap_or_default(),
+                    preferred: preferred
+                        .get(&l.request_id)
+                        .map(|p| p.name.clone())
+                        .unwrap_or_default(),
+                    preferred_elsewhere: preferred
+                        .get(&l.request_id)
+                        .is_some_and(|p| p.elsewhere(drivers.get(&l.route_id).copied().flatten())),
                 })
                 .collect(),
         });

@@ -1,7 +1,8 @@
 //! The meal pages in Chromium, each scanned and photographed: the kitchen's
 //! lists of the demo day, printed with the production list on a page of its
 //! own and then one route per page; the recipient form marking a bad field;
-//! the meal settings.
+//! the meal settings; the surplus donors, a donor form marking a bad field,
+//! the yearly figures and the surplus settings.
 
 use std::time::Duration;
 
@@ -141,5 +142,36 @@ async fn the_kitchen_lists_print_one_route_per_page_and_the_recipient_form_marks
     b.goto("/meals/settings").await;
     b.find("#settings-form").await;
     b.checkpoint("meal-settings").await;
+
+    // The surplus pages, reached from the meal pages: the demo's donors,
+    // a donor form marking a bad field, the yearly figures.
+    b.goto("/meals/recipients").await;
+    b.click_to_navigate("#donors-link").await;
+    assert_eq!(b.path().await, "/surplus/donors");
+    b.find("#donors").await;
+    b.checkpoint("surplus-donors").await;
+    b.click_to_navigate("a[id^='edit-']").await;
+    // No day at all.
+    b.js(
+        "document.querySelectorAll('input[name=weekdays]').forEach(e => e.checked = false); return true;",
+        vec![],
+    )
+    .await;
+    b.click_to_navigate("#submit-donor").await;
+    b.find("#form-errors").await;
+    let marked = b
+        .js(
+            "return [...document.querySelectorAll('[aria-invalid=true]')].map(e => e.id);",
+            vec![],
+        )
+        .await;
+    assert_eq!(marked, json!(["weekdays"]), "only the days are marked");
+    b.checkpoint("surplus-donor-invalid").await;
+    b.goto("/surplus/figures").await;
+    b.find("#figures-table").await;
+    b.checkpoint("surplus-figures").await;
+    b.goto("/surplus/settings").await;
+    b.find("#settings-form").await;
+    b.checkpoint("surplus-settings").await;
     b.close().await;
 }
