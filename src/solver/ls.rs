@@ -230,6 +230,16 @@ impl LocalSearch {
         None
     }
 
+    /// Location at position `k` of route `r` (0 and m+1 are the depots).
+    fn loc_at(&self, idx: &Index, state: &State, r: usize, k: usize) -> usize {
+        let nodes = &state.routes[r].nodes;
+        match k {
+            0 => self.pre[r][0].first,
+            k if k > nodes.len() => self.end[r].first,
+            k => idx.nodes[nodes[k - 1]].loc,
+        }
+    }
+
     fn allowed(idx: &Index, state: &State, n: usize, r: usize) -> bool {
         idx.jobs[job_of(n)].skills & !idx.vehicles[state.routes[r].vehicle].skills == 0
     }
@@ -280,6 +290,16 @@ impl LocalSearch {
         let mu = state.routes[ru].nodes.len();
         if ru == rv {
             if iv + 1 == iu || iv == iu {
+                return None;
+            }
+            // Distance first, from the locations alone, before any segment.
+            let loc = |k: usize| self.loc_at(idx, state, ru, k);
+            let (p, x, n, a, b) = (loc(iu - 1), loc(iu), loc(iu + 1), loc(iv), loc(iv + 1));
+            let change =
+                idx.dist(p, n) - idx.dist(p, x) - idx.dist(x, n) + idx.dist(a, x) + idx.dist(x, b)
+                    - idx.dist(a, b);
+            let veh = state.routes[ru].vehicle;
+            if idx.vehicles[veh].per_distance * change > -GAIN {
                 return None;
             }
             let (pre, su) = (&self.pre[ru], &self.suf[ru]);

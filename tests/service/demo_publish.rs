@@ -92,6 +92,30 @@ async fn the_demo_publishes_and_its_drivers_see_their_routes() {
         .get(&planner, &format!("/api/v1/plans/{}", app.date))
         .await;
     assert_eq!(plan["figures"]["feasible"], true, "{}", plan["figures"]);
+    // The day's meals go out over two or three of its vehicles.
+    let meals: Vec<i64> = day
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "meal")
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    let mut meal_vehicles: Vec<i64> = plan["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|route| {
+            route["stops"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| meals.contains(&s["request_id"].as_i64().unwrap()))
+        })
+        .map(|route| route["vehicle_id"].as_i64().unwrap())
+        .collect();
+    meal_vehicles.sort_unstable();
+    meal_vehicles.dedup();
+    assert!((2..=3).contains(&meal_vehicles.len()), "{meal_vehicles:?}");
     for route in plan["routes"].as_array().unwrap() {
         for stop in route["stops"].as_array().unwrap() {
             if cold_pickups.contains(&stop["request_id"].as_i64().unwrap()) {
