@@ -14,6 +14,7 @@ mod service {
     mod events;
     mod fees;
     mod fleet;
+    mod html;
     mod hygiene;
     mod lifecycle;
     mod links;

@@ -60,7 +60,7 @@ async fn a_ride_nothing_on_its_day_lets_in_fits_on_the_next_day_with_room() {
     assert_eq!(out["fits_if"]["date"], next.to_string(), "{out}");
 
     let board = format!("/board/{date}");
-    let (s, _, html) = super::pages_board::page(&app, Some(&dispatcher), &board).await;
+    let (s, _, html) = super::html::page(&app, Some(&dispatcher), &board).await;
     assert_eq!(s, StatusCode::OK);
     assert!(
         html.contains("entrerebbe spostandola a "),

@@ -1,58 +1,11 @@
 //! The dispatcher's board as HTML, fetched like a browser with the session
 //! cookie from the real app (SQLite, or PostgreSQL with TEST_POSTGRES_URL).
 
+use super::html::{browser, page, post_form};
 use super::support::{As, TestApp};
 use giro::domain::Role;
 use reqwest::{header, StatusCode};
 use serde_json::{json, Value};
-
-/// A browser that does not follow redirects, so the tests see them.
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-/// GETs a page; status, `Location` and body.
-pub async fn page(app: &TestApp, who: Option<&As>, path: &str) -> (StatusCode, String, String) {
-    let mut req = browser()
-        .get(app.url(path))
-        .header(header::ACCEPT_LANGUAGE, "it-IT,it;q=0.9");
-    if let Some(w) = who {
-        req = req.header(w.header.0, &w.header.1);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status();
-    let location = res
-        .headers()
-        .get(header::LOCATION)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (status, location, res.text().await.unwrap())
-}
-
-async fn post_form(
-    app: &TestApp,
-    who: &As,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> (StatusCode, String, String) {
-    let res = browser()
-        .post(app.url(path))
-        .header(who.header.0, &who.header.1)
-        .form(fields)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    let location = res
-        .headers()
-        .get(header::LOCATION)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (status, location, res.text().await.unwrap())
-}
 
 fn count(html: &str, needle: &str) -> usize {
     html.matches(needle).count()

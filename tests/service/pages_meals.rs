@@ -5,77 +5,12 @@
 
 use giro::domain::Role;
 use giro::store::Scope;
-use reqwest::{header, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+use super::html::{csrf, element, page, post_form, stylesheet, tag};
 use super::meals::{create, generate, kitchen, recipient, Kitchen};
-use super::pages_board::page;
 use super::support::{As, TestApp};
-
-pub(super) async fn post_form(
-    app: &TestApp,
-    who: &As,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> (StatusCode, String, String) {
-    let res = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .post(app.url(path))
-        .header(header::ACCEPT_LANGUAGE, "it-IT,it;q=0.9")
-        .header(who.header.0, &who.header.1)
-        .form(fields)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    let location = res
-        .headers()
-        .get(header::LOCATION)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (status, location, res.text().await.unwrap())
-}
-
-/// The session's form token, from a signed-in page with a form.
-pub(super) async fn csrf(app: &TestApp, who: &As, path: &str) -> String {
-    let (s, _, html) = page(app, Some(who), path).await;
-    assert_eq!(s, StatusCode::OK, "{path}: {html}");
-    let marker = "name=\"_csrf\" value=\"";
-    let start = html.find(marker).expect("a form token") + marker.len();
-    html[start..start + html[start..].find('"').unwrap()].to_string()
-}
-
-/// The opening tag of the element with `id`.
-pub(super) fn tag<'h>(html: &'h str, id: &str) -> &'h str {
-    let marker = format!("id=\"{id}\"");
-    let at = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no element {id}"));
-    let open = html[..at].rfind('<').unwrap();
-    &html[open..at + html[at..].find('>').unwrap()]
-}
-
-/// The markup of the element opened with `id` up to its `close` tag.
-pub(super) fn element<'h>(html: &'h str, id: &str, close: &str) -> &'h str {
-    let at = html
-        .find(&format!("id=\"{id}\""))
-        .unwrap_or_else(|| panic!("no element {id}"));
-    &html[at..at + html[at..].find(close).unwrap()]
-}
-
-/// The CSS behind `<link rel="stylesheet" href="…name">` on the page.
-pub(super) async fn stylesheet(app: &TestApp, html: &str, name: &str) -> String {
-    let end = html
-        .find(&format!("/{name}\""))
-        .unwrap_or_else(|| panic!("the page links {name}"));
-    let start = html[..end].rfind("href=\"").unwrap() + 6;
-    let url = &html[start..end + name.len() + 1];
-    let res = reqwest::get(app.url(url)).await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK, "{url}");
-    res.text().await.unwrap()
-}
 
 async fn recipients_in_api(app: &TestApp, who: &As) -> Vec<Value> {
     let (s, all) = app.get(who, "/api/v1/meal-recipients").await;

@@ -6,8 +6,7 @@ use giro::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use super::pages_board::page;
-use super::pages_meals::{csrf, element, post_form, stylesheet, tag};
+use super::html::{csrf, element, page, post_form, stylesheet, tag};
 use super::support::{As, TestApp};
 use super::surplus::{create, donor, generate, town};
 

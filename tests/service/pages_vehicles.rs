@@ -8,55 +8,10 @@ use giro::store::Scope;
 use reqwest::{header, StatusCode};
 use serde_json::Value;
 
-use super::pages_board::page;
+use super::html::{csrf, page, post_form, tag};
 use super::support::{As, TestApp};
 
 const PATH: &str = "/board/vehicles";
-
-async fn post_form(
-    app: &TestApp,
-    who: Option<&As>,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> (StatusCode, String, String) {
-    let mut req = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .post(app.url(path))
-        .header(header::ACCEPT_LANGUAGE, "it-IT,it;q=0.9")
-        .form(fields);
-    if let Some(w) = who {
-        req = req.header(w.header.0, &w.header.1);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status();
-    let location = res
-        .headers()
-        .get(header::LOCATION)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (status, location, res.text().await.unwrap())
-}
-
-/// The session's form token, from any signed-in page.
-async fn csrf(app: &TestApp, who: &As, path: &str) -> String {
-    let (s, _, html) = page(app, Some(who), path).await;
-    assert_eq!(s, StatusCode::OK, "{path}");
-    let marker = "name=\"_csrf\" value=\"";
-    let start = html.find(marker).expect("a form token") + marker.len();
-    html[start..start + html[start..].find('"').unwrap()].to_string()
-}
-
-/// The opening tag of the element with `id`.
-fn tag<'h>(html: &'h str, id: &str) -> &'h str {
-    let marker = format!("id=\"{id}\"");
-    let at = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no element {id}"));
-    let open = html[..at].rfind('<').unwrap();
-    &html[open..at + html[at..].find('>').unwrap()]
-}
 
 /// The table row of block `id`, if the page lists it.
 fn block_row(html: &str, id: i64) -> Option<&str> {

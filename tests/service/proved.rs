@@ -6,7 +6,7 @@ use giro::domain::Role;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use super::pages_board::page;
+use super::html::page;
 use super::rides::{ahead, on_duty, place, ride, solve_date};
 use super::support::TestApp;
 

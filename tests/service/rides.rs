@@ -340,7 +340,7 @@ async fn a_ride_turned_down_says_what_would_make_it_fit_and_applied_it_fits() {
 
     // The board says it in words, and where each request stands.
     let board = format!("/board/{date}");
-    let (s, _, html) = super::pages_board::page(&app, Some(&dispatcher), &board).await;
+    let (s, _, html) = super::html::page(&app, Some(&dispatcher), &board).await;
     assert_eq!(s, StatusCode::OK);
     // askama escapes the apostrophe.
     let html = html.replace("&#39;", "'").replace("&#x27;", "'");
@@ -356,7 +356,7 @@ async fn a_ride_turned_down_says_what_would_make_it_fit_and_applied_it_fits() {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{published}");
-    let (_, _, html) = super::pages_board::page(&app, Some(&dispatcher), &board).await;
+    let (_, _, html) = super::html::page(&app, Some(&dispatcher), &board).await;
     assert!(html.contains(r#"<td class="lifecycle">Non accolta</td>"#));
     assert!(html.contains(r#"<td class="lifecycle">Programmata: passaggio tra "#));
 
