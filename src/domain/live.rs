@@ -18,11 +18,12 @@
 //! another route; a rider who did not show up leaves the route as planned
 //! (the vehicle still passes by the drop-off, without stopping there).
 
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::person::str_enum;
-use super::{StopEventKind, StopKey, StopRole};
+use super::{Clock, Id, StopEventKind, StopKey, StopRole};
 
 /// Where a stop stands in the live day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
@@ -216,6 +217,64 @@ pub fn live_route(
         last: Some((last, r.at)),
         stops: out,
     }
+}
+
+/// Where a vehicle was last known to be.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct LastPosition {
+    pub place_id: Id,
+    /// The stop last reported on; `null` before any report (the route's start).
+    #[schema(value_type = Option<String>, example = "42-pickup")]
+    pub key: Option<StopKey>,
+    /// When: the report's time, or the route's planned start.
+    #[schema(value_type = String, example = "08:42")]
+    pub time: Clock,
+    /// The same, in minutes after midnight.
+    pub time_min: f64,
+}
+
+/// One stop of a published route as the day runs.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct LiveStopView {
+    #[schema(value_type = String, example = "42-pickup")]
+    pub key: StopKey,
+    pub seq: i64,
+    pub request_id: Id,
+    pub place_id: Id,
+    pub status: LiveStatus,
+    /// Planned start of service.
+    #[schema(value_type = String, example = "08:42")]
+    pub planned: Clock,
+    /// Expected start of service, for stops still to serve.
+    #[schema(value_type = Option<String>, example = "08:55")]
+    pub expected: Option<Clock>,
+    pub expected_min: Option<f64>,
+    /// Expected minus planned start, in whole minutes (negative when early).
+    pub delay_min: Option<i64>,
+    /// The expected start passes the end of the window promised for this stop.
+    pub late: bool,
+    /// When the last report on it was made (device time).
+    pub reported_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct LiveRouteView {
+    pub route_id: Id,
+    pub vehicle_id: Id,
+    pub volunteer_id: Option<Id>,
+    pub last_position: LastPosition,
+    pub stops: Vec<LiveStopView>,
+}
+
+/// The published plan of a date as the day runs: per route the vehicle's
+/// last known place and time, per stop its status and expected time.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct LivePlan {
+    pub date: NaiveDate,
+    pub revision: i64,
+    /// The time the expectations were computed at.
+    pub now: DateTime<Utc>,
+    pub routes: Vec<LiveRouteView>,
 }
 
 #[cfg(test)]
