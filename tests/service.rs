@@ -18,6 +18,7 @@ mod service {
     mod hygiene;
     mod lifecycle;
     mod links;
+    mod live;
     mod meals;
     mod migrations;
     mod night_before;

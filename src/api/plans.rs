@@ -5,17 +5,19 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::auth::{Caller, PLANNERS};
+use super::auth::{Caller, CREW, PLANNERS};
 use super::extract::{Params, PathDate, PathDateId};
 use super::json::{parse, Body};
 use super::{AppError, AppState};
+use crate::domain::live::LivePlan;
 use crate::domain::{EditOutcome, Plan, PlanEditInput, PublishInput, RouteEdit, SolveInput};
-use crate::service::plans;
+use crate::service::{live, plans};
 use crate::store::SolveRecord;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_plan))
+        .routes(routes!(live_plan))
         .routes(routes!(start_solve, solve_status))
         .routes(routes!(cancel_solve))
         .routes(routes!(publish))
@@ -36,6 +38,25 @@ async fn get_plan(
 ) -> Result<axum::Json<Plan>, AppError> {
     caller.allow(PLANNERS)?;
     Ok(axum::Json(s.store.plan(date, q.int("revision")?).await?))
+}
+
+/// The published plan as the day runs, from the drivers' reports: per route
+/// the vehicle's last known place and time; per stop its status (done,
+/// no-show, skipped, arrived, next, ahead…), the expected start of the stops
+/// still to serve (from the last report, travelling and serving as planned,
+/// never before a window opens), the delay against the plan and whether it
+/// will miss its window. Drivers get only the routes they drive; 404 before
+/// the date is published.
+#[utoipa::path(get, path = "/api/v1/plans/{date}/live", tag = "plans",
+    params(("date" = String, Path, description = "YYYY-MM-DD")),
+    responses((status = 200, body = LivePlan), (status = 404, body = super::ErrorBody)))]
+async fn live_plan(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathDate(date): PathDate,
+) -> Result<axum::Json<LivePlan>, AppError> {
+    caller.allow(CREW)?;
+    Ok(axum::Json(live::live(&s, &caller.user, date).await?))
 }
 
 /// Starts solving the date in the background and answers at once (202).

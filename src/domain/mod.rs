@@ -11,6 +11,7 @@ pub mod fits_if;
 mod forms;
 mod holidays;
 pub mod lifecycle;
+pub mod live;
 pub mod meals;
 pub mod mobility;
 pub mod night_before;

@@ -8,6 +8,7 @@ mod error;
 pub mod fees;
 mod generated;
 pub mod lifecycle;
+pub mod live;
 pub mod meals;
 pub mod night_before;
 mod other_day;

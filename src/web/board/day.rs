@@ -6,7 +6,10 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::api::{AppError, AppState};
+use crate::domain::live::LivePlan;
+use crate::domain::PlanStatus;
 use crate::domain::{Id, Organisation, Person, Place, Plan, Request, Shift, Vehicle, Volunteer};
+use crate::service::live;
 use crate::store::{Scope, SolveRecord, StoreError};
 
 pub struct Day {
@@ -23,6 +26,8 @@ pub struct Day {
     people: HashMap<Id, Person>,
     pub organisations: Vec<Organisation>,
     volunteers: HashMap<Id, Volunteer>,
+    /// The day as it runs (`service::live`), when `plan` is the published revision.
+    pub live: Option<LivePlan>,
 }
 
 /// `NotFound` is an answer here (no plan yet, never solved), not an error.
@@ -43,12 +48,28 @@ impl Day {
             .await?
             .map(|p| p.revision)
             .filter(|r| plan.as_ref().is_none_or(|p| p.revision != *r));
+        let requests = store.requests(Scope::All, Some(date)).await?;
+        let vehicles = store.vehicles().await?;
+        let live = match &plan {
+            Some(p) if p.status == PlanStatus::Published => {
+                let events = store.events_of_date(date).await?;
+                Some(live::assemble(
+                    p,
+                    &requests,
+                    &events,
+                    &vehicles,
+                    chrono::Utc::now(),
+                ))
+            }
+            _ => None,
+        };
         Ok(Self {
-            requests: store.requests(Scope::All, Some(date)).await?,
+            requests,
             plan,
             published_revision,
             solve: optional(store.latest_solve(date).await)?,
-            vehicles: store.vehicles().await?,
+            vehicles,
+            live,
             shifts: store.shifts(Some(date)).await?,
             places: by_id(store.places(Scope::All).await?, |p| p.id),
             people: by_id(store.people(Scope::All).await?, |p| p.id),

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use super::day::Day;
 use super::words::{self, hm};
+use crate::domain::live::LiveStopView;
 use crate::domain::{Id, Plan, PlanStop, RequestKind, Route, StopRole};
 use crate::web::i18n::Tr;
 
@@ -80,6 +81,16 @@ pub struct StopView {
     pub preferred: String,
     /// The route is driven by someone else than the preferred volunteer.
     pub preferred_elsewhere: bool,
+    /// The live state on a published plan (`domain::live::LiveStatus`), empty otherwise.
+    pub live: String,
+    /// Its words: "fatta", "prossima"…
+    pub live_word: String,
+    /// Expected start of a stop still to serve; empty otherwise.
+    pub expected: String,
+    /// "+12 min", "−3 min"; empty when on time or not to serve.
+    pub delay: String,
+    /// Will miss its window.
+    pub late: bool,
     pub x: f64,
     pub w: f64,
 }
@@ -99,6 +110,8 @@ pub struct RouteView {
     pub serves: String,
     /// Kept as it is by the next solves.
     pub locked: bool,
+    /// "Last seen at …, 9:12" on a published plan; empty otherwise.
+    pub last_seen: String,
     pub x1: f64,
     pub x2: f64,
     pub stops: Vec<StopView>,
@@ -128,12 +141,32 @@ fn route_view(t: &Tr, day: &Day, r: &Route, index: usize, axis: &Axis) -> RouteV
         .unwrap_or_default();
     let driver = day.volunteer(r.volunteer_id);
     let mut on_board: BTreeMap<String, i64> = BTreeMap::new();
+    let live = day
+        .live
+        .as_ref()
+        .and_then(|l| l.routes.iter().find(|lr| lr.route_id == r.id));
     let stops = r
         .stops
         .iter()
         .enumerate()
-        .map(|(n, s)| stop_view(t, day, s, n, axis, &capacity, &mut on_board))
+        .map(|(n, s)| {
+            let mut v = stop_view(t, day, s, n, axis, &capacity, &mut on_board);
+            if let Some(l) = live.and_then(|l| l.stops.get(n)) {
+                live_stop(t, &mut v, l);
+            }
+            v
+        })
         .collect();
+    let last_seen = live.map_or_else(String::new, |l| {
+        let p = &l.last_position;
+        let key = if p.key.is_some() {
+            "board.live.last_seen"
+        } else {
+            "board.live.at_start"
+        };
+        let (place, time) = (day.place_name(p.place_id), hm(p.time_min));
+        t.f(key, &[("place", &place), ("time", &time)])
+    });
     RouteView {
         id: r.id,
         colour: index % COLOURS,
@@ -149,10 +182,27 @@ fn route_view(t: &Tr, day: &Day, r: &Route, index: usize, axis: &Axis) -> RouteV
             .filter(|s| !s.serves.is_empty())
             .map_or_else(String::new, |s| words::services(t, &s.serves)),
         locked: r.locked,
+        last_seen,
         x1: axis.x(r.start_min),
         x2: axis.x(r.end_min),
         stops,
     }
+}
+
+/// The live state of a stop of the published plan, in words.
+fn live_stop(t: &Tr, v: &mut StopView, l: &LiveStopView) {
+    let status = l.status.as_str();
+    v.live = status.to_string();
+    v.live_word = t.t(&format!("board.live.status.{status}")).to_string();
+    if l.status.pending() {
+        v.expected = l.expected_min.map_or_else(String::new, hm);
+        v.delay = match l.delay_min {
+            Some(d) if d > 0 => format!("+{d} min"),
+            Some(d) if d < 0 => format!("−{} min", -d),
+            _ => String::new(),
+        };
+    }
+    v.late = l.late;
 }
 
 fn stop_view(
@@ -218,6 +268,11 @@ fn stop_view(
         load_after,
         preferred: String::new(),
         preferred_elsewhere: false,
+        live: String::new(),
+        live_word: String::new(),
+        expected: String::new(),
+        delay: String::new(),
+        late: false,
         x,
         w: (axis.x(s.departure_min) - x).max(MIN_BLOCK),
     }
