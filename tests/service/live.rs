@@ -7,7 +7,7 @@ use giro::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use super::pages_board::page;
+use super::html::page;
 use super::support::TestApp;
 
 /// Minutes after midnight of `date`, local time, as the phone sends it.
