@@ -133,6 +133,20 @@ impl Browser {
                 self.screenshot_to(&dir.join(format!("{readme}-{}.png", size.name())))
                     .await;
             }
+            // On a phone nothing may widen the page past the screen (it would zoom out).
+            if size == Viewport::Phone {
+                let wide = self
+                    .js(
+                        "const w = document.documentElement.scrollWidth; return w > window.innerWidth + 1 ? w : 0;",
+                        vec![],
+                    )
+                    .await;
+                if wide != 0 {
+                    failures.push(format!(
+                        "{name} at phone size is {wide} px wide: wider than the screen"
+                    ));
+                }
+            }
             for v in axe_violations(self).await {
                 failures.push(format!("{} at {} px: {v}", name, size.name()));
             }
@@ -140,7 +154,7 @@ impl Browser {
         self.set_viewport(start).await;
         assert!(
             failures.is_empty(),
-            "{}: accessibility violations (serious or critical) on {} ({}):\n{}",
+            "{}: accessibility violations (serious or critical) or a page wider than a phone on {} ({}):\n{}",
             self.test,
             name,
             self.path().await,
