@@ -39,6 +39,8 @@ fn allowed(method: &str, path: &str) -> Option<Option<&'static [Role]>> {
         (_, "/vehicle-blocks" | "/vehicle-blocks/{id}") => Some(&[A, D]),
         (_, "/volunteers" | "/volunteers/{id}" | "/shifts" | "/shifts/{id}") => Some(&[A, D]),
         ("post", "/plans/{date}/edits") => Some(&[A, D]),
+        // A driver reads the live state of the routes they drive.
+        ("get", "/plans/{date}/live") => Some(&[A, D, R]),
         (_, p) if p.starts_with("/plans/") => Some(&[A, D]),
         ("get", "/manifest") => Some(&[A, D, R]),
         (_, "/stops/{id}/events") => Some(&[A, D, R]),
