@@ -59,6 +59,7 @@ fn problem() -> Problem {
     let mut ride4 = Job::ride("r4", stop(1), stop(2), vec![1, 0]);
     ride4.priority = 1000.0;
     let p = Problem {
+        prefixes: Vec::new(),
         name: "check".into(),
         dimensions: vec!["seats".into(), "wheelchairs".into()],
         matrix: Matrix::from_fn(5, |a, b| {

@@ -143,6 +143,7 @@ fn van_day() -> Problem {
     );
     back.skills = vec!["lift".into()];
     let p = Problem {
+        prefixes: Vec::new(),
         name: "van day".into(),
         dimensions: vec!["seats".into(), "wheelchairs".into()],
         matrix: Matrix::from_fn(x.len(), |a, b| {
@@ -261,6 +262,7 @@ fn meal_round(limit: f64) -> Problem {
         })
         .collect();
     let p = Problem {
+        prefixes: Vec::new(),
         name: "meals".into(),
         dimensions: vec!["hot boxes".into()],
         matrix,

@@ -63,6 +63,7 @@ fn vehicle(id: &str, skills: &[&str], layouts: &[(&str, [i32; 2])]) -> Vehicle {
 /// One van (seats [4, 1]) and two easy seated rides: 0 goes 1 -> 3, 1 goes 2 -> 4.
 fn base() -> Problem {
     Problem {
+        prefixes: Vec::new(),
         name: "constraints".into(),
         dimensions: vec!["seats".into(), "wheelchairs".into()],
         matrix: matrix(),

@@ -93,6 +93,7 @@ fn day() -> (Problem, Solution) {
         same_vehicle: false,
     };
     let p = Problem {
+        prefixes: Vec::new(),
         name: "fit".into(),
         dimensions: vec!["seats".into(), "wheelchairs".into()],
         matrix: Matrix::from_fn(8, |a, b| {

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use giro::solver::check::{check, Report, ViolationKind as K};
 use giro::solver::{
-    fit, solve, Job, Layout, Link, Matrix, MaxRide, Options, Problem, Reason, Route, Solution,
-    Stop, StopRole, TimeWindow, Timer, Unassigned, Vehicle, DEFAULT_PRIORITY,
+    fit, solve, Job, Layout, Link, Matrix, MaxRide, Options, Prefix, Problem, Reason, Route,
+    Solution, Stop, StopRole, TimeWindow, Timer, Unassigned, Vehicle, DEFAULT_PRIORITY,
 };
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
@@ -255,6 +255,7 @@ fn problem(raw: &Raw) -> Problem {
         .into_iter()
         .collect();
     let p = Problem {
+        prefixes: Vec::new(),
         name: "random".into(),
         dimensions: vec!["seats".into(), "wheelchairs".into()],
         matrix,
@@ -334,6 +335,7 @@ fn alone(p: &Problem, job: usize) -> Problem {
     let mut job = p.jobs[job].clone();
     job.priority = DEFAULT_PRIORITY;
     Problem {
+        prefixes: Vec::new(),
         jobs: vec![job],
         links: vec![],
         ..p.clone()
@@ -794,4 +796,93 @@ fn every_corruption_is_rejected_on_a_fixed_plan() {
     let (bad, kind) = corrupt(&p, &served, 12, 0, 0);
     assert_eq!(kind, K::JobServedTwice);
     assert!(kinds(&check(&p, &bad)).contains(&kind));
+}
+
+// ---------------------------------------------------------------------------
+// Re-planning from where the day stands
+
+/// What the vehicles of `s` have done by `cut`: the visits started before it,
+/// as planned, each vehicle ready again right after its last one.
+fn prefixes_at(p: &Problem, s: &Solution, cut: f64) -> Vec<Prefix> {
+    s.routes
+        .iter()
+        .filter(|r| r.visits.first().is_some_and(|v| v.start < cut))
+        .map(|r| {
+            let visits: Vec<_> = r
+                .visits
+                .iter()
+                .take_while(|v| v.start < cut)
+                .cloned()
+                .collect();
+            let dropped: Vec<usize> = visits
+                .iter()
+                .filter(|v| v.role == StopRole::Dropoff)
+                .map(|v| v.job)
+                .collect();
+            let loaded = r
+                .visits
+                .iter()
+                .filter(|v| p.jobs[v.job].pickup.is_none() && !dropped.contains(&v.job))
+                .map(|v| v.job)
+                .collect();
+            Prefix {
+                vehicle: r.vehicle,
+                start: r.start,
+                ready: visits.last().expect("one visit").departure,
+                visits,
+                loaded,
+            }
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Cut a solved day at any moment and plan it again from there, from the
+    /// plan as a start: the whole day passes the checker (what was done
+    /// stays as reported, riders on board stay on their vehicle within their
+    /// ride clocks); without time costs no more jobs are left out (but the
+    /// cheap ones) and the plan costs no more.
+    #[test]
+    fn a_replan_from_any_moment_keeps_what_happened(
+        raw in raw(),
+        seed in 0u64..1000,
+        cut in 0.0f64..1.0,
+    ) {
+        let mut p = problem(&raw);
+        let s = solve_checked(&p, seed, 200)?;
+        let last = s.routes.iter().map(|r| r.end).fold(0.0, f64::max);
+        p.prefixes = prefixes_at(&p, &s, cut * last);
+        p.validate().expect("the prefixes of a plan are valid");
+        let options = Options { initial: Some(s.clone()), ..options(seed + 1, 100) };
+        let again = solve_checked_with(&p, &options)?;
+        for x in &p.prefixes {
+            let route = again.routes.iter().find(|r| r.vehicle == x.vehicle);
+            let route = route.expect("a vehicle that has left keeps its route");
+            prop_assert_eq!(&route.visits[..x.visits.len()], &x.visits[..]);
+            // Whoever is on board is dropped by this vehicle.
+            for v in &x.visits {
+                let job = &p.jobs[v.job];
+                let on_board = v.role == StopRole::Pickup
+                    && job.dropoff.is_some()
+                    && !x.visits.iter().any(|w| w.job == v.job && w.role == StopRole::Dropoff);
+                if on_board {
+                    prop_assert!(route.visits.iter().any(|w| w.job == v.job && w.role == StopRole::Dropoff));
+                }
+            }
+        }
+        // Time costs of a vehicle under way count, for the search, from when it
+        // goes on (see `solver::prefix`): without them the start plan bounds
+        // the re-plan, which leaves no more jobs out (but the cheap ones, worth
+        // less than their detour) and costs no more.
+        if p.vehicles.iter().all(|v| v.cost_per_time == 0.0) {
+            let dear = |x: &Solution| {
+                x.unassigned.iter().filter(|u| p.jobs[u.job].priority >= DEFAULT_PRIORITY).count()
+            };
+            prop_assert!(dear(&again) <= dear(&s), "the re-plan leaves more out: {:?}", again);
+            prop_assert!(again.cost <= s.cost + 1e-6 * s.cost.abs().max(1.0),
+                "the re-plan costs {} against {}: {:?}", again.cost, s.cost, again);
+        }
+    }
 }

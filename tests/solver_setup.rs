@@ -33,6 +33,7 @@ fn riders() -> Problem {
         j
     };
     let p = Problem {
+        prefixes: Vec::new(),
         name: "lift".into(),
         dimensions: vec!["seats".into(), "wheelchairs".into()],
         matrix: Matrix::from_fn(4, |a, b| {

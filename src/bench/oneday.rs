@@ -82,6 +82,7 @@ pub fn day(rides: usize, seed: u64, spread: u16) -> Problem {
         capacity: vec![seats, chairs],
     };
     Problem {
+        prefixes: Vec::new(),
         name: format!("oneday-{rides}-{seed}"),
         dimensions: vec!["seats".into(), "wheelchairs".into()],
         matrix,

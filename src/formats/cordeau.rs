@@ -84,6 +84,7 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Raw, FormatError> {
 
     let points: Vec<(f64, f64)> = nodes.iter().map(|p| (p.x, p.y)).collect();
     let problem = Problem {
+        prefixes: Vec::new(),
         name: file.to_owned(),
         dimensions: dimensions(),
         matrix: euclid_matrix(&points, f64::sqrt),

@@ -85,6 +85,7 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Raw, FormatError> {
     }
 
     let problem = Problem {
+        prefixes: Vec::new(),
         name: file.to_owned(),
         dimensions: dimensions(),
         matrix: euclid_matrix(&points, f64::sqrt),

@@ -49,6 +49,7 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<Raw, FormatError> {
         .collect();
     let node_ids = (1..stops.len()).map(|c| (None, Some(c as u32))).collect();
     let problem = Problem {
+        prefixes: Vec::new(),
         name: file.to_owned(),
         dimensions: dimensions(),
         matrix: euclid_matrix(&points, truncated_arc),

@@ -293,6 +293,7 @@ pub fn build(day: &Day, places: &[Id], travel: &TravelMatrix) -> Result<Built, P
     }
 
     let problem = Problem {
+        prefixes: Vec::new(),
         name: format!("giro {}", day.date),
         dimensions,
         matrix,

@@ -86,6 +86,7 @@ pub fn around(full: &Built, locked: &[Route]) -> Around {
         })
         .collect();
     let problem = Problem {
+        prefixes: Vec::new(),
         name: p.name.clone(),
         dimensions: p.dimensions.clone(),
         matrix: p.matrix.clone(),

@@ -73,6 +73,10 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
     let mut ins = Inserter::new(idx);
     let neigh = destroy::neighbours(idx);
     let mut cur = State::new(idx);
+    let seeded = opts.initial.as_ref().map(|plan| {
+        cur.seed(idx, plan, &mut ins.sched);
+        cur.clone()
+    });
     repair::run(Repair::Regret2, idx, &mut cur, &mut ins, &mut rng);
     let mut ls = LocalSearch::new(idx);
     ls::after_repair(
@@ -94,6 +98,10 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         f64::INFINITY,
         &mut rng,
     );
+    // Filling in the start plan's gaps may have cost it more than it saved.
+    if let Some(seeded) = seeded.filter(|s| s.cost < cur.cost - 1e-9) {
+        cur = seeded;
+    }
     let mut best = cur.clone();
     let mut pool = Pool::default();
     // Measured on DARP; the windows-only sets keep the frozen pool.

@@ -56,6 +56,9 @@ violation_kinds! {
     ShiftEnd => "shift_end",
     MaxDuration => "max_duration",
     Link => "link",
+    /// A visit a vehicle has already made (its prefix) is missing, moved or
+    /// re-timed, or the vehicle goes on before it is ready.
+    Prefix => "prefix",
     /// A job neither routed nor listed as unassigned.
     Unlisted => "unlisted",
     /// A reported cost or distance differs from the recomputed one.
@@ -127,6 +130,24 @@ pub fn check(problem: &Problem, solution: &Solution) -> Report {
         if let Some((d, k)) = c.route(r, route, &mut owner) {
             distance += d;
             cost += k;
+        }
+    }
+    for x in &problem.prefixes {
+        let routed = solution
+            .routes
+            .iter()
+            .any(|r| r.vehicle == x.vehicle && !r.visits.is_empty());
+        if !x.visits.is_empty() && !routed {
+            c.push(
+                None,
+                None,
+                ViolationKind::Prefix,
+                format!(
+                    "vehicle {} made {} visits but has no route",
+                    x.vehicle,
+                    x.visits.len()
+                ),
+            );
         }
     }
     c.jobs();
@@ -262,7 +283,8 @@ impl Checker<'_> {
                 );
             }
         }
-        self.schedule(r, route, vehicle, &stops);
+        let done = self.prefix(r, route);
+        self.schedule(r, route, vehicle, &stops, done);
 
         let m = &self.problem.matrix;
         let places: Vec<LocationId> = std::iter::once(vehicle.start)
@@ -464,8 +486,85 @@ impl Checker<'_> {
         }
     }
 
-    fn schedule(&mut self, r: usize, route: &Route, vehicle: &Vehicle, stops: &[Option<Stop>]) {
+    /// Holds the route to its vehicle's prefix: the same visits first, at the
+    /// reported times. Returns how many visits are facts, not plans.
+    fn prefix(&mut self, r: usize, route: &Route) -> usize {
+        let Some(x) = self
+            .problem
+            .prefixes
+            .iter()
+            .find(|x| x.vehicle == route.vehicle)
+        else {
+            return 0;
+        };
+        if !x.visits.is_empty() && !close(route.start, x.start, TOLERANCE) {
+            self.push(
+                Some(r),
+                None,
+                ViolationKind::Prefix,
+                format!(
+                    "route {r} leaves at {} but its vehicle left at {}",
+                    route.start, x.start
+                ),
+            )
+            .measured(route.start, x.start);
+        }
+        for (k, done) in x.visits.iter().enumerate() {
+            let same = route.visits.get(k).is_some_and(|v| {
+                v.job == done.job
+                    && v.role == done.role
+                    && close(v.arrival, done.arrival, TOLERANCE)
+                    && close(v.start, done.start, TOLERANCE)
+                    && close(v.departure, done.departure, TOLERANCE)
+            });
+            if !same {
+                self.push(
+                    Some(r),
+                    Some(done.job),
+                    ViolationKind::Prefix,
+                    format!(
+                        "route {r} visit {k} should be the {} of job {} done at {}",
+                        role_name(done.role),
+                        done.job,
+                        done.start
+                    ),
+                )
+                .at(k);
+                return 0;
+            }
+        }
+        if x.visits.is_empty() && !at_least(route.start, x.ready) {
+            self.push(
+                Some(r),
+                None,
+                ViolationKind::Prefix,
+                format!(
+                    "route {r} leaves at {} before its vehicle is ready at {}",
+                    route.start, x.ready
+                ),
+            )
+            .measured(route.start, x.ready);
+        }
+        x.visits.len()
+    }
+
+    /// Times and windows of the planned visits; the first `done` are facts,
+    /// and the first after them goes on no earlier than the vehicle is ready.
+    fn schedule(
+        &mut self,
+        r: usize,
+        route: &Route,
+        vehicle: &Vehicle,
+        stops: &[Option<Stop>],
+        done: usize,
+    ) {
         use ViolationKind::{MaxDuration, Schedule, ShiftEnd, TimeWindow};
+        let ready = self
+            .problem
+            .prefixes
+            .iter()
+            .find(|x| x.vehicle == route.vehicle)
+            .map_or(f64::NEG_INFINITY, |x| x.ready);
         let m = &self.problem.matrix;
         let shift = vehicle.shift;
         if !at_least(route.start, shift.start) {
@@ -485,6 +584,14 @@ impl Checker<'_> {
         let mut prev = None;
         for (i, (v, stop)) in route.visits.iter().zip(stops).enumerate() {
             let Some(stop) = stop else { continue };
+            if i < done {
+                prev = Some(stop.location);
+                (at, departure) = (stop.location, v.departure);
+                continue;
+            }
+            if i == done && done > 0 {
+                departure = departure.max(ready);
+            }
             let (j, what) = (
                 Some(v.job),
                 format!(

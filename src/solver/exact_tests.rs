@@ -87,6 +87,7 @@ fn day(rng: &mut fastrand::Rng, n: usize) -> Problem {
         })
         .collect();
     Problem {
+        prefixes: Vec::new(),
         name: "day".into(),
         dimensions: vec!["seats".into(), "wheelchairs".into()],
         matrix,

@@ -10,6 +10,7 @@
 use super::index::{dropoff, pickup, Index, Shape};
 use super::insertion::{apply, Inserter, Insertion};
 use super::model::{JobId, ModelError, Problem, VehicleId};
+use super::prefix::Rest;
 use super::route::RouteState;
 use super::schedule::Scheduler;
 use super::solution::{Reason, Route, Solution, StopRole};
@@ -77,6 +78,46 @@ pub enum FitError {
     },
 }
 
+/// [`fit`] on a day under way: into what is left of it, the prefixes kept.
+fn fit_rest(problem: &Problem, solution: &Solution, job: JobId) -> Result<Fit, FitError> {
+    let rest = Rest::new(problem);
+    let Some(j) = rest.rest_job(job) else {
+        return Err(ModelError::new("job", format!("job {job} is already done")).into());
+    };
+    let left = rest.rest(problem, solution);
+    let found = fit_valid(&rest.problem, &left, j)?;
+    let whole = rest.whole(problem, &found.apply(&left));
+    let route = whole
+        .routes
+        .into_iter()
+        .find(|r| r.vehicle == found.vehicle)
+        .expect("the fitted vehicle has a route");
+    let before = solution
+        .routes
+        .iter()
+        .find(|r| r.vehicle == found.vehicle && !r.visits.is_empty())
+        .map_or(0.0, |r| r.cost);
+    let position = |role| {
+        route
+            .visits
+            .iter()
+            .position(|w| w.job == job && w.role == role)
+    };
+    Ok(Fit {
+        job,
+        vehicle: found.vehicle,
+        pickup_pos: position(StopRole::Pickup),
+        dropoff_pos: position(StopRole::Dropoff),
+        added_cost: route.cost - before,
+        saved: if solution.unassigned.iter().any(|u| u.job == job) {
+            problem.jobs[job].priority
+        } else {
+            0.0
+        },
+        route,
+    })
+}
+
 /// The cheapest feasible insertion of `job` (not in any route of `solution`)
 /// into the routes of `solution`, or an unused vehicle. Cost: the problem's
 /// validation, then one screened insertion per vehicle class and route, as
@@ -86,6 +127,14 @@ pub fn fit(problem: &Problem, solution: &Solution, job: JobId) -> Result<Fit, Fi
     if job >= problem.jobs.len() {
         return Err(ModelError::new("job", format!("job {job} does not exist")).into());
     }
+    if !problem.prefixes.is_empty() {
+        return fit_rest(problem, solution, job);
+    }
+    fit_valid(problem, solution, job)
+}
+
+/// [`fit`] on a problem known to be valid (or a rest, see `Rest`).
+fn fit_valid(problem: &Problem, solution: &Solution, job: JobId) -> Result<Fit, FitError> {
     let idx = Index::new(problem);
     let day = Day::read(&idx, solution, job)?;
     let mut win: Vec<(f64, f64)> = idx.nodes.iter().map(|n| (n.open, n.close)).collect();

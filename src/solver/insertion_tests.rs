@@ -81,6 +81,7 @@ fn problem(rng: &mut fastrand::Rng) -> Problem {
         })
         .collect();
     let p = Problem {
+        prefixes: Vec::new(),
         name: "screens".into(),
         dimensions: vec!["seats".into(), "wheelchairs".into()],
         matrix,
@@ -220,6 +221,7 @@ fn joining_a_shared_stop_can_make_the_rest_earlier() {
         service: 0.0,
     };
     let p = Problem {
+        prefixes: Vec::new(),
         name: "earlier".into(),
         dimensions: vec!["seats".into()],
         matrix: Matrix::from_fn(4, |a, b| {

@@ -81,6 +81,7 @@ fn problem(rng: &mut fastrand::Rng, jobs: usize) -> Problem {
         })
         .collect();
     let p = Problem {
+        prefixes: Vec::new(),
         name: "ls".into(),
         dimensions: vec!["seats".into(), "wheelchairs".into()],
         matrix,

@@ -11,6 +11,7 @@ mod ls;
 pub mod model;
 mod neighbours;
 mod pool;
+mod prefix;
 mod repair;
 mod request_ls;
 mod route;

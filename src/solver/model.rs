@@ -276,6 +276,31 @@ pub struct Problem {
     /// run of consecutive visits there; empty means none anywhere.
     #[serde(default)]
     pub setup: Vec<Time>,
+    /// What vehicles have already done when the day is planned again from
+    /// where it stands; at most one per vehicle. A solution keeps each as its
+    /// route's fixed beginning (see [`Prefix`]).
+    #[serde(default)]
+    pub prefixes: Vec<Prefix>,
+}
+
+/// The part of a vehicle's day that has happened: the visits made, as
+/// reported, which a re-plan neither moves nor re-times. A rider picked up
+/// here and not yet dropped is on board: the same vehicle drops them, with
+/// their ride clock running from the reported pickup.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Prefix {
+    pub vehicle: VehicleId,
+    /// Departure from the vehicle's start location, when it left.
+    pub start: Time,
+    /// The visits made, in order.
+    pub visits: Vec<crate::solver::solution::Visit>,
+    /// The vehicle goes on no earlier than this (now, or its last departure).
+    pub ready: Time,
+    /// Jobs without a pickup stop loaded at the start and not yet dropped:
+    /// they are on board too. Other such jobs can only go to a vehicle that
+    /// has not left.
+    #[serde(default)]
+    pub loaded: Vec<JobId>,
 }
 
 /// A problem that does not make sense, before any solving.
@@ -425,6 +450,6 @@ impl Problem {
                 ));
             }
         }
-        Ok(())
+        crate::solver::prefix::validate(self)
     }
 }

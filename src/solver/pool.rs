@@ -251,6 +251,7 @@ mod tests {
             service: 0.0,
         };
         Problem {
+            prefixes: Vec::new(),
             name: "recombine".into(),
             dimensions: vec!["boxes".into()],
             matrix,

@@ -86,6 +86,7 @@ fn problem(rng: &mut fastrand::Rng, jobs: usize) -> Problem {
         })
         .collect();
     let p = Problem {
+        prefixes: Vec::new(),
         name: "rls".into(),
         dimensions: vec!["seats".into(), "wheelchairs".into()],
         matrix,

@@ -312,19 +312,25 @@ impl Scheduler {
     /// Forward time slack at position `i`: how far its service may move later
     /// without breaking a window or the ride time of anyone already on board.
     fn slack(&self, i: usize) -> f64 {
+        let n = self.b.len();
+        let linked = (i + 1..n).any(|j| self.link_pos[j] != NONE && self.link_pos[j] >= i);
         let mut best = f64::INFINITY;
-        let mut waited = 0.0;
-        for j in i..self.b.len() {
-            // Waiting forced by a link to a stop at or after `i` moves along
-            // with any delay of `i`: it absorbs nothing.
-            let lp = self.link_pos[j];
-            let forced = lp != NONE
-                && lp >= i
-                && self.b[j] <= self.b[lp] + self.serv[lp] + self.link_gap[j] + EPS;
-            if j > i && !forced {
-                waited += self.w[j];
+        // How much of a delay at `i` the waits up to each position absorb. A
+        // delay reaching a linked outbound's drop-off also reaches its return
+        // straight, past the waits in between: only the return's own margin
+        // over its release absorbs it on that path.
+        let mut absorbed = vec![0.0; n];
+        for j in i..n {
+            if j > i {
+                let mut a = absorbed[j - 1] + self.w[j];
+                let lp = self.link_pos[j];
+                if lp != NONE && lp >= i {
+                    let release = self.b[lp] + self.serv[lp] + self.link_gap[j];
+                    a = a.min(absorbed[lp] + (self.b[j] - release).max(0.0));
+                }
+                absorbed[j] = a;
             }
-            if waited >= best {
+            if !linked && absorbed[j] >= best {
                 break;
             }
             let mut room = self.close[j] - self.b[j];
@@ -333,7 +339,7 @@ impl Scheduler {
                 let ride = self.b[j] - (self.b[p] + self.serv[p]);
                 room = room.min(self.limit[j] - ride);
             }
-            best = best.min(waited + room.max(0.0));
+            best = best.min(absorbed[j] + room.max(0.0));
         }
         best
     }

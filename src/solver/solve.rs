@@ -7,6 +7,7 @@ use std::time::Duration;
 use super::index::{dropoff, is_pickup, job_of, pickup, Index};
 use super::insertion::{apply, Inserter};
 use super::model::{ModelError, Problem};
+use super::prefix::Rest;
 use super::route::RouteState;
 use super::solution::{Reason, Route, Solution, StopRole, Unassigned, Visit};
 use super::state::State;
@@ -23,6 +24,10 @@ pub struct Options {
     /// Recombine the route pool by set partitioning (an LP/MIP) at fixed
     /// points of the run; off only to measure what it adds.
     pub set_partitioning: bool,
+    /// A plan to start from (a re-plan starts from the published one): its
+    /// routes are kept where they are still feasible and the search never
+    /// returns anything worse. Jobs it leaves out are inserted first.
+    pub initial: Option<Solution>,
 }
 
 impl Default for Options {
@@ -33,6 +38,7 @@ impl Default for Options {
             iterations: None,
             cancel: None,
             set_partitioning: true,
+            initial: None,
         }
     }
 }
@@ -93,6 +99,20 @@ pub fn solve_with_progress(
     on_progress: &mut dyn FnMut(&Progress),
 ) -> Result<Solution, ModelError> {
     problem.validate()?;
+    if !problem.prefixes.is_empty() {
+        // Plan what is left, then put it back behind what has happened.
+        let rest = Rest::new(problem);
+        let options = Options {
+            initial: options.initial.as_ref().map(|s| rest.rest(problem, s)),
+            ..options.clone()
+        };
+        // Not validated again (a vehicle under way may have a negative fixed
+        // cost, see `Rest`), nor given to the exact step, whose bounds assume
+        // costs that never fall.
+        let idx = Index::new(&rest.problem);
+        let best = super::alns::search(&idx, &options, on_progress);
+        return Ok(rest.whole(problem, &to_solution(&idx, &best)));
+    }
     let idx = Index::new(problem);
     let best = super::alns::search(&idx, options, on_progress);
     // Small one-vehicle days: prove the plan optimal, or find the optimum.

@@ -1,10 +1,11 @@
 //! A working solution: one route per vehicle (possibly empty) and the jobs left out.
 
-use super::index::{job_of, pickup, Index};
+use super::index::{dropoff, job_of, pickup, Index};
 use super::insertion::{apply, Inserter, Insertion};
 use super::model::JobId;
 use super::route::RouteState;
 use super::schedule::Scheduler;
+use super::solution::{Solution, StopRole};
 
 pub(crate) const NONE: usize = usize::MAX;
 
@@ -34,6 +35,58 @@ impl State {
         };
         s.recost(idx);
         s
+    }
+
+    /// Starts from a given plan: each route's sequence where it is still
+    /// feasible on its vehicle (a route that is not, or a vehicle used twice,
+    /// leaves its jobs out), links synchronised across routes.
+    pub fn seed(&mut self, idx: &Index, plan: &Solution, sched: &mut Scheduler) {
+        for route in &plan.routes {
+            let v = route.vehicle;
+            if v >= self.routes.len() || !self.routes[v].is_empty() {
+                continue;
+            }
+            let nodes: Vec<usize> = route
+                .visits
+                .iter()
+                .filter(|w| w.job < idx.jobs.len() && self.route_of[w.job] == NONE)
+                .filter(|w| {
+                    let need = idx.jobs[w.job].skills;
+                    need & idx.vehicles[v].skills == need
+                })
+                .map(|w| match w.role {
+                    StopRole::Pickup => pickup(w.job),
+                    StopRole::Dropoff => dropoff(w.job),
+                })
+                .collect();
+            // Each job whole: both of its stops, or none.
+            let whole = |n: &usize| {
+                let (p, d) = idx.stops(job_of(*n));
+                [p, d].iter().flatten().all(|m| nodes.contains(m))
+            };
+            let nodes: Vec<usize> = nodes.iter().copied().filter(whole).collect();
+            self.routes[v].nodes = nodes;
+            if self.routes[v].refresh(idx, &self.win, sched).is_err() {
+                self.routes[v].nodes.clear();
+                let _ = self.routes[v].refresh(idx, &self.win, sched);
+                continue;
+            }
+            for &n in &self.routes[v].nodes {
+                self.route_of[job_of(n)] = v;
+            }
+        }
+        let route_of = &self.route_of;
+        self.unassigned.retain(|&j| route_of[j] == NONE);
+        let apart: Vec<JobId> = idx
+            .problem
+            .links
+            .iter()
+            .filter(|l| l.same_vehicle && self.route_of[l.inbound] != self.route_of[l.outbound])
+            .map(|l| l.inbound)
+            .collect();
+        self.remove(idx, &apart, sched);
+        self.sync_links(idx, sched);
+        self.recost(idx);
     }
 
     pub fn recost(&mut self, idx: &Index) {

@@ -195,6 +195,7 @@ mod tests {
             })
             .collect();
         Problem {
+            prefixes: Vec::new(),
             name: "line".into(),
             dimensions: vec!["seats".into()],
             matrix,
