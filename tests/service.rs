@@ -33,6 +33,7 @@ mod service {
     mod plans;
     mod promised;
     mod proved;
+    mod replan;
     mod rides;
     mod solve_death;
     mod standing;

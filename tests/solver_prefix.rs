@@ -258,7 +258,8 @@ fn a_done_visit_moved_or_retimed_is_refused() {
     let mut p = p0.clone();
     p.prefixes = cut_at(&plan, plan.routes[0].visits[1].start + 1.0);
     let s = solved(&p, Some(&plan));
-    let kinds = |s: &Solution| -> Vec<K> { check(&p, s).violations.iter().map(|v| v.kind).collect() };
+    let kinds =
+        |s: &Solution| -> Vec<K> { check(&p, s).violations.iter().map(|v| v.kind).collect() };
     let mut later = s.clone();
     later.routes[0].visits[0].start += 5.0;
     assert!(kinds(&later).contains(&K::Prefix), "{:?}", kinds(&later));

@@ -10,6 +10,7 @@ use super::extract::{Params, PathDate, PathDateId};
 use super::json::{parse, Body};
 use super::{AppError, AppState};
 use crate::domain::live::LivePlan;
+use crate::domain::replan::{ReplanInput, ReplanOutcome};
 use crate::domain::{EditOutcome, Plan, PlanEditInput, PublishInput, RouteEdit, SolveInput};
 use crate::service::{live, plans};
 use crate::store::SolveRecord;
@@ -23,6 +24,33 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(publish))
         .routes(routes!(edit_route))
         .routes(routes!(edit_plan))
+        .routes(routes!(replan))
+}
+
+/// Plans the rest of the published day again from where it stands: stops
+/// reported done stay as they were, riders on board stay on their vehicle,
+/// nothing moves before `at` (now on the day itself), withdrawn shifts stop
+/// at their time. Promised pickup windows are kept whenever they can be.
+/// The result is a new draft revision, with who moves against the
+/// published plan; publishing it is a separate step.
+#[utoipa::path(post, path = "/api/v1/plans/{date}/replan", tag = "plans",
+    params(("date" = String, Path)), request_body(content = Option<ReplanInput>, description = "optional: an empty body re-plans from now"),
+    responses((status = 201, body = ReplanOutcome), (status = 404, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+async fn replan(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathDate(date): PathDate,
+    Body(body): Body,
+) -> Result<(StatusCode, axum::Json<ReplanOutcome>), AppError> {
+    caller.allow(PLANNERS)?;
+    let input: ReplanInput = if body.iter().all(u8::is_ascii_whitespace) {
+        ReplanInput::default()
+    } else {
+        parse(&body)?
+    };
+    let outcome = crate::service::replan::replan(&s, caller.actor(), date, &input).await?;
+    Ok((StatusCode::CREATED, axum::Json(outcome)))
 }
 
 /// The newest revision of the date's plan (or `revision`), with routes, stops,

@@ -22,6 +22,7 @@ mod plan;
 mod plan_copy;
 mod plan_edit;
 mod recurrence;
+pub mod replan;
 mod request;
 pub mod ride_policy;
 mod shift;

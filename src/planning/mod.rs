@@ -6,6 +6,7 @@ mod defaults;
 mod edit;
 mod fits_if;
 mod locked;
+mod replan;
 mod reserved;
 mod result;
 #[cfg(test)]
@@ -17,6 +18,7 @@ pub use defaults::*;
 pub use edit::{apply as apply_edit, lock as lock_route, EditError};
 pub use fits_if::{fits_if, fits_on, Budget, Suggestions};
 pub use locked::{around, keep_locked, Around};
+pub use replan::{rest_of_day, Rest, Standing};
 pub use result::{figures, new_route, solver_routes, to_new_plan, to_solution};
 pub use verdict::verdict;
 

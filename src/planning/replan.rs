@@ -1,0 +1,170 @@
+//! The problem of the rest of a published day, for `service::replan`: each
+//! vehicle's prefix from the drivers' reports (`solver::Prefix`), withdrawn
+//! shifts cut short, and every request promised a pickup held to its promise
+//! (`domain::lifecycle::promise`) — the search keeps promises first and
+//! breaks one only for a request that has no other way in.
+
+use std::collections::HashMap;
+
+use crate::domain::{Id, Plan, StopKey, StopRole as Role};
+use crate::solver::{JobId, Prefix, Problem, Solution, StopRole, TimeWindow, Visit};
+
+use super::{to_solution, Built};
+
+/// What happened and what is asked, in the plan's minutes.
+pub struct Standing<'a> {
+    /// When each stop was reported done.
+    pub done: &'a HashMap<StopKey, f64>,
+    /// Nothing goes on before this (now, or the time asked).
+    pub now: Option<f64>,
+    /// Shifts off the road from a time on.
+    pub withdrawn: &'a [(Id, f64)],
+    /// The promised pickup window of each request, when it has one.
+    pub promises: &'a HashMap<Id, (f64, f64)>,
+}
+
+/// The rest of the day: the problem with prefixes and promises, the
+/// published plan as a start, and the promised jobs with their own windows.
+pub struct Rest {
+    pub problem: Problem,
+    pub start: Solution,
+    pub promised: Vec<(JobId, TimeWindow)>,
+}
+
+pub fn rest_of_day(built: &Built, published: &Plan, standing: &Standing) -> Result<Rest, String> {
+    let in_day: HashMap<Id, JobId> = built
+        .jobs
+        .iter()
+        .enumerate()
+        .map(|(j, r)| (r.request_id, j))
+        .collect();
+    // Requests cancelled since publishing leave the plan.
+    let mut plan = published.clone();
+    for r in &mut plan.routes {
+        r.stops.retain(|s| in_day.contains_key(&s.request_id));
+    }
+    plan.routes.retain(|r| !r.stops.is_empty());
+    plan.unassigned
+        .retain(|u| in_day.contains_key(&u.request_id));
+    let start = to_solution(built, &plan)?;
+    let mut problem = built.problem.clone();
+
+    for (v, veh) in problem.vehicles.iter_mut().enumerate() {
+        let shift = built.vehicles[v].shift_id;
+        if let Some(&(_, from)) = standing.withdrawn.iter().find(|w| Some(w.0) == shift) {
+            veh.shift.end = veh.shift.end.min(from).max(veh.shift.start);
+        }
+    }
+
+    let mut prefixes = Vec::new();
+    for route in &start.routes {
+        let mut visits: Vec<Visit> = Vec::new();
+        let mut last: Option<usize> = None;
+        for w in &route.visits {
+            let role = match w.role {
+                StopRole::Pickup => Role::Pickup,
+                StopRole::Dropoff => Role::Dropoff,
+            };
+            let key = StopKey::new(built.jobs[w.job].request_id, role);
+            let Some(&at) = standing.done.get(&key) else {
+                continue;
+            };
+            // A drop-off reported without its pickup: the pickup happened too.
+            if w.role == StopRole::Dropoff
+                && problem.jobs[w.job].pickup.is_some()
+                && !visits.iter().any(|x| x.job == w.job)
+            {
+                push(
+                    &problem,
+                    &mut visits,
+                    &mut last,
+                    w.job,
+                    StopRole::Pickup,
+                    at,
+                );
+            }
+            push(&problem, &mut visits, &mut last, w.job, w.role, at);
+        }
+        let ready = visits
+            .last()
+            .map(|x| x.departure)
+            .into_iter()
+            .chain(standing.now)
+            .fold(f64::NEG_INFINITY, f64::max);
+        if visits.is_empty() && standing.now.is_none() {
+            continue;
+        }
+        let first = visits.first().map_or(route.start, |x| x.arrival);
+        prefixes.push(Prefix {
+            vehicle: route.vehicle,
+            start: route.start.min(first),
+            visits,
+            ready,
+            loaded: vec![],
+        });
+    }
+    // Vehicles with no route yet go on from now too.
+    if let Some(now) = standing.now {
+        for v in 0..problem.vehicles.len() {
+            if !prefixes.iter().any(|x| x.vehicle == v) {
+                prefixes.push(Prefix {
+                    vehicle: v,
+                    start: now,
+                    visits: vec![],
+                    ready: now,
+                    loaded: vec![],
+                });
+            }
+        }
+    }
+    problem.prefixes = prefixes;
+
+    let mut promised = Vec::new();
+    for (j, job) in problem.jobs.iter_mut().enumerate() {
+        let Some(&(open, close)) = standing.promises.get(&built.jobs[j].request_id) else {
+            continue;
+        };
+        let Some(p) = job.pickup.as_mut() else {
+            continue;
+        };
+        let (a, b) = (p.window.start.max(open), p.window.end.min(close));
+        if a <= b {
+            promised.push((j, p.window));
+            p.window = TimeWindow::new(a, b);
+        }
+    }
+    problem.validate().map_err(|e| e.to_string())?;
+    Ok(Rest {
+        problem,
+        start,
+        promised,
+    })
+}
+
+/// A visit reported done at `at`, in order: never before the one before it ends.
+fn push(
+    p: &Problem,
+    visits: &mut Vec<Visit>,
+    last: &mut Option<usize>,
+    job: JobId,
+    role: StopRole,
+    at: f64,
+) {
+    let stop = match role {
+        StopRole::Pickup => p.jobs[job].pickup,
+        StopRole::Dropoff => p.jobs[job].dropoff,
+    }
+    .expect("a visit of the plan has its stop");
+    // A driver reports a stop done as the vehicle leaves it.
+    let setup = p.setup_paid(last.replace(stop.location), stop.location);
+    let served = at - setup - stop.service;
+    let start = visits.last().map_or(served, |x| served.max(x.departure));
+    visits.push(Visit {
+        job,
+        role,
+        arrival: start,
+        start,
+        setup,
+        departure: start + setup + stop.service,
+    });
+}

@@ -1,0 +1,154 @@
+//! Re-planning the rest of a published day from where it stands (the
+//! drivers' reports, now, withdrawn shifts), keeping promised pickup windows
+//! whenever it can: a first search holds every promise; a request it cannot
+//! place that way is searched for again with its own window. The result is a
+//! new draft revision, with who moves against the published plan.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use chrono::{Local, NaiveDate};
+
+use super::{day, AppState, ServiceError};
+use crate::domain::lifecycle::promise;
+use crate::domain::replan::{moves, ReplanInput, ReplanOutcome};
+use crate::domain::{latest_states, Clock, Id, StopEventKind, StopRole};
+use crate::planning::{self, rest_of_day, Standing};
+use crate::solver::{self, Options, Solution};
+use crate::store::Actor;
+
+/// Each of the two searches; a municipal day needs far less.
+const SEARCH: Duration = Duration::from_millis(450);
+
+pub async fn replan(
+    state: &AppState,
+    actor: Actor,
+    date: NaiveDate,
+    input: &ReplanInput,
+) -> Result<ReplanOutcome, ServiceError> {
+    input.validate()?;
+    let store = &state.store;
+    let published = store
+        .published_plan(date)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("published plan of {date}")))?;
+    let shifts = store.shifts(Some(date)).await?;
+    for (i, w) in input.withdraw.iter().enumerate() {
+        if !shifts.iter().any(|s| s.id == w.shift_id) {
+            return Err(crate::domain::Invalid::one(
+                format!("withdraw[{i}].shift_id"),
+                format!("shift {} is not on {date}", w.shift_id),
+            )
+            .into());
+        }
+    }
+    let (built, source) = day::problem(state, date).await?;
+    let events = store.events_of_date(date).await?;
+    let policy = store.ride_policy().await?;
+
+    let minutes = |at: chrono::DateTime<chrono::Utc>| {
+        let local = at.with_timezone(&Local).naive_local();
+        let midnight = date.and_hms_opt(0, 0, 0).expect("midnight");
+        (local - midnight).num_milliseconds() as f64 / 60_000.0
+    };
+    let done: HashMap<_, f64> = latest_states(&events)
+        .into_iter()
+        .filter(|(_, s)| s.kind == StopEventKind::Done)
+        .map(|(k, s)| (k, minutes(s.at)))
+        .collect();
+    let today = Local::now().date_naive() == date;
+    let now = match input.at {
+        Some(at) => Some(at.minutes() as f64),
+        None if today => Some(minutes(chrono::Utc::now())),
+        None => None,
+    };
+    let withdrawn: Vec<(Id, f64)> = input
+        .withdraw
+        .iter()
+        .map(|w| (w.shift_id, w.from.minutes() as f64))
+        .collect();
+    let promises: HashMap<Id, (f64, f64)> = published
+        .routes
+        .iter()
+        .flat_map(|r| &r.stops)
+        .filter(|s| s.role == StopRole::Pickup)
+        .map(|s| {
+            let w = promise(Clock::from_minutes_f64(s.start_min.round()), &policy);
+            let (a, b) = (w.start.minutes() as f64, w.end.minutes() as f64);
+            // The promise is to the minute: the plan's exact time is inside it.
+            (s.request_id, (a.min(s.start_min), b.max(s.start_min)))
+        })
+        .collect();
+
+    let rest = rest_of_day(
+        &built,
+        &published,
+        &Standing {
+            done: &done,
+            now,
+            withdrawn: &withdrawn,
+            promises: &promises,
+        },
+    )
+    .map_err(ServiceError::Conflict)?;
+    let began = Instant::now();
+    let (problem, solution) = tokio::task::spawn_blocking(move || search(rest))
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+        .map_err(|e| ServiceError::Conflict(format!("the day does not make a problem: {e}")))?;
+    let seconds = began.elapsed().as_secs_f64();
+    let judged = planning::Built {
+        problem,
+        jobs: built.jobs.clone(),
+        vehicles: built.vehicles.clone(),
+        places: built.places.clone(),
+    };
+    let new = planning::to_new_plan(&judged, &solution, seconds, &source);
+    let plan = store.save_plan(actor, date, &new).await?;
+    let moves = moves(&published, &plan);
+    // Promises are to the minute.
+    let promises_broken = plan
+        .routes
+        .iter()
+        .flat_map(|r| &r.stops)
+        .filter(|s| s.role == StopRole::Pickup)
+        .filter(|s| {
+            promises
+                .get(&s.request_id)
+                .is_some_and(|&(a, b)| s.start_min < a - 1.0 || s.start_min > b + 1.0)
+        })
+        .count()
+        + moves.iter().filter(|m| m.now.is_none()).count();
+    Ok(ReplanOutcome {
+        plan,
+        moves,
+        promises_broken,
+    })
+}
+
+/// Promises held first; then each promised job left out gets its own window
+/// back. Returns the problem the plan answers (for the checker's verdict).
+fn search(rest: planning::Rest) -> Result<(solver::Problem, Solution), solver::ModelError> {
+    let options = |initial: Solution| Options {
+        time_limit: Some(SEARCH),
+        initial: Some(initial),
+        ..Default::default()
+    };
+    let mut problem = rest.problem;
+    let first = solver::solve(&problem, &options(rest.start))?;
+    let broken: Vec<_> = rest
+        .promised
+        .iter()
+        .filter(|(j, _)| first.unassigned.iter().any(|u| u.job == *j))
+        .collect();
+    if broken.is_empty() {
+        return Ok((problem, first));
+    }
+    for (j, window) in broken {
+        if let Some(p) = problem.jobs[*j].pickup.as_mut() {
+            p.window = *window;
+        }
+    }
+    let second = solver::solve(&problem, &options(first))?;
+    Ok((problem, second))
+}
