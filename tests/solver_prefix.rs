@@ -96,6 +96,7 @@ fn cut_at(s: &Solution, cut: f64) -> Vec<Prefix> {
                 .collect(),
             ready: cut,
             loaded: vec![],
+            closed: false,
         })
         .collect()
 }
@@ -141,6 +142,7 @@ fn a_rider_on_board_stays_on_their_vehicle_within_their_ride_clock() {
         visits: vec![picked.clone()],
         ready: 30.0,
         loaded: vec![],
+        closed: false,
     }];
     let s = solved(&p, None);
     let van = &s.routes.iter().find(|r| r.vehicle == 0).unwrap().visits;
@@ -299,6 +301,7 @@ fn prefixes_that_make_no_sense_name_the_field() {
             visits,
             ready: 50.0,
             loaded: vec![],
+            closed: false,
         }];
         p.validate().unwrap_err().field
     };
@@ -321,4 +324,35 @@ fn prefixes_that_make_no_sense_name_the_field() {
         ),
         "prefixes[0].visits[1].job"
     );
+}
+
+#[test]
+fn a_withdrawn_vehicle_takes_its_riders_home_and_no_one_else() {
+    let jobs = vec![
+        ride("on board", 1, 4, (0.0, 600.0)),
+        ride("next", 4, 5, (0.0, 600.0)),
+    ];
+    let mut p = problem(vec![vehicle("van", 0, 2), vehicle("car", 9, 2)], jobs);
+    p.prefixes = vec![Prefix {
+        vehicle: 0,
+        start: 0.0,
+        visits: vec![giro::solver::Visit {
+            job: 0,
+            role: StopRole::Pickup,
+            arrival: 10.0,
+            start: 10.0,
+            setup: 0.0,
+            departure: 12.0,
+        }],
+        ready: 12.0,
+        loaded: vec![],
+        closed: true,
+    }];
+    let s = solved(&p, None);
+    assert_eq!(
+        route_of(&s, 0),
+        0,
+        "the rider on board goes home with the van"
+    );
+    assert_eq!(route_of(&s, 1), 1, "the van takes no one new: {s:#?}");
 }

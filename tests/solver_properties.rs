@@ -831,6 +831,7 @@ fn prefixes_at(p: &Problem, s: &Solution, cut: f64) -> Vec<Prefix> {
                 ready: visits.last().expect("one visit").departure,
                 visits,
                 loaded,
+                closed: false,
             }
         })
         .collect()

@@ -11,6 +11,9 @@ use crate::solver::{JobId, Prefix, Problem, Solution, StopRole, TimeWindow, Visi
 
 use super::{to_solution, Built};
 
+/// How much more leaving out a request with a promised pickup costs.
+const PROMISE_WEIGHT: f64 = 100.0;
+
 /// What happened and what is asked, in the plan's minutes.
 pub struct Standing<'a> {
     /// When each stop was reported done.
@@ -48,13 +51,6 @@ pub fn rest_of_day(built: &Built, published: &Plan, standing: &Standing) -> Resu
         .retain(|u| in_day.contains_key(&u.request_id));
     let start = to_solution(built, &plan)?;
     let mut problem = built.problem.clone();
-
-    for (v, veh) in problem.vehicles.iter_mut().enumerate() {
-        let shift = built.vehicles[v].shift_id;
-        if let Some(&(_, from)) = standing.withdrawn.iter().find(|w| Some(w.0) == shift) {
-            veh.shift.end = veh.shift.end.min(from).max(veh.shift.start);
-        }
-    }
 
     let mut prefixes = Vec::new();
     for route in &start.routes {
@@ -101,6 +97,7 @@ pub fn rest_of_day(built: &Built, published: &Plan, standing: &Standing) -> Resu
             visits,
             ready,
             loaded: vec![],
+            closed: false,
         });
     }
     // Vehicles with no route yet go on from now too.
@@ -113,12 +110,42 @@ pub fn rest_of_day(built: &Built, published: &Plan, standing: &Standing) -> Resu
                     visits: vec![],
                     ready: now,
                     loaded: vec![],
+                    closed: false,
                 });
             }
         }
     }
+    // A shift withdrawn by the time its vehicle goes on drops whoever is on
+    // board and takes no one else; one withdrawn later ends then.
+    for (v, veh) in problem.vehicles.iter_mut().enumerate() {
+        let shift = built.vehicles[v].shift_id;
+        let Some(&(_, from)) = standing.withdrawn.iter().find(|w| Some(w.0) == shift) else {
+            continue;
+        };
+        match prefixes.iter_mut().find(|x| x.vehicle == v) {
+            Some(x) if from <= x.ready => x.closed = true,
+            None if standing.now.is_none() && from <= veh.shift.start => {
+                veh.shift.end = veh.shift.start;
+            }
+            _ => veh.shift.end = veh.shift.end.min(from).max(veh.shift.start),
+        }
+    }
     problem.prefixes = prefixes;
 
+    // The requests of a withdrawn shift have lost their seat: they compete
+    // with new ones, not with those whose promise still stands.
+    let withdrawn: Vec<usize> = (0..problem.vehicles.len())
+        .filter(|&v| {
+            let shift = built.vehicles[v].shift_id;
+            standing.withdrawn.iter().any(|w| Some(w.0) == shift)
+        })
+        .collect();
+    let unseated: Vec<JobId> = start
+        .routes
+        .iter()
+        .filter(|r| withdrawn.contains(&r.vehicle))
+        .flat_map(|r| r.visits.iter().map(|w| w.job))
+        .collect();
     let mut promised = Vec::new();
     for (j, job) in problem.jobs.iter_mut().enumerate() {
         let Some(&(open, close)) = standing.promises.get(&built.jobs[j].request_id) else {
@@ -131,6 +158,10 @@ pub fn rest_of_day(built: &Built, published: &Plan, standing: &Standing) -> Resu
         if a <= b {
             promised.push((j, p.window));
             p.window = TimeWindow::new(a, b);
+        }
+        // Dropping a promised request costs more than leaving out new ones.
+        if !unseated.contains(&j) {
+            job.priority *= PROMISE_WEIGHT;
         }
     }
     problem.validate().map_err(|e| e.to_string())?;

@@ -301,6 +301,10 @@ pub struct Prefix {
     /// has not left.
     #[serde(default)]
     pub loaded: Vec<JobId>,
+    /// Withdrawn (a breakdown, an illness): the vehicle drops whoever is on
+    /// board and takes no one else.
+    #[serde(default)]
+    pub closed: bool,
 }
 
 /// A problem that does not make sense, before any solving.

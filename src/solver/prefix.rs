@@ -20,6 +20,8 @@ fn pin(v: VehicleId) -> String {
 }
 /// The skill of the vehicles still at their start, for jobs loaded there.
 const AT_START: &str = "prefix:at-start";
+/// The skill of the vehicles that take new jobs, when some are withdrawn.
+const OPEN: &str = "prefix:open";
 /// A skill no vehicle has: a return whose outbound ended too late to keep the gap.
 const MISSED: &str = "prefix:missed-link";
 /// An on-board rider left out would be stranded: worth far more than anyone else.
@@ -229,6 +231,14 @@ impl Rest {
             }
         }
 
+        let any_closed = whole.prefixes.iter().any(|x| x.closed);
+        if any_closed {
+            for (v, veh) in vehicles.iter_mut().enumerate() {
+                if !prefix_of(v).is_some_and(|x| x.closed) {
+                    veh.skills.push(OPEN.into());
+                }
+            }
+        }
         let mut jobs = Vec::new();
         let mut rest_of = vec![None; whole.jobs.len()];
         let mut rest_jobs = Vec::new();
@@ -268,6 +278,10 @@ impl Rest {
                     _ => {}
                 },
                 (Some(_), None) => {}
+            }
+            let on_board = r.skills.iter().any(|s| s.starts_with("prefix:on-board:"));
+            if any_closed && !on_board {
+                r.skills.push(OPEN.into());
             }
             rest_of[j] = Some(jobs.len());
             jobs.push(j);

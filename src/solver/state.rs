@@ -66,11 +66,7 @@ impl State {
             };
             let nodes: Vec<usize> = nodes.iter().copied().filter(whole).collect();
             self.routes[v].nodes = nodes;
-            if self.routes[v].refresh(idx, &self.win, sched).is_err() {
-                self.routes[v].nodes.clear();
-                let _ = self.routes[v].refresh(idx, &self.win, sched);
-                continue;
-            }
+            self.feasible_part(idx, v, sched);
             for &n in &self.routes[v].nodes {
                 self.route_of[job_of(n)] = v;
             }
@@ -87,6 +83,25 @@ impl State {
         self.remove(idx, &apart, sched);
         self.sync_links(idx, sched);
         self.recost(idx);
+    }
+
+    /// Makes route `v` feasible by taking out as few of its jobs as a greedy
+    /// pass finds: the first whose removal is enough, else the last, again.
+    /// A start plan that no longer fits the day (a place's setup grew, a
+    /// window closed) keeps all the rest of its order.
+    fn feasible_part(&mut self, idx: &Index, v: usize, sched: &mut Scheduler) {
+        while self.routes[v].refresh(idx, &self.win, sched).is_err() {
+            let nodes = self.routes[v].nodes.clone();
+            let mut jobs: Vec<JobId> = nodes.iter().map(|&n| job_of(n)).collect();
+            jobs.dedup();
+            let fits = jobs.iter().copied().find(|&j| {
+                self.routes[v].nodes = nodes.iter().copied().filter(|&n| job_of(n) != j).collect();
+                self.routes[v].refresh(idx, &self.win, sched).is_ok()
+            });
+            let out =
+                fits.unwrap_or_else(|| job_of(*nodes.last().expect("a failing route has nodes")));
+            self.routes[v].nodes = nodes.into_iter().filter(|&n| job_of(n) != out).collect();
+        }
     }
 
     pub fn recost(&mut self, idx: &Index) {
