@@ -17,7 +17,7 @@ use crate::domain::{
 use crate::store::Scope;
 
 /// Minutes after midnight of `date`, local time (the plan's clock).
-fn minutes_of(date: NaiveDate, at: DateTime<Utc>) -> f64 {
+pub(crate) fn minutes_of(date: NaiveDate, at: DateTime<Utc>) -> f64 {
     let local = at.with_timezone(&Local).naive_local();
     let midnight = date.and_hms_opt(0, 0, 0).expect("midnight");
     (local - midnight).num_milliseconds() as f64 / 60_000.0

@@ -46,11 +46,7 @@ pub async fn replan(
     let events = store.events_of_date(date).await?;
     let policy = store.ride_policy().await?;
 
-    let minutes = |at: chrono::DateTime<chrono::Utc>| {
-        let local = at.with_timezone(&Local).naive_local();
-        let midnight = date.and_hms_opt(0, 0, 0).expect("midnight");
-        (local - midnight).num_milliseconds() as f64 / 60_000.0
-    };
+    let minutes = |at| super::live::minutes_of(date, at);
     let done: HashMap<_, f64> = latest_states(&events)
         .into_iter()
         .filter(|(_, s)| s.kind == StopEventKind::Done)

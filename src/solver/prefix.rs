@@ -409,18 +409,7 @@ impl Rest {
             })
             .collect();
         unassigned.sort_by_key(|u| u.job);
-        let cost = routes.iter().map(|r| r.cost).sum::<f64>()
-            + unassigned
-                .iter()
-                .map(|u| whole.jobs[u.job].priority)
-                .sum::<f64>();
-        Solution {
-            distance: routes.iter().map(|r| r.distance).sum(),
-            routes,
-            unassigned,
-            cost,
-            proved_optimal: false,
-        }
+        totalled(whole, routes, unassigned)
     }
 
     /// A whole-day solution seen as one of what is left: each route without
@@ -469,18 +458,7 @@ impl Rest {
                 })
             })
             .collect();
-        let cost = routes.iter().map(|r| r.cost).sum::<f64>()
-            + unassigned
-                .iter()
-                .map(|u| self.problem.jobs[u.job].priority)
-                .sum::<f64>();
-        Solution {
-            distance: routes.iter().map(|r| r.distance).sum(),
-            routes,
-            unassigned,
-            cost,
-            proved_optimal: false,
-        }
+        totalled(&self.problem, routes, unassigned)
     }
 
     /// The rest job of a whole job, when something of it is left.
@@ -528,6 +506,22 @@ fn location(p: &Problem, w: &Visit) -> LocationId {
 
 fn stop_service(p: &Problem, w: &Visit) -> Time {
     stop_of(p, w).service
+}
+
+/// A solution of `p` from its routes and the jobs left out, with its totals.
+fn totalled(p: &Problem, routes: Vec<Route>, unassigned: Vec<Unassigned>) -> Solution {
+    let cost = routes.iter().map(|r| r.cost).sum::<f64>()
+        + unassigned
+            .iter()
+            .map(|u| p.jobs[u.job].priority)
+            .sum::<f64>();
+    Solution {
+        distance: routes.iter().map(|r| r.distance).sum(),
+        routes,
+        unassigned,
+        cost,
+        proved_optimal: false,
+    }
 }
 
 /// The route with its distance and cost recomputed over all its visits.

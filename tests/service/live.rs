@@ -2,29 +2,12 @@
 //! stops done late, and `/plans/{date}/live` and the board show them done,
 //! the following stops expected later by the delay, the late ones flagged.
 
-use chrono::{Local, NaiveDate, TimeZone};
 use giro::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use super::html::page;
-use super::support::TestApp;
-
-/// Minutes after midnight of `date`, local time, as the phone sends it.
-fn at(date: NaiveDate, minutes: f64) -> String {
-    let naive = date.and_hms_opt(0, 0, 0).unwrap()
-        + chrono::Duration::milliseconds((minutes * 60_000.0).round() as i64);
-    Local
-        .from_local_datetime(&naive)
-        .single()
-        .unwrap()
-        .with_timezone(&chrono::Utc)
-        .to_rfc3339()
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
-}
+use super::support::{f, reported_at, TestApp};
 
 #[tokio::test]
 async fn late_reports_push_the_following_stops_and_flag_the_late_ones() {
@@ -103,7 +86,7 @@ async fn late_reports_push_the_following_stops_and_flag_the_late_ones() {
                 "/api/v1/events",
                 json!({"id": format!("live-test-{n:04}"), "date": app.date.to_string(),
                        "stop": stop["key"], "kind": "done",
-                       "at": at(app.date, f(&stop["departure_min"]) + late)}),
+                       "at": reported_at(app.date, f(&stop["departure_min"]) + late)}),
             )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{e}");

@@ -10,7 +10,7 @@ use giro::store::{Actor, Scope};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use super::support::{As, TestApp};
+use super::support::{f, As, TestApp};
 
 /// The demo day with one meal car on duty and nothing booked: each test
 /// books its own meals.
@@ -146,10 +146,6 @@ fn stops(plan: &Value, request: i64) -> Option<(&Value, &Value, &Value)> {
         }
     }
     None
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap()
 }
 
 /// The plan's verdict is clean, and the checker, run again on the day as

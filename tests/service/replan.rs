@@ -1,31 +1,17 @@
 //! The live day re-planned through the API: the demo day is published, a
-//! driver reports the first stops, and the re-plan is a draft that passes the
-//! checker (prefix included), keeps the done stops first and every promised
-//! pickup inside its window.
+//! driver reports the first stops, a call-in ride is booked, the van is
+//! withdrawn at 11:00. At each step the re-plan is a draft that passes the
+//! checker (prefix included), keeps the done stops first, and every promised
+//! pickup of a request the change does not touch stays inside its window.
 
 use std::collections::HashMap;
 
-use chrono::{Local, NaiveDate, TimeZone};
+use chrono::Local;
 use giro::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use super::support::{As, TestApp};
-
-fn at(date: NaiveDate, minutes: f64) -> String {
-    let naive = date.and_hms_opt(0, 0, 0).unwrap()
-        + chrono::Duration::milliseconds((minutes * 60_000.0).round() as i64);
-    Local
-        .from_local_datetime(&naive)
-        .single()
-        .unwrap()
-        .with_timezone(&chrono::Utc)
-        .to_rfc3339()
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
-}
+use super::support::{f, reported_at, As, TestApp};
 
 /// Each request's pickup in a plan: (start minutes, vehicle).
 fn pickups(plan: &Value) -> HashMap<i64, (f64, i64)> {
@@ -131,7 +117,7 @@ async fn the_day_is_replanned_from_where_it_stands() {
                 "/api/v1/events",
                 json!({"id": format!("replan-{n:04}"), "date": app.date.to_string(),
                        "stop": stop["key"], "kind": "done",
-                       "at": at(app.date, f(&stop["departure_min"]))}),
+                       "at": reported_at(app.date, f(&stop["departure_min"]))}),
             )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{e}");

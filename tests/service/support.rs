@@ -368,3 +368,21 @@ impl TestApp {
         (format!("http://{addr}"), tx)
     }
 }
+
+/// A number of a JSON answer.
+pub fn f(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+/// `minutes` after midnight of `date`, local time, as a phone reports it.
+pub fn reported_at(date: NaiveDate, minutes: f64) -> String {
+    use chrono::TimeZone;
+    let naive = date.and_hms_opt(0, 0, 0).unwrap()
+        + chrono::Duration::milliseconds((minutes * 60_000.0).round() as i64);
+    chrono::Local
+        .from_local_datetime(&naive)
+        .single()
+        .unwrap()
+        .with_timezone(&chrono::Utc)
+        .to_rfc3339()
+}

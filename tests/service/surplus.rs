@@ -11,7 +11,7 @@ use giro::store::{Actor, Scope};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use super::support::{As, TestApp};
+use super::support::{f, As, TestApp};
 
 /// The demo's places with nothing booked on the test date and two vans of
 /// our own on duty: a plain one parked at the donor's door and a
@@ -193,10 +193,6 @@ fn stops(plan: &Value, request: i64) -> Option<(&Value, &Value, &Value)> {
         }
     }
     None
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap()
 }
 
 #[tokio::test]
