@@ -15,7 +15,7 @@ pub struct ReplanInput {
     /// Plan from this time on ("HH:MM"); by default now on the day itself,
     /// otherwise from the drivers' reports only.
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "11:00")]
+    #[schema(value_type = Option<String>, example = "11:00", pattern = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")]
     pub at: Option<Clock>,
     /// Shifts taken off the road from a time on (a breakdown, an illness).
     #[serde(default)]
@@ -26,7 +26,7 @@ pub struct ReplanInput {
 #[serde(deny_unknown_fields)]
 pub struct Withdrawal {
     pub shift_id: Id,
-    #[schema(value_type = String, example = "11:00")]
+    #[schema(value_type = String, example = "11:00", pattern = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$")]
     pub from: Clock,
 }
 
