@@ -4,7 +4,7 @@
 
 use giro::solver::check::check;
 use giro::solver::{
-    fit, time_route, FitError, Job, JobId, Layout, Link, Matrix, MaxRide, Problem, Reason, Route,
+    fit, fit_ways, time_route, FitError, Job, JobId, Layout, Link, Matrix, MaxRide, Problem, Reason, Route,
     Solution, Stop, StopRole, TimeWindow, Timer, Unassigned, Vehicle,
 };
 use StopRole::{Dropoff as D, Pickup as P};
@@ -166,9 +166,16 @@ fn with(p: &Problem, s: &Solution, route: Route, job: JobId) -> Solution {
 /// The cheapest route cost added by `job`, over every vehicle and every pair
 /// of places in its sequence, each timed and passed through the checker.
 fn cheapest_by_hand(p: &Problem, s: &Solution, job: JobId) -> Option<(f64, usize)> {
+    (0..p.vehicles.len())
+        .filter_map(|v| cheapest_on(p, s, job, v))
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+}
+
+/// [`cheapest_by_hand`] on vehicle `v` alone.
+fn cheapest_on(p: &Problem, s: &Solution, job: JobId, v: usize) -> Option<(f64, usize)> {
     let mut timer = Timer::new(p);
     let mut best: Option<(f64, usize)> = None;
-    for v in 0..p.vehicles.len() {
+    {
         // A return whose outbound rides another vehicle waits for it.
         let ready: Vec<(JobId, f64)> = p
             .links
@@ -239,6 +246,41 @@ fn a_job_that_fits_takes_the_cheapest_place_and_the_plan_still_checks() {
             s.cost + f.added_cost - p.jobs[job].priority
         ));
     }
+}
+
+#[test]
+fn every_way_to_fit_is_the_cheapest_on_its_vehicle_and_the_first_is_the_fit() {
+    let (p, s) = day();
+    for job in [FITS, OXYGEN, BACK, BEFORE_C] {
+        let ways = fit_ways(&p, &s, job).unwrap_or_else(|e| panic!("job {job}: {e}"));
+        assert_eq!(ways[0], fit(&p, &s, job).unwrap(), "job {job}");
+        for (k, w) in ways.iter().enumerate() {
+            assert!(
+                ways[..k].iter().all(|o| o.vehicle != w.vehicle),
+                "job {job}: one way per vehicle"
+            );
+            assert!(k == 0 || ways[k - 1].added_cost <= w.added_cost + 1e-9);
+            let (cheapest, _) = cheapest_on(&p, &s, job, w.vehicle)
+                .unwrap_or_else(|| panic!("job {job}: none by hand on {}", w.vehicle));
+            assert!(
+                cost_close(w.added_cost, cheapest),
+                "job {job} on vehicle {}: {} against {cheapest} by hand",
+                w.vehicle,
+                w.added_cost
+            );
+            assert_checked(&p, &w.apply(&s));
+        }
+        // A vehicle with a route and no way for the job has none by hand either.
+        for r in &s.routes {
+            if !ways.iter().any(|w| w.vehicle == r.vehicle) {
+                assert_eq!(cheapest_on(&p, &s, job, r.vehicle), None, "job {job}");
+            }
+        }
+    }
+    assert!(matches!(
+        fit_ways(&p, &s, CHAIR),
+        Err(FitError::Blocked { .. })
+    ));
 }
 
 #[test]

@@ -78,44 +78,53 @@ pub enum FitError {
     },
 }
 
-/// [`fit`] on a day under way: into what is left of it, the prefixes kept.
-fn fit_rest(problem: &Problem, solution: &Solution, job: JobId) -> Result<Fit, FitError> {
+/// [`places`] on a day under way: into what is left of it, the prefixes kept.
+fn places_rest(
+    problem: &Problem,
+    solution: &Solution,
+    job: JobId,
+    all: bool,
+) -> Result<Vec<Fit>, FitError> {
     let rest = Rest::new(problem);
     let Some(j) = rest.rest_job(job) else {
         return Err(ModelError::new("job", format!("job {job} is already done")).into());
     };
     let left = rest.rest(problem, solution);
-    let found = fit_valid(&rest.problem, &left, j)?;
-    let whole = rest.whole(problem, &found.apply(&left));
-    let route = whole
-        .routes
-        .into_iter()
-        .find(|r| r.vehicle == found.vehicle)
-        .expect("the fitted vehicle has a route");
-    let before = solution
-        .routes
-        .iter()
-        .find(|r| r.vehicle == found.vehicle && !r.visits.is_empty())
-        .map_or(0.0, |r| r.cost);
-    let position = |role| {
-        route
-            .visits
-            .iter()
-            .position(|w| w.job == job && w.role == role)
+    let saved = if solution.unassigned.iter().any(|u| u.job == job) {
+        problem.jobs[job].priority
+    } else {
+        0.0
     };
-    Ok(Fit {
-        job,
-        vehicle: found.vehicle,
-        pickup_pos: position(StopRole::Pickup),
-        dropoff_pos: position(StopRole::Dropoff),
-        added_cost: route.cost - before,
-        saved: if solution.unassigned.iter().any(|u| u.job == job) {
-            problem.jobs[job].priority
-        } else {
-            0.0
-        },
-        route,
-    })
+    let mut out = Vec::new();
+    for found in places(&rest.problem, &left, j, all)? {
+        let whole = rest.whole(problem, &found.apply(&left));
+        let route = whole
+            .routes
+            .into_iter()
+            .find(|r| r.vehicle == found.vehicle)
+            .expect("the fitted vehicle has a route");
+        let before = solution
+            .routes
+            .iter()
+            .find(|r| r.vehicle == found.vehicle && !r.visits.is_empty())
+            .map_or(0.0, |r| r.cost);
+        let position = |role| {
+            route
+                .visits
+                .iter()
+                .position(|w| w.job == job && w.role == role)
+        };
+        out.push(Fit {
+            job,
+            vehicle: found.vehicle,
+            pickup_pos: position(StopRole::Pickup),
+            dropoff_pos: position(StopRole::Dropoff),
+            added_cost: route.cost - before,
+            saved,
+            route,
+        });
+    }
+    Ok(out)
 }
 
 /// The cheapest feasible insertion of `job` (not in any route of `solution`)
@@ -123,18 +132,38 @@ fn fit_rest(problem: &Problem, solution: &Solution, job: JobId) -> Result<Fit, F
 /// validation, then one screened insertion per vehicle class and route, as
 /// in the search (microseconds to milliseconds for a day).
 pub fn fit(problem: &Problem, solution: &Solution, job: JobId) -> Result<Fit, FitError> {
+    Ok(ways(problem, solution, job, false)?
+        .into_iter()
+        .next()
+        .expect("a fit or a reason"))
+}
+
+/// Every way `job` fits: the cheapest place on each vehicle that can take it
+/// (one for each class of unused vehicles), cheapest first; never empty.
+pub fn fit_ways(problem: &Problem, solution: &Solution, job: JobId) -> Result<Vec<Fit>, FitError> {
+    ways(problem, solution, job, true)
+}
+
+fn ways(problem: &Problem, solution: &Solution, job: JobId, all: bool) -> Result<Vec<Fit>, FitError> {
     problem.validate()?;
     if job >= problem.jobs.len() {
         return Err(ModelError::new("job", format!("job {job} does not exist")).into());
     }
     if !problem.prefixes.is_empty() {
-        return fit_rest(problem, solution, job);
+        return places_rest(problem, solution, job, all);
     }
-    fit_valid(problem, solution, job)
+    places(problem, solution, job, all)
 }
 
-/// [`fit`] on a problem known to be valid (or a rest, see `Rest`).
-fn fit_valid(problem: &Problem, solution: &Solution, job: JobId) -> Result<Fit, FitError> {
+/// The places for `job` on a problem known to be valid (or a rest, see
+/// `Rest`): the cheapest only, or the cheapest on each vehicle that can take
+/// it (`all`), cheapest first.
+fn places(
+    problem: &Problem,
+    solution: &Solution,
+    job: JobId,
+    all: bool,
+) -> Result<Vec<Fit>, FitError> {
     let idx = Index::new(problem);
     let day = Day::read(&idx, solution, job)?;
     let mut win: Vec<(f64, f64)> = idx.nodes.iter().map(|n| (n.open, n.close)).collect();
@@ -200,15 +229,15 @@ fn fit_valid(problem: &Problem, solution: &Solution, job: JobId) -> Result<Fit, 
         results[v] = Some(result);
     }
 
-    let best = results
+    let mut found: Vec<(VehicleId, Insertion)> = results
         .iter()
         .enumerate()
         .filter_map(|(v, r)| match r {
             Some(Ok(c)) => Some((v, *c)),
             _ => None,
         })
-        .min_by(|a, b| a.1.delta.total_cmp(&b.1.delta));
-    let Some((v, c)) = best else {
+        .collect();
+    if found.is_empty() {
         let vehicles: Vec<(VehicleId, Reason)> = (0..nv)
             .map(|v| {
                 let r = results[v]
@@ -218,38 +247,45 @@ fn fit_valid(problem: &Problem, solution: &Solution, job: JobId) -> Result<Fit, 
             .collect();
         let reason = telling(&idx, &bounds, job, &vehicles);
         return Err(FitError::Blocked { reason, vehicles });
-    };
-
-    let Ok(chosen) = &routes[v] else {
-        unreachable!("only schedulable routes take a job")
-    };
-    let mut route = chosen.clone();
-    apply(&idx, &mut route.nodes, job, c.p, c.d);
-    bounds.set(&idx, v, true, &mut win, &mut deadline);
-    if let Err(reason) = route.refresh(&idx, &win, &mut sched) {
-        // The same sequence and windows were just scheduled: not expected.
-        return Err(FitError::Blocked {
-            reason,
-            vehicles: vec![(v, reason)],
-        });
     }
-    let position = |n: usize| route.nodes.iter().position(|&x| x == n);
-    let (p, d) = idx.stops(job);
-    let route_out = to_route(&idx, &route);
-    let before = day.route_of[v].map_or(0.0, |k| solution.routes[k].cost);
-    Ok(Fit {
-        job,
-        vehicle: v,
-        pickup_pos: p.and_then(position),
-        dropoff_pos: d.and_then(position),
-        added_cost: route_out.cost - before,
-        route: route_out,
-        saved: if solution.unassigned.iter().any(|u| u.job == job) {
-            idx.jobs[job].priority
-        } else {
-            0.0
-        },
-    })
+    found.sort_by(|a, b| a.1.delta.total_cmp(&b.1.delta));
+    found.truncate(if all { nv } else { 1 });
+    let saved = if solution.unassigned.iter().any(|u| u.job == job) {
+        idx.jobs[job].priority
+    } else {
+        0.0
+    };
+    found
+        .into_iter()
+        .map(|(v, c)| {
+            let Ok(chosen) = &routes[v] else {
+                unreachable!("only schedulable routes take a job")
+            };
+            let mut route = chosen.clone();
+            apply(&idx, &mut route.nodes, job, c.p, c.d);
+            bounds.set(&idx, v, true, &mut win, &mut deadline);
+            if let Err(reason) = route.refresh(&idx, &win, &mut sched) {
+                // The same sequence and windows were just scheduled: not expected.
+                return Err(FitError::Blocked {
+                    reason,
+                    vehicles: vec![(v, reason)],
+                });
+            }
+            let position = |n: usize| route.nodes.iter().position(|&x| x == n);
+            let (p, d) = idx.stops(job);
+            let route_out = to_route(&idx, &route);
+            let before = day.route_of[v].map_or(0.0, |k| solution.routes[k].cost);
+            Ok(Fit {
+                job,
+                vehicle: v,
+                pickup_pos: p.and_then(position),
+                dropoff_pos: d.and_then(position),
+                added_cost: route_out.cost - before,
+                route: route_out,
+                saved,
+            })
+        })
+        .collect()
 }
 
 /// The plan as node sequences, checked against the problem.

@@ -22,7 +22,7 @@ mod solve;
 mod state;
 mod timing;
 
-pub use fit::{fit, Fit, FitError};
+pub use fit::{fit, fit_ways, Fit, FitError};
 pub use model::*;
 pub use solution::*;
 pub use solve::{solve, solve_with_progress, Options, Progress};
