@@ -4,8 +4,8 @@
 
 use giro::solver::check::check;
 use giro::solver::{
-    fit, fit_ways, time_route, FitError, Job, JobId, Layout, Link, Matrix, MaxRide, Problem, Reason, Route,
-    Solution, Stop, StopRole, TimeWindow, Timer, Unassigned, Vehicle,
+    fit, fit_ways, time_route, FitError, Job, JobId, Layout, Link, Matrix, MaxRide, Problem,
+    Reason, Route, Solution, Stop, StopRole, TimeWindow, Timer, Unassigned, Vehicle,
 };
 use StopRole::{Dropoff as D, Pickup as P};
 

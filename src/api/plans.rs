@@ -9,6 +9,7 @@ use super::auth::{Caller, CREW, PLANNERS};
 use super::extract::{Params, PathDate, PathDateId};
 use super::json::{parse, Body};
 use super::{AppError, AppState};
+use crate::domain::fit::{FitAccepted, FitAnswer, FitInput};
 use crate::domain::live::LivePlan;
 use crate::domain::replan::{ReplanInput, ReplanOutcome};
 use crate::domain::{EditOutcome, Plan, PlanEditInput, PublishInput, RouteEdit, SolveInput};
@@ -25,6 +26,47 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(edit_route))
         .routes(routes!(edit_plan))
         .routes(routes!(replan))
+        .routes(routes!(fit))
+        .routes(routes!(accept_fit))
+}
+
+/// Can we fit it? The ways a booked request (a will-call once called) joins
+/// the newest plan of the day as it stands: per vehicle that can take it, the
+/// pickup and promised window, the kilometres added and who else moves; or
+/// why it fits nowhere, shift by shift. Nothing is written.
+#[utoipa::path(post, path = "/api/v1/plans/{date}/fit", tag = "plans",
+    params(("date" = String, Path)), request_body = FitInput,
+    responses((status = 200, body = FitAnswer), (status = 404, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+async fn fit(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathDate(date): PathDate,
+    Body(body): Body,
+) -> Result<axum::Json<FitAnswer>, AppError> {
+    caller.allow(PLANNERS)?;
+    let input: FitInput = parse(&body)?;
+    Ok(axum::Json(
+        crate::service::fit::fit(&s, date, &input).await?,
+    ))
+}
+
+/// Takes the way on `shift_id`: the newest plan with the request in, as a new
+/// draft revision, with who moves against it.
+#[utoipa::path(post, path = "/api/v1/plans/{date}/fit/accept", tag = "plans",
+    params(("date" = String, Path)), request_body = FitInput,
+    responses((status = 201, body = FitAccepted), (status = 404, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+async fn accept_fit(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathDate(date): PathDate,
+    Body(body): Body,
+) -> Result<(StatusCode, axum::Json<FitAccepted>), AppError> {
+    caller.allow(PLANNERS)?;
+    let input: FitInput = parse(&body)?;
+    let accepted = crate::service::fit::accept(&s, caller.actor(), date, &input).await?;
+    Ok((StatusCode::CREATED, axum::Json(accepted)))
 }
 
 /// Plans the rest of the published day again from where it stands: stops

@@ -7,6 +7,7 @@ pub mod date;
 mod driver_link;
 pub mod eligibility;
 pub mod fees;
+pub mod fit;
 pub mod fits_if;
 mod forms;
 mod holidays;

@@ -4,6 +4,7 @@
 mod build;
 mod defaults;
 mod edit;
+pub mod fit;
 mod fits_if;
 mod locked;
 mod replan;

@@ -6,10 +6,14 @@
 
 use std::collections::HashMap;
 
-use crate::domain::{Id, Plan, StopKey, StopRole as Role};
+use crate::domain::{Id, Plan, StopKey};
 use crate::solver::{JobId, Prefix, Problem, Solution, StopRole, TimeWindow, Visit};
 
+use super::verdict::stop_role;
 use super::{to_solution, Built};
+
+/// Less than a report's resolution (a millisecond), in minutes.
+const SAME_MOMENT: f64 = 1e-3 / 60.0;
 
 /// How much more leaving out a request with a promised pickup costs.
 const PROMISE_WEIGHT: f64 = 100.0;
@@ -57,13 +61,17 @@ pub fn rest_of_day(built: &Built, published: &Plan, standing: &Standing) -> Resu
         let mut visits: Vec<Visit> = Vec::new();
         let mut last: Option<usize> = None;
         for w in &route.visits {
-            let role = match w.role {
-                StopRole::Pickup => Role::Pickup,
-                StopRole::Dropoff => Role::Dropoff,
-            };
-            let key = StopKey::new(built.jobs[w.job].request_id, role);
+            let key = StopKey::new(built.jobs[w.job].request_id, stop_role(w.role));
             let Some(&at) = standing.done.get(&key) else {
                 continue;
+            };
+            // Reports keep the millisecond: a report of the planned departure
+            // is the planned departure, not a hair later (which would push a
+            // stop planned at the very end of its window out of it).
+            let at = if (at - w.departure).abs() < SAME_MOMENT {
+                w.departure
+            } else {
+                at
             };
             // A drop-off reported without its pickup: the pickup happened too.
             if w.role == StopRole::Dropoff

@@ -6,6 +6,7 @@ mod day;
 pub mod drivers;
 mod error;
 pub mod fees;
+pub mod fit;
 mod generated;
 pub mod lifecycle;
 pub mod live;

@@ -12,7 +12,8 @@ use chrono::{Local, NaiveDate};
 use super::{day, AppState, ServiceError};
 use crate::domain::lifecycle::promise;
 use crate::domain::replan::{moves, ReplanInput, ReplanOutcome};
-use crate::domain::{latest_states, Clock, Id, StopEventKind, StopRole};
+use crate::domain::ride_policy::RidePolicy;
+use crate::domain::{latest_states, Clock, Id, Plan, StopEventKind, StopKey, StopRole};
 use crate::planning::{self, rest_of_day, Standing};
 use crate::solver::{self, Options, Solution};
 use crate::store::Actor;
@@ -42,62 +43,31 @@ pub async fn replan(
             .into());
         }
     }
-    let (built, source) = day::problem(state, date).await?;
-    let events = store.events_of_date(date).await?;
-    let policy = store.ride_policy().await?;
-
-    let minutes = |at| super::live::minutes_of(date, at);
-    let done: HashMap<_, f64> = latest_states(&events)
-        .into_iter()
-        .filter(|(_, s)| s.kind == StopEventKind::Done)
-        .map(|(k, s)| (k, minutes(s.at)))
-        .collect();
-    let today = Local::now().date_naive() == date;
-    let now = match input.at {
-        Some(at) => Some(at.minutes() as f64),
-        None if today => Some(minutes(chrono::Utc::now())),
-        None => None,
-    };
+    let ground = Ground::of(state, date, input.at, Some(&published)).await?;
     let withdrawn: Vec<(Id, f64)> = input
         .withdraw
         .iter()
         .map(|w| (w.shift_id, w.from.minutes() as f64))
         .collect();
-    let promises: HashMap<Id, (f64, f64)> = published
-        .routes
-        .iter()
-        .flat_map(|r| &r.stops)
-        .filter(|s| s.role == StopRole::Pickup)
-        .map(|s| {
-            let w = promise(Clock::from_minutes_f64(s.start_min.round()), &policy);
-            let (a, b) = (w.start.minutes() as f64, w.end.minutes() as f64);
-            // The promise is to the minute: the plan's exact time is inside it.
-            (s.request_id, (a.min(s.start_min), b.max(s.start_min)))
-        })
-        .collect();
-
-    let rest = rest_of_day(
-        &built,
-        &published,
-        &Standing {
-            done: &done,
-            now,
-            withdrawn: &withdrawn,
-            promises: &promises,
-        },
-    )
-    .map_err(ServiceError::Conflict)?;
+    let rest = rest_of_day(&ground.built, &published, &ground.standing(&withdrawn))
+        .map_err(ServiceError::Conflict)?;
     let began = Instant::now();
     let (problem, solution) = tokio::task::spawn_blocking(move || search(rest))
         .await
         .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
         .map_err(|e| ServiceError::Conflict(format!("the day does not make a problem: {e}")))?;
     let seconds = began.elapsed().as_secs_f64();
+    let Ground {
+        built,
+        source,
+        promises,
+        ..
+    } = ground;
     let judged = planning::Built {
         problem,
-        jobs: built.jobs.clone(),
-        vehicles: built.vehicles.clone(),
-        places: built.places.clone(),
+        jobs: built.jobs,
+        vehicles: built.vehicles,
+        places: built.places,
     };
     let new = planning::to_new_plan(&judged, &solution, seconds, &source);
     let plan = store.save_plan(actor, date, &new).await?;
@@ -120,6 +90,74 @@ pub async fn replan(
         moves,
         promises_broken,
     })
+}
+
+/// Where the day stands: its problem, the stops reported done (in the plan's
+/// minutes), the time nothing moves before, and the pickup windows promised
+/// by the published plan.
+pub(super) struct Ground {
+    pub built: planning::Built,
+    pub source: String,
+    pub done: HashMap<StopKey, f64>,
+    pub now: Option<f64>,
+    pub promises: HashMap<Id, (f64, f64)>,
+    pub policy: RidePolicy,
+}
+
+impl Ground {
+    pub async fn of(
+        state: &AppState,
+        date: NaiveDate,
+        at: Option<Clock>,
+        published: Option<&Plan>,
+    ) -> Result<Self, ServiceError> {
+        let store = &state.store;
+        let (built, source) = day::problem(state, date).await?;
+        let events = store.events_of_date(date).await?;
+        let policy = store.ride_policy().await?;
+        let minutes = |at| super::live::minutes_of(date, at);
+        let done = latest_states(&events)
+            .into_iter()
+            .filter(|(_, s)| s.kind == StopEventKind::Done)
+            .map(|(k, s)| (k, minutes(s.at)))
+            .collect();
+        let today = Local::now().date_naive() == date;
+        let now = match at {
+            Some(at) => Some(at.minutes() as f64),
+            None if today => Some(minutes(chrono::Utc::now())),
+            None => None,
+        };
+        let promises = published.map_or_else(HashMap::new, |p| {
+            p.routes
+                .iter()
+                .flat_map(|r| &r.stops)
+                .filter(|s| s.role == StopRole::Pickup)
+                .map(|s| {
+                    let w = promise(Clock::from_minutes_f64(s.start_min.round()), &policy);
+                    let (a, b) = (w.start.minutes() as f64, w.end.minutes() as f64);
+                    // The promise is to the minute: the plan's exact time is inside it.
+                    (s.request_id, (a.min(s.start_min), b.max(s.start_min)))
+                })
+                .collect()
+        });
+        Ok(Ground {
+            built,
+            source,
+            done,
+            now,
+            promises,
+            policy,
+        })
+    }
+
+    pub fn standing<'a>(&'a self, withdrawn: &'a [(Id, f64)]) -> Standing<'a> {
+        Standing {
+            done: &self.done,
+            now: self.now,
+            withdrawn,
+            promises: &self.promises,
+        }
+    }
 }
 
 /// Promises held first; then each promised job left out gets its own window

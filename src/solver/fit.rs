@@ -144,7 +144,12 @@ pub fn fit_ways(problem: &Problem, solution: &Solution, job: JobId) -> Result<Ve
     ways(problem, solution, job, true)
 }
 
-fn ways(problem: &Problem, solution: &Solution, job: JobId, all: bool) -> Result<Vec<Fit>, FitError> {
+fn ways(
+    problem: &Problem,
+    solution: &Solution,
+    job: JobId,
+    all: bool,
+) -> Result<Vec<Fit>, FitError> {
     problem.validate()?;
     if job >= problem.jobs.len() {
         return Err(ModelError::new("job", format!("job {job} does not exist")).into());

@@ -52,6 +52,8 @@ pub(crate) struct VehicleInfo {
     pub layouts: Vec<Vec<i32>>,
     /// Vehicles with equal data share a class: the search treats them as interchangeable.
     pub class: usize,
+    /// It starts where its last visit was (a re-plan, `prefix::PARKED`).
+    pub parked: bool,
 }
 
 pub(crate) struct Index<'p> {
@@ -171,6 +173,7 @@ impl<'p> Index<'p> {
                     skills: mask(&v.skills),
                     layouts: v.layouts.iter().map(|l| l.capacity.clone()).collect(),
                     class,
+                    parked: v.skills.iter().any(|s| s == super::prefix::PARKED),
                 }
             })
             .collect();
@@ -187,6 +190,14 @@ impl<'p> Index<'p> {
             any_ride_limit,
             any_setup,
         }
+    }
+
+    /// For the setup rule, the place of the visit before position `k + 1` of
+    /// vehicle `v`'s route, at `loc` (position 0 is its start): none before
+    /// the first, unless the vehicle is parked at a visit already.
+    #[inline]
+    pub fn before(&self, v: usize, k: usize, loc: LocationId) -> Option<LocationId> {
+        (k > 0 || self.vehicles[v].parked).then_some(loc)
     }
 
     /// The setup paid at `loc` after a visit at `prev` ([`Problem::setup_paid`]).

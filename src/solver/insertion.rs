@@ -194,8 +194,9 @@ impl Inserter {
             |a: usize, b: usize| veh.per_distance * idx.dist(a, b) + veh.per_time * idx.time(a, b);
         let fixed = Self::opening(route, veh, c);
         // Time spent at a new visit to `loc` placed after position `k`.
-        let stay =
-            |k: usize, loc: usize, service: f64| idx.setup((k > 0).then(|| locs[k]), loc) + service;
+        let stay = |k: usize, loc: usize, service: f64| {
+            idx.setup(idx.before(route.vehicle, k, locs[k]), loc) + service
+        };
         let mut reason = Reason::TimeWindow;
         if t(p.loc, d.loc) > limit + 1e-9 {
             return Reason::RideTime;
@@ -422,7 +423,7 @@ impl Inserter {
                 break;
             }
             let e = (leave + idx.time(locs[k], node.loc)).max(open);
-            let stay = idx.setup((k > 0).then(|| locs[k]), node.loc) + node.service;
+            let stay = idx.setup(idx.before(route.vehicle, k, locs[k]), node.loc) + node.service;
             let next = route.setup_change(idx, k + 1, node.loc);
             let arrive = e + stay + idx.time(node.loc, locs[k + 1]);
             if e > close || !Self::on_time(idx, route, arrive, k + 1, next) {

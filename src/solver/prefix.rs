@@ -6,10 +6,9 @@
 //! is then put back behind the prefixes, as one solution of the whole day for
 //! the checker, which holds it to the prefixes as they were reported.
 //!
-//! Two approximations, both on the safe side: a vehicle between two stops is
-//! taken to wait at the last one until it is ready, and the first visit after
-//! a prefix pays its place's setup even when the last visit was there. And
-//! for the search a vehicle under way pays time costs from when it goes on.
+//! One approximation, on the safe side: a vehicle between two stops is taken
+//! to wait at the last one until it is ready. And for the search a vehicle
+//! under way pays time costs from when it goes on.
 
 use super::model::{JobId, LocationId, ModelError, Problem, Time, Vehicle, VehicleId};
 use super::solution::{Reason, Route, Solution, StopRole, Unassigned, Visit};
@@ -20,6 +19,9 @@ fn pin(v: VehicleId) -> String {
 }
 /// The skill of the vehicles still at their start, for jobs loaded there.
 const AT_START: &str = "prefix:at-start";
+/// The skill of a vehicle under way, which starts at its last visit: a first
+/// visit at that place pays no setup again (read by `Index`).
+pub(crate) const PARKED: &str = "prefix:parked";
 /// The skill of the vehicles that take new jobs, when some are withdrawn.
 const OPEN: &str = "prefix:open";
 /// A skill no vehicle has: a return whose outbound ended too late to keep the gap.
@@ -169,6 +171,7 @@ impl Rest {
                 continue;
             };
             veh.start = location(whole, last);
+            veh.skills.push(PARKED.into());
             // The vehicle is out and pays its fixed cost whatever happens, and
             // its way home from here if nothing is left: what the rest costs
             // is only what it adds to that.

@@ -87,7 +87,7 @@ impl RouteState {
         self.close.push(veh.close);
         for (i, &n) in self.nodes.iter().enumerate() {
             let node = &idx.nodes[n];
-            let prev = (i > 0).then(|| self.locs[i]);
+            let prev = idx.before(self.vehicle, i, self.locs[i]);
             self.serv.push(idx.setup(prev, node.loc) + node.service);
             self.locs.push(node.loc);
             self.open.push(win[n].0);
@@ -176,7 +176,7 @@ impl RouteState {
             return 0.0;
         }
         let loc = self.locs[k];
-        let was = (k > 1).then(|| self.locs[k - 1]);
+        let was = idx.before(self.vehicle, k - 1, self.locs[k - 1]);
         idx.setup(Some(prev), loc) - idx.setup(was, loc)
     }
 

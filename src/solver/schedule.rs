@@ -264,7 +264,7 @@ impl Scheduler {
             self.loc[k] = node.loc;
             (self.open[k], self.close[k]) = win[n];
             // A visit lasts its place's setup (unless shared) plus its service.
-            let prev = (k > 1).then(|| self.loc[k - 1]);
+            let prev = idx.before(v, k - 1, self.loc[k - 1]);
             self.serv[k] = idx.setup(prev, node.loc) + node.service;
             let job = &idx.jobs[job_of(n)];
             if !is_pickup(n) {

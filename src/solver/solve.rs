@@ -162,7 +162,7 @@ pub(crate) fn to_route(idx: &Index, r: &RouteState) -> Route {
         .enumerate()
         .map(|(i, &n)| {
             let start = r.starts[i + 1];
-            let setup = idx.setup((i > 0).then(|| r.locs[i]), r.locs[i + 1]);
+            let setup = idx.setup(idx.before(r.vehicle, i, r.locs[i]), r.locs[i + 1]);
             Visit {
                 job: job_of(n),
                 role: if is_pickup(n) {

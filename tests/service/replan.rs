@@ -66,6 +66,8 @@ fn promises_kept(published: &Value, new: &Value, touched: &[i64], width: f64) {
 async fn the_day_is_replanned_from_where_it_stands() {
     // A date ahead, so the call-in ride can still be booked.
     let app = TestApp::spawn_on(Local::now().date_naive() + chrono::Duration::days(7)).await;
+    // The demo's own day whatever the weekday: the van is free after lunch.
+    app.without_generators().await;
     let dispatcher = app.login_as(Role::Dispatcher).await;
     app.solve(&dispatcher, 2.0).await;
     let published = app.publish_newest(&dispatcher).await;
@@ -154,7 +156,7 @@ async fn the_day_is_replanned_from_where_it_stands() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|p| p["id"] != rider["home_place_id"] && p["kind"] != "donor")
+        .find(|p| p["kind"] == "day_centre")
         .unwrap()["id"]
         .clone();
     let (s, call) = app
@@ -164,11 +166,12 @@ async fn the_day_is_replanned_from_where_it_stands() {
             json!({"date": app.date.to_string(), "kind": "ride",
                    "organisation_id": rider["organisation_id"], "person_id": rider["id"],
                    "from_place_id": rider["home_place_id"], "to_place_id": to,
-                   "pickup_at": "12:30", "companions": 0}),
+                   "pickup_at": "14:40", "companions": 0}),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{call}");
     let call_id = call["id"].as_i64().unwrap();
+    fit_and_accept(&app, &dispatcher, call_id, &published, width).await;
     let out = replan(&app, &dispatcher, json!({})).await;
     let plan = &out["plan"];
     let served = pickups(plan).contains_key(&call_id);
@@ -181,13 +184,29 @@ async fn the_day_is_replanned_from_where_it_stands() {
     assert_eq!(out["promises_broken"], 0, "{}", out["moves"]);
     promises_kept(&published, plan, &[], width);
 
-    // The van breaks down at 11:00 (after its reports): it takes its riders
-    // home, what it had from then goes to the cars or is listed with a
+    // The van breaks down at 11:00, which is now (its last report was
+    // earlier): it takes its riders home, what it had from then goes to the cars or is listed with a
     // reason; the others keep their promises.
     let eleven = 11.0 * 60.0;
+    // Until then the driver reports every stop as planned.
+    let until: Vec<&Value> = stops
+        .iter()
+        .take_while(|s| f(&s["departure_min"]) < eleven)
+        .collect();
+    for (n, stop) in until.iter().enumerate().skip(3) {
+        let (s, e) = app
+            .post(
+                &driver,
+                "/api/v1/events",
+                json!({"id": format!("replan-{n:04}"), "date": app.date.to_string(),
+                       "stop": stop["key"], "kind": "done",
+                       "at": reported_at(app.date, f(&stop["departure_min"]))}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{e}");
+    }
     let stranded: Vec<i64> = stops
         .iter()
-        .skip(3)
         .filter(|s| f(&s["start_min"]) >= eleven && s["role"] == "pickup")
         .map(|s| s["request_id"].as_i64().unwrap())
         .collect();
@@ -195,13 +214,13 @@ async fn the_day_is_replanned_from_where_it_stands() {
     let out = replan(
         &app,
         &dispatcher,
-        json!({"withdraw": [{"shift_id": van["shift_id"], "from": "11:00"}]}),
+        json!({"at": "11:00", "withdraw": [{"shift_id": van["shift_id"], "from": "11:00"}]}),
     )
     .await;
     let plan = &out["plan"];
     // The van only takes home whoever is on board: past its done stops,
     // drop-offs of the riders it picked up.
-    let done: Vec<&Value> = stops.iter().take(3).collect();
+    let done = until;
     if let Some(r) = plan["routes"]
         .as_array()
         .unwrap()
@@ -250,4 +269,68 @@ async fn the_day_is_replanned_from_where_it_stands() {
         }
     }
     promises_kept(&published, plan, &touched, width);
+}
+
+/// "Can we fit it?" for the call: an answer for every shift (a way, or a
+/// reason); bad questions name their field; a way is taken only as offered.
+async fn fit_and_accept(app: &TestApp, who: &As, call: i64, published: &Value, width: f64) {
+    let path = format!("/api/v1/plans/{}/fit", app.date);
+    let (s, answer) = app.post(who, &path, json!({"request_id": call})).await;
+    assert_eq!(s, StatusCode::OK, "{answer}");
+    let ways = answer["ways"].as_array().unwrap();
+    for w in ways {
+        assert_eq!(w["promised"]["start"], w["pickup"], "{w}");
+        assert!(f(&w["added_km"]) >= -1e-6, "{w}");
+    }
+    let shifts: Vec<&Value> = ways.iter().map(|w| &w["shift_id"]).collect();
+    assert!(
+        shifts
+            .iter()
+            .enumerate()
+            .all(|(k, s)| !shifts[..k].contains(s)),
+        "one way per shift: {answer}"
+    );
+    assert_eq!(answer["blocked"].is_null(), !ways.is_empty(), "{answer}");
+    if ways.is_empty() {
+        let (_, day_shifts) = app
+            .get(who, &format!("/api/v1/shifts?date={}", app.date))
+            .await;
+        for sh in day_shifts.as_array().unwrap() {
+            let named = answer["blocked"]["shifts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|b| b["shift_id"] == sh["id"] && b["reason"].is_string());
+            assert!(named, "shift {} gives its reason: {answer}", sh["id"]);
+        }
+    }
+
+    // Unknown, already planned, a wrong field: refused.
+    let (s, _) = app.post(who, &path, json!({"request_id": 999_999})).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let planned = published["routes"][0]["stops"][0]["request_id"].clone();
+    let (s, e) = app.post(who, &path, json!({"request_id": planned})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    let (s, e) = app.post(who, &path, json!({"request": call})).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+    assert_eq!(e["field"], "request", "{e}");
+    let accept = format!("{path}/accept");
+    let (s, e) = app.post(who, &accept, json!({"request_id": call})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(e.to_string().contains("shift_id"), "{e}");
+    let (s, e) = app
+        .post(
+            who,
+            &accept,
+            json!({"request_id": call, "shift_id": 999_999}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let field = if ways.is_empty() {
+        "request_id"
+    } else {
+        "shift_id"
+    };
+    assert_eq!(e["field"], field, "{e}");
+    let _ = width;
 }

@@ -1,0 +1,68 @@
+//! "Can we fit it?" in the plan's terms: the solver's ways for one request
+//! (`solver::fit_ways`) as shifts, clock times and kilometres, with who else
+//! moves on the route that takes it.
+
+use crate::domain::fit::{nudges, Blocked, ShiftBlock, Way};
+use crate::domain::lifecycle::promise;
+use crate::domain::ride_policy::RidePolicy;
+use crate::domain::{Clock, Id, StopRole as Role};
+use crate::solver::{Fit, FitError, JobId, Route, Solution};
+
+use super::verdict::stop_role;
+use super::Built;
+
+/// The solver job of a request of the day.
+pub fn job_of(built: &Built, request_id: Id) -> Option<JobId> {
+    built.jobs.iter().position(|j| j.request_id == request_id)
+}
+
+/// A solver way as the dispatcher reads it.
+pub fn way(built: &Built, base: &Solution, fit: &Fit, policy: &RidePolicy) -> Way {
+    let shift = &built.vehicles[fit.vehicle];
+    let time = |pos: Option<usize>| pos.map(|k| Clock::from_minutes_f64(fit.route.visits[k].start));
+    let before = base
+        .routes
+        .iter()
+        .find(|r| r.vehicle == fit.vehicle && !r.visits.is_empty());
+    let stops = |r: &Route| -> Vec<(Id, Role, f64)> {
+        r.visits
+            .iter()
+            .filter(|w| w.job != fit.job)
+            .map(|w| (built.jobs[w.job].request_id, stop_role(w.role), w.start))
+            .collect()
+    };
+    let pickup = time(fit.pickup_pos);
+    Way {
+        shift_id: shift.shift_id.unwrap_or_default(),
+        vehicle_id: shift.vehicle_id,
+        pickup,
+        promised: pickup.map(|p| promise(p, policy)),
+        dropoff: time(fit.dropoff_pos),
+        added_km: fit.route.distance - before.map_or(0.0, |r| r.distance),
+        moves: before.map_or_else(Vec::new, |b| nudges(&stops(b), &stops(&fit.route))),
+    }
+}
+
+/// Why the request fits nowhere, by shift.
+pub fn blocked(built: &Built, error: &FitError) -> Option<Blocked> {
+    let FitError::Blocked { reason, vehicles } = error else {
+        return None;
+    };
+    let mut shifts: Vec<ShiftBlock> = Vec::new();
+    for &(v, r) in vehicles {
+        let Some(shift_id) = built.vehicles[v].shift_id else {
+            continue;
+        };
+        // A shift cut in pieces answers once: by its first piece's reason.
+        if !shifts.iter().any(|s| s.shift_id == shift_id) {
+            shifts.push(ShiftBlock {
+                shift_id,
+                reason: r.into(),
+            });
+        }
+    }
+    Some(Blocked {
+        reason: (*reason).into(),
+        shifts,
+    })
+}

@@ -1,0 +1,171 @@
+//! "Can we fit it?" while the caller is on the line: the ways one booked
+//! request joins the day's newest plan as it stands (stops reported done kept,
+//! nothing before now, published promises held), and accepting one as a new
+//! draft revision. No search runs: one insertion per vehicle.
+
+use std::time::Instant;
+
+use chrono::NaiveDate;
+
+use super::replan::Ground;
+use super::{AppState, ServiceError};
+use crate::domain::fit::{FitAccepted, FitAnswer, FitInput};
+use crate::domain::replan::moves;
+use crate::domain::{Invalid, Plan};
+use crate::planning::fit::{blocked, job_of, way};
+use crate::planning::{self, rest_of_day, Rest};
+use crate::solver::{self, Fit, FitError, JobId};
+use crate::store::{Actor, Scope, StoreError};
+
+/// The ways to serve the request, cheapest first, or why there are none.
+pub async fn fit(
+    state: &AppState,
+    date: NaiveDate,
+    input: &FitInput,
+) -> Result<FitAnswer, ServiceError> {
+    let asked = Asked::new(state, date, input).await?;
+    let (ground, rest, job) = (&asked.ground, &asked.rest, asked.job);
+    let answer = match asked.ways().await {
+        Ok(ways) => FitAnswer {
+            request_id: input.request_id,
+            ways: ways
+                .iter()
+                .map(|f| way(&ground.built, &rest.start, f, &ground.policy))
+                .collect(),
+            blocked: None,
+        },
+        Err(e) => FitAnswer {
+            request_id: input.request_id,
+            ways: vec![],
+            blocked: Some(blocked(&ground.built, &e).ok_or_else(|| conflict(job, &e))?),
+        },
+    };
+    Ok(answer)
+}
+
+/// The way on `input.shift_id` taken: the plan with the request in, saved as
+/// a new draft revision.
+pub async fn accept(
+    state: &AppState,
+    actor: Actor,
+    date: NaiveDate,
+    input: &FitInput,
+) -> Result<FitAccepted, ServiceError> {
+    let Some(shift_id) = input.shift_id else {
+        return Err(
+            Invalid::one("shift_id", "choose a way: the shift that takes the request").into(),
+        );
+    };
+    let began = Instant::now();
+    let asked = Asked::new(state, date, input).await?;
+    let job = asked.job;
+    let ways = asked.ways().await.map_err(|e| match e {
+        FitError::Blocked { .. } => Invalid::one(
+            "request_id",
+            format!("request {} fits nowhere now: ask again", input.request_id),
+        )
+        .into(),
+        e => conflict(job, &e),
+    })?;
+    let built = &asked.ground.built;
+    let Some(chosen) = ways
+        .iter()
+        .find(|f| built.vehicles[f.vehicle].shift_id == Some(shift_id))
+    else {
+        return Err(Invalid::one(
+            "shift_id",
+            format!(
+                "shift {shift_id} cannot take request {}: ask again",
+                input.request_id
+            ),
+        )
+        .into());
+    };
+    let solution = chosen.apply(&asked.rest.start);
+    let judged = planning::Built {
+        problem: asked.rest.problem.clone(),
+        jobs: built.jobs.clone(),
+        vehicles: built.vehicles.clone(),
+        places: built.places.clone(),
+    };
+    let seconds = began.elapsed().as_secs_f64();
+    let new = planning::to_new_plan(&judged, &solution, seconds, &asked.ground.source);
+    let plan = state.store.save_plan(actor, date, &new).await?;
+    Ok(FitAccepted {
+        moves: moves(&asked.base, &plan),
+        plan,
+    })
+}
+
+/// What a fit question stands on: the newest plan, the day as it stands, and
+/// the request's job in it.
+struct Asked {
+    base: Plan,
+    ground: Ground,
+    rest: Rest,
+    job: JobId,
+}
+
+impl Asked {
+    async fn new(
+        state: &AppState,
+        date: NaiveDate,
+        input: &FitInput,
+    ) -> Result<Self, ServiceError> {
+        let store = &state.store;
+        let id = input.request_id;
+        let base = match store.plan(date, None).await {
+            Err(StoreError::NotFound(_)) => {
+                return Err(ServiceError::NotFound(format!(
+                    "plan of {date}: solve the day first"
+                )))
+            }
+            r => r?,
+        };
+        let published = store.published_plan(date).await?;
+        let ground = Ground::of(state, date, input.at, published.as_ref()).await?;
+        let Some(job) = job_of(&ground.built, id) else {
+            let r = store.request(Scope::All, id).await?;
+            if r.date != date {
+                return Err(
+                    Invalid::one("request_id", format!("request {id} is on {}", r.date)).into(),
+                );
+            }
+            return Err(ServiceError::Conflict(format!(
+                "request {id} is {}: only a booked ride, meal or collection is fitted",
+                r.lifecycle.name()
+            )));
+        };
+        let rest = rest_of_day(&ground.built, &base, &ground.standing(&[]))
+            .map_err(ServiceError::Conflict)?;
+        if rest
+            .start
+            .routes
+            .iter()
+            .any(|r| r.visits.iter().any(|w| w.job == job))
+        {
+            return Err(ServiceError::Conflict(format!(
+                "request {id} is already in a route of revision {}",
+                base.revision
+            )));
+        }
+        Ok(Asked {
+            base,
+            ground,
+            rest,
+            job,
+        })
+    }
+
+    /// Off the async threads: a large day takes milliseconds.
+    async fn ways(&self) -> Result<Vec<Fit>, FitError> {
+        let (problem, start, job) = (self.rest.problem.clone(), self.rest.start.clone(), self.job);
+        tokio::task::spawn_blocking(move || solver::fit_ways(&problem, &start, job))
+            .await
+            .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+    }
+}
+
+fn conflict(job: JobId, e: &FitError) -> ServiceError {
+    ServiceError::Conflict(format!("job {job} cannot be fitted: {e}"))
+}
