@@ -6,7 +6,7 @@ use crate::domain::fit::{nudges, Blocked, ShiftBlock, Way};
 use crate::domain::lifecycle::promise;
 use crate::domain::ride_policy::RidePolicy;
 use crate::domain::{Clock, Id, StopRole as Role};
-use crate::solver::{Fit, FitError, JobId, Route, Solution};
+use crate::solver::{Fit, FitError, JobId, Problem, Reason, Route, Solution, Unassigned};
 
 use super::verdict::stop_role;
 use super::Built;
@@ -65,4 +65,30 @@ pub fn blocked(built: &Built, error: &FitError) -> Option<Blocked> {
         reason: (*reason).into(),
         shifts,
     })
+}
+
+/// `solution` with every job of `problem` in it: one booked since the plan
+/// was made, in no route and on no list, is listed as left out for want of
+/// room (the fit did not try it; the next solve will). Totals recomputed.
+pub fn list_all(solution: &mut Solution, problem: &Problem) {
+    let mut seen = vec![false; problem.jobs.len()];
+    for w in solution.routes.iter().flat_map(|r| &r.visits) {
+        seen[w.job] = true;
+    }
+    for u in &solution.unassigned {
+        seen[u.job] = true;
+    }
+    for (job, _) in seen.iter().enumerate().filter(|(_, s)| !**s) {
+        solution.unassigned.push(Unassigned {
+            job,
+            reason: Reason::NoRoom,
+        });
+    }
+    solution.distance = solution.routes.iter().map(|r| r.distance).sum();
+    solution.cost = solution.routes.iter().map(|r| r.cost).sum::<f64>()
+        + solution
+            .unassigned
+            .iter()
+            .map(|u| problem.jobs[u.job].priority)
+            .sum::<f64>();
 }

@@ -12,7 +12,7 @@ use super::{AppState, ServiceError};
 use crate::domain::fit::{FitAccepted, FitAnswer, FitInput};
 use crate::domain::replan::moves;
 use crate::domain::{Invalid, Plan};
-use crate::planning::fit::{blocked, job_of, way};
+use crate::planning::fit::{blocked, job_of, list_all, way};
 use crate::planning::{self, rest_of_day, Rest};
 use crate::solver::{self, Fit, FitError, JobId};
 use crate::store::{Actor, Scope, StoreError};
@@ -81,7 +81,8 @@ pub async fn accept(
         )
         .into());
     };
-    let solution = chosen.apply(&asked.rest.start);
+    let mut solution = chosen.apply(&asked.rest.start);
+    list_all(&mut solution, &asked.rest.problem);
     let judged = planning::Built {
         problem: asked.rest.problem.clone(),
         jobs: built.jobs.clone(),

@@ -84,7 +84,11 @@ pub async fn replan(
                 .is_some_and(|&(a, b)| s.start_min < a - 1.0 || s.start_min > b + 1.0)
         })
         .count()
-        + moves.iter().filter(|m| m.now.is_none()).count();
+        // Left out, not cancelled: a cancelled ride was promised nothing more.
+        + moves
+            .iter()
+            .filter(|m| m.now.is_none() && judged.jobs.iter().any(|j| j.request_id == m.request_id))
+            .count();
     Ok(ReplanOutcome {
         plan,
         moves,

@@ -171,7 +171,8 @@ async fn the_day_is_replanned_from_where_it_stands() {
         .await;
     assert_eq!(s, StatusCode::CREATED, "{call}");
     let call_id = call["id"].as_i64().unwrap();
-    fit_and_accept(&app, &dispatcher, call_id, &published, width).await;
+    // The cancelled ride, its way back and the ride booked in its place.
+    let cancelled = fit_and_accept(&app, &dispatcher, call_id, &published, width).await;
     let out = replan(&app, &dispatcher, json!({})).await;
     let plan = &out["plan"];
     let served = pickups(plan).contains_key(&call_id);
@@ -182,7 +183,7 @@ async fn the_day_is_replanned_from_where_it_stands() {
         .any(|u| u["request_id"] == call_id && u["reason"].is_string());
     assert!(served || listed, "the call is planned or explained: {plan}");
     assert_eq!(out["promises_broken"], 0, "{}", out["moves"]);
-    promises_kept(&published, plan, &[], width);
+    promises_kept(&published, plan, &cancelled, width);
 
     // The van breaks down at 11:00, which is now (its last report was
     // earlier): it takes its riders home, what it had from then goes to the cars or is listed with a
@@ -256,6 +257,7 @@ async fn the_day_is_replanned_from_where_it_stands() {
         .iter()
         .map(|s| s["request_id"].as_i64().unwrap())
         .chain([call_id])
+        .chain(cancelled)
         .collect();
     let (_, requests) = app
         .get(&dispatcher, &format!("/api/v1/requests?date={}", app.date))
@@ -272,8 +274,15 @@ async fn the_day_is_replanned_from_where_it_stands() {
 }
 
 /// "Can we fit it?" for the call: an answer for every shift (a way, or a
-/// reason); bad questions name their field; a way is taken only as offered.
-async fn fit_and_accept(app: &TestApp, who: &As, call: i64, published: &Value, width: f64) {
+/// reason); bad questions name their field. Then a seat freed by a
+/// cancellation is offered to the same ride booked again, and taken.
+async fn fit_and_accept(
+    app: &TestApp,
+    who: &As,
+    call: i64,
+    published: &Value,
+    width: f64,
+) -> Vec<i64> {
     let path = format!("/api/v1/plans/{}/fit", app.date);
     let (s, answer) = app.post(who, &path, json!({"request_id": call})).await;
     assert_eq!(s, StatusCode::OK, "{answer}");
@@ -332,5 +341,89 @@ async fn fit_and_accept(app: &TestApp, who: &As, call: i64, published: &Value, w
         "shift_id"
     };
     assert_eq!(e["field"], field, "{e}");
-    let _ = width;
+
+    // A rider of the afternoon cancels, and someone calls for the very same
+    // ride: its seat is free, so it fits; the way taken is a draft with the
+    // call on that shift at the time offered, judged feasible, and every
+    // other promise kept.
+    let gone = published["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["stops"].as_array().unwrap())
+        .find(|s| s["role"] == "pickup" && f(&s["start_min"]) >= 13.0 * 60.0)
+        .expect("an afternoon ride")["request_id"]
+        .as_i64()
+        .unwrap();
+    let (_, r) = app.get(who, &format!("/api/v1/requests/{gone}")).await;
+    let (s, e) = app
+        .post(who, &format!("/api/v1/requests/{gone}/cancel"), json!({}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    let mut again = json!({"date": r["date"], "kind": "ride",
+        "organisation_id": r["organisation_id"], "person_id": r["person_id"],
+        "from_place_id": r["from_place_id"], "to_place_id": r["to_place_id"],
+        "companions": r["companions"]});
+    if !r["appointment"].is_null() {
+        again["appointment"] = r["appointment"].clone();
+    } else if !r["pickup_at"].is_null() {
+        again["pickup_at"] = r["pickup_at"].clone();
+    } else {
+        again["window"] = r["window"].clone();
+        again["window_at"] = r["window_at"].clone();
+    }
+    let (s, new) = app.post(who, "/api/v1/requests", again).await;
+    assert_eq!(s, StatusCode::CREATED, "{new}");
+    let id = new["id"].as_i64().unwrap();
+    let (s, answer) = app.post(who, &path, json!({"request_id": id})).await;
+    assert_eq!(s, StatusCode::OK, "{answer}");
+    let way = answer["ways"]
+        .as_array()
+        .unwrap()
+        .first()
+        .unwrap_or_else(|| panic!("the freed seat takes request {id}: {answer}"))
+        .clone();
+    let (s, out) = app
+        .post(
+            who,
+            &accept,
+            json!({"request_id": id, "shift_id": way["shift_id"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{out}");
+    let plan = &out["plan"];
+    assert_eq!(plan["status"], "draft");
+    let figures = &plan["figures"];
+    assert_eq!(figures["feasible"], true, "{}", figures["violations"]);
+    let route = plan["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["shift_id"] == way["shift_id"])
+        .unwrap_or_else(|| panic!("the chosen shift drives: {plan}"));
+    let pickup = route["stops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["request_id"] == id && s["role"] == "pickup")
+        .unwrap_or_else(|| panic!("request {id} rides shift {}: {route}", way["shift_id"]));
+    assert_eq!(pickup["time"], way["pickup"], "taken as offered");
+    // The cancelled ride and its way back leave; nobody else does.
+    let (_, requests) = app
+        .get(who, &format!("/api/v1/requests?date={}", app.date))
+        .await;
+    let mut touched = vec![gone, id];
+    touched.extend(
+        requests
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["return_of"] == gone)
+            .map(|x| x["id"].as_i64().unwrap()),
+    );
+    promises_kept(published, plan, &touched, width);
+    // Now in a route: asking again is a conflict.
+    let (s, _) = app.post(who, &path, json!({"request_id": id})).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    touched
 }
