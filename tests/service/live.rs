@@ -4,10 +4,10 @@
 
 use giro::domain::Role;
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::html::page;
-use super::support::{f, reported_at, TestApp};
+use super::support::{f, TestApp};
 
 #[tokio::test]
 async fn late_reports_push_the_following_stops_and_flag_the_late_ones() {
@@ -79,18 +79,8 @@ async fn late_reports_push_the_following_stops_and_flag_the_late_ones() {
     // The driver reports the first two stops done, 90 minutes late.
     let (_, driver) = app.driver_of(route["volunteer_id"].as_i64().unwrap()).await;
     let late = 90.0;
-    for (n, stop) in stops.iter().take(2).enumerate() {
-        let (s, e) = app
-            .post(
-                &driver,
-                "/api/v1/events",
-                json!({"id": format!("live-test-{n:04}"), "date": app.date.to_string(),
-                       "stop": stop["key"], "kind": "done",
-                       "at": reported_at(app.date, f(&stop["departure_min"]) + late)}),
-            )
-            .await;
-        assert_eq!(s, StatusCode::CREATED, "{e}");
-    }
+    let first: Vec<(usize, &Value)> = stops.iter().take(2).enumerate().collect();
+    app.report_done(&driver, &first, "live-test", late).await;
     let (s, live) = app.get(&dispatcher, &live_path).await;
     assert_eq!(s, StatusCode::OK, "{live}");
     let lr = live_route(&live);

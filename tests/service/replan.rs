@@ -11,7 +11,7 @@ use giro::domain::Role;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use super::support::{f, reported_at, As, TestApp};
+use super::support::{f, As, TestApp};
 
 /// Each request's pickup in a plan: (start minutes, vehicle).
 fn pickups(plan: &Value) -> HashMap<i64, (f64, i64)> {
@@ -112,18 +112,8 @@ async fn the_day_is_replanned_from_where_it_stands() {
         .clone();
     let stops = van["stops"].as_array().unwrap().clone();
     let (_, driver) = app.driver_of(van["volunteer_id"].as_i64().unwrap()).await;
-    for (n, stop) in stops.iter().take(3).enumerate() {
-        let (s, e) = app
-            .post(
-                &driver,
-                "/api/v1/events",
-                json!({"id": format!("replan-{n:04}"), "date": app.date.to_string(),
-                       "stop": stop["key"], "kind": "done",
-                       "at": reported_at(app.date, f(&stop["departure_min"]))}),
-            )
-            .await;
-        assert_eq!(s, StatusCode::CREATED, "{e}");
-    }
+    let first: Vec<(usize, &Value)> = stops.iter().take(3).enumerate().collect();
+    app.report_done(&driver, &first, "replan", 0.0).await;
 
     // Nothing else changed: the re-plan keeps every promise and the done stops.
     let out = replan(&app, &dispatcher, json!({})).await;
@@ -194,18 +184,8 @@ async fn the_day_is_replanned_from_where_it_stands() {
         .iter()
         .take_while(|s| f(&s["departure_min"]) < eleven)
         .collect();
-    for (n, stop) in until.iter().enumerate().skip(3) {
-        let (s, e) = app
-            .post(
-                &driver,
-                "/api/v1/events",
-                json!({"id": format!("replan-{n:04}"), "date": app.date.to_string(),
-                       "stop": stop["key"], "kind": "done",
-                       "at": reported_at(app.date, f(&stop["departure_min"]))}),
-            )
-            .await;
-        assert_eq!(s, StatusCode::CREATED, "{e}");
-    }
+    let rest: Vec<(usize, &Value)> = until.iter().copied().enumerate().skip(3).collect();
+    app.report_done(&driver, &rest, "replan", 0.0).await;
     let stranded: Vec<i64> = stops
         .iter()
         .filter(|s| f(&s["start_min"]) >= eleven && s["role"] == "pickup")

@@ -9,7 +9,7 @@ use giro::demo::{self, Loaded};
 use giro::domain::Role;
 use giro::store::Store;
 use reqwest::{Method, StatusCode};
-use serde_json::Value;
+use serde_json::{json, Value};
 use sqlx::Connection;
 
 pub struct TestApp {
@@ -372,6 +372,25 @@ impl TestApp {
 /// A number of a JSON answer.
 pub fn f(v: &Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}
+
+impl TestApp {
+    /// `driver` reports each of `stops` done, `late` minutes after its
+    /// planned departure; event ids are `tag` and the stop's number.
+    pub async fn report_done(&self, driver: &As, stops: &[(usize, &Value)], tag: &str, late: f64) {
+        for (n, stop) in stops {
+            let (s, e) = self
+                .post(
+                    driver,
+                    "/api/v1/events",
+                    json!({"id": format!("{tag}-{n:04}"), "date": self.date.to_string(),
+                           "stop": stop["key"], "kind": "done",
+                           "at": reported_at(self.date, f(&stop["departure_min"]) + late)}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::CREATED, "{e}");
+        }
+    }
 }
 
 /// `minutes` after midnight of `date`, local time, as a phone reports it.
