@@ -79,6 +79,22 @@ pub fn promise(pickup: Clock, policy: &RidePolicy) -> Window {
     Window::new(pickup, Clock::from_minutes(end).unwrap_or(pickup))
 }
 
+/// The window told from a published pickup (minutes after midnight), as
+/// minutes: the published time itself is always inside it.
+pub fn promised_window(published: f64, policy: &RidePolicy) -> (f64, f64) {
+    let w = promise(Clock::from_minutes_f64(published.round()), policy);
+    let (a, b) = (w.start.minutes() as f64, w.end.minutes() as f64);
+    (a.min(published), b.max(published))
+}
+
+/// Whether a pickup planned anew keeps the window promised from the
+/// published one. Promises are told to the minute, so a minute either side
+/// is still the promise.
+pub fn keeps_promise(published: f64, planned: f64, policy: &RidePolicy) -> bool {
+    let (a, b) = promised_window(published, policy);
+    planned >= a - 1.0 && planned <= b + 1.0
+}
+
 /// The lifecycle of a request. A stored end (cancelled, no-show) wins; then
 /// what the driver reported; then the published plan. A `skipped` stop
 /// changes nothing: the dispatcher decides what it means.

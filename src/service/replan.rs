@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use chrono::{Local, NaiveDate};
 
 use super::{day, AppState, ServiceError};
-use crate::domain::lifecycle::promise;
+use crate::domain::lifecycle::{keeps_promise, promised_window};
 use crate::domain::replan::{moves, ReplanInput, ReplanOutcome};
 use crate::domain::ride_policy::RidePolicy;
 use crate::domain::{latest_states, Clock, Id, Plan, StopEventKind, StopKey, StopRole};
@@ -60,7 +60,7 @@ pub async fn replan(
     let Ground {
         built,
         source,
-        promises,
+        policy,
         ..
     } = ground;
     let judged = planning::Built {
@@ -72,16 +72,22 @@ pub async fn replan(
     let new = planning::to_new_plan(&judged, &solution, seconds, &source);
     let plan = store.save_plan(actor, date, &new).await?;
     let moves = moves(&published, &plan);
-    // Promises are to the minute.
+    let published_pickups: HashMap<Id, f64> = published
+        .routes
+        .iter()
+        .flat_map(|r| &r.stops)
+        .filter(|s| s.role == StopRole::Pickup)
+        .map(|s| (s.request_id, s.start_min))
+        .collect();
     let promises_broken = plan
         .routes
         .iter()
         .flat_map(|r| &r.stops)
         .filter(|s| s.role == StopRole::Pickup)
         .filter(|s| {
-            promises
+            published_pickups
                 .get(&s.request_id)
-                .is_some_and(|&(a, b)| s.start_min < a - 1.0 || s.start_min > b + 1.0)
+                .is_some_and(|&was| !keeps_promise(was, s.start_min, &policy))
         })
         .count()
         // Left out, not cancelled: a cancelled ride was promised nothing more.
@@ -136,12 +142,7 @@ impl Ground {
                 .iter()
                 .flat_map(|r| &r.stops)
                 .filter(|s| s.role == StopRole::Pickup)
-                .map(|s| {
-                    let w = promise(Clock::from_minutes_f64(s.start_min.round()), &policy);
-                    let (a, b) = (w.start.minutes() as f64, w.end.minutes() as f64);
-                    // The promise is to the minute: the plan's exact time is inside it.
-                    (s.request_id, (a.min(s.start_min), b.max(s.start_min)))
-                })
+                .map(|s| (s.request_id, promised_window(s.start_min, &policy)))
                 .collect()
         });
         Ok(Ground {

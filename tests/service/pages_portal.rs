@@ -224,13 +224,17 @@ async fn a_booking_with_faults_is_marked_and_writes_nothing_then_goes_through() 
             .collect::<Vec<_>>()
             .join("\n")
     );
-    assert_eq!(location.as_deref(), Some("/portal?created=1"));
     assert_eq!(requests(&app).await, before + 2);
     let (_, mine) = app
         .get(&member, &format!("/api/v1/requests?date={tomorrow}"))
         .await;
     let mine = mine.as_array().unwrap();
     let out = mine.iter().find(|r| r["return_of"].is_null()).unwrap();
+    assert_eq!(
+        location,
+        Some(format!("/portal?created={}", out["id"])),
+        "back to the list, naming the ride booked"
+    );
     let back = mine.iter().find(|r| !r["return_of"].is_null()).unwrap();
     assert_eq!(back["return_of"]["request_id"], out["id"]);
     assert_eq!(out["to_place_id"].to_string(), to);
@@ -241,8 +245,17 @@ async fn a_booking_with_faults_is_marked_and_writes_nothing_then_goes_through() 
         2,
         "the person and one companion"
     );
-    let (_, html) = page(&app, Some(&member), "/portal?created=1").await;
+    let (_, html) = page(
+        &app,
+        Some(&member),
+        &format!("/portal?created={}", out["id"]),
+    )
+    .await;
     assert!(html.contains("id=\"created-notice\""));
+    assert!(
+        !html.contains("id=\"fit-note\""),
+        "no plan that day: nothing to say yet"
+    );
     assert!(html.contains(&format!("data-request-id=\"{}\"", out["id"])));
 }
 
@@ -298,6 +311,74 @@ async fn once_published_the_member_sees_the_promised_pickup_time() {
         }
     }
     assert!(checked > 0);
+}
+
+/// A ride booked on a day already planned: the list says at once whether the
+/// plan has room, as the dispatcher's "can we fit it?" answers.
+#[tokio::test]
+async fn a_ride_booked_on_a_planned_day_says_at_once_whether_it_fits() {
+    let app =
+        TestApp::spawn_on(chrono::Local::now().date_naive() + chrono::Duration::days(7)).await;
+    app.without_generators().await;
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    let member = app.login_as(Role::Member).await;
+    app.solve(&dispatcher, 2.0).await;
+    app.publish_newest(&dispatcher).await;
+    let (_, form) = page(&app, Some(&member), "/portal/new").await;
+    let person = member_people(&app, &member).await[0]["id"].to_string();
+    let (_, places) = app.get(&member, "/api/v1/places").await;
+    let to = places
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "day_centre")
+        .unwrap()["id"]
+        .to_string();
+    let date = app.date.to_string();
+    let (s, html, location) = post_form(
+        &app,
+        &member,
+        "/portal/new",
+        &[
+            ("_csrf", &csrf(&form)),
+            ("person_id", &person),
+            ("date", &date),
+            ("window_at", "pickup"),
+            ("window_start", "14:30"),
+            ("window_end", "15:15"),
+            ("from_place_id", "home"),
+            ("to_place_id", &to),
+            ("companions", ""),
+            ("purpose", "day_centre"),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER, "{html}");
+    let location = location.unwrap();
+    let id: i64 = location
+        .strip_prefix("/portal?created=")
+        .and_then(|id| id.parse().ok())
+        .expect("the list names the ride booked");
+    let (_, html) = page(&app, Some(&member), &location).await;
+    let at = html
+        .find("id=\"fit-note\"")
+        .expect("the note on the plan's room");
+    let note = &html[at..at + html[at..].find("</p>").unwrap()];
+    let (s, answer) = app
+        .post(
+            &dispatcher,
+            &format!("/api/v1/plans/{}/fit", app.date),
+            json!({"request_id": id}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{answer}");
+    match answer["ways"].as_array().unwrap().first() {
+        Some(way) => {
+            let pickup = way["pickup"].as_str().unwrap().trim_start_matches('0');
+            assert!(note.contains(pickup), "{note} says the pickup {pickup}");
+        }
+        None => assert!(answer["blocked"].is_object(), "{answer}"),
+    }
 }
 
 #[tokio::test]

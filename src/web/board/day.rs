@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use crate::api::{AppError, AppState};
 use crate::domain::live::LivePlan;
+use crate::domain::ride_policy::RidePolicy;
 use crate::domain::PlanStatus;
 use crate::domain::{Id, Organisation, Person, Place, Plan, Request, Shift, Vehicle, Volunteer};
 use crate::service::live;
@@ -17,7 +18,7 @@ pub struct Day {
     /// The newest revision, draft or published.
     pub plan: Option<Plan>,
     /// The revision drivers follow, when it is not `plan` itself.
-    pub published_revision: Option<i64>,
+    pub published: Option<Plan>,
     pub solve: Option<SolveRecord>,
     pub vehicles: Vec<Vehicle>,
     /// The date's shifts, for the services a route's shift keeps to.
@@ -28,6 +29,8 @@ pub struct Day {
     volunteers: HashMap<Id, Volunteer>,
     /// The day as it runs (`service::live`), when `plan` is the published revision.
     pub live: Option<LivePlan>,
+    /// How promised windows are told, for the changes against `published`.
+    pub policy: RidePolicy,
 }
 
 /// `NotFound` is an answer here (no plan yet, never solved), not an error.
@@ -43,11 +46,10 @@ impl Day {
     pub async fn load(state: &AppState, date: NaiveDate) -> Result<Self, AppError> {
         let store = &state.store;
         let plan = optional(store.plan(date, None).await)?;
-        let published_revision = store
+        let published = store
             .published_plan(date)
             .await?
-            .map(|p| p.revision)
-            .filter(|r| plan.as_ref().is_none_or(|p| p.revision != *r));
+            .filter(|r| plan.as_ref().is_none_or(|p| p.revision != r.revision));
         let requests = store.requests(Scope::All, Some(date)).await?;
         let vehicles = store.vehicles().await?;
         let live = match &plan {
@@ -66,10 +68,11 @@ impl Day {
         Ok(Self {
             requests,
             plan,
-            published_revision,
+            published,
             solve: optional(store.latest_solve(date).await)?,
             vehicles,
             live,
+            policy: store.ride_policy().await?,
             shifts: store.shifts(Some(date)).await?,
             places: by_id(store.places(Scope::All).await?, |p| p.id),
             people: by_id(store.people(Scope::All).await?, |p| p.id),

@@ -4,8 +4,10 @@
 //! sheets, the drivers' personal links, the vehicles' calendar blocks, and the
 //! day's shifts.
 
+mod changes;
 mod day;
 mod drivers;
+mod live_day;
 mod map;
 mod page;
 pub(crate) mod reasons;
@@ -35,6 +37,9 @@ pub fn routes() -> Router<AppState> {
         .route("/board/{date}/solve", post(page::solve))
         .route("/board/{date}/solve/cancel", post(page::cancel))
         .route("/board/{date}/publish", post(page::publish))
+        .route("/board/{date}/replan", post(live_day::replan))
+        .route("/board/{date}/fit/accept", post(live_day::accept))
+        .route("/board/{date}/fit/{request_id}", get(live_day::ask))
         .route("/board/{date}/sheets", get(sheets::sheets))
         .route(
             "/board/{date}/shifts",

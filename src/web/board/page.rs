@@ -7,6 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 
+use super::changes::{changes, ChangesView};
 use super::day::Day;
 use super::map::map_data;
 use super::parse_date;
@@ -69,6 +70,12 @@ struct BoardPage {
     total: usize,
     plan: Option<PlanView>,
     published_revision: Option<i64>,
+    /// The draft against the published plan: who moves, whose promise breaks.
+    changes: Option<ChangesView>,
+    /// A published plan exists: the day can be re-planned as it runs.
+    live_day: bool,
+    /// The date's shifts, as the re-plan form offers them for withdrawal.
+    shift_choices: Vec<(Id, String)>,
     solve: Option<SolveView>,
     width: f64,
     map_json: String,
@@ -218,7 +225,27 @@ async fn show(
         total: day.requests.len(),
         rows,
         plan,
-        published_revision: day.published_revision,
+        published_revision: day.published.as_ref().map(|p| p.revision),
+        changes: changes(&t, &day),
+        live_day: day.published.is_some()
+            || day
+                .plan
+                .as_ref()
+                .is_some_and(|p| p.status == PlanStatus::Published),
+        shift_choices: day
+            .shifts
+            .iter()
+            .map(|s| {
+                let vehicle = day.vehicle(s.vehicle_id).map_or("", |v| v.name.as_str());
+                let driver = day
+                    .volunteer(s.volunteer_id)
+                    .map_or_else(|| t.t("board.no_driver").to_string(), |v| v.name.clone());
+                (
+                    s.id,
+                    format!("{vehicle} — {driver}, {}–{}", s.window.start, s.window.end),
+                )
+            })
+            .collect(),
         solve,
         width: WIDTH,
         map_json,
@@ -240,7 +267,11 @@ fn solve_status(s: SolveStatus) -> &'static str {
 
 /// The planner's form: signed in as admin or dispatcher, sent from one of our
 /// pages with the session's token. Returns who acts and the date.
-fn planner_form(ctx: &Ctx, form: &Form, raw: &str) -> Result<(Actor, NaiveDate), AppError> {
+pub(super) fn planner_form(
+    ctx: &Ctx,
+    form: &Form,
+    raw: &str,
+) -> Result<(Actor, NaiveDate), AppError> {
     let user = ctx.require(PLANNERS)?;
     ctx.check_form(form.csrf())?;
     Ok((Actor(Some(user.id)), parse_date(raw, "date")?))

@@ -409,15 +409,16 @@ pub async fn create(
         Ok(booking) => {
             let org = caller.organisation_for(None, "organisation_id")?;
             let done = match &booking {
+                // The ride's id: the list then says whether it fits the day's plan.
                 Booking::Once(input) => rides::book(&s.store, caller.actor(), org, input)
                     .await
-                    .map(|_| "/portal?created=1"),
+                    .map(|r| format!("/portal?created={}", r.id)),
                 Booking::Weekly(order) => standing::create(&s.store, caller.actor(), org, order)
                     .await
-                    .map(|_| "/portal?created=weekly"),
+                    .map(|_| "/portal?created=weekly".to_string()),
             };
             match done {
-                Ok(to) => return Ok(Redirect::to(to).into_response()),
+                Ok(to) => return Ok(Redirect::to(&to).into_response()),
                 Err(ServiceError::Invalid(e)) => mark(&mut errors, &e),
                 Err(e) => return Err(e.into()),
             }

@@ -3,6 +3,7 @@
 //! lifecycle, and pauses a standing order during a hospital stay.
 
 mod booking;
+mod fit_note;
 mod standing;
 
 use std::collections::HashMap;
@@ -70,8 +71,10 @@ struct ListPage {
     organisation: String,
     rows: Vec<Row>,
     orders: Vec<standing::OrderRow>,
-    /// "1" after a ride was booked, "weekly" after a standing order.
+    /// The ride's id after it was booked, "weekly" after a standing order.
     created: String,
+    /// Whether the ride just booked fits the day's newest plan, in words.
+    fit_note: Option<String>,
     suspended: bool,
     show_past: bool,
 }
@@ -147,7 +150,12 @@ async fn list(
         Some(o) => s.store.organisation(scope, o).await?.name,
         None => String::new(),
     };
+    let fit_note = match q.created.as_deref().and_then(|c| c.parse::<Id>().ok()) {
+        Some(id) => fit_note::note(&s, &ctx.t, scope, id).await?,
+        None => None,
+    };
     Ok(super::render(&ListPage {
+        fit_note,
         ctx,
         organisation,
         rows,

@@ -88,7 +88,6 @@ async fn a_member_books_a_ride_and_sees_its_promised_time_once_published() {
         .await;
     b.fill("#notes", "Prova dal browser").await;
     b.click_to_navigate("#submit-request").await;
-    assert_eq!(b.path().await, "/portal?created=1");
     b.find("#created-notice").await;
     let new: Vec<i64> = row_ids(&b)
         .await
@@ -97,6 +96,7 @@ async fn a_member_books_a_ride_and_sees_its_promised_time_once_published() {
         .collect();
     assert_eq!(new.len(), 1, "one new row: {new:?}");
     let id = new[0];
+    assert_eq!(b.path().await, format!("/portal?created={id}"));
     assert_eq!(
         cell(&b, id, "status").await,
         tr(Lang::It, "common.lifecycle.requested")
