@@ -24,6 +24,7 @@ mod service {
     mod night_before;
     mod other_day;
     mod pages_board;
+    mod pages_live_day;
     mod pages_meals;
     mod pages_portal;
     mod pages_portal_booking;

@@ -4,7 +4,7 @@
 //! (`domain::lifecycle::promise`) — the search keeps promises first and
 //! breaks one only for a request that has no other way in.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::domain::{Id, Plan, StopKey};
 use crate::solver::{JobId, Prefix, Problem, Solution, StopRole, TimeWindow, Visit};
@@ -22,6 +22,9 @@ const PROMISE_WEIGHT: f64 = 100.0;
 pub struct Standing<'a> {
     /// When each stop was reported done.
     pub done: &'a HashMap<StopKey, f64>,
+    /// Stops whose last report is something else (skipped, no-show, arrived):
+    /// never taken as done without a word.
+    pub reported: &'a HashSet<StopKey>,
     /// Nothing goes on before this (now, or the time asked).
     pub now: Option<f64>,
     /// Shifts off the road from a time on.
@@ -60,19 +63,27 @@ pub fn rest_of_day(built: &Built, published: &Plan, standing: &Standing) -> Resu
     for route in &start.routes {
         let mut visits: Vec<Visit> = Vec::new();
         let mut last: Option<usize> = None;
-        for w in &route.visits {
+        // The last visit of the plan taken as done.
+        let mut through: Option<usize> = None;
+        for (k, w) in route.visits.iter().enumerate() {
             let key = StopKey::new(built.jobs[w.job].request_id, stop_role(w.role));
-            let Some(&at) = standing.done.get(&key) else {
-                continue;
+            let at = match standing.done.get(&key) {
+                // Reports keep the millisecond: a report of the planned
+                // departure is the planned departure, not a hair later (which
+                // would push a stop planned at the very end of its window out).
+                Some(&at) if (at - w.departure).abs() < SAME_MOMENT => w.departure,
+                Some(&at) => at,
+                // Planned to be left before now and not reported: done as
+                // planned. Phones with no signal report late, and moving a
+                // rider already served would break a promise for nothing.
+                None if !standing.reported.contains(&key)
+                    && standing.now.is_some_and(|now| w.departure <= now) =>
+                {
+                    w.departure
+                }
+                None => continue,
             };
-            // Reports keep the millisecond: a report of the planned departure
-            // is the planned departure, not a hair later (which would push a
-            // stop planned at the very end of its window out of it).
-            let at = if (at - w.departure).abs() < SAME_MOMENT {
-                w.departure
-            } else {
-                at
-            };
+            through = Some(k);
             // A drop-off reported without its pickup: the pickup happened too.
             if w.role == StopRole::Dropoff
                 && problem.jobs[w.job].pickup.is_some()
@@ -89,12 +100,19 @@ pub fn rest_of_day(built: &Built, published: &Plan, standing: &Standing) -> Resu
             }
             push(&problem, &mut visits, &mut last, w.job, w.role, at);
         }
-        let ready = visits
-            .last()
-            .map(|x| x.departure)
-            .into_iter()
-            .chain(standing.now)
-            .fold(f64::NEG_INFINITY, f64::max);
+        // At `now` a vehicle is on its way to the next stop planned, not
+        // held at the last one: it goes on no earlier than it must leave to
+        // reach that stop by now. (A new first stop may so be reached up to
+        // one leg before now: the price of not knowing where on the road it is.)
+        let leg = through
+            .and_then(|k| Some(route.visits.get(k + 1)?.arrival - route.visits[k].departure))
+            .unwrap_or(0.0);
+        let ready = match (visits.last(), standing.now) {
+            (Some(x), Some(now)) => x.departure.max(now - leg),
+            (Some(x), None) => x.departure,
+            (None, Some(now)) => now,
+            (None, None) => f64::NEG_INFINITY,
+        };
         if visits.is_empty() && standing.now.is_none() {
             continue;
         }
@@ -173,6 +191,8 @@ pub fn rest_of_day(built: &Built, published: &Plan, standing: &Standing) -> Resu
         }
     }
     problem.validate().map_err(|e| e.to_string())?;
+    // The plan as it stands now: its stops after the reports timed again.
+    let start = crate::solver::settle(&problem, &start);
     Ok(Rest {
         problem,
         start,

@@ -4,7 +4,7 @@
 //! place that way is searched for again with its own window. The result is a
 //! new draft revision, with who moves against the published plan.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use chrono::{Local, NaiveDate};
@@ -109,6 +109,8 @@ pub(super) struct Ground {
     pub built: planning::Built,
     pub source: String,
     pub done: HashMap<StopKey, f64>,
+    /// Stops last reported otherwise than done.
+    pub reported: HashSet<StopKey>,
     pub now: Option<f64>,
     pub promises: HashMap<Id, (f64, f64)>,
     pub policy: RidePolicy,
@@ -126,10 +128,16 @@ impl Ground {
         let events = store.events_of_date(date).await?;
         let policy = store.ride_policy().await?;
         let minutes = |at| super::live::minutes_of(date, at);
-        let done = latest_states(&events)
-            .into_iter()
+        let latest = latest_states(&events);
+        let done = latest
+            .iter()
             .filter(|(_, s)| s.kind == StopEventKind::Done)
-            .map(|(k, s)| (k, minutes(s.at)))
+            .map(|(k, s)| (*k, minutes(s.at)))
+            .collect();
+        let reported = latest
+            .iter()
+            .filter(|(_, s)| s.kind != StopEventKind::Done)
+            .map(|(k, _)| *k)
             .collect();
         let today = Local::now().date_naive() == date;
         let now = match at {
@@ -149,6 +157,7 @@ impl Ground {
             built,
             source,
             done,
+            reported,
             now,
             promises,
             policy,
@@ -158,6 +167,7 @@ impl Ground {
     pub fn standing<'a>(&'a self, withdrawn: &'a [(Id, f64)]) -> Standing<'a> {
         Standing {
             done: &self.done,
+            reported: &self.reported,
             now: self.now,
             withdrawn,
             promises: &self.promises,

@@ -24,6 +24,7 @@ mod timing;
 
 pub use fit::{fit, fit_ways, Fit, FitError};
 pub use model::*;
+pub use prefix::settle;
 pub use solution::*;
 pub use solve::{solve, solve_with_progress, Options, Progress};
 pub use timing::{time_route, Timer};

@@ -12,6 +12,7 @@
 
 use super::model::{JobId, LocationId, ModelError, Problem, Time, Vehicle, VehicleId};
 use super::solution::{Reason, Route, Solution, StopRole, Unassigned, Visit};
+use super::timing::Timer;
 
 /// The skill that pins a job to vehicle `v` of the whole problem.
 fn pin(v: VehicleId) -> String {
@@ -120,6 +121,26 @@ pub(crate) fn validate(p: &Problem) -> Result<(), ModelError> {
 struct Done {
     pickup: Option<(VehicleId, usize)>,
     dropoff: Option<(VehicleId, usize)>,
+}
+
+/// `s` made to stand on the day as it is: each route's prefix as reported
+/// and what follows it timed again from where, and when, its vehicle goes
+/// on. A plan made before the reports (or before now) keeps its order; only
+/// its times move. Without prefixes, `s` itself.
+pub fn settle(problem: &Problem, s: &Solution) -> Solution {
+    if problem.prefixes.is_empty() {
+        return s.clone();
+    }
+    let rest = Rest::new(problem);
+    let mut left = rest.rest(problem, s);
+    let mut timer = Timer::new(&rest.problem);
+    for r in &mut left.routes {
+        let visits: Vec<(JobId, StopRole)> = r.visits.iter().map(|w| (w.job, w.role)).collect();
+        if let Ok(timed) = timer.time(r.vehicle, &visits, &[]) {
+            *r = timed;
+        }
+    }
+    rest.whole(problem, &left)
 }
 
 /// The problem of what is left, and the maps back to the whole day.

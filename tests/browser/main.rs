@@ -17,6 +17,7 @@ mod flows {
     mod access;
     mod board;
     mod driver;
+    mod live_day;
     mod login;
     mod meal_pages;
     mod planning_pages;

@@ -28,8 +28,13 @@ pub fn tr(lang: Lang, key: &str) -> String {
 
 impl Suite {
     pub async fn start(test: &str) -> Self {
+        Self::start_on(test, chrono::Local::now().date_naive()).await
+    }
+
+    /// As `start`, with the demo's day on `date`.
+    pub async fn start_on(test: &str, date: chrono::NaiveDate) -> Self {
         let guard = serial().await;
-        let app = TestApp::spawn_on(chrono::Local::now().date_naive()).await;
+        let app = TestApp::spawn_on(date).await;
         let driver = Chromedriver::start().await;
         let gate = Gate::start(app.addr).await;
         Suite {

@@ -326,35 +326,7 @@ async fn fit_and_accept(
     // ride: its seat is free, so it fits; the way taken is a draft with the
     // call on that shift at the time offered, judged feasible, and every
     // other promise kept.
-    let gone = published["routes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|r| r["stops"].as_array().unwrap())
-        .find(|s| s["role"] == "pickup" && f(&s["start_min"]) >= 13.0 * 60.0)
-        .expect("an afternoon ride")["request_id"]
-        .as_i64()
-        .unwrap();
-    let (_, r) = app.get(who, &format!("/api/v1/requests/{gone}")).await;
-    let (s, e) = app
-        .post(who, &format!("/api/v1/requests/{gone}/cancel"), json!({}))
-        .await;
-    assert_eq!(s, StatusCode::OK, "{e}");
-    let mut again = json!({"date": r["date"], "kind": "ride",
-        "organisation_id": r["organisation_id"], "person_id": r["person_id"],
-        "from_place_id": r["from_place_id"], "to_place_id": r["to_place_id"],
-        "companions": r["companions"]});
-    if !r["appointment"].is_null() {
-        again["appointment"] = r["appointment"].clone();
-    } else if !r["pickup_at"].is_null() {
-        again["pickup_at"] = r["pickup_at"].clone();
-    } else {
-        again["window"] = r["window"].clone();
-        again["window_at"] = r["window_at"].clone();
-    }
-    let (s, new) = app.post(who, "/api/v1/requests", again).await;
-    assert_eq!(s, StatusCode::CREATED, "{new}");
-    let id = new["id"].as_i64().unwrap();
+    let (gone, id) = app.rebook_afternoon_ride(who, published).await;
     let (s, answer) = app.post(who, &path, json!({"request_id": id})).await;
     assert_eq!(s, StatusCode::OK, "{answer}");
     let way = answer["ways"]

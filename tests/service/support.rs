@@ -393,6 +393,43 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// A rider of the afternoon (pickup from 13:00) of `published` cancels and
+    /// the very same ride is booked again: (the cancelled id, the new one).
+    /// Its seat is free, so the new request fits.
+    pub async fn rebook_afternoon_ride(&self, who: &As, published: &Value) -> (i64, i64) {
+        let gone = published["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["stops"].as_array().unwrap())
+            .find(|s| s["role"] == "pickup" && f(&s["start_min"]) >= 13.0 * 60.0)
+            .expect("an afternoon ride")["request_id"]
+            .as_i64()
+            .unwrap();
+        let (_, r) = self.get(who, &format!("/api/v1/requests/{gone}")).await;
+        let (s, e) = self
+            .post(who, &format!("/api/v1/requests/{gone}/cancel"), json!({}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{e}");
+        let mut again = json!({"date": r["date"], "kind": "ride",
+            "organisation_id": r["organisation_id"], "person_id": r["person_id"],
+            "from_place_id": r["from_place_id"], "to_place_id": r["to_place_id"],
+            "companions": r["companions"]});
+        if !r["appointment"].is_null() {
+            again["appointment"] = r["appointment"].clone();
+        } else if !r["pickup_at"].is_null() {
+            again["pickup_at"] = r["pickup_at"].clone();
+        } else {
+            again["window"] = r["window"].clone();
+            again["window_at"] = r["window_at"].clone();
+        }
+        let (s, new) = self.post(who, "/api/v1/requests", again).await;
+        assert_eq!(s, StatusCode::CREATED, "{new}");
+        (gone, new["id"].as_i64().unwrap())
+    }
+}
+
 /// `minutes` after midnight of `date`, local time, as a phone reports it.
 pub fn reported_at(date: NaiveDate, minutes: f64) -> String {
     use chrono::TimeZone;
