@@ -130,6 +130,11 @@ async fn the_day_is_replanned_from_where_it_stands() {
     for (n, stop) in stops.iter().take(3).enumerate() {
         assert_eq!(van_now["stops"][n]["key"], stop["key"], "done stops lead");
     }
+    // From 11:00, the drivers silent since: what was planned before then is
+    // taken as done, every vehicle goes on as planned, and nothing moves.
+    let out = replan(&app, &dispatcher, json!({"at": "11:00"})).await;
+    assert_eq!(out["promises_broken"], 0, "{}", out["moves"]);
+    promises_kept(&published, &out["plan"], &[], width);
 
     // A call-in ride, booked after publishing: the re-plan takes it in (or
     // says why not), and nobody else's promise moves.

@@ -89,6 +89,12 @@ async fn the_dispatcher_fits_a_call_in_ride_while_the_day_runs() {
         .get(&dispatcher, &format!("/api/v1/plans/{}", s.app.date))
         .await;
     assert_eq!(plan["status"], "published");
+    assert_eq!(
+        plan["figures"]["feasible"], true,
+        "the checker accepts the day: {}",
+        plan["figures"]["violations"]
+    );
+    b.find("#plan-checked.ok").await;
     let route = plan["routes"]
         .as_array()
         .unwrap()
