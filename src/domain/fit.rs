@@ -37,6 +37,8 @@ pub struct Way {
     pub added_km: f64,
     /// The other requests of that route whose time moves, by a minute or more.
     pub moves: Vec<Nudge>,
+    /// The dispatcher locked that route: shown, but taken only once unlocked.
+    pub locked: bool,
 }
 
 /// Another request's stop moved by taking the new one on board.

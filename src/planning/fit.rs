@@ -17,7 +17,7 @@ pub fn job_of(built: &Built, request_id: Id) -> Option<JobId> {
 }
 
 /// A solver way as the dispatcher reads it.
-pub fn way(built: &Built, base: &Solution, fit: &Fit, policy: &RidePolicy) -> Way {
+pub fn way(built: &Built, base: &Solution, fit: &Fit, policy: &RidePolicy, locked: bool) -> Way {
     let shift = &built.vehicles[fit.vehicle];
     let time = |pos: Option<usize>| pos.map(|k| Clock::from_minutes_f64(fit.route.visits[k].start));
     let before = base
@@ -40,6 +40,7 @@ pub fn way(built: &Built, base: &Solution, fit: &Fit, policy: &RidePolicy) -> Wa
         dropoff: time(fit.dropoff_pos),
         added_km: fit.route.distance - before.map_or(0.0, |r| r.distance),
         moves: before.map_or_else(Vec::new, |b| nudges(&stops(b), &stops(&fit.route))),
+        locked,
     }
 }
 

@@ -26,14 +26,22 @@ pub async fn fit(
     let asked = Asked::new(state, date, input).await?;
     let (ground, rest, job) = (&asked.ground, &asked.rest, asked.job);
     let answer = match asked.ways().await {
-        Ok(ways) => FitAnswer {
-            request_id: input.request_id,
-            ways: ways
+        Ok(ways) => {
+            let mut ways: Vec<_> = ways
                 .iter()
-                .map(|f| way(&ground.built, &rest.start, f, &ground.policy))
-                .collect(),
-            blocked: None,
-        },
+                .map(|f| {
+                    let locked = asked.locked(f);
+                    way(&ground.built, &rest.start, f, &ground.policy, locked)
+                })
+                .collect();
+            // Cheapest first among those that can be taken now.
+            ways.sort_by_key(|w| w.locked);
+            FitAnswer {
+                request_id: input.request_id,
+                ways,
+                blocked: None,
+            }
+        }
         Err(e) => FitAnswer {
             request_id: input.request_id,
             ways: vec![],
@@ -81,6 +89,13 @@ pub async fn accept(
         )
         .into());
     };
+    if asked.locked(chosen) {
+        return Err(Invalid::one(
+            "shift_id",
+            format!("the route of shift {shift_id} is locked: unlock it to add the request"),
+        )
+        .into());
+    }
     let mut solution = chosen.apply(&asked.rest.start);
     list_all(&mut solution, &asked.rest.problem);
     let judged = planning::Built {
@@ -156,6 +171,16 @@ impl Asked {
             rest,
             job,
         })
+    }
+
+    /// Whether the way's route is locked in the newest plan: a lock keeps a
+    /// route as the dispatcher left it, a fit included.
+    fn locked(&self, fit: &Fit) -> bool {
+        let shift = self.ground.built.vehicles[fit.vehicle].shift_id;
+        self.base
+            .routes
+            .iter()
+            .any(|r| r.locked && r.shift_id.is_some() && r.shift_id == shift)
     }
 
     /// Off the async threads: a large day takes milliseconds.

@@ -25,6 +25,25 @@ fn row<'a>(html: &'a str, id: &str) -> &'a str {
     &html[at..at + html[at..].find("</tr>").unwrap()]
 }
 
+/// Locks or unlocks the route of `shift` in the newest plan.
+async fn lock(app: &TestApp, who: &As, shift: &Value, op: &str) {
+    let plan = newest(app, who).await;
+    let route = plan["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["shift_id"] == *shift)
+        .expect("the shift's route");
+    let (s, out) = app
+        .post(
+            who,
+            &format!("/api/v1/plans/{}/edits", app.date),
+            json!({"version": plan["version"], "edit": {"op": op, "route_id": route["id"]}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{out}");
+}
+
 /// The error page's detail, naming `field` first.
 fn named(field: &str) -> String {
     format!("<p class=\"detail\">{field}: ")
@@ -48,16 +67,8 @@ async fn the_board_replans_the_day_shows_the_changes_and_fits_a_call() {
     let token = csrf(&html);
 
     // The van's driver reports its first three stops done.
-    let van = published["routes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["volunteer_id"].is_i64())
-        .max_by_key(|r| r["stops"].as_array().unwrap().len())
-        .unwrap()
-        .clone();
+    let (van, driver) = app.longest_driven(&published).await;
     let stops = van["stops"].as_array().unwrap().clone();
-    let (_, driver) = app.driver_of(van["volunteer_id"].as_i64().unwrap()).await;
     let first: Vec<(usize, &Value)> = stops.iter().take(3).enumerate().collect();
     app.report_done(&driver, &first, "pages", 0.0).await;
 
@@ -139,6 +150,45 @@ async fn the_board_replans_the_day_shows_the_changes_and_fits_a_call() {
     let member = app.login_as(Role::Member).await;
     let (s, _) = page(&app, Some(&member), &format!("{board}/fit/{call}")).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // Its route locked: the way is shown, marked, and not taken until unlocked.
+    lock(&app, &dispatcher, &way["shift_id"], "lock").await;
+    let (_, again) = app
+        .post(
+            &dispatcher,
+            &format!("/api/v1/plans/{}/fit", app.date),
+            json!({"request_id": call}),
+        )
+        .await;
+    let marked = again["ways"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["shift_id"] == way["shift_id"])
+        .unwrap_or_else(|| panic!("still shown: {again}"));
+    assert_eq!(marked["locked"], true, "{again}");
+    assert_eq!(
+        again["ways"].as_array().unwrap().last(),
+        Some(marked),
+        "offered last"
+    );
+    let (_, html) = page(&app, Some(&dispatcher), &format!("{board}/fit/{call}")).await;
+    let locked_row = row(&html, &format!("way-{}", way["shift_id"]));
+    assert!(!locked_row.contains("accept-"), "no button: {locked_row}");
+    let (s, body, _) = post_form(
+        &app,
+        &dispatcher,
+        &format!("{board}/fit/accept"),
+        &[
+            ("_csrf", &token),
+            ("request_id", &call.to_string()),
+            ("shift_id", &way["shift_id"].to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains(&named("shift_id")), "{body}");
+    lock(&app, &dispatcher, &way["shift_id"], "unlock").await;
 
     // Accepted: a draft with the call on that shift at the time offered; the
     // board lists it as new and the cancelled ride as cancelled, not broken.

@@ -102,16 +102,8 @@ async fn the_day_is_replanned_from_where_it_stands() {
 
     // The van: the route with the most stops. Its driver reports the first
     // three done, as planned.
-    let van = published["routes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["volunteer_id"].is_i64())
-        .max_by_key(|r| r["stops"].as_array().unwrap().len())
-        .unwrap()
-        .clone();
+    let (van, driver) = app.longest_driven(&published).await;
     let stops = van["stops"].as_array().unwrap().clone();
-    let (_, driver) = app.driver_of(van["volunteer_id"].as_i64().unwrap()).await;
     let first: Vec<(usize, &Value)> = stops.iter().take(3).enumerate().collect();
     app.report_done(&driver, &first, "replan", 0.0).await;
 

@@ -354,6 +354,23 @@ impl TestApp {
         panic!("no driver user for volunteer {volunteer}")
     }
 
+    /// The driven route of `plan` with the most stops (the van on the demo
+    /// day), and its driver signed in.
+    pub async fn longest_driven(&self, plan: &Value) -> (Value, As) {
+        let route = plan["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["volunteer_id"].is_i64())
+            .max_by_key(|r| r["stops"].as_array().unwrap().len())
+            .expect("a driven route")
+            .clone();
+        let (_, driver) = self
+            .driver_of(route["volunteer_id"].as_i64().unwrap())
+            .await;
+        (route, driver)
+    }
+
     /// Serves another app on a database of one's own (nothing loaded).
     pub async fn serve_database(url: &str) -> (String, tokio::sync::oneshot::Sender<()>) {
         let state = giro::server::state(url, &giro::travel::TravelConfig::default())

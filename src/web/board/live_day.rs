@@ -78,6 +78,8 @@ pub struct WayView {
     pub added_km: String,
     /// The others on that route whose time moves, in words.
     pub moves: Vec<String>,
+    /// Its route is locked: shown, not offered.
+    pub locked: bool,
 }
 
 #[derive(Template)]
@@ -159,6 +161,7 @@ fn page(
             let (vehicle, driver) = shift_names(w.shift_id);
             WayView {
                 shift_id: w.shift_id,
+                locked: w.locked,
                 vehicle,
                 driver,
                 pickup: hm(w.pickup),

@@ -18,16 +18,8 @@ async fn the_dispatcher_fits_a_call_in_ride_while_the_day_runs() {
     s.app.without_generators().await;
     let published = s.solve_and_publish().await;
     let dispatcher = s.app.login_as(Role::Dispatcher).await;
-    let van = published["routes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["volunteer_id"].is_i64())
-        .max_by_key(|r| r["stops"].as_array().unwrap().len())
-        .unwrap()
-        .clone();
+    let (van, driver) = s.app.longest_driven(&published).await;
     let stops = van["stops"].as_array().unwrap().clone();
-    let (_, driver) = s.app.driver_of(van["volunteer_id"].as_i64().unwrap()).await;
     let first: Vec<(usize, &Value)> = stops.iter().take(3).enumerate().collect();
     s.app.report_done(&driver, &first, "live", 0.0).await;
     let (_, call) = s.app.rebook_afternoon_ride(&dispatcher, &published).await;
