@@ -73,11 +73,12 @@ pub fn rest_of_day(built: &Built, published: &Plan, standing: &Standing) -> Resu
                 // would push a stop planned at the very end of its window out).
                 Some(&at) if (at - w.departure).abs() < SAME_MOMENT => w.departure,
                 Some(&at) => at,
-                // Planned to be left before now and not reported: done as
-                // planned. Phones with no signal report late, and moving a
-                // rider already served would break a promise for nothing.
+                // Planned to be served from before now and not reported: done
+                // as planned (the vehicle is there or has left). Phones with
+                // no signal report late, and moving a rider already served
+                // would break a promise for nothing.
                 None if !standing.reported.contains(&key)
-                    && standing.now.is_some_and(|now| w.departure <= now) =>
+                    && standing.now.is_some_and(|now| w.start <= now) =>
                 {
                     w.departure
                 }
