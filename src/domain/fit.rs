@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::replan::Move;
-use super::{Clock, Id, Plan, StopRole, UnassignedReason, Window};
+use super::{Clock, FitsIf, Id, Plan, StopRole, UnassignedReason, Window};
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -66,6 +66,9 @@ pub struct Blocked {
     /// The most telling reason.
     pub reason: UnassignedReason,
     pub shifts: Vec<ShiftBlock>,
+    /// What would let it in: the time moved by the fewest minutes that
+    /// fits (`domain::fits_if::STEPS`, as after a solve); none found, none.
+    pub fits_if: Option<FitsIf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]

@@ -6,7 +6,9 @@ use crate::domain::fit::{nudges, Blocked, ShiftBlock, Way};
 use crate::domain::lifecycle::promise;
 use crate::domain::ride_policy::RidePolicy;
 use crate::domain::{Clock, Id, StopRole as Role};
-use crate::solver::{Fit, FitError, JobId, Problem, Reason, Route, Solution, Unassigned};
+use crate::solver::{
+    Fit, FitError, JobId, Problem, Reason, Route, Solution, TimeWindow, Unassigned,
+};
 
 use super::verdict::stop_role;
 use super::Built;
@@ -65,7 +67,24 @@ pub fn blocked(built: &Built, error: &FitError) -> Option<Blocked> {
     Some(Blocked {
         reason: (*reason).into(),
         shifts,
+        fits_if: None,
     })
+}
+
+/// `problem` with every window of `job` moved by `minutes`: the request's
+/// time moved (`domain::fits_if::shifted` says whether it may be), its
+/// windows following as they were built from it.
+pub fn moved(problem: &Problem, job: JobId, minutes: i32) -> Problem {
+    let mut p = problem.clone();
+    let by = f64::from(minutes);
+    let j = &mut p.jobs[job];
+    for stop in [j.pickup.as_mut(), j.dropoff.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        stop.window = TimeWindow::new(stop.window.start + by, stop.window.end + by);
+    }
+    p
 }
 
 /// `solution` with every job of `problem` in it: one booked since the plan

@@ -10,9 +10,10 @@ use chrono::NaiveDate;
 use super::replan::Ground;
 use super::{AppState, ServiceError};
 use crate::domain::fit::{FitAccepted, FitAnswer, FitInput};
+use crate::domain::fits_if::{shifted, Step, STEPS};
 use crate::domain::replan::moves;
-use crate::domain::{Invalid, Plan};
-use crate::planning::fit::{blocked, job_of, list_all, way};
+use crate::domain::{FitsIf, Invalid, Plan};
+use crate::planning::fit::{blocked, job_of, list_all, moved, way};
 use crate::planning::{self, rest_of_day, Rest};
 use crate::solver::{self, Fit, FitError, JobId};
 use crate::store::{Actor, Scope, StoreError};
@@ -42,11 +43,15 @@ pub async fn fit(
                 blocked: None,
             }
         }
-        Err(e) => FitAnswer {
-            request_id: input.request_id,
-            ways: vec![],
-            blocked: Some(blocked(&ground.built, &e).ok_or_else(|| conflict(job, &e))?),
-        },
+        Err(e) => {
+            let mut b = blocked(&ground.built, &e).ok_or_else(|| conflict(job, &e))?;
+            b.fits_if = asked.fits_if(state, date).await?;
+            FitAnswer {
+                request_id: input.request_id,
+                ways: vec![],
+                blocked: Some(b),
+            }
+        }
     };
     Ok(answer)
 }
@@ -181,6 +186,44 @@ impl Asked {
             .routes
             .iter()
             .any(|r| r.locked && r.shift_id.is_some() && r.shift_id == shift)
+    }
+
+    /// The smallest move of the request's time that fits (later first, as
+    /// after a solve), when one does: what the caller can be offered instead.
+    async fn fits_if(
+        &self,
+        state: &AppState,
+        date: NaiveDate,
+    ) -> Result<Option<FitsIf>, ServiceError> {
+        let id = self.ground.built.jobs[self.job].request_id;
+        let request = state.store.request(Scope::All, id).await?;
+        let now = match self.ground.now {
+            Some(m) => {
+                date.and_hms_opt(0, 0, 0).unwrap_or_default()
+                    + chrono::Duration::seconds((m * 60.0) as i64)
+            }
+            None => chrono::Local::now().naive_local(),
+        };
+        let policy = &self.ground.policy;
+        let minutes: Vec<i32> = STEPS
+            .iter()
+            .filter_map(|s| match s {
+                Step::Shift(m) => Some(i32::from(*m)),
+                _ => None,
+            })
+            .flat_map(|m| [m, -m])
+            .filter(|&m| shifted(&request, m, policy, now).is_some())
+            .collect();
+        let (problem, start, job) = (self.rest.problem.clone(), self.rest.start.clone(), self.job);
+        let found = tokio::task::spawn_blocking(move || {
+            minutes.into_iter().find(|&m| {
+                solver::fit_ways(&moved(&problem, job, m), &start, job)
+                    .is_ok_and(|ways| !ways.is_empty())
+            })
+        })
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+        Ok(found.map(|minutes| FitsIf::WindowShift { minutes }))
     }
 
     /// Off the async threads: a large day takes milliseconds.

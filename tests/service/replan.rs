@@ -376,3 +376,91 @@ async fn fit_and_accept(
     assert_eq!(s, StatusCode::CONFLICT);
     touched
 }
+
+/// A call that fits nowhere at its time is told what would let it in: its
+/// time moved by the fewest minutes that fits, and booked so, it fits.
+#[tokio::test]
+async fn a_call_that_fits_nowhere_is_offered_a_time_that_fits() {
+    let app = TestApp::spawn_on(Local::now().date_naive() + chrono::Duration::days(7)).await;
+    app.without_generators().await;
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    app.solve(&dispatcher, 2.0).await;
+    let published = app.publish_newest(&dispatcher).await;
+    // An afternoon rider cancels: the seat is free at that time (the same
+    // ride booked again fits there). The rider calls instead for two hours
+    // and more away from it, where the day is full.
+    let (gone, rebooked) = app.rebook_afternoon_ride(&dispatcher, &published).await;
+    let path = format!("/api/v1/plans/{}/fit", app.date);
+    let cancel = |id: i64| {
+        let app = &app;
+        let dispatcher = &dispatcher;
+        async move {
+            let (s, e) = app
+                .post(
+                    dispatcher,
+                    &format!("/api/v1/requests/{id}/cancel"),
+                    json!({}),
+                )
+                .await;
+            assert_eq!(s, StatusCode::OK, "{e}");
+        }
+    };
+    cancel(rebooked).await;
+    let time = published["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["stops"].as_array().unwrap())
+        .find(|s| s["request_id"] == gone && s["role"] == "pickup")
+        .unwrap()["start_min"]
+        .as_f64()
+        .unwrap()
+        .round() as i64;
+    let at = |minutes: i64| format!("{:02}:{:02}", minutes / 60, minutes % 60);
+    let (_, r) = app
+        .get(&dispatcher, &format!("/api/v1/requests/{gone}"))
+        .await;
+    let book = |pickup: String| {
+        json!({"date": app.date.to_string(), "kind": "ride",
+               "organisation_id": r["organisation_id"], "person_id": r["person_id"],
+               "from_place_id": r["from_place_id"], "to_place_id": r["to_place_id"],
+               "pickup_at": pickup, "companions": r["companions"]})
+    };
+    let mut blocked = None;
+    for away in [-125, 125, -150, 150] {
+        let (s, call) = app
+            .post(&dispatcher, "/api/v1/requests", book(at(time + away)))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{call}");
+        let (s, answer) = app
+            .post(&dispatcher, &path, json!({"request_id": call["id"]}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{answer}");
+        cancel(call["id"].as_i64().unwrap()).await;
+        if answer["ways"].as_array().unwrap().is_empty() {
+            blocked = Some((away, answer));
+            break;
+        }
+    }
+    let (away, answer) = blocked.expect("a time two hours away fits nowhere");
+    let change = &answer["blocked"]["fits_if"];
+    assert_eq!(change["change"], "window_shift", "{answer}");
+    let minutes = change["minutes"].as_i64().unwrap();
+    assert!(minutes.abs() <= 120, "{answer}");
+    // Booked again at that time, it fits.
+    let (s, again) = app
+        .post(
+            &dispatcher,
+            "/api/v1/requests",
+            book(at(time + away + minutes)),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{again}");
+    let (_, answer) = app
+        .post(&dispatcher, &path, json!({"request_id": again["id"]}))
+        .await;
+    assert!(
+        !answer["ways"].as_array().unwrap().is_empty(),
+        "moved by {minutes} minutes it fits: {answer}"
+    );
+}

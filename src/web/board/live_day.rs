@@ -95,6 +95,8 @@ struct FitPage {
     ways: Vec<WayView>,
     /// Why it fits nowhere, in words, and each shift's reason.
     blocked: Option<(String, Vec<(String, String)>)>,
+    /// What would let it in, in words; empty when nothing was found.
+    fits_if: String,
 }
 
 impl FitPage {
@@ -206,7 +208,15 @@ fn page(
                 .collect(),
         )
     });
+    let fits_if = answer
+        .blocked
+        .as_ref()
+        .and_then(|b| b.fits_if.as_ref())
+        .map_or_else(String::new, |f| {
+            reasons::fits_if_in_words(t, f, |id| day.vehicle(id).map(|v| v.name.as_str()))
+        });
     Ok(FitPage {
+        fits_if,
         date: date.to_string(),
         request_id: r.id,
         who: super::requests_view::who(day, r),

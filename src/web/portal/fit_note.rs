@@ -58,5 +58,14 @@ pub async fn note(s: &AppState, t: &Tr, scope: Scope, id: Id) -> Result<Option<S
         None => None,
     };
     let reason = reasons::in_words(t, b.reason, &r, person.as_ref());
-    Ok(Some(t.f("portal.fit.blocked", &[("reason", &reason)])))
+    let mut note = t.f("portal.fit.blocked", &[("reason", &reason)]);
+    if let Some(f) = &b.fits_if {
+        // Only a moved time is offered here: it names no vehicle.
+        let change = reasons::fits_if_in_words(t, f, |_| None);
+        note = format!(
+            "{note} {}",
+            t.f("portal.fit.fits_if", &[("change", &change)])
+        );
+    }
+    Ok(Some(note))
 }
