@@ -31,6 +31,9 @@ pub struct Standing<'a> {
     pub withdrawn: &'a [(Id, f64)],
     /// The promised pickup window of each request, when it has one.
     pub promises: &'a HashMap<Id, (f64, f64)>,
+    /// Locked routes kept whole, all of each a prefix (a re-plan). A fit
+    /// leaves them open and marks the ways on them instead.
+    pub keep_locked: bool,
 }
 
 /// The rest of the day: the problem with prefixes and promises, the
@@ -58,9 +61,20 @@ pub fn rest_of_day(built: &Built, published: &Plan, standing: &Standing) -> Resu
         .retain(|u| in_day.contains_key(&u.request_id));
     let start = to_solution(built, &plan)?;
     let mut problem = built.problem.clone();
+    // A route the dispatcher locked stays as it is: all of it a prefix, its
+    // vehicle taking no one else.
+    let locked: HashSet<Id> = plan
+        .routes
+        .iter()
+        .filter(|r| r.locked && standing.keep_locked)
+        .filter_map(|r| r.shift_id)
+        .collect();
 
     let mut prefixes = Vec::new();
     for route in &start.routes {
+        let kept = built.vehicles[route.vehicle]
+            .shift_id
+            .is_some_and(|id| locked.contains(&id));
         let mut visits: Vec<Visit> = Vec::new();
         let mut last: Option<usize> = None;
         // The last visit of the plan taken as done.
@@ -77,8 +91,9 @@ pub fn rest_of_day(built: &Built, published: &Plan, standing: &Standing) -> Resu
                 // as planned (the vehicle is there or has left). Phones with
                 // no signal report late, and moving a rider already served
                 // would break a promise for nothing.
-                None if !standing.reported.contains(&key)
-                    && standing.now.is_some_and(|now| w.start <= now) =>
+                None if kept
+                    || !standing.reported.contains(&key)
+                        && standing.now.is_some_and(|now| w.start <= now) =>
                 {
                     w.departure
                 }
@@ -124,7 +139,7 @@ pub fn rest_of_day(built: &Built, published: &Plan, standing: &Standing) -> Resu
             visits,
             ready,
             loaded: vec![],
-            closed: false,
+            closed: kept,
         });
     }
     // Vehicles with no route yet go on from now too.

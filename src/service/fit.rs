@@ -157,7 +157,7 @@ impl Asked {
                 r.lifecycle.name()
             )));
         };
-        let rest = rest_of_day(&ground.built, &base, &ground.standing(&[]))
+        let rest = rest_of_day(&ground.built, &base, &ground.standing(&[], false))
             .map_err(ServiceError::Conflict)?;
         if rest
             .start

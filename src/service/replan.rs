@@ -49,8 +49,12 @@ pub async fn replan(
         .iter()
         .map(|w| (w.shift_id, w.from.minutes() as f64))
         .collect();
-    let rest = rest_of_day(&ground.built, &published, &ground.standing(&withdrawn))
-        .map_err(ServiceError::Conflict)?;
+    let rest = rest_of_day(
+        &ground.built,
+        &published,
+        &ground.standing(&withdrawn, true),
+    )
+    .map_err(ServiceError::Conflict)?;
     let began = Instant::now();
     let (problem, solution) = tokio::task::spawn_blocking(move || search(rest))
         .await
@@ -164,13 +168,14 @@ impl Ground {
         })
     }
 
-    pub fn standing<'a>(&'a self, withdrawn: &'a [(Id, f64)]) -> Standing<'a> {
+    pub fn standing<'a>(&'a self, withdrawn: &'a [(Id, f64)], keep_locked: bool) -> Standing<'a> {
         Standing {
             done: &self.done,
             reported: &self.reported,
             now: self.now,
             withdrawn,
             promises: &self.promises,
+            keep_locked,
         }
     }
 }

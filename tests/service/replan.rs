@@ -464,3 +464,91 @@ async fn a_call_that_fits_nowhere_is_offered_a_time_that_fits() {
         "moved by {minutes} minutes it fits: {answer}"
     );
 }
+
+/// A route the dispatcher locked is kept whole by a re-plan: a seat freed on
+/// it by a cancellation is not given to the same ride booked again.
+#[tokio::test]
+async fn a_locked_route_is_kept_as_it_is_by_a_replan() {
+    let app = TestApp::spawn_on(Local::now().date_naive() + chrono::Duration::days(7)).await;
+    app.without_generators().await;
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    app.solve(&dispatcher, 2.0).await;
+    let first = app.publish_newest(&dispatcher).await;
+    // The route of the first afternoon ride (the one `rebook_afternoon_ride` frees).
+    let van = first["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["stops"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["role"] == "pickup" && f(&s["start_min"]) >= 13.0 * 60.0)
+        })
+        .expect("an afternoon ride")
+        .clone();
+    let (s, out) = app
+        .post(
+            &dispatcher,
+            &format!("/api/v1/plans/{}/edits", app.date),
+            json!({"version": first["version"], "edit": {"op": "lock", "route_id": van["id"]}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{out}");
+    let published = app.publish_newest(&dispatcher).await;
+    let on_van = |plan: &Value| -> Value {
+        plan["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["shift_id"] == van["shift_id"])
+            .unwrap_or_else(|| panic!("the van's route: {plan}"))
+            .clone()
+    };
+    let locked = on_van(&published);
+    assert_eq!(locked["locked"], true);
+    let (gone, call) = app.rebook_afternoon_ride(&dispatcher, &published).await;
+    let (_, requests) = app
+        .get(&dispatcher, &format!("/api/v1/requests?date={}", app.date))
+        .await;
+    let cancelled: Vec<i64> = requests
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["id"] == gone || r["return_of"]["request_id"] == gone)
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert!(
+        locked["stops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["request_id"] == gone),
+        "the seat freed is the van's"
+    );
+    let out = replan(&app, &dispatcher, json!({})).await;
+    let stops = |r: &Value| -> Vec<(Value, Value)> {
+        r["stops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| !cancelled.contains(&s["request_id"].as_i64().unwrap()))
+            .map(|s| (s["key"].clone(), s["time"].clone()))
+            .collect()
+    };
+    let kept = on_van(&out["plan"]);
+    assert_eq!(
+        stops(&kept),
+        stops(&locked),
+        "the same stops at the same times"
+    );
+    assert!(
+        !kept["stops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["request_id"] == call),
+        "nobody new on the locked route"
+    );
+}
