@@ -195,6 +195,20 @@ pub struct ManifestStop {
     pub state: Option<StopState>,
 }
 
+impl ManifestStop {
+    /// What the driver reads at the door: the person's standing notes, then
+    /// the booking's (for a meal, its diets and what to do at the door).
+    pub fn notes(&self) -> Option<String> {
+        let parts: Vec<&str> = [&self.driver_notes, &self.request_notes]
+            .into_iter()
+            .flatten()
+            .map(|n| n.trim())
+            .filter(|n| !n.is_empty())
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(" — "))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ManifestRoute {
     pub route_id: Id,

@@ -10,6 +10,7 @@ use giro::store::{Actor, Scope};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+use super::html::element;
 use super::support::{f, As, TestApp};
 
 /// The demo day with one meal car on duty and nothing booked: each test
@@ -293,6 +294,103 @@ async fn a_diet_reaches_the_production_list_the_packing_list_and_the_stop() {
             .contains("diabetico, morbido"),
         "{stop}"
     );
+    // ... and on the page the driver reads at the door.
+    let (s, _, body) =
+        super::driver_page::page(&app, Some(&driver), &format!("/driver?date={}", app.date)).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let door = element(&body, &format!("stop-{request}-dropoff"), "</li>");
+    assert!(
+        door.contains("diete: diabetico, morbido. citofono 3"),
+        "{door}"
+    );
+}
+
+#[tokio::test]
+async fn the_driver_marks_a_meal_delivered_or_nobody_home_on_the_page() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    let home = create(
+        &app,
+        &k,
+        recipient(&k, k.people[0].0, ("11:30", "13:00"), 1),
+    )
+    .await;
+    let away = create(
+        &app,
+        &k,
+        recipient(&k, k.people[1].0, ("11:30", "13:00"), 1),
+    )
+    .await;
+    let booked = generate(&app, &k, &app.date.to_string()).await;
+    let plan = app.solve(&k.planner, 2.0).await;
+    assert_clean(&app, &plan).await;
+    app.publish_newest(&k.planner).await;
+    let (_, driver) = app.driver_of(k.driver).await;
+    let path = format!("/driver?date={}", app.date);
+    let door = |r: i64| format!("{}-dropoff", request_of(&booked, r));
+    let (s, _, body) = super::driver_page::page(&app, Some(&driver), &path).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    for key in [door(home), door(away)] {
+        let stop = element(&body, &format!("stop-{key}"), "</li>");
+        for (kind, words) in [("done", "Consegnato"), ("no_show", "Nessuno in casa")] {
+            let button = element(stop, &format!("status-{kind}-{key}"), "</button>");
+            assert!(button.ends_with(&format!(">{words}")), "{button}");
+        }
+        assert!(!stop.contains("status-arrived-"), "{stop}");
+        assert!(!stop.contains("data-testid=\"kg-"), "a meal is not weighed");
+    }
+    // The kitchen stop: loaded.
+    let kitchen_key = format!("{}-pickup", request_of(&booked, home));
+    let stop = element(&body, &format!("stop-{kitchen_key}"), "</li>");
+    assert!(
+        element(stop, &format!("status-done-{kitchen_key}"), "</button>").ends_with(">Caricato")
+    );
+
+    // The taps, as the page sends them.
+    for (n, key, kind) in [(1, door(home), "done"), (2, door(away), "no_show")] {
+        let (s, ev) = app
+            .post(
+                &driver,
+                "/api/v1/events",
+                json!({"id": format!("phone-meal-000{n}"), "date": app.date, "stop": key,
+                       "kind": kind, "at": format!("{}T11:4{n}:00.000Z", app.date)}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{ev}");
+    }
+    let (_, _, body) = super::driver_page::page(&app, Some(&driver), &path).await;
+    for (key, kind, words) in [
+        (door(home), "done", "Consegnato alle "),
+        (door(away), "no_show", "Nessuno in casa alle "),
+    ] {
+        let state = element(&body, &format!("state-{key}"), "</p>");
+        assert!(
+            state.contains(&format!("data-kind=\"{kind}\"")) && state.contains(words),
+            "{state}"
+        );
+    }
+    // The dispatcher reads the same on the manifest.
+    let (_, m) = app
+        .get(
+            &k.planner,
+            &format!(
+                "/api/v1/manifest?date={}&volunteer_id={}",
+                app.date, k.driver
+            ),
+        )
+        .await;
+    let state = |key: String| {
+        m["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["stops"].as_array().unwrap())
+            .find(|s| s["key"] == key)
+            .unwrap()["state"]["kind"]
+            .clone()
+    };
+    assert_eq!(state(door(home)), "done");
+    assert_eq!(state(door(away)), "no_show");
 }
 
 #[tokio::test]
@@ -434,7 +532,8 @@ async fn a_priority_recipient_is_served_first_when_capacity_is_short() {
         .collect();
     assert!(!left.is_empty(), "capacity is short: {}", plan["routes"]);
     for u in left {
-        assert!(u["reason"].is_string(), "a reason: {u}");
+        // Each fits alone: it is left out for want of room beside the others.
+        assert_eq!(u["reason"], "no_room", "{u}");
     }
 }
 

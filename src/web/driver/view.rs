@@ -177,7 +177,7 @@ impl StopView {
             address: s.address.clone(),
             who: who(t, s),
             load: load_words(t, &s.load),
-            notes: s.driver_notes.clone().filter(|n| !n.trim().is_empty()),
+            notes: s.notes(),
             phone: s.phone.clone(),
             tel: s.phone.as_deref().and_then(tel_uri),
             geo: geo_uri(s.lat, s.lon, &s.address),
