@@ -1,11 +1,13 @@
 //! The service's lists as CSV (RFC 4180, comma-separated, CRLF): the fees of
-//! a range, an association's night-before list and the kitchen's lists. A cell that a spreadsheet
-//! would read as a formula gets a leading apostrophe.
+//! a range, an association's night-before list, the kitchen's lists and a
+//! driver's route sheet. A cell that a spreadsheet would read as a formula
+//! gets a leading apostrophe.
 
 use crate::domain::fees::{euro, FeeReport};
 use crate::domain::meals::{PackingList, ProductionList};
 use crate::domain::night_before::NightBeforeList;
 use crate::domain::surplus::SurplusFigures;
+use crate::domain::Manifest;
 
 /// One cell: quoted when it holds a comma, a quote or a line break.
 fn cell(raw: &str) -> String {
@@ -213,6 +215,72 @@ pub fn surplus_figures(f: &SurplusFigures) -> String {
             line(&mut out, &row(m.month.to_string(), m.pickups, m.kg));
         }
         line(&mut out, &row("year".into(), d.pickups, d.kg));
+    }
+    out
+}
+
+/// A driver's route sheet: the published stops of the day in order, one
+/// line each, with what is needed at the door and what was reported there.
+pub fn manifest(m: &Manifest) -> String {
+    let mut out = String::new();
+    let head = [
+        "date",
+        "revision",
+        "route_id",
+        "vehicle",
+        "layout",
+        "seq",
+        "time",
+        "stop",
+        "role",
+        "kind",
+        "status",
+        "place",
+        "address",
+        "person",
+        "phone",
+        "mobility",
+        "assistance",
+        "load",
+        "notes",
+        "reported",
+        "kg",
+    ];
+    line(&mut out, &head.map(String::from));
+    for r in &m.routes {
+        for s in &r.stops {
+            let load: Vec<String> = s.load.iter().map(|(d, n)| format!("{d}={n}")).collect();
+            line(
+                &mut out,
+                &[
+                    m.date.to_string(),
+                    opt(&m.revision),
+                    r.route_id.to_string(),
+                    r.vehicle_name.clone(),
+                    r.layout.clone(),
+                    s.seq.to_string(),
+                    s.time.to_string(),
+                    s.key.to_string(),
+                    s.role.as_str().into(),
+                    s.kind.clone(),
+                    s.status.clone(),
+                    s.place_name.clone(),
+                    s.address.clone(),
+                    opt(&s.person_name),
+                    opt(&s.phone),
+                    opt(&s.mobility),
+                    opt(&s.assistance),
+                    load.join("+"),
+                    opt(&s.notes()),
+                    s.state
+                        .as_ref()
+                        .map(|st| st.kind.as_str())
+                        .unwrap_or_default()
+                        .into(),
+                    opt(&s.state.as_ref().and_then(|st| st.kg)),
+                ],
+            );
+        }
     }
     out
 }

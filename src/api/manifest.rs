@@ -1,10 +1,13 @@
 //! The driver's day: the published stops of his or her routes.
 
 use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::auth::{Caller, CREW};
 use super::extract::Params;
+use super::format::Format;
 use super::{AppError, AppState};
 use crate::domain::{Manifest, Role};
 
@@ -14,16 +17,21 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// A driver's published routes of the date (today by default), with only what
 /// is needed at each door and what was already reported there. Planners name
-/// the volunteer with `volunteer_id`.
+/// the volunteer with `volunteer_id`. As CSV it is the driver's route sheet,
+/// one line per stop.
 #[utoipa::path(get, path = "/api/v1/manifest", tag = "drivers", operation_id = "get_manifest",
-    params(("date" = Option<String>, Query), ("volunteer_id" = Option<i64>, Query)),
-    responses((status = 200, body = Manifest)))]
+    params(("date" = Option<String>, Query), ("volunteer_id" = Option<i64>, Query),
+        ("format" = Option<String>, Query, pattern = "^(json|csv)$",
+            description = "csv, or send Accept: text/csv")),
+    responses((status = 200, content((Manifest = "application/json"), (String = "text/csv")))))]
 async fn manifest(
     State(s): State<AppState>,
     caller: Caller,
+    headers: HeaderMap,
     q: Params,
-) -> Result<axum::Json<Manifest>, AppError> {
+) -> Result<Response, AppError> {
     caller.allow(CREW)?;
+    let format = Format::of(&q, &headers)?;
     let date = q
         .date("date")?
         .unwrap_or_else(|| chrono::Local::now().date_naive());
@@ -39,5 +47,10 @@ async fn manifest(
             message: "volunteer_id: required for planners".into(),
         })?,
     };
-    Ok(axum::Json(s.store.manifest(volunteer, date).await?))
+    let manifest = s.store.manifest(volunteer, date).await?;
+    Ok(format.answer(
+        manifest,
+        crate::csv::manifest,
+        &format!("giro-{date}-route-{volunteer}.csv"),
+    ))
 }

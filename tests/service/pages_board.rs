@@ -1,7 +1,7 @@
 //! The dispatcher's board as HTML, fetched like a browser with the session
 //! cookie from the real app (SQLite, or PostgreSQL with TEST_POSTGRES_URL).
 
-use super::html::{browser, page, post_form};
+use super::html::{browser, page, post_form, tag};
 use super::support::{As, TestApp};
 use giro::domain::Role;
 use reqwest::{header, StatusCode};
@@ -338,6 +338,101 @@ async fn route_sheets_print_one_section_per_route() {
         );
     }
     assert!(html.contains("href=\"tel:"), "phones to call");
+}
+
+#[tokio::test]
+async fn each_drivers_route_sheet_downloads_as_csv_from_the_printed_sheets() {
+    let app = TestApp::spawn().await;
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    let sheets = format!("/board/{}/sheets", app.date);
+    app.solve(&dispatcher, 2.0).await;
+    let (_, _, html) = page(&app, Some(&dispatcher), &sheets).await;
+    assert!(!html.contains("-csv\""), "a draft is no driver's sheet yet");
+
+    let plan = app.publish_newest(&dispatcher).await;
+    let (s, _, html) = page(&app, Some(&dispatcher), &sheets).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    let mut drivers = std::collections::BTreeMap::<i64, Vec<String>>::new();
+    for r in plan["routes"].as_array().unwrap() {
+        let link = format!("sheet-{}-csv", r["id"]);
+        let Some(v) = r["volunteer_id"].as_i64() else {
+            assert!(
+                !html.contains(&format!("id=\"{link}\"")),
+                "nobody drives it"
+            );
+            continue;
+        };
+        let href = format!(
+            "/api/v1/manifest?date={}&volunteer_id={v}&format=csv",
+            app.date
+        );
+        assert!(
+            tag(&html, &link).contains(&format!("href=\"{}\"", href.replace('&', "&#38;"))),
+            "{}",
+            tag(&html, &link)
+        );
+        let keys = drivers.entry(v).or_default();
+        for stop in r["stops"].as_array().unwrap() {
+            keys.push(format!(
+                "{}-{}",
+                stop["request_id"],
+                stop["role"].as_str().unwrap()
+            ));
+        }
+    }
+    assert!(!drivers.is_empty(), "the demo's routes have drivers");
+    let mut meals_with_diets = 0;
+    for (v, keys) in &drivers {
+        let href = format!(
+            "/api/v1/manifest?date={}&volunteer_id={v}&format=csv",
+            app.date
+        );
+        let (s, ct, csv) = app.get_text(&dispatcher, &href, None).await;
+        assert_eq!(s, StatusCode::OK, "{csv}");
+        assert!(ct.starts_with("text/csv"), "{ct}");
+        let lines: Vec<&str> = csv.split_terminator("\r\n").collect();
+        assert!(
+            lines[0].starts_with("date,revision,route_id,vehicle,layout,seq,time,stop,role,kind"),
+            "{}",
+            lines[0]
+        );
+        assert_eq!(lines.len(), 1 + keys.len(), "a line per stop: {csv}");
+        for (line, key) in lines[1..].iter().zip(keys) {
+            assert!(
+                line.starts_with(&format!("{},{},", app.date, plan["revision"])),
+                "{line}"
+            );
+            assert!(line.contains(&format!(",{key},")), "{key} in order: {csv}");
+        }
+        meals_with_diets += lines
+            .iter()
+            .filter(|l| l.contains(",meal,") && l.contains("diete: "))
+            .count();
+
+        // The driver downloads the same sheet, and only his or her own.
+        let (_, driver) = app.driver_of(*v).await;
+        let (s, _, own) = app
+            .get_text(
+                &driver,
+                &format!("/api/v1/manifest?date={}", app.date),
+                Some("text/csv"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(own, csv);
+    }
+    assert!(meals_with_diets > 0, "diets reach the route sheet");
+    let (s, e) = app
+        .get(
+            &dispatcher,
+            &format!(
+                "/api/v1/manifest?date={}&volunteer_id=1&format=pdf",
+                app.date
+            ),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{e}");
+    assert_eq!(e["field"], "format");
 }
 
 #[tokio::test]

@@ -22,7 +22,9 @@ struct SheetsPage {
     date_words: String,
     revision: i64,
     draft: bool,
-    routes: Vec<RouteView>,
+    /// Each route with its driver's route sheet as CSV (the manifest's), or
+    /// empty when the plan is a draft or nobody drives it.
+    routes: Vec<(RouteView, String)>,
 }
 
 pub async fn sheets(
@@ -52,11 +54,25 @@ pub async fn sheets(
             }
         }
     }
+    let draft = plan.status == PlanStatus::Draft;
+    let routes = routes
+        .into_iter()
+        .zip(&plan.routes)
+        .map(|(view, route)| {
+            let csv = match route.volunteer_id {
+                Some(v) if !draft => {
+                    format!("/api/v1/manifest?date={date}&volunteer_id={v}&format=csv")
+                }
+                _ => String::new(),
+            };
+            (view, csv)
+        })
+        .collect();
     render(&SheetsPage {
         date: date.to_string(),
         date_words: super::words::date(&ctx.t, date),
         revision: plan.revision,
-        draft: plan.status == PlanStatus::Draft,
+        draft,
         routes,
         ctx,
     })
