@@ -38,6 +38,44 @@ async fn a_shift_kept_to_meals_carries_no_collection() {
         .unwrap()
         .clone();
     assert_eq!(shift["serves"], json!([]), "one fleet by default");
+    // One fleet: the day's plan covers every service, and shared vehicles
+    // carry more than one on the same route.
+    let plan = app.solve(&dispatcher, 1.0).await;
+    let (_, day) = app
+        .get(&dispatcher, &format!("/api/v1/requests?date={}", app.date))
+        .await;
+    let kind_of = |r: &Value| -> String {
+        day.as_array()
+            .unwrap()
+            .iter()
+            .find(|q| q["id"] == r["request_id"])
+            .unwrap()["kind"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let mut planned = std::collections::BTreeSet::new();
+    let mut mixed = 0;
+    for route in plan["routes"].as_array().unwrap() {
+        let kinds: std::collections::BTreeSet<String> = route["stops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(kind_of)
+            .collect();
+        mixed += usize::from(kinds.len() > 1);
+        planned.extend(kinds);
+    }
+    assert_eq!(
+        planned,
+        ["collection", "meal", "ride"].map(String::from).into(),
+        "rides, meals and pickups in one plan"
+    );
+    assert!(
+        mixed > 0,
+        "a shared vehicle carries two services: {}",
+        plan["routes"]
+    );
 
     // Bad lists: a service twice, an unknown one; nothing written.
     let mut body = json!({"date": shift["date"], "vehicle_id": shift["vehicle_id"],

@@ -109,6 +109,18 @@ async fn the_board_lists_the_days_requests_in_words_with_server_side_filters() {
     assert_eq!(count(&html, "data-kind=\"meal\""), meals);
     assert!(html.contains("<option value=\"meal\" selected>"));
 
+    // Each service apart: the food-surplus pickups alone.
+    let collections = requests
+        .iter()
+        .filter(|r| r["kind"] == "collection")
+        .count();
+    assert!(collections > 0, "the demo day has surplus pickups");
+    let (s, _, html) = page(&app, Some(&dispatcher), &format!("{path}?kind=collection")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(count(&html, "<tr id=\"request-"), collections);
+    assert_eq!(count(&html, "data-kind=\"collection\""), collections);
+    assert!(html.contains("<option value=\"collection\" selected>"));
+
     let org = requests[0]["organisation_id"].as_i64().unwrap();
     let of_org = requests
         .iter()

@@ -148,6 +148,96 @@ async fn the_kitchen_page_lists_production_before_the_plan_and_packing_per_route
 }
 
 #[tokio::test]
+async fn the_demo_days_kitchen_lists_download_as_csv_and_print() {
+    let app = TestApp::spawn().await;
+    let planner = app.login_as(Role::Dispatcher).await;
+    let (_, day) = app
+        .get(&planner, &format!("/api/v1/requests?date={}", app.date))
+        .await;
+    let meals: Vec<&Value> = day
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "meal")
+        .collect();
+    assert!((40..=80).contains(&meals.len()), "{}", meals.len());
+    let portions: u64 = meals
+        .iter()
+        .map(|r| {
+            r["load"]
+                .as_object()
+                .unwrap()
+                .values()
+                .map(|n| n.as_u64().unwrap())
+                .sum::<u64>()
+        })
+        .sum();
+
+    // Production: every portion counted once, diets on their own lines.
+    let (s, ct, csv) = app
+        .get_text(
+            &planner,
+            &format!("/api/v1/meals/{}/production?format=csv", app.date),
+            None,
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(ct.starts_with("text/csv"), "{ct}");
+    let rows: Vec<Vec<&str>> = csv
+        .split_terminator("\r\n")
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let counted: u64 = rows.iter().map(|r| r[3].parse::<u64>().unwrap()).sum();
+    assert_eq!(counted, portions, "{csv}");
+    assert!(rows.iter().any(|r| r[2].contains("diabetico")), "{csv}");
+    assert!(rows.iter().any(|r| r[2].contains("morbido")), "{csv}");
+
+    // Packing: after the solve, a line per planned door over two or three routes.
+    let plan = app.solve(&planner, 3.0).await;
+    let ids: Vec<&Value> = meals.iter().map(|r| &r["id"]).collect();
+    let planned = plan["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["stops"].as_array().unwrap())
+        .filter(|s| s["role"] == "dropoff" && ids.contains(&&s["request_id"]))
+        .count();
+    let (s, ct, csv) = app
+        .get_text(
+            &planner,
+            &format!("/api/v1/meals/{}/packing", app.date),
+            Some("text/csv"),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(ct.starts_with("text/csv"), "{ct}");
+    let lines: Vec<&str> = csv.split_terminator("\r\n").skip(1).collect();
+    assert_eq!(lines.len(), planned, "{csv}");
+    let routes: std::collections::BTreeSet<&str> =
+        lines.iter().map(|l| l.split(',').nth(1).unwrap()).collect();
+    assert!((2..=3).contains(&routes.len()), "{routes:?}");
+
+    // Printable: the production list, then a page per route.
+    let (s, _, html) = page(
+        &app,
+        Some(&planner),
+        &format!("/board/{}/kitchen", app.date),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(tag(&html, "production").contains("page-break"));
+    assert_eq!(
+        html.matches("class=\"kitchen-page packing page-break\"")
+            .count(),
+        routes.len()
+    );
+    for id in ["production-csv", "packing-csv"] {
+        assert!(tag(&html, id).contains("format=csv"), "{id}");
+    }
+}
+
+#[tokio::test]
 async fn a_recipient_form_writes_through_the_service_and_bad_input_marks_the_field() {
     let app = TestApp::spawn().await;
     let k = kitchen(&app).await;
