@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use giro::solver::check::{check, Report, ViolationKind as K};
 use giro::solver::{
-    solve, Job, JobId, Layout, Link, Matrix, MaxRide, Options, Problem, Reason, Route, Solution,
-    Stop, StopRole, TimeWindow, Unassigned, Vehicle, Visit,
+    solve, Job, JobId, Layout, Link, Matrix, MaxRide, Options, Preference, Problem, Reason, Route,
+    Solution, Stop, StopRole, TimeWindow, Unassigned, Vehicle, Visit,
 };
 use StopRole::{Dropoff as D, Pickup as P};
 
@@ -631,4 +631,74 @@ fn return_after_a_gap_on_a_route_that_pays_for_time() {
         s.unassigned
     );
     assert!(s.cost <= hand.cost + 1e-6, "{} > {}", s.cost, hand.cost);
+}
+
+/// Two identical vans; ride 0 would rather ride on the second.
+fn preferring(cost: f64) -> Problem {
+    let mut p = base();
+    p.vehicles
+        .push(vehicle("van2", &["lift"], &[("standard", [4, 1])]));
+    p.jobs[0].prefer = Some(Preference {
+        vehicles: vec![1],
+        cost,
+    });
+    p
+}
+
+#[test]
+fn a_job_rides_on_the_vehicle_it_prefers_when_that_costs_less_than_its_wish() {
+    // Both rides on one van: 8 km; each on its own van: 6 + 8 km.
+    let p = preferring(10.0);
+    let s = solve_checked(&p);
+    assert_eq!(vehicle_of(&s, 2), [Some(1), Some(1)], "{:#?}", s.routes);
+    assert!((s.cost - 8.0).abs() < 1e-9, "no wish is missed: {}", s.cost);
+
+    // Opposite wishes worth less than a second van's 6 km: one is missed.
+    let mut p = preferring(1.0);
+    p.jobs[1].prefer = Some(Preference {
+        vehicles: vec![0],
+        cost: 1.0,
+    });
+    let s = solve_checked(&p);
+    assert_eq!(s.routes.len(), 1, "{:#?}", s.routes);
+    assert!((s.cost - 9.0).abs() < 1e-9, "one wish missed: {}", s.cost);
+
+    // Worth more than the second van: each rides on the van it prefers.
+    let mut p = preferring(7.0);
+    p.jobs[1].prefer = Some(Preference {
+        vehicles: vec![0],
+        cost: 7.0,
+    });
+    let s = solve_checked(&p);
+    assert_eq!(vehicle_of(&s, 2), [Some(1), Some(0)], "{:#?}", s.routes);
+    assert!((s.cost - 14.0).abs() < 1e-9, "{}", s.cost);
+}
+
+#[test]
+fn the_checker_prices_a_missed_wish_and_refuses_a_route_that_hides_it() {
+    let p = preferring(7.0);
+    // Both rides on van 0, one after the other: 10 km, and ride 0's wish
+    // missed. Priced on distance alone, the checker catches the cost.
+    let mut s = all_in_one(&p, 0, &[]);
+    assert!((s.cost - 10.0).abs() < 1e-9, "{}", s.cost);
+    assert_only(&p, &s, K::Cost);
+    s.routes[0].cost += 7.0;
+    s.cost += 7.0;
+    let r = check(&p, &s);
+    assert!(r.is_feasible(), "{:#?}", r.violations);
+    assert!((r.cost - 17.0).abs() < 1e-9, "{}", r.cost);
+}
+
+#[test]
+fn a_wish_for_a_vehicle_that_does_not_exist_is_refused_naming_it() {
+    let mut p = preferring(1.0);
+    p.jobs[0].prefer = Some(Preference {
+        vehicles: vec![1, 2],
+        cost: 1.0,
+    });
+    let e = model_error(&p);
+    assert_eq!(e.field, "jobs[0].prefer.vehicles[1]");
+    let mut p = preferring(-1.0);
+    p.jobs[0].prefer.as_mut().unwrap().cost = -1.0;
+    assert_eq!(model_error(&p).field, "jobs[0].prefer.cost");
 }

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use giro::solver::check::{check, Report, ViolationKind as K};
 use giro::solver::{
-    fit, solve, Job, Layout, Link, Matrix, MaxRide, Options, Prefix, Problem, Reason, Route,
-    Solution, Stop, StopRole, TimeWindow, Timer, Unassigned, Vehicle, DEFAULT_PRIORITY,
+    fit, solve, Job, Layout, Link, Matrix, MaxRide, Options, Preference, Prefix, Problem, Reason,
+    Route, Solution, Stop, StopRole, TimeWindow, Timer, Unassigned, Vehicle, DEFAULT_PRIORITY,
 };
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
@@ -35,6 +35,8 @@ struct RawJob {
     ride: (u8, u8),
     lift: bool,
     cheap: Option<u16>,
+    /// A vehicle (modulo the fleet) it would rather ride on, and the wish's worth.
+    prefer: Option<(usize, u8)>,
 }
 
 #[derive(Debug, Clone)]
@@ -64,10 +66,11 @@ fn raw_job() -> impl Strategy<Value = RawJob> {
         (
             prop::bool::weighted(0.25),
             prop::option::weighted(0.3, 50u16..2000),
+            prop::option::weighted(0.2, (any::<usize>(), 0u8..40)),
         ),
     )
         .prop_map(
-            |((kind, from, to, load), windows, (service, ride), (lift, cheap))| RawJob {
+            |((kind, from, to, load), windows, (service, ride), (lift, cheap, prefer))| RawJob {
                 kind,
                 from,
                 to,
@@ -77,6 +80,7 @@ fn raw_job() -> impl Strategy<Value = RawJob> {
                 ride,
                 lift,
                 cheap,
+                prefer,
             },
         )
 }
@@ -231,6 +235,12 @@ fn problem(raw: &Raw) -> Problem {
             }
             if let Some(p) = j.cheap {
                 job.priority = f64::from(p);
+            }
+            if let Some((v, cost)) = j.prefer {
+                job.prefer = Some(Preference {
+                    vehicles: vec![v % raw.vehicles.len()],
+                    cost: f64::from(cost),
+                });
             }
             if i == 0 {
                 // Always servable alone by vehicle 0: one seat, no window, no skill.
@@ -764,6 +774,7 @@ fn every_corruption_is_rejected_on_a_fixed_plan() {
                 ride: (0, 0),
                 lift: false,
                 cheap: None,
+                prefer: None,
             })
             .collect(),
         link: None,

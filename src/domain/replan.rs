@@ -9,6 +9,11 @@ use utoipa::ToSchema;
 
 use super::{Clock, Id, Invalid, Plan, StopRole};
 
+/// What keeping a request on the vehicle it was published on is worth to a
+/// re-plan, in km: a driver told of a change and a person expecting another
+/// face cost more than a short detour saves.
+pub const STAY_KM: f64 = 5.0;
+
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReplanInput {

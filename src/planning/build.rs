@@ -1,4 +1,4 @@
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
@@ -14,7 +14,7 @@ use crate::domain::{
     VehicleBlock, Window, WindowAt,
 };
 use crate::solver::{
-    Job, Layout, Link, Matrix, MaxRide, Problem, Stop, TimeWindow, DEFAULT_PRIORITY,
+    Job, Layout, Link, Matrix, MaxRide, Preference, Problem, Stop, TimeWindow, DEFAULT_PRIORITY,
 };
 use crate::travel::{Point, TravelMatrix};
 
@@ -35,6 +35,8 @@ pub struct Day<'a> {
     pub meals: &'a MealSettings,
     /// The meal requests of priority recipients.
     pub priority_meals: &'a BTreeSet<Id>,
+    /// The volunteer each meal request's recipient would rather see.
+    pub preferred_volunteers: &'a BTreeMap<Id, Id>,
     /// The surplus rules (`domain::surplus`): the cold chain's limits.
     pub surplus: &'a SurplusSettings,
     /// The food donors, found by a collection's pickup place.
@@ -289,6 +291,22 @@ pub fn build(day: &Day, places: &[Id], travel: &TravelMatrix) -> Result<Built, P
             .collect();
         if names.len() > MAX_SKILL_NAMES {
             return Err(PlanningError::TooManySkills(names.len()));
+        }
+    }
+
+    // A recipient's own volunteer brings the meal when that costs little.
+    for (job, r) in jobs.iter_mut().zip(&requests) {
+        let Some(&volunteer) = day.preferred_volunteers.get(&r.id) else {
+            continue;
+        };
+        let theirs: Vec<usize> = (0..shift_refs.len())
+            .filter(|&v| shift_refs[v].volunteer_id == Some(volunteer))
+            .collect();
+        if !theirs.is_empty() {
+            job.prefer = Some(Preference {
+                vehicles: theirs,
+                cost: meals::PREFERRED_VOLUNTEER_KM,
+            });
         }
     }
 

@@ -412,6 +412,7 @@ mod tests {
             blocks: &[],
             meals: &Default::default(),
             priority_meals: &Default::default(),
+            preferred_volunteers: &Default::default(),
             surplus: &Default::default(),
             donors: &[],
         };

@@ -6,8 +6,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::domain::{Id, Plan, StopKey};
-use crate::solver::{JobId, Prefix, Problem, Solution, StopRole, TimeWindow, Visit};
+use crate::domain::{replan, Id, Plan, StopKey};
+use crate::solver::{JobId, Preference, Prefix, Problem, Solution, StopRole, TimeWindow, Visit};
 
 use super::verdict::stop_role;
 use super::{to_solution, Built};
@@ -188,8 +188,22 @@ pub fn rest_of_day(built: &Built, published: &Plan, standing: &Standing) -> Resu
         .filter(|r| withdrawn.contains(&r.vehicle))
         .flat_map(|r| r.visits.iter().map(|w| w.job))
         .collect();
+    // Each request stays with the vehicle it was published on unless moving
+    // it saves more than the change costs those told.
+    let published_on: HashMap<JobId, usize> = start
+        .routes
+        .iter()
+        .filter(|r| !withdrawn.contains(&r.vehicle))
+        .flat_map(|r| r.visits.iter().map(move |w| (w.job, r.vehicle)))
+        .collect();
     let mut promised = Vec::new();
     for (j, job) in problem.jobs.iter_mut().enumerate() {
+        if let Some(&v) = published_on.get(&j) {
+            job.prefer = Some(Preference {
+                vehicles: vec![v],
+                cost: replan::STAY_KM,
+            });
+        }
         let Some(&(open, close)) = standing.promises.get(&built.jobs[j].request_id) else {
             continue;
         };

@@ -115,6 +115,7 @@ fn plan(blocks: &[VehicleBlock]) -> super::Built {
         blocks,
         meals: &Default::default(),
         priority_meals: &Default::default(),
+        preferred_volunteers: &Default::default(),
         surplus: &Default::default(),
         donors: &[],
     };

@@ -1,6 +1,6 @@
 //! A date's records and the problem they make, as solves and edits need them.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
@@ -47,6 +47,8 @@ pub struct Records {
     pub meals: MealSettings,
     /// The meal requests of priority recipients.
     pub priority_meals: BTreeSet<Id>,
+    /// The volunteer each meal request's recipient would rather see.
+    pub preferred_volunteers: BTreeMap<Id, Id>,
     pub surplus: SurplusSettings,
     pub donors: Vec<Donor>,
 }
@@ -66,6 +68,7 @@ impl Records {
             policy: store.ride_policy().await?,
             meals: store.meal_settings().await?,
             priority_meals: store.priority_meals(date).await?,
+            preferred_volunteers: store.preferred_volunteers(date).await?,
             surplus: store.surplus_settings().await?,
             donors: store.donors().await?,
         })
@@ -85,6 +88,7 @@ impl Records {
             blocks: &self.blocks,
             meals: &self.meals,
             priority_meals: &self.priority_meals,
+            preferred_volunteers: &self.preferred_volunteers,
             surplus: &self.surplus,
             donors: &self.donors,
         }

@@ -292,9 +292,20 @@ impl Checker<'_> {
             .chain([vehicle.end])
             .collect();
         let distance: f64 = places.windows(2).map(|w| m.distance(w[0], w[1])).sum();
+        // A job away from the vehicles it prefers costs what it says, once.
+        let mut jobs: Vec<JobId> = route.visits.iter().map(|v| v.job).collect();
+        jobs.sort_unstable();
+        jobs.dedup();
+        let misses: f64 = jobs
+            .iter()
+            .filter_map(|&j| self.problem.jobs.get(j)?.prefer.as_ref())
+            .filter(|p| !p.vehicles.contains(&route.vehicle))
+            .map(|p| p.cost)
+            .sum();
         let cost = vehicle.fixed_cost
             + vehicle.cost_per_distance * distance
-            + vehicle.cost_per_time * route.duration();
+            + vehicle.cost_per_time * route.duration()
+            + misses;
         for (name, reported, actual) in [
             ("distance", route.distance, distance),
             ("cost", route.cost, cost),

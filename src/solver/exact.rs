@@ -116,6 +116,7 @@ pub(crate) fn supported(idx: &Index) -> Result<(), Declined> {
     let ok = p.vehicles.len() == 1
         && p.jobs.len() <= MAX_RIDES
         && p.links.is_empty()
+        && !idx.any_prefer
         && idx.vehicles[0].per_time == 0.0
         && idx.jobs.iter().all(|j| j.shape == Shape::Pair);
     if ok {

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::model::{JobId, LocationId, Problem, Time};
+use super::model::{JobId, LocationId, Problem, Time, VehicleId};
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Node {
@@ -68,6 +68,8 @@ pub(crate) struct Index<'p> {
     pub any_ride_limit: bool,
     /// Some place has a setup time: the fast paths skip setups otherwise.
     pub any_setup: bool,
+    /// Some job prefers some vehicles: the segment search cannot price that.
+    pub any_prefer: bool,
 }
 
 #[inline]
@@ -140,9 +142,17 @@ impl<'p> Index<'p> {
         let vehicles = problem
             .vehicles
             .iter()
-            .map(|v| {
-                // Everything but the id decides the class.
+            .enumerate()
+            .map(|(i, v)| {
+                // Everything but the id decides the class; a vehicle some job
+                // prefers is in a class of its own.
+                let preferred = problem
+                    .jobs
+                    .iter()
+                    .flat_map(|j| j.prefer.iter())
+                    .any(|p| p.vehicles.contains(&i));
                 let key = serde_json::to_string(&(
+                    preferred.then_some(i),
                     v.start,
                     v.end,
                     v.shift,
@@ -179,6 +189,7 @@ impl<'p> Index<'p> {
             .collect();
         let any_ride_limit = jobs.iter().any(|j| j.ride_limit.is_some());
         let any_setup = problem.setup.iter().any(|&s| s > 0.0);
+        let any_prefer = problem.jobs.iter().any(|j| j.prefer.is_some());
         Index {
             problem,
             nodes,
@@ -189,7 +200,31 @@ impl<'p> Index<'p> {
             classes: class_of.len(),
             any_ride_limit,
             any_setup,
+            any_prefer,
         }
+    }
+
+    /// What job `j` adds to a route of vehicle `v` for not being where it
+    /// would rather be.
+    #[inline]
+    pub fn miss(&self, j: JobId, v: VehicleId) -> f64 {
+        if self.any_prefer {
+            self.problem.jobs[j].miss(v)
+        } else {
+            0.0
+        }
+    }
+
+    /// [`Self::miss`] summed over a route's jobs (each counted at its first node).
+    pub fn misses(&self, v: VehicleId, route: &[usize]) -> f64 {
+        if !self.any_prefer {
+            return 0.0;
+        }
+        route
+            .iter()
+            .filter(|&&n| is_pickup(n) || self.jobs[job_of(n)].shape == Shape::DropOnly)
+            .map(|&n| self.miss(job_of(n), v))
+            .sum()
     }
 
     /// For the setup rule, the place of the visit before position `k + 1` of

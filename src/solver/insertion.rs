@@ -137,8 +137,11 @@ impl Inserter {
         self.cands.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
         let mut best: Option<Insertion> = None;
         let mut last_err = reason;
+        // The same for every place in this route.
+        let miss = idx.miss(job, route.vehicle);
         for i in 0..self.cands.len() {
             let (lb, p, d) = self.cands[i];
+            let lb = lb + miss;
             if best.is_some_and(|b| lb >= b.delta - 1e-9) {
                 break;
             }

@@ -52,6 +52,7 @@ impl LocalSearch {
     pub fn new(idx: &Index) -> Option<Self> {
         let windows_only = !idx.any_ride_limit
             && !idx.any_setup
+            && !idx.any_prefer
             && idx.problem.links.is_empty()
             && idx.dims <= MAX_DIMS
             && idx

@@ -205,6 +205,19 @@ pub struct Job {
     pub skills: Vec<String>,
     /// Penalty added to the cost when the job is left out.
     pub priority: f64,
+    /// The vehicles the job would rather ride on, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefer: Option<Preference>,
+}
+
+/// A soft wish for some vehicles: a re-plan keeps a request on the vehicle it
+/// was published on, a meal goes with the recipient's own volunteer when that
+/// costs less than `cost` elsewhere.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preference {
+    pub vehicles: Vec<VehicleId>,
+    /// Added to the route's cost when the job rides on any other vehicle.
+    pub cost: f64,
 }
 
 impl Job {
@@ -218,6 +231,7 @@ impl Job {
             max_ride: None,
             skills: Vec::new(),
             priority: DEFAULT_PRIORITY,
+            prefer: None,
         }
     }
 
@@ -239,6 +253,14 @@ impl Job {
             dropoff: to,
             ..Self::ride(id, door, door, load)
         }
+    }
+
+    /// What riding on vehicle `v` adds for not being where the job would rather be.
+    pub fn miss(&self, v: VehicleId) -> f64 {
+        self.prefer
+            .as_ref()
+            .filter(|p| !p.vehicles.contains(&v))
+            .map_or(0.0, |p| p.cost)
     }
 
     /// The ride-time limit of this job on the given matrix, if any.
@@ -432,6 +454,20 @@ impl Problem {
                     f("priority"),
                     "must be finite and non-negative",
                 ));
+            }
+            if let Some(p) = &j.prefer {
+                if let Some(k) = p.vehicles.iter().position(|&v| v >= self.vehicles.len()) {
+                    return Err(ModelError::new(
+                        f(&format!("prefer.vehicles[{k}]")),
+                        format!("vehicle {} does not exist", p.vehicles[k]),
+                    ));
+                }
+                if !p.cost.is_finite() || p.cost < 0.0 {
+                    return Err(ModelError::new(
+                        f("prefer.cost"),
+                        "must be finite and non-negative",
+                    ));
+                }
             }
         }
         for (i, l) in self.links.iter().enumerate() {

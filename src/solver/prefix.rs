@@ -559,6 +559,12 @@ fn priced(p: &Problem, mut r: Route) -> Route {
         .windows(2)
         .map(|w| p.matrix.distance(w[0], w[1]))
         .sum();
-    r.cost = veh.fixed_cost + veh.cost_per_distance * r.distance + veh.cost_per_time * r.duration();
+    let mut jobs: Vec<JobId> = r.visits.iter().map(|w| w.job).collect();
+    jobs.sort_unstable();
+    jobs.dedup();
+    r.cost = veh.fixed_cost
+        + veh.cost_per_distance * r.distance
+        + veh.cost_per_time * r.duration()
+        + jobs.iter().map(|&j| p.jobs[j].miss(r.vehicle)).sum::<f64>();
     r
 }

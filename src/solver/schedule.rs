@@ -139,7 +139,10 @@ impl Scheduler {
         for k in 1..=m + 1 {
             distance += idx.dist(self.loc[k - 1], self.loc[k]);
         }
-        let cost = veh.fixed + veh.per_distance * distance + veh.per_time * (end - start);
+        let cost = veh.fixed
+            + veh.per_distance * distance
+            + veh.per_time * (end - start)
+            + idx.misses(v, route);
         Ok(Eval {
             cost,
             distance,

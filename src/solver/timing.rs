@@ -119,7 +119,10 @@ impl<'p> Timer<'p> {
         let cost = if m == 0 {
             0.0
         } else {
-            veh.fixed + veh.per_distance * distance + veh.per_time * (end - start)
+            veh.fixed
+                + veh.per_distance * distance
+                + veh.per_time * (end - start)
+                + idx.misses(v, nodes)
         };
         Route {
             vehicle: v,

@@ -312,6 +312,28 @@ impl Store {
             .collect())
     }
 
+    /// The meal requests of `date` whose recipient names a preferred
+    /// volunteer, with that volunteer.
+    pub async fn preferred_volunteers(
+        &self,
+        date: NaiveDate,
+    ) -> Result<BTreeMap<Id, Id>, StoreError> {
+        let days = self.meal_days(date).await?;
+        if days.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let wanted: BTreeMap<Id, Id> = self
+            .meal_recipients(Scope::All)
+            .await?
+            .into_iter()
+            .filter_map(|r| Some((r.id, r.preferred_volunteer_id?)))
+            .collect();
+        Ok(days
+            .into_values()
+            .filter_map(|d| Some((d.request_id?, *wanted.get(&d.recipient_id)?)))
+            .collect())
+    }
+
     /// Books one generated day: the meal request and the day's row in one
     /// transaction. `None` when the day was generated already.
     pub async fn book_meal_day(

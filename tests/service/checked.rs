@@ -29,6 +29,7 @@ pub async fn check_plan_on(app: &TestApp, date: NaiveDate, plan: &Value) -> (Bui
     let policy = store.ride_policy().await.unwrap();
     let meals = store.meal_settings().await.unwrap();
     let priority_meals = store.priority_meals(date).await.unwrap();
+    let preferred_volunteers = store.preferred_volunteers(date).await.unwrap();
     let surplus = store.surplus_settings().await.unwrap();
     let donors = store.donors().await.unwrap();
     let day = Day {
@@ -43,6 +44,7 @@ pub async fn check_plan_on(app: &TestApp, date: NaiveDate, plan: &Value) -> (Bui
         blocks: &blocks,
         meals: &meals,
         priority_meals: &priority_meals,
+        preferred_volunteers: &preferred_volunteers,
         surplus: &surplus,
         donors: &donors,
     };

@@ -538,6 +538,74 @@ async fn a_priority_recipient_is_served_first_when_capacity_is_short() {
 }
 
 #[tokio::test]
+async fn a_meal_goes_with_the_volunteer_its_recipient_prefers() {
+    let app = TestApp::spawn().await;
+    let k = kitchen(&app).await;
+    // A second car with hot boxes on the same hours, another volunteer driving.
+    let (s, shifts) = app
+        .get(&k.planner, &format!("/api/v1/shifts?date={}", app.date))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{shifts}");
+    let first = shifts[0].clone();
+    let second = app
+        .store
+        .vehicles()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| {
+            first["vehicle_id"] != v.id
+                && v.layouts
+                    .iter()
+                    .any(|l| l.capacity.contains_key("hot_boxes"))
+        })
+        .expect("the demo has a second meal car");
+    // The first volunteer allowed to drive it.
+    let mut other = None;
+    for v in app.store.volunteers().await.unwrap() {
+        if v.id == k.driver {
+            continue;
+        }
+        let shift = json!({"date": app.date, "vehicle_id": second.id, "volunteer_id": v.id,
+            "window": first["window"]});
+        let (s, _) = app.post(&k.planner, "/api/v1/shifts", shift).await;
+        if s == StatusCode::CREATED {
+            other = Some(v.id);
+            break;
+        }
+    }
+    let other = other.expect("someone else may drive the second car");
+
+    // One meal: whichever car brings it, the plan is as long. The recipient's
+    // wish decides, one way and then the other.
+    let mut body = recipient(&k, k.people[0].0, ("11:30", "13:00"), 1);
+    let id = create(&app, &k, body.clone()).await;
+    let booked = generate(&app, &k, &app.date.to_string()).await;
+    let meal = request_of(&booked, id);
+    for wish in [other, k.driver, other] {
+        body["preferred_volunteer_id"] = json!(wish);
+        let path = format!("/api/v1/meal-recipients/{id}");
+        let (s, r) = app.put(&k.planner, &path, body.clone()).await;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        let plan = app.solve(&k.planner, 1.0).await;
+        assert_clean(&app, &plan).await;
+        let route = plan["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                r["stops"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|s| s["request_id"] == meal)
+            })
+            .unwrap_or_else(|| panic!("the meal is planned: {}", plan["unassigned"]));
+        assert_eq!(route["volunteer_id"], wish, "{route}");
+    }
+}
+
+#[tokio::test]
 async fn bad_plans_settings_and_holds_get_a_4xx_naming_the_field_and_nothing_is_written() {
     let app = TestApp::spawn().await;
     let k = kitchen(&app).await;

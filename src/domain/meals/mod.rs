@@ -271,6 +271,11 @@ impl MealRecipient {
 /// search drops others first.
 pub const PRIORITY_FACTOR: f64 = 10.0;
 
+/// What a recipient's preferred volunteer is worth to the planner, in km: a
+/// meal goes with another driver only when that saves more than this (the
+/// driver the person knows is also the day's check that all is well).
+pub const PREFERRED_VOLUNTEER_KM: f64 = 3.0;
+
 /// The limits the planner puts on a meal request, whoever booked it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MealLimits {

@@ -144,16 +144,7 @@ pub async fn preferred_volunteers(
     store: &Store,
     date: NaiveDate,
 ) -> Result<HashMap<Id, Preferred>, ServiceError> {
-    let days = store.meal_days(date).await?;
-    if days.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let wanted: HashMap<Id, Id> = store
-        .meal_recipients(Scope::All)
-        .await?
-        .into_iter()
-        .filter_map(|r| Some((r.id, r.preferred_volunteer_id?)))
-        .collect();
+    let wanted = store.preferred_volunteers(date).await?;
     if wanted.is_empty() {
         return Ok(HashMap::new());
     }
@@ -163,17 +154,11 @@ pub async fn preferred_volunteers(
         .into_iter()
         .map(|v| (v.id, v.name))
         .collect();
-    Ok(days
-        .into_values()
-        .filter_map(|d| {
-            let volunteer_id = *wanted.get(&d.recipient_id)?;
-            Some((
-                d.request_id?,
-                Preferred {
-                    volunteer_id,
-                    name: names.get(&volunteer_id).cloned().unwrap_or_default(),
-                },
-            ))
+    Ok(wanted
+        .into_iter()
+        .map(|(request_id, volunteer_id)| {
+            let name = names.get(&volunteer_id).cloned().unwrap_or_default();
+            (request_id, Preferred { volunteer_id, name })
         })
         .collect())
 }
