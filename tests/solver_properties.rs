@@ -718,35 +718,173 @@ proptest! {
         setup in prop::collection::vec(0u8..8, 14),
         seed in 0u64..1000,
     ) {
-        let mut p = problem(&raw);
-        if seed % 2 == 0 {
-            p.setup = setup[..p.matrix.size()].iter().map(|&s| f64::from(s)).collect();
+        fits_back(&raw, &setup, seed)?;
+    }
+}
+
+fn fits_back(raw: &Raw, setup: &[u8], seed: u64) -> Result<(), TestCaseError> {
+    let mut p = problem(raw);
+    if seed % 2 == 0 {
+        p.setup = setup[..p.matrix.size()]
+            .iter()
+            .map(|&s| f64::from(s))
+            .collect();
+    }
+    let s = solve_checked(&p, seed, 200)?;
+    let exact = p.vehicles.iter().all(|v| v.cost_per_time == 0.0);
+    let mut tried = 0;
+    for j in 0..p.jobs.len() {
+        let Some((out, was)) = without(&p, &s, j) else {
+            continue;
+        };
+        tried += 1;
+        let f = fit(&p, &out, j);
+        prop_assert!(f.is_ok(), "job {} fitted before: {:?}", j, f);
+        let f = f.unwrap();
+        if exact {
+            prop_assert!(
+                f.added_cost <= was + 1e-6,
+                "job {}: {} vs {}",
+                j,
+                f.added_cost,
+                was
+            );
         }
-        let s = solve_checked(&p, seed, 200)?;
-        let exact = p.vehicles.iter().all(|v| v.cost_per_time == 0.0);
-        let mut tried = 0;
-        for j in 0..p.jobs.len() {
-            let Some((out, was)) = without(&p, &s, j) else { continue };
-            tried += 1;
-            let f = fit(&p, &out, j);
-            prop_assert!(f.is_ok(), "job {} fitted before: {:?}", j, f);
-            let f = f.unwrap();
-            if exact {
-                prop_assert!(f.added_cost <= was + 1e-6, "job {}: {} vs {}", j, f.added_cost, was);
-            }
-            let back = f.apply(&out);
-            let r = check(&p, &back);
-            prop_assert!(r.is_feasible(), "job {}: {:#?}", j, r.violations);
-            prop_assert!(cost_close(r.cost, back.cost), "{} vs {}", r.cost, back.cost);
-        }
-        prop_assert!(tried > 0 || s.routes.is_empty(), "no job could be taken out");
-        for u in &s.unassigned {
-            if let Ok(f) = fit(&p, &s, u.job) {
-                let r = check(&p, &f.apply(&s));
-                prop_assert!(r.is_feasible(), "job {}: {:#?}", u.job, r.violations);
-            }
+        let back = f.apply(&out);
+        let r = check(&p, &back);
+        prop_assert!(r.is_feasible(), "job {}: {:#?}", j, r.violations);
+        prop_assert!(cost_close(r.cost, back.cost), "{} vs {}", r.cost, back.cost);
+    }
+    prop_assert!(
+        tried > 0 || s.routes.is_empty(),
+        "no job could be taken out"
+    );
+    for u in &s.unassigned {
+        if let Ok(f) = fit(&p, &s, u.job) {
+            let r = check(&p, &f.apply(&s));
+            prop_assert!(r.is_feasible(), "job {}: {:#?}", u.job, r.violations);
         }
     }
+    Ok(())
+}
+
+/// A case the property test found (PROPTEST_CASES=6000): a link and a
+/// setup, and a job taken out that fit did not put back.
+#[test]
+fn a_job_taken_out_fits_back_beside_a_link_and_a_setup() {
+    let raw = Raw {
+        points: vec![(2, 6), (0, 5), (0, 4), (0, 0), (0, 0), (13, 3)],
+        vehicles: vec![
+            RawVehicle {
+                end: None,
+                shift: (0, 185),
+                max_duration: None,
+                fixed: 0,
+                per_time: false,
+                layouts: vec![(2, 0)],
+                lift: false,
+            },
+            RawVehicle {
+                end: None,
+                shift: (53, 51),
+                max_duration: None,
+                fixed: 0,
+                per_time: false,
+                layouts: vec![(1, 1)],
+                lift: false,
+            },
+        ],
+        jobs: vec![
+            RawJob {
+                kind: 0,
+                from: 0,
+                to: 150635004699938958,
+                load: 0,
+                windows: ((0, 0), (0, 0)),
+                service: 0,
+                ride: (0, 0),
+                lift: false,
+                cheap: None,
+                prefer: None,
+            },
+            RawJob {
+                kind: 0,
+                from: 0,
+                to: 0,
+                load: 0,
+                windows: ((0, 0), (0, 0)),
+                service: 0,
+                ride: (0, 0),
+                lift: false,
+                cheap: None,
+                prefer: None,
+            },
+            RawJob {
+                kind: 3,
+                from: 905404951273809588,
+                to: 0,
+                load: 0,
+                windows: ((6, 0), (0, 0)),
+                service: 1,
+                ride: (0, 0),
+                lift: false,
+                cheap: None,
+                prefer: None,
+            },
+            RawJob {
+                kind: 0,
+                from: 0,
+                to: 0,
+                load: 0,
+                windows: ((0, 0), (0, 0)),
+                service: 0,
+                ride: (0, 0),
+                lift: false,
+                cheap: None,
+                prefer: None,
+            },
+            RawJob {
+                kind: 0,
+                from: 0,
+                to: 0,
+                load: 0,
+                windows: ((0, 0), (0, 0)),
+                service: 0,
+                ride: (0, 0),
+                lift: false,
+                cheap: None,
+                prefer: None,
+            },
+            RawJob {
+                kind: 0,
+                from: 6662039871266415263,
+                to: 3750458725635083117,
+                load: 2,
+                windows: ((0, 0), (0, 0)),
+                service: 4,
+                ride: (0, 0),
+                lift: false,
+                cheap: None,
+                prefer: None,
+            },
+            RawJob {
+                kind: 0,
+                from: 0,
+                to: 0,
+                load: 0,
+                windows: ((0, 0), (3, 0)),
+                service: 0,
+                ride: (0, 0),
+                lift: false,
+                cheap: None,
+                prefer: None,
+            },
+        ],
+        link: Some((5861956869924030027, 1197849825758203255, 50, false)),
+    };
+    let mut setup = vec![0u8; 14];
+    setup[5] = 6;
+    fits_back(&raw, &setup, 200).unwrap();
 }
 
 /// Every corruption is reachable and rejected on one fixed plan.

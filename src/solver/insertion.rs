@@ -15,7 +15,7 @@
 use super::index::{dropoff, pickup, Index, Shape, VehicleInfo};
 use super::model::JobId;
 use super::route::RouteState;
-use super::schedule::{Scheduler, Windows};
+use super::schedule::{Scheduler, Windows, EPS};
 use super::solution::Reason;
 
 #[derive(Debug, Clone, Copy)]
@@ -206,11 +206,11 @@ impl Inserter {
         }
         for i in 0..=m {
             let leave = route.earliest[i] + serv[i];
-            if leave > p_close {
+            if leave > p_close + EPS {
                 break;
             }
             let ep = (leave + t(locs[i], p.loc)).max(p_open);
-            if ep > p_close {
+            if ep > p_close + EPS {
                 continue;
             }
             let p_stay = stay(i, p.loc, p.service);
@@ -240,7 +240,7 @@ impl Inserter {
             let travel_pd =
                 t(locs[i], p.loc) + p_stay + t(p.loc, d.loc) + d_stay + t(d.loc, locs[i + 1])
                     - t(locs[i], locs[i + 1]);
-            if ed <= d_close
+            if ed <= d_close + EPS
                 && Self::on_time(
                     idx,
                     route,
@@ -328,8 +328,8 @@ impl Inserter {
                     continue;
                 }
                 let ed = (cur + serv_k + t(locs[k], d.loc)).max(d_open);
-                if ed > d_close {
-                    if cur + serv_k > d_close {
+                if ed > d_close + EPS {
+                    if cur + serv_k > d_close + EPS {
                         break;
                     }
                     continue;
@@ -346,7 +346,7 @@ impl Inserter {
                 );
             }
         }
-        if route.earliest.last().copied().unwrap_or(0.0) > veh.close {
+        if route.earliest.last().copied().unwrap_or(0.0) > veh.close + EPS {
             reason = Reason::Shift;
         }
         reason
@@ -422,14 +422,14 @@ impl Inserter {
                 continue;
             }
             let leave = route.earliest[k] + serv[k];
-            if leave > close {
+            if leave > close + EPS {
                 break;
             }
             let e = (leave + idx.time(locs[k], node.loc)).max(open);
             let stay = idx.setup(idx.before(route.vehicle, k, locs[k]), node.loc) + node.service;
             let next = route.setup_change(idx, k + 1, node.loc);
             let arrive = e + stay + idx.time(node.loc, locs[k + 1]);
-            if e > close || !Self::on_time(idx, route, arrive, k + 1, next) {
+            if e > close + EPS || !Self::on_time(idx, route, arrive, k + 1, next) {
                 continue;
             }
             let add = c(locs[k], node.loc) + c(node.loc, locs[k + 1]) - c(locs[k], locs[k + 1]);

@@ -23,7 +23,7 @@ pub(crate) struct Eval {
 /// Time bounds per node that the search may tighten (links across routes).
 pub(crate) type Windows = [(f64, f64)];
 
-const EPS: f64 = 1e-9;
+pub(crate) const EPS: f64 = 1e-9;
 
 /// How a forward slack counts the waits after a linked outbound's drop-off.
 #[derive(Clone, Copy, PartialEq)]
