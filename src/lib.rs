@@ -3,6 +3,7 @@
 pub mod api;
 pub mod auth;
 pub mod bench;
+pub mod blocking;
 pub mod csv;
 pub mod demo;
 pub mod domain;

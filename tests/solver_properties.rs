@@ -724,7 +724,7 @@ proptest! {
 
 fn fits_back(raw: &Raw, setup: &[u8], seed: u64) -> Result<(), TestCaseError> {
     let mut p = problem(raw);
-    if seed % 2 == 0 {
+    if seed.is_multiple_of(2) {
         p.setup = setup[..p.matrix.size()]
             .iter()
             .map(|&s| f64::from(s))

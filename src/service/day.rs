@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 
 use super::{AppState, ServiceError};
+use crate::blocking::{self, ShuttingDown};
 use crate::domain::meals::MealSettings;
 use crate::domain::ride_policy::RidePolicy;
 use crate::domain::surplus::{Donor, SurplusSettings};
@@ -21,13 +22,15 @@ pub enum DayError {
     Travel(#[from] TravelError),
     #[error("the day's data does not make a valid problem: {0}")]
     Planning(#[from] PlanningError),
+    #[error(transparent)]
+    ShuttingDown(#[from] ShuttingDown),
 }
 
 impl From<DayError> for ServiceError {
     fn from(e: DayError) -> Self {
         match e {
             DayError::Store(e) => Self::Store(e),
-            DayError::Travel(_) => Self::Busy(e.to_string()),
+            DayError::Travel(_) | DayError::ShuttingDown(_) => Self::Busy(e.to_string()),
             DayError::Planning(_) => Self::Conflict(e.to_string()),
         }
     }
@@ -110,10 +113,9 @@ pub async fn records_and_problem(
     let (place_ids, points) = planning::locations(&records.day())?;
     let matrix = state.travel.matrix(&points).await?;
     // Building a large day is CPU work: off the async threads.
-    tokio::task::spawn_blocking(move || {
+    blocking::run(move || {
         let built = planning::build(&records.day(), &place_ids, &matrix)?;
         Ok((records, built, matrix.source))
     })
-    .await
-    .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+    .await?
 }

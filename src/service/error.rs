@@ -19,3 +19,9 @@ pub enum ServiceError {
     #[error(transparent)]
     Store(#[from] StoreError),
 }
+
+impl From<crate::blocking::ShuttingDown> for ServiceError {
+    fn from(e: crate::blocking::ShuttingDown) -> Self {
+        Self::Busy(e.to_string())
+    }
+}

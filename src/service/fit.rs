@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 
 use super::replan::Ground;
 use super::{AppState, ServiceError};
+use crate::blocking::ShuttingDown;
 use crate::domain::fit::{FitAccepted, FitAnswer, FitInput};
 use crate::domain::fits_if::{shifted, Step, STEPS};
 use crate::domain::replan::moves;
@@ -26,7 +27,7 @@ pub async fn fit(
 ) -> Result<FitAnswer, ServiceError> {
     let asked = Asked::new(state, date, input).await?;
     let (ground, rest, job) = (&asked.ground, &asked.rest, asked.job);
-    let answer = match asked.ways().await {
+    let answer = match asked.ways().await? {
         Ok(ways) => {
             let mut ways: Vec<_> = ways
                 .iter()
@@ -72,7 +73,7 @@ pub async fn accept(
     let began = Instant::now();
     let asked = Asked::new(state, date, input).await?;
     let job = asked.job;
-    let ways = asked.ways().await.map_err(|e| match e {
+    let ways = asked.ways().await?.map_err(|e| match e {
         FitError::Blocked { .. } => Invalid::one(
             "request_id",
             format!("request {} fits nowhere now: ask again", input.request_id),
@@ -215,23 +216,20 @@ impl Asked {
             .filter(|&m| shifted(&request, m, policy, now).is_some())
             .collect();
         let (problem, start, job) = (self.rest.problem.clone(), self.rest.start.clone(), self.job);
-        let found = tokio::task::spawn_blocking(move || {
+        let found = crate::blocking::run(move || {
             minutes.into_iter().find(|&m| {
                 solver::fit_ways(&moved(&problem, job, m), &start, job)
                     .is_ok_and(|ways| !ways.is_empty())
             })
         })
-        .await
-        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+        .await?;
         Ok(found.map(|minutes| FitsIf::WindowShift { minutes }))
     }
 
     /// Off the async threads: a large day takes milliseconds.
-    async fn ways(&self) -> Result<Vec<Fit>, FitError> {
+    async fn ways(&self) -> Result<Result<Vec<Fit>, FitError>, ShuttingDown> {
         let (problem, start, job) = (self.rest.problem.clone(), self.rest.start.clone(), self.job);
-        tokio::task::spawn_blocking(move || solver::fit_ways(&problem, &start, job))
-            .await
-            .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+        crate::blocking::run(move || solver::fit_ways(&problem, &start, job)).await
     }
 }
 

@@ -56,9 +56,8 @@ pub async fn replan(
     )
     .map_err(ServiceError::Conflict)?;
     let began = Instant::now();
-    let (problem, solution) = tokio::task::spawn_blocking(move || search(rest))
-        .await
-        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+    let (problem, solution) = crate::blocking::run(move || search(rest))
+        .await?
         .map_err(|e| ServiceError::Conflict(format!("the day does not make a problem: {e}")))?;
     let seconds = began.elapsed().as_secs_f64();
     let Ground {

@@ -115,9 +115,7 @@ impl TravelTimes for Haversine {
                 return self.compute(points);
             }
             let (this, points) = (self.clone(), points.to_vec());
-            tokio::task::spawn_blocking(move || this.compute(&points))
-                .await
-                .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+            crate::blocking::run(move || this.compute(&points)).await?
         })
     }
 }

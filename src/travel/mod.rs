@@ -85,6 +85,9 @@ pub enum TravelError {
 
     #[error("no road route from point {from} to point {to}")]
     NoRoute { from: usize, to: usize },
+
+    #[error(transparent)]
+    ShuttingDown(#[from] crate::blocking::ShuttingDown),
 }
 
 /// The estimator the configuration asks for: OSRM when a URL is set, else the
