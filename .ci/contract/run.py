@@ -131,6 +131,25 @@ def summary(path):
     return keep + [tail]
 
 
+def failures(path, most=120):
+    """The run's FAILURES section, cut to `most` lines."""
+    lines = path.read_text(errors="replace").splitlines()
+    start = next((i for i, l in enumerate(lines) if "FAILURES" in l), None)
+    if start is None:
+        return []
+    end = next((i for i in range(start + 1, len(lines)) if "WARNINGS" in lines[i] or "SUMMARY" in lines[i]), len(lines))
+    return lines[start:end][:most]
+
+
+def server_tail(path, most=30):
+    """The server's errors (a 500 is logged with its cause) and last lines."""
+    if not path.exists():
+        return []
+    lines = path.read_text(errors="replace").splitlines()
+    errors = [l for l in lines if "ERROR" in l or "panicked" in l][:most]
+    return ["server log, its errors:"] + errors + ["server log, its end:"] + lines[-10:]
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--giro", default=str(ROOT / "target" / "debug" / "giro"))
@@ -158,6 +177,11 @@ def main():
                 print(f"    {line}", flush=True)
             if code != 0:
                 failed.append(f"{backend}-{role}")
+                # CI keeps only what is printed: the failing cases themselves
+                # (operation, response, the curl to replay) and the server's
+                # last log lines.
+                for line in failures(OUT / f"{backend}-{role}.txt") + server_tail(OUT / f"{backend}-{role}.server.log"):
+                    print(f"    | {line}", flush=True)
     print(f"contract: {time.time() - total:.1f} s in all; logs, HAR and JUnit in {OUT}")
     if failed:
         print("contract failures: " + ", ".join(failed) + f" (see {OUT}/<backend>-<role>.txt)", file=sys.stderr)

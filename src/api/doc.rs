@@ -35,7 +35,7 @@ pub fn complete(doc: OpenApi) -> OpenApi {
     let mut v = serde_json::to_value(&doc).expect("the document is JSON");
     security_schemes(&mut v);
     ids_are_positive(&mut v);
-    closed_variants(&mut v);
+    close_variants(&mut v);
     let mut bodies = Vec::new();
     if let Some(paths) = v["paths"].as_object_mut() {
         for (path, item) in paths.iter_mut() {
@@ -213,7 +213,48 @@ fn ids_are_positive(v: &mut Value) {
 /// An enum variant with data is an object of exactly one key (`{"at":
 /// "09:00"}`), or, for an internally tagged enum, the tag (a one-value
 /// string) and the variant's fields; utoipa leaves other keys open, which
-/// serde refuses.
+/// serde refuses. A schema that another one extends through `allOf` (serde's
+/// `flatten`, a tagged enum inside another's variant) stays open: the keys
+/// it does not know belong to the schema around it.
+fn close_variants(v: &mut Value) {
+    let mut composed = std::collections::BTreeSet::new();
+    extended(v, &mut composed);
+    if let Some(schemas) = v
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for (name, schema) in schemas.iter_mut() {
+            if !composed.contains(name) {
+                closed_variants(schema);
+            }
+        }
+    }
+    if let Some(paths) = v.get_mut("paths") {
+        closed_variants(paths);
+    }
+}
+
+/// The names of the schemas an `allOf` refers to.
+fn extended(v: &Value, names: &mut std::collections::BTreeSet<String>) {
+    match v {
+        Value::Object(m) => {
+            for part in m
+                .get("allOf")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(r) = part["$ref"].as_str() {
+                    names.insert(r.trim_start_matches("#/components/schemas/").to_string());
+                }
+            }
+            m.values().for_each(|x| extended(x, names));
+        }
+        Value::Array(items) => items.iter().for_each(|x| extended(x, names)),
+        _ => {}
+    }
+}
+
 fn closed_variants(v: &mut Value) {
     match v {
         Value::Object(m) => {

@@ -225,6 +225,12 @@ fn validate(schema: &Value, value: &Value, root: &Value, at: &str, errors: &mut 
             errors,
         );
     }
+    if let Some(parts) = schema["allOf"].as_array() {
+        for part in parts {
+            validate(part, value, root, at, errors);
+        }
+        return;
+    }
     if let Some(options) = schema["oneOf"].as_array() {
         let matching = options
             .iter()
@@ -400,4 +406,40 @@ async fn a_tagged_variant_with_a_foreign_key_is_invalid_by_document_and_server()
         .await;
     assert!(s.is_client_error(), "{s} {body}");
     assert_eq!(body["field"], "edit.request_id", "{body}");
+}
+
+/// A standing order's schedule (rides, suspended days, holidays, flattened
+/// into one object per date) is what its schema says: the demo's orders
+/// over four months, a suspension and the winter holidays among them.
+#[tokio::test]
+async fn the_demo_standing_schedules_match_their_schema() {
+    let app = TestApp::spawn().await;
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    let doc = doc();
+    let schema = response_schema(&doc, "/api/v1/standing-orders/{id}/schedule", "get", "200");
+    let (s, orders) = app.get(&dispatcher, "/api/v1/standing-orders").await;
+    assert_eq!(s, StatusCode::OK, "{orders}");
+    let (from, to) = (
+        app.date - chrono::Days::new(7),
+        app.date + chrono::Days::new(120),
+    );
+    let mut seen = std::collections::BTreeSet::new();
+    for order in orders.as_array().unwrap() {
+        let id = &order["id"];
+        let (s, days) = app
+            .get(
+                &dispatcher,
+                &format!("/api/v1/standing-orders/{id}/schedule?from={from}&to={to}"),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{days}");
+        assert_valid(&doc, &schema, &days, &format!("order {id}'s schedule"));
+        for d in days.as_array().unwrap() {
+            let what = d["reason"].as_str().unwrap_or("ride").to_string();
+            seen.insert(what);
+        }
+    }
+    for what in ["ride", "suspended", "no_service"] {
+        assert!(seen.contains(what), "no {what} among {seen:?}");
+    }
 }
