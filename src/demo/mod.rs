@@ -117,6 +117,8 @@ pub enum DemoError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Driver(#[from] DriverError),
+    #[error(transparent)]
+    ShuttingDown(#[from] crate::blocking::ShuttingDown),
 }
 
 fn json_detail(at: &str, key: &Option<String>, message: &str) -> String {

@@ -146,9 +146,7 @@ impl Demo {
 
         // One hash for all: the password is the same and public anyway, and
         // argon2 is slow enough that a dozen hashes would hold up the start.
-        let hash = tokio::task::spawn_blocking(|| password::hash(PASSWORD))
-            .await
-            .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+        let hash = crate::blocking::run(|| password::hash(PASSWORD)).await?;
         let mut logins = Vec::new();
         for (login, input) in self.users(&ids, PASSWORD)? {
             let at = At::new(USERS, &login.email);

@@ -59,6 +59,7 @@ pub struct Records {
 impl Records {
     pub async fn load(state: &AppState, date: NaiveDate) -> Result<Self, StoreError> {
         let store = &state.store;
+        let wishes = store.meal_wishes(date).await?;
         Ok(Self {
             date,
             requests: store.requests(Scope::All, Some(date)).await?,
@@ -70,8 +71,8 @@ impl Records {
             blocks: store.vehicle_blocks(Scope::All, Some(date)).await?,
             policy: store.ride_policy().await?,
             meals: store.meal_settings().await?,
-            priority_meals: store.priority_meals(date).await?,
-            preferred_volunteers: store.preferred_volunteers(date).await?,
+            priority_meals: wishes.priority,
+            preferred_volunteers: wishes.preferred_volunteers,
             surplus: store.surplus_settings().await?,
             donors: store.donors().await?,
         })

@@ -35,8 +35,11 @@ impl From<sqlx::Error> for StoreError {
                 }
                 _ => {}
             }
-            // Two writers on one SQLite file: the loser retries, like an edit conflict.
-            if d.message().contains("database is locked") {
+            // Two writers on one SQLite file, or PostgreSQL breaking a
+            // deadlock or a serialization conflict between two writers: the
+            // loser retries, like an edit conflict.
+            let busy_pg = matches!(d.code().as_deref(), Some("40001" | "40P01" | "55P03"));
+            if busy_pg || d.message().contains("database is locked") {
                 return StoreError::Conflict("the database is busy; try again".into());
             }
         }

@@ -106,6 +106,15 @@ async fn cancel_unserved(
     cancel_dropped(tx, actor, (&MEAL_DAYS, r.id), today, keeps, why).await
 }
 
+/// The meal requests of a day that carry a wish, by request id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MealWishes {
+    /// Booked for a recipient with priority when capacity is short.
+    pub priority: BTreeSet<Id>,
+    /// The volunteer the recipient prefers.
+    pub preferred_volunteers: BTreeMap<Id, Id>,
+}
+
 impl Store {
     pub async fn meal_recipients(&self, scope: Scope) -> Result<Vec<MealRecipient>, StoreError> {
         let org = match scope {
@@ -301,26 +310,13 @@ impl Store {
             .collect()
     }
 
-    /// The meal requests of `date` booked for priority recipients.
-    pub async fn priority_meals(&self, date: NaiveDate) -> Result<BTreeSet<Id>, StoreError> {
-        Ok(self
-            .meal_days(date)
-            .await?
-            .into_values()
-            .filter(|d| d.priority)
-            .filter_map(|d| d.request_id)
-            .collect())
-    }
-
-    /// The meal requests of `date` whose recipient names a preferred
-    /// volunteer, with that volunteer.
-    pub async fn preferred_volunteers(
-        &self,
-        date: NaiveDate,
-    ) -> Result<BTreeMap<Id, Id>, StoreError> {
+    /// What the planner weighs for the meals of `date`, from one read of
+    /// the day's meal rows: the requests booked for priority recipients, and
+    /// those whose recipient names a preferred volunteer, with that volunteer.
+    pub async fn meal_wishes(&self, date: NaiveDate) -> Result<MealWishes, StoreError> {
         let days = self.meal_days(date).await?;
         if days.is_empty() {
-            return Ok(BTreeMap::new());
+            return Ok(MealWishes::default());
         }
         let wanted: BTreeMap<Id, Id> = self
             .meal_recipients(Scope::All)
@@ -328,10 +324,17 @@ impl Store {
             .into_iter()
             .filter_map(|r| Some((r.id, r.preferred_volunteer_id?)))
             .collect();
-        Ok(days
-            .into_values()
-            .filter_map(|d| Some((d.request_id?, *wanted.get(&d.recipient_id)?)))
-            .collect())
+        Ok(MealWishes {
+            priority: days
+                .values()
+                .filter(|d| d.priority)
+                .filter_map(|d| d.request_id)
+                .collect(),
+            preferred_volunteers: days
+                .into_values()
+                .filter_map(|d| Some((d.request_id?, *wanted.get(&d.recipient_id)?)))
+                .collect(),
+        })
     }
 
     /// Books one generated day: the meal request and the day's row in one

@@ -28,8 +28,8 @@ pub async fn check_plan_on(app: &TestApp, date: NaiveDate, plan: &Value) -> (Bui
     let blocks = store.vehicle_blocks(Scope::All, Some(date)).await.unwrap();
     let policy = store.ride_policy().await.unwrap();
     let meals = store.meal_settings().await.unwrap();
-    let priority_meals = store.priority_meals(date).await.unwrap();
-    let preferred_volunteers = store.preferred_volunteers(date).await.unwrap();
+    let wishes = store.meal_wishes(date).await.unwrap();
+    let (priority_meals, preferred_volunteers) = (wishes.priority, wishes.preferred_volunteers);
     let surplus = store.surplus_settings().await.unwrap();
     let donors = store.donors().await.unwrap();
     let day = Day {

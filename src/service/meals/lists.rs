@@ -144,7 +144,7 @@ pub async fn preferred_volunteers(
     store: &Store,
     date: NaiveDate,
 ) -> Result<HashMap<Id, Preferred>, ServiceError> {
-    let wanted = store.preferred_volunteers(date).await?;
+    let wanted = store.meal_wishes(date).await?.preferred_volunteers;
     if wanted.is_empty() {
         return Ok(HashMap::new());
     }
