@@ -134,7 +134,7 @@ impl Metrics {
         let solve_seconds = Family::new_with_constructor(solve_histogram as fn() -> _);
         registry.register_with_unit(
             "solve_duration",
-            "Time solver work took, from the day read to the plan saved, by kind",
+            "Time solver work took, by kind (a solve: from reading the day to saving the plan)",
             Unit::Seconds,
             solve_seconds.clone(),
         );
