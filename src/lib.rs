@@ -8,6 +8,7 @@ pub mod csv;
 pub mod demo;
 pub mod domain;
 pub mod formats;
+pub mod ops;
 pub mod planning;
 pub mod server;
 pub mod service;

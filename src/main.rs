@@ -132,7 +132,7 @@ fn seconds(s: f64) -> Result<Duration, String> {
 fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match cli.command {
         Command::Serve { database_url, bind } => {
-            server::init_logging();
+            server::init_logging()?;
             runtime()?.block_on(async {
                 let state = server::state(&database_url, &server::travel_config()?).await?;
                 eprintln!("giro: serving on http://{bind} ({:?})", state.store.backend);
@@ -144,7 +144,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             bind,
             time_limit,
         } => {
-            server::init_logging();
+            server::init_logging()?;
             seconds(time_limit)?;
             runtime()?.block_on(demo(&database_url, bind, time_limit))?;
         }

@@ -8,6 +8,7 @@ use tokio::net::TcpListener;
 
 use crate::api::{self, AppState, SolveSettings};
 use crate::auth::{throttle::Limits, SignIns};
+use crate::ops::logging::LogFormat;
 use crate::store::{Store, StoreError};
 use crate::travel::{self, TravelConfig, TravelError};
 
@@ -41,6 +42,7 @@ pub async fn state(database_url: &str, travel: &TravelConfig) -> Result<AppState
             trusted_proxies(std::env::var("GIRO_TRUSTED_PROXY").ok().as_deref())?,
         )),
         night_before: night_before_sender()?,
+        metrics: Arc::new(crate::ops::Metrics::new()),
     })
 }
 
@@ -126,11 +128,13 @@ pub fn travel_config() -> Result<TravelConfig, ServerError> {
     Ok(TravelConfig::from_env()?)
 }
 
-/// Logging for the binary; `RUST_LOG` overrides the default.
-pub fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| "giro=info,tower_http=warn".into());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+/// Logging for the binary: `GIRO_LOG_FORMAT` (`text` or `json`); `RUST_LOG`
+/// overrides the default filter.
+pub fn init_logging() -> Result<(), ServerError> {
+    let setting = std::env::var("GIRO_LOG_FORMAT").ok();
+    let format = LogFormat::parse(setting.as_deref()).map_err(ServerError::Config)?;
+    crate::ops::logging::init(format);
+    Ok(())
 }
 
 #[cfg(test)]

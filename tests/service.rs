@@ -22,6 +22,7 @@ mod service {
     mod meals;
     mod migrations;
     mod night_before;
+    mod ops;
     mod other_day;
     mod pages_board;
     mod pages_live_day;

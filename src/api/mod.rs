@@ -143,7 +143,7 @@ pub fn schemas_by_resource() -> Vec<std::collections::BTreeMap<String, serde_jso
 pub fn app(state: AppState) -> Router {
     let (router, doc) = routes().split_for_parts();
     let doc = Arc::new(doc::complete(doc));
-    router
+    let router = router
         .route(
             "/api/v1/openapi.json",
             axum::routing::get(move || {
@@ -152,11 +152,11 @@ pub fn app(state: AppState) -> Router {
             }),
         )
         .merge(crate::web::routes())
+        .merge(crate::ops::routes())
         .fallback(not_found)
         // One size limit for every body axum buffers; `json::read` answers it with a JSON 413.
         .layer(axum::extract::DefaultBodyLimit::max(json::LIMIT))
         // Phones on weak signal: pages and JSON shrink about tenfold.
-        .layer(tower_http::compression::CompressionLayer::new())
-        .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(state)
+        .layer(tower_http::compression::CompressionLayer::new());
+    crate::ops::layers(router, &state).with_state(state)
 }

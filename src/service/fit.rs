@@ -14,6 +14,7 @@ use crate::domain::fit::{FitAccepted, FitAnswer, FitInput};
 use crate::domain::fits_if::{shifted, Step, STEPS};
 use crate::domain::replan::moves;
 use crate::domain::{FitsIf, Invalid, Plan};
+use crate::ops::SolveKind;
 use crate::planning::fit::{blocked, job_of, list_all, moved, way};
 use crate::planning::{self, rest_of_day, Rest};
 use crate::solver::{self, Fit, FitError, JobId};
@@ -26,6 +27,7 @@ pub async fn fit(
     input: &FitInput,
 ) -> Result<FitAnswer, ServiceError> {
     let asked = Asked::new(state, date, input).await?;
+    let solving = state.metrics.solving(SolveKind::Fit);
     let (ground, rest, job) = (&asked.ground, &asked.rest, asked.job);
     let answer = match asked.ways().await? {
         Ok(ways) => {
@@ -54,6 +56,7 @@ pub async fn fit(
             }
         }
     };
+    solving.answered();
     Ok(answer)
 }
 
@@ -72,6 +75,7 @@ pub async fn accept(
     };
     let began = Instant::now();
     let asked = Asked::new(state, date, input).await?;
+    let solving = state.metrics.solving(SolveKind::Fit);
     let job = asked.job;
     let ways = asked.ways().await?.map_err(|e| match e {
         FitError::Blocked { .. } => Invalid::one(
@@ -113,6 +117,7 @@ pub async fn accept(
     let seconds = began.elapsed().as_secs_f64();
     let new = planning::to_new_plan(&judged, &solution, seconds, &asked.ground.source);
     let plan = state.store.save_plan(actor, date, &new).await?;
+    solving.made(plan.figures.cost, plan.unassigned.len());
     Ok(FitAccepted {
         moves: moves(&asked.base, &plan),
         plan,

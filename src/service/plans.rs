@@ -43,10 +43,11 @@ pub async fn start_solve(
         },
         started.claim,
     );
-    tokio::spawn(async move {
+    // In the request's span: the solve's log lines carry its request id.
+    tokio::spawn(tracing::Instrument::in_current_span(async move {
         job.await;
         drop(permit);
-    });
+    }));
     Ok(record)
 }
 

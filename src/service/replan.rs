@@ -14,6 +14,7 @@ use crate::domain::lifecycle::{keeps_promise, promised_window};
 use crate::domain::replan::{moves, ReplanInput, ReplanOutcome};
 use crate::domain::ride_policy::RidePolicy;
 use crate::domain::{latest_states, Clock, Id, Plan, StopEventKind, StopKey, StopRole};
+use crate::ops::SolveKind;
 use crate::planning::{self, rest_of_day, Standing};
 use crate::solver::{self, Options, Solution};
 use crate::store::Actor;
@@ -43,6 +44,7 @@ pub async fn replan(
             .into());
         }
     }
+    let solving = state.metrics.solving(SolveKind::Replan);
     let ground = Ground::of(state, date, input.at, Some(&published)).await?;
     let withdrawn: Vec<(Id, f64)> = input
         .withdraw
@@ -74,6 +76,7 @@ pub async fn replan(
     };
     let new = planning::to_new_plan(&judged, &solution, seconds, &source);
     let plan = store.save_plan(actor, date, &new).await?;
+    solving.made(plan.figures.cost, plan.unassigned.len());
     let moves = moves(&published, &plan);
     let published_pickups: HashMap<Id, f64> = published
         .routes

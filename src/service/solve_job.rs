@@ -16,6 +16,7 @@ use super::day::{self, DayError};
 use super::other_day;
 use super::AppState;
 use crate::domain::{Id, Route as PlanRoute};
+use crate::ops::SolveKind;
 use crate::planning;
 use crate::solver::{self, Options, Progress};
 use crate::store::{Actor, Claim, Heartbeat, SolveStatus, Store, StoreError};
@@ -59,9 +60,16 @@ pub struct Job {
     pub seed: u64,
 }
 
+/// The plan a solve saved, with the figures the metrics keep.
+struct Made {
+    plan_id: Id,
+    cost: f64,
+    unassigned: usize,
+}
+
 /// How the work ended, as the monitor saw it.
 enum End {
-    Plan(Id),
+    Plan(Made),
     Failed(String),
     /// Asked to stop and did not within the grace: no plan.
     LetGo,
@@ -74,34 +82,39 @@ enum End {
 /// instance, that a worker is on the solve: it goes when this future ends or
 /// is dropped, so a worker that dies any other way is seen dead at once.
 pub async fn run(state: AppState, job: Job, claim: Claim) {
+    let solving = state.metrics.solving(SolveKind::Solve);
     let cancel = Arc::new(AtomicBool::new(false));
     let (tx, rx) = watch::channel(Snapshot::default());
     let work = tokio::spawn(solve(state.clone(), job, cancel.clone(), tx));
     let end = monitor(&state.store, job.solve_id, work, rx, &cancel).await;
     let store = &state.store;
     let result = match end {
-        End::Plan(plan_id) => {
+        End::Plan(made) => {
             let status = if cancel.load(Ordering::Relaxed) {
                 SolveStatus::Cancelled
             } else {
                 SolveStatus::Done
             };
+            solving.made(made.cost, made.unassigned);
             store
-                .finish_solve(job.solve_id, status, Some(plan_id), None)
+                .finish_solve(job.solve_id, status, Some(made.plan_id), None)
                 .await
         }
         End::Failed(message) => {
+            solving.failed();
             tracing::warn!("solve {} for {} failed: {message}", job.solve_id, job.date);
             store
                 .finish_solve(job.solve_id, SolveStatus::Failed, None, Some(message))
                 .await
         }
         End::LetGo => {
+            solving.failed();
             let why = "cancelled; the worker did not stop in time: no plan kept".to_string();
             store
                 .finish_solve(job.solve_id, SolveStatus::Cancelled, None, Some(why))
                 .await
         }
+        // Another instance ended it; the failure, if any, is counted there.
         End::Gone => Ok(false),
     };
     match result {
@@ -118,7 +131,7 @@ pub async fn run(state: AppState, job: Job, claim: Claim) {
 async fn monitor(
     store: &Store,
     id: Id,
-    mut work: JoinHandle<Result<Id, String>>,
+    mut work: JoinHandle<Result<Made, String>>,
     mut rx: watch::Receiver<Snapshot>,
     cancel: &AtomicBool,
 ) -> End {
@@ -193,7 +206,7 @@ async fn solve(
     job: Job,
     cancel: Arc<AtomicBool>,
     progress: watch::Sender<Snapshot>,
-) -> Result<Id, String> {
+) -> Result<Made, String> {
     let store = &state.store;
     let (records, full, source) =
         day::records_and_problem(&state, job.date)
@@ -270,5 +283,9 @@ async fn solve(
         .save_plan(job.actor, job.date, &plan)
         .await
         .map_err(hide)?;
-    Ok(saved.id)
+    Ok(Made {
+        plan_id: saved.id,
+        cost: saved.figures.cost,
+        unassigned: saved.unassigned.len(),
+    })
 }

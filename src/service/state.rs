@@ -19,4 +19,6 @@ pub struct AppState {
     pub sign_ins: Arc<crate::auth::SignIns>,
     /// Where night-before lists go (`service::night_before`).
     pub night_before: Arc<dyn super::night_before::NightBeforeSender>,
+    /// This instance's Prometheus series (`ops::metrics`).
+    pub metrics: Arc<crate::ops::Metrics>,
 }

@@ -291,16 +291,18 @@ impl Store {
     }
 
     async fn migrate(&self, version: i64) -> Result<(), StoreError> {
+        self.migrator(version).await?.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// The migrations embedded in this build, up to `version`.
+    pub(super) async fn migrator(&self, version: i64) -> Result<Migrator, StoreError> {
         let all = match self.backend {
             Backend::Sqlite => SQLITE,
             Backend::Postgres => POSTGRES,
         };
         let upto = all.iter().take_while(|m| m.0 <= version).count();
-        Migrator::new(Embedded(&all[..upto]))
-            .await?
-            .run(&self.pool)
-            .await?;
-        Ok(())
+        Ok(Migrator::new(Embedded(&all[..upto])).await?)
     }
 
     /// A write transaction. On SQLite it takes the write lock at once
