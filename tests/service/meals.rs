@@ -11,7 +11,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use super::html::element;
-use super::support::{f, As, TestApp};
+use super::support::{f, route_with, As, TestApp};
 
 /// The demo day with one meal car on duty and nothing booked: each test
 /// books its own meals.
@@ -42,18 +42,7 @@ pub(super) async fn kitchen(app: &TestApp) -> Kitchen {
         .iter()
         .find(|p| p.organisation_id.is_none() && p.kind == "meal_centre")
         .unwrap();
-    let car = app
-        .store
-        .vehicles()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|v| {
-            v.layouts
-                .iter()
-                .any(|l| l.capacity.contains_key("hot_boxes"))
-        })
-        .unwrap();
+    let car = meal_cars(&app).await.into_iter().next().unwrap();
     let mut driver = None;
     for s in app.store.shifts(Some(app.date)).await.unwrap() {
         if s.vehicle_id == car.id && driver.is_none() {
@@ -128,6 +117,17 @@ pub(super) async fn generate(app: &TestApp, k: &Kitchen, date: &str) -> Vec<(i64
 }
 
 /// The request a recipient got in a generation.
+/// The vehicles with a layout for hot boxes.
+async fn meal_cars(app: &TestApp) -> Vec<giro::domain::Vehicle> {
+    let mut cars = app.store.vehicles().await.unwrap();
+    cars.retain(|v| {
+        v.layouts
+            .iter()
+            .any(|l| l.capacity.contains_key("hot_boxes"))
+    });
+    cars
+}
+
 fn request_of(booked: &[(i64, i64)], recipient: i64) -> i64 {
     booked.iter().find(|b| b.0 == recipient).expect("booked").1
 }
@@ -547,18 +547,10 @@ async fn a_meal_goes_with_the_volunteer_its_recipient_prefers() {
         .await;
     assert_eq!(s, StatusCode::OK, "{shifts}");
     let first = shifts[0].clone();
-    let second = app
-        .store
-        .vehicles()
+    let second = meal_cars(&app)
         .await
-        .unwrap()
         .into_iter()
-        .find(|v| {
-            first["vehicle_id"] != v.id
-                && v.layouts
-                    .iter()
-                    .any(|l| l.capacity.contains_key("hot_boxes"))
-        })
+        .find(|v| first["vehicle_id"] != v.id)
         .expect("the demo has a second meal car");
     // The first volunteer allowed to drive it.
     let mut other = None;
@@ -589,17 +581,7 @@ async fn a_meal_goes_with_the_volunteer_its_recipient_prefers() {
         assert_eq!(s, StatusCode::OK, "{r}");
         let plan = app.solve(&k.planner, 1.0).await;
         assert_clean(&app, &plan).await;
-        let route = plan["routes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| {
-                r["stops"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|s| s["request_id"] == meal)
-            })
+        let route = route_with(&plan, meal)
             .unwrap_or_else(|| panic!("the meal is planned: {}", plan["unassigned"]));
         assert_eq!(route["volunteer_id"], wish, "{route}");
     }

@@ -391,6 +391,21 @@ pub fn f(v: &Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
 }
 
+/// Whether a route of a plan (JSON) stops for `request`.
+pub fn carries(route: &Value, request: i64) -> bool {
+    route["stops"]
+        .as_array()
+        .is_some_and(|stops| stops.iter().any(|s| s["request_id"] == request))
+}
+
+/// The route of a plan (JSON) that stops for `request`.
+pub fn route_with(plan: &Value, request: i64) -> Option<&Value> {
+    plan["routes"]
+        .as_array()?
+        .iter()
+        .find(|r| carries(r, request))
+}
+
 impl TestApp {
     /// `driver` reports each of `stops` done, `late` minutes after its
     /// planned departure; event ids are `tag` and the stop's number.
