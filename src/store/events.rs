@@ -7,6 +7,7 @@ use sqlx::Row;
 
 use super::audit::record;
 use super::{now, parse_date, parse_instant, Actor, Store, StoreError};
+use crate::domain::{AuditAction, AuditEntity};
 use crate::domain::{
     Id, NewEvent, PlanStatus, RequestKind, StopEvent, StopEventKind, StopKey, StopRole,
 };
@@ -175,8 +176,8 @@ impl Store {
         record(
             &mut tx,
             actor,
-            "create",
-            "stop_event",
+            AuditAction::Create,
+            AuditEntity::StopEvent,
             Some(stored.id),
             Some(format!("{} {}", stored.key, stored.kind.as_str())),
         )

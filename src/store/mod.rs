@@ -29,7 +29,7 @@ mod vehicle_blocks;
 mod vehicles;
 mod volunteers;
 
-pub use audit::AuditEntry;
+pub use audit::{AuditEntry, AuditFilter};
 pub use db::{Backend, Store, Tx};
 pub use driver_links::LinkHolder;
 pub use error::StoreError;

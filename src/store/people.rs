@@ -6,6 +6,7 @@ use super::db::exists;
 use super::places::visible_place;
 use super::{Actor, Scope, Store, StoreError, Tx};
 use crate::domain::{Assistance, Id, Invalid, Mobility, Person, PersonInput};
+use crate::domain::{AuditAction, AuditEntity};
 
 const COLUMNS: &str =
     "id, organisation_id, name, phone, home_place_id, mobility, assistance, driver_notes, service_animal";
@@ -97,7 +98,15 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        record(&mut tx, actor, "create", "person", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Create,
+            AuditEntity::Person,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.person(Scope::All, id).await
     }
@@ -144,12 +153,21 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound("person"));
         }
-        record(&mut tx, actor, "update", "person", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            AuditEntity::Person,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.person(Scope::All, id).await
     }
 
     pub async fn delete_person(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
-        self.delete_row(actor, "people", "person", id).await
+        self.delete_row(actor, "people", crate::domain::AuditEntity::Person, id)
+            .await
     }
 }
