@@ -1,6 +1,7 @@
 //! The municipality's records as the service sees them: pure types and the
 //! checks that need no database. Store, API and planning share these.
 
+pub mod anonymise;
 pub mod audit;
 mod booking;
 mod clock;

@@ -204,6 +204,18 @@ impl Store {
         rows.iter().map(decode).collect()
     }
 
+    /// Every event on a stop of one person's requests (the subject access export).
+    pub async fn events_of_person(&self, person_id: Id) -> Result<Vec<StopEvent>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM stop_events \
+             WHERE request_id IN (SELECT id FROM requests WHERE person_id = $1) ORDER BY id"
+        ))
+        .bind(person_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(decode).collect()
+    }
+
     /// Every event of a date, in the order received.
     pub async fn events_of_date(&self, date: NaiveDate) -> Result<Vec<StopEvent>, StoreError> {
         let rows = sqlx::query(&format!(

@@ -84,8 +84,8 @@ impl Store {
         check_refs(&mut tx, org, input).await?;
         let id: Id = sqlx::query(
             "INSERT INTO people (organisation_id, name, phone, home_place_id, mobility, \
-             assistance, driver_notes, service_animal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-             RETURNING id",
+             assistance, driver_notes, service_animal, created_on) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(org)
         .bind(&input.name)
@@ -95,6 +95,8 @@ impl Store {
         .bind(input.assistance.as_str())
         .bind(&input.driver_notes)
         .bind(i64::from(input.service_animal))
+        // The retention period of a person never served counts from here.
+        .bind(chrono::Local::now().date_naive().to_string())
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
@@ -127,6 +129,14 @@ impl Store {
                 .bind(org)
                 .fetch_optional(&mut *tx)
                 .await?;
+        // Anonymising is for good: a name written back would undo it.
+        let gone = sqlx::query("SELECT 1 FROM people WHERE id = $1 AND anonymised_at IS NOT NULL")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if gone.is_some() {
+            return Err(StoreError::Conflict("the person was anonymised".into()));
+        }
         if booked.is_some() {
             return Err(Invalid::one(
                 "organisation_id",

@@ -280,6 +280,21 @@ impl Store {
         Ok(list)
     }
 
+    /// Every request for one person, with their lifecycles (the subject access export).
+    pub async fn requests_of_person(&self, person_id: Id) -> Result<Vec<Request>, StoreError> {
+        let mut list = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM requests WHERE person_id = $1 ORDER BY id"
+        ))
+        .bind(person_id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(decode)
+        .collect::<Result<Vec<_>, _>>()?;
+        self.settle_lifecycles(&mut list).await?;
+        Ok(list)
+    }
+
     /// The rides of `from..=to` in scope, with their lifecycles (the fees).
     pub async fn rides_between(
         &self,

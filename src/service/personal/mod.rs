@@ -5,4 +5,7 @@
 //! (`retention`), and everything held on a person can be handed out
 //! (`export`).
 
+pub mod anonymise;
+pub mod export;
 pub mod reads;
+pub mod retention;
