@@ -122,6 +122,15 @@ enum AdminCommand {
         #[arg(long, env = "DATABASE_URL", default_value = server::DEFAULT_DATABASE_URL)]
         database_url: String,
     },
+    /// Anonymise the people with no service for the retention period
+    /// (GIRO_RETENTION_DAYS, 730 by default) and clear older drivers' notes.
+    Retention {
+        /// Print what would be done and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, env = "DATABASE_URL", default_value = server::DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
 }
 
 fn seconds(s: f64) -> Result<Duration, String> {
@@ -166,6 +175,36 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             eprintln!(
                 "giro: administrator {} ({}) created with id {}",
                 user.email, user.name, user.id
+            );
+        }
+        Command::Admin {
+            command:
+                AdminCommand::Retention {
+                    dry_run,
+                    database_url,
+                },
+        } => {
+            let days = service::personal::retention::period_from_env()?;
+            let today = chrono::Local::now().date_naive();
+            let report = runtime()?.block_on(async {
+                let store = giro::store::Store::connect(&database_url).await?;
+                let r = service::personal::retention::run(&store, today, days, dry_run).await;
+                store.close().await;
+                r.map_err(Box::<dyn std::error::Error>::from)
+            })?;
+            let verb = if dry_run {
+                "would anonymise"
+            } else {
+                "anonymised"
+            };
+            println!(
+                "giro: retention {days} days (no service since {}): {verb} {} people {:?}; \
+                 {} drivers' notes {}",
+                report.cutoff,
+                report.anonymised.len(),
+                report.anonymised,
+                report.notes_cleared,
+                if dry_run { "to clear" } else { "cleared" }
             );
         }
         Command::Solve {

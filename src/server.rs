@@ -91,6 +91,13 @@ fn trusted_proxies(setting: Option<&str>) -> Result<Vec<IpAddr>, ServerError> {
 /// Binds `addr` (port 0 picks a free one) and serves until Ctrl-C.
 pub async fn serve(state: AppState, addr: SocketAddr) -> Result<(), ServerError> {
     let listener = TcpListener::bind(addr).await?;
+    // Personal data kept no longer than the period (tests serve without it).
+    let days =
+        crate::service::personal::retention::period_from_env().map_err(ServerError::Config)?;
+    tokio::spawn(crate::service::personal::retention::daily(
+        state.store.clone(),
+        days,
+    ));
     serve_on(state, listener, stop_signal()).await
 }
 

@@ -32,6 +32,7 @@ mod service {
     mod pages_shifts;
     mod pages_surplus;
     mod pages_vehicles;
+    mod personal_data;
     mod plans;
     mod promised;
     mod proved;

@@ -9,6 +9,8 @@
 ///
 /// - `list: x by "date"` adds an optional `?date=YYYY-MM-DD` filter, passed
 ///   to the store after the scope.
+/// - `get: x read as Entity` writes an audit line for each read of one
+///   record (personal data), after the read succeeded.
 /// - `scope: Caller::scope, organisation: field` confines a member to its own
 ///   association: reads take the caller's scope, updates and deletes first
 ///   read the record through it, and writes get the organisation from
@@ -22,7 +24,7 @@ macro_rules! crud {
         $(scope: $scope:path, organisation: $org:ident,)?
         $(#[$($list_doc:tt)*])*
         list: $list:ident $(by $by:literal)?,
-        get: $get:ident, create: $create:ident, update: $update:ident,
+        get: $get:ident $(read as $audited:ident)?, create: $create:ident, update: $update:ident,
         $(#[$($delete_doc:tt)*])*
         delete: $delete:ident $(,)?
     ) => {
@@ -66,7 +68,16 @@ macro_rules! crud {
             PathId(id): PathId,
         ) -> Result<Json<$T>, AppError> {
             caller.allow($read)?;
-            Ok(Json(s.store.$get($($scope(&caller),)? id).await?))
+            let found = s.store.$get($($scope(&caller),)? id).await?;
+            // A record of personal data: the read leaves an audit line.
+            $(s.store.note(
+                caller.actor(),
+                $crate::domain::AuditAction::Read,
+                $crate::domain::AuditEntity::$audited,
+                Some(id),
+                None,
+            ).await?;)?
+            Ok(Json(found))
         }
 
         #[utoipa::path(put, path = $one, tag = $tag, params(("id" = i64, Path)),

@@ -47,7 +47,9 @@ async fn manifest(
             message: "volunteer_id: required for planners".into(),
         })?,
     };
-    let manifest = s.store.manifest(volunteer, date).await?;
+    let manifest =
+        crate::service::personal::reads::manifest(&s.store, caller.actor(), volunteer, date)
+            .await?;
     Ok(format.answer(
         manifest,
         crate::csv::manifest,

@@ -19,6 +19,7 @@ mod meals;
 mod night_before;
 mod organisations;
 mod people;
+mod personal;
 mod places;
 mod plans;
 mod policy;
@@ -39,9 +40,10 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
 pub use crate::service::{AppState, SolveSettings};
+pub use audit::filter as audit_filter;
 pub use auth::{cookie, Caller, ADMINS, BOOKERS, PLANNERS, SESSION_COOKIE};
 pub use error::{AppError, ErrorBody};
-pub use extract::PathId;
+pub use extract::{Params, PathId};
 pub use json::Json;
 #[allow(unused_imports)]
 pub(crate) use session::{busy, open_session, sign_in, sign_out, too_many, ClientAddr};
@@ -85,6 +87,7 @@ fn parts() -> Vec<OpenApiRouter<AppState>> {
         users::routes(),
         places::routes(),
         people::routes(),
+        personal::routes(),
         eligibility::routes(),
         vehicles::routes(),
         vehicle_blocks::routes(),

@@ -10,7 +10,7 @@ crud! {
     scope: Caller::scope, organisation: organisation_id,
     /// Everyone served, or for a member only its association's people.
     list: people,
-    get: person, create: create_person, update: update_person,
+    get: person read as Person, create: create_person, update: update_person,
     /// Refused with 409 while requests still name the person.
     delete: delete_person,
 }

@@ -1,6 +1,8 @@
 //! The municipality's records as the service sees them: pure types and the
 //! checks that need no database. Store, API and planning share these.
 
+pub mod anonymise;
+pub mod audit;
 mod booking;
 mod clock;
 pub mod date;
@@ -41,6 +43,7 @@ mod violation;
 mod volunteer;
 mod weekdays;
 
+pub use audit::{AuditAction, AuditEntity};
 pub use booking::{settle, Booking, NewRequest};
 pub use clock::{Clock, Window};
 pub use driver_link::{check_pin_form, link_path, DriverLink, PinInput, MAX_FAILED_PINS};

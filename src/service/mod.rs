@@ -13,6 +13,7 @@ pub mod live;
 pub mod meals;
 pub mod night_before;
 mod other_day;
+pub mod personal;
 pub mod plans;
 pub mod replan;
 pub mod rides;

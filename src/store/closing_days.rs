@@ -8,6 +8,7 @@ use sqlx::Row;
 use super::audit::record;
 use super::standing_orders::cancel_closed_day;
 use super::{parse_date, Actor, Store, StoreError, Tx};
+use crate::domain::{AuditAction, AuditEntity};
 use crate::domain::{Calendar, ClosingDay};
 
 fn decode(r: &AnyRow) -> Result<ClosingDay, StoreError> {
@@ -95,8 +96,8 @@ impl Store {
         record(
             &mut tx,
             actor,
-            "create",
-            "closing_day",
+            AuditAction::Create,
+            AuditEntity::ClosingDay,
             None,
             Some(day.date.to_string()),
         )
@@ -124,8 +125,8 @@ impl Store {
         record(
             &mut tx,
             actor,
-            "update",
-            "closing_day",
+            AuditAction::Update,
+            AuditEntity::ClosingDay,
             None,
             Some(day.date.to_string()),
         )
@@ -151,8 +152,8 @@ impl Store {
         record(
             &mut tx,
             actor,
-            "delete",
-            "closing_day",
+            AuditAction::Delete,
+            AuditEntity::ClosingDay,
             None,
             Some(date.to_string()),
         )

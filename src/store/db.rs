@@ -97,6 +97,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "shift_services",
         include_str!("../../migrations/sqlite/0012_shift_services.sql"),
     ),
+    (
+        13,
+        "personal_data",
+        include_str!("../../migrations/sqlite/0013_personal_data.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -158,6 +163,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         12,
         "shift_services",
         include_str!("../../migrations/postgres/0012_shift_services.sql"),
+    ),
+    (
+        13,
+        "personal_data",
+        include_str!("../../migrations/postgres/0013_personal_data.sql"),
     ),
 ];
 
@@ -328,7 +338,7 @@ impl Store {
         &self,
         actor: super::Actor,
         table: &'static str,
-        entity: &'static str,
+        entity: crate::domain::AuditEntity,
         id: i64,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
@@ -338,9 +348,17 @@ impl Store {
             .await?
             .rows_affected();
         if n == 0 {
-            return Err(StoreError::NotFound(entity));
+            return Err(StoreError::NotFound(entity.as_str()));
         }
-        super::audit::record(&mut tx, actor, "delete", entity, Some(id), None).await?;
+        super::audit::record(
+            &mut tx,
+            actor,
+            crate::domain::AuditAction::Delete,
+            entity,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -7,6 +7,7 @@ use super::audit::record;
 use super::sessions::user_columns;
 use super::users::decode as decode_user;
 use super::{now, parse_instant, Actor, Store, StoreError};
+use crate::domain::{AuditAction, AuditEntity};
 use crate::domain::{DriverLink, Id, User, MAX_FAILED_PINS};
 
 /// A live link with its driver and the PIN hash, if the driver has a PIN.
@@ -64,7 +65,15 @@ impl Store {
             created_at: parse_instant(&at)?,
             revoked_at: None,
         };
-        record(&mut tx, actor, "create", "driver_link", Some(link.id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Create,
+            AuditEntity::DriverLink,
+            Some(link.id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(link)
     }
@@ -83,8 +92,8 @@ impl Store {
         record(
             &mut tx,
             actor,
-            "revoke",
-            "driver_link",
+            AuditAction::Revoke,
+            AuditEntity::DriverLink,
             None,
             Some(format!("user {user_id}: {n} link(s)")),
         )
@@ -140,8 +149,8 @@ impl Store {
         record(
             &mut tx,
             actor,
-            "update",
-            "user",
+            AuditAction::Update,
+            AuditEntity::User,
             Some(user_id),
             Some(what.into()),
         )
@@ -174,8 +183,8 @@ impl Store {
             record(
                 &mut tx,
                 Actor(None),
-                "revoke",
-                "driver_link",
+                AuditAction::Revoke,
+                AuditEntity::DriverLink,
                 Some(link_id),
                 Some(format!("{failed} wrong PINs")),
             )

@@ -10,6 +10,7 @@ use super::audit::record;
 use super::{Actor, Scope, Store, StoreError};
 use crate::domain::eligibility::{Eligibility, EligibilityInput, IseeBand, L104};
 use crate::domain::Id;
+use crate::domain::{AuditAction, AuditEntity};
 
 fn decode(r: &AnyRow) -> Result<Eligibility, StoreError> {
     let band: String = r.try_get("isee_band")?;
@@ -73,7 +74,15 @@ impl Store {
         .bind(&e.plan_reference)
         .execute(&mut *tx)
         .await?;
-        record(&mut tx, actor, "update", "eligibility", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            AuditEntity::Eligibility,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(e)
     }

@@ -7,6 +7,7 @@ use sqlx::Row;
 
 use super::audit::record;
 use super::{now, parse_date, parse_instant, Actor, Store, StoreError};
+use crate::domain::{AuditAction, AuditEntity};
 use crate::domain::{
     Id, NewEvent, PlanStatus, RequestKind, StopEvent, StopEventKind, StopKey, StopRole,
 };
@@ -175,8 +176,8 @@ impl Store {
         record(
             &mut tx,
             actor,
-            "create",
-            "stop_event",
+            AuditAction::Create,
+            AuditEntity::StopEvent,
             Some(stored.id),
             Some(format!("{} {}", stored.key, stored.kind.as_str())),
         )
@@ -198,6 +199,18 @@ impl Store {
         .bind(date.to_string())
         .bind(key.request_id)
         .bind(key.role.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(decode).collect()
+    }
+
+    /// Every event on a stop of one person's requests (the subject access export).
+    pub async fn events_of_person(&self, person_id: Id) -> Result<Vec<StopEvent>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM stop_events \
+             WHERE request_id IN (SELECT id FROM requests WHERE person_id = $1) ORDER BY id"
+        ))
+        .bind(person_id)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(decode).collect()

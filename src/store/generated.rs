@@ -9,6 +9,7 @@ use sqlx::Row;
 use super::audit::record;
 use super::closing_days::calendar_tx;
 use super::{parse_date, Actor, StoreError, Tx};
+use crate::domain::{AuditAction, AuditEntity};
 use crate::domain::{Calendar, Id};
 
 /// A generator's days table and the column naming its owner (constants).
@@ -80,8 +81,8 @@ pub(super) async fn cancel_dropped(
         record(
             tx,
             actor,
-            "cancel",
-            "request",
+            AuditAction::Cancel,
+            AuditEntity::Request,
             Some(request),
             Some(why(date)),
         )

@@ -14,6 +14,7 @@ use super::generated::{cancel_dropped, MEAL_DAYS};
 use super::requests::insert_request;
 use super::{json, to_json, Actor, Scope, Store, StoreError, Tx};
 use crate::domain::meals::{MealDay, MealRecipient, MealRecipientInput, MealType};
+use crate::domain::{AuditAction, AuditEntity};
 use crate::domain::{Calendar, Id, Invalid, NewRequest, Suspension, MAX_SUSPENSIONS};
 
 const COLUMNS: &str = "id, organisation_id, person_id, plan";
@@ -188,7 +189,15 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        record(&mut tx, actor, "create", "meal_recipient", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Create,
+            AuditEntity::MealRecipient,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(MealRecipient { id, ..r })
     }
@@ -219,7 +228,15 @@ impl Store {
         write_tx(&mut tx, &r).await?;
         let cancelled = cancel_unserved(&mut tx, actor, &r, today).await?;
         let detail = (!cancelled.is_empty()).then(|| format!("cancelled requests {cancelled:?}"));
-        record(&mut tx, actor, "update", "meal_recipient", Some(id), detail).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            AuditEntity::MealRecipient,
+            Some(id),
+            detail,
+        )
+        .await?;
         tx.commit().await?;
         Ok(r)
     }
@@ -249,8 +266,8 @@ impl Store {
         record(
             &mut tx,
             actor,
-            "hold",
-            "meal_recipient",
+            AuditAction::Hold,
+            AuditEntity::MealRecipient,
             Some(id),
             Some(detail),
         )
@@ -276,7 +293,15 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        record(&mut tx, actor, "delete", "meal_recipient", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Delete,
+            AuditEntity::MealRecipient,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -374,8 +399,8 @@ impl Store {
         record(
             &mut tx,
             actor,
-            "generate",
-            "meal_recipient",
+            AuditAction::Generate,
+            AuditEntity::MealRecipient,
             Some(r.id),
             Some(format!("{date}: request {id}")),
         )

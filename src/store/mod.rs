@@ -1,6 +1,7 @@
 //! Storage: SQLite by default, PostgreSQL for a `postgres://` URL. One query set
 //! with `$n` placeholders and portable types runs on both through sqlx's Any driver.
 
+mod anonymise;
 mod audit;
 mod closing_days;
 mod db;
@@ -19,6 +20,7 @@ mod places;
 mod plans;
 mod request_status;
 mod requests;
+mod retention;
 mod sessions;
 mod settings;
 mod shifts;
@@ -30,7 +32,7 @@ mod vehicle_blocks;
 mod vehicles;
 mod volunteers;
 
-pub use audit::AuditEntry;
+pub use audit::{AuditEntry, AuditFilter};
 pub use db::{Backend, Store, Tx};
 pub use driver_links::LinkHolder;
 pub use error::StoreError;
@@ -63,6 +65,11 @@ impl Scope {
 /// Who did a write, for the audit log.
 #[derive(Debug, Clone, Copy)]
 pub struct Actor(pub Option<Id>);
+
+/// Now as stored (RFC 3339, UTC, milliseconds), for documents that say when they were made.
+pub fn now_text() -> String {
+    now()
+}
 
 pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)

@@ -3,6 +3,7 @@ use sqlx::Row;
 
 use super::audit::record;
 use super::{Actor, Scope, Store, StoreError};
+use crate::domain::{AuditAction, AuditEntity};
 use crate::domain::{Id, OrgKind, Organisation, OrganisationInput};
 
 fn decode(r: &AnyRow) -> Result<Organisation, StoreError> {
@@ -60,7 +61,15 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?
                 .try_get("id")?;
-        record(&mut tx, actor, "create", "organisation", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Create,
+            AuditEntity::Organisation,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.organisation(Scope::All, id).await
     }
@@ -82,13 +91,26 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound("organisation"));
         }
-        record(&mut tx, actor, "update", "organisation", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            AuditEntity::Organisation,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.organisation(Scope::All, id).await
     }
 
     pub async fn delete_organisation(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
-        self.delete_row(actor, "organisations", "organisation", id)
-            .await
+        self.delete_row(
+            actor,
+            "organisations",
+            crate::domain::AuditEntity::Organisation,
+            id,
+        )
+        .await
     }
 }

@@ -6,6 +6,7 @@ use super::db::exists;
 use super::places::visible_place;
 use super::{Actor, Scope, Store, StoreError, Tx};
 use crate::domain::{Assistance, Id, Invalid, Mobility, Person, PersonInput};
+use crate::domain::{AuditAction, AuditEntity};
 
 const COLUMNS: &str =
     "id, organisation_id, name, phone, home_place_id, mobility, assistance, driver_notes, service_animal";
@@ -83,8 +84,8 @@ impl Store {
         check_refs(&mut tx, org, input).await?;
         let id: Id = sqlx::query(
             "INSERT INTO people (organisation_id, name, phone, home_place_id, mobility, \
-             assistance, driver_notes, service_animal) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-             RETURNING id",
+             assistance, driver_notes, service_animal, created_on) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(org)
         .bind(&input.name)
@@ -94,10 +95,20 @@ impl Store {
         .bind(input.assistance.as_str())
         .bind(&input.driver_notes)
         .bind(i64::from(input.service_animal))
+        // The retention period of a person never served counts from here.
+        .bind(chrono::Local::now().date_naive().to_string())
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        record(&mut tx, actor, "create", "person", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Create,
+            AuditEntity::Person,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.person(Scope::All, id).await
     }
@@ -118,6 +129,14 @@ impl Store {
                 .bind(org)
                 .fetch_optional(&mut *tx)
                 .await?;
+        // Anonymising is for good: a name written back would undo it.
+        let gone = sqlx::query("SELECT 1 FROM people WHERE id = $1 AND anonymised_at IS NOT NULL")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if gone.is_some() {
+            return Err(StoreError::Conflict("the person was anonymised".into()));
+        }
         if booked.is_some() {
             return Err(Invalid::one(
                 "organisation_id",
@@ -144,12 +163,21 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound("person"));
         }
-        record(&mut tx, actor, "update", "person", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            AuditEntity::Person,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.person(Scope::All, id).await
     }
 
     pub async fn delete_person(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
-        self.delete_row(actor, "people", "person", id).await
+        self.delete_row(actor, "people", crate::domain::AuditEntity::Person, id)
+            .await
     }
 }

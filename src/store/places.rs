@@ -4,6 +4,7 @@ use sqlx::Row;
 use super::audit::record;
 use super::db::exists;
 use super::{Actor, Scope, Store, StoreError, Tx};
+use crate::domain::{AuditAction, AuditEntity};
 use crate::domain::{Id, Invalid, Place, PlaceInput};
 
 const COLUMNS: &str = "id, organisation_id, name, address, lat, lon, kind";
@@ -98,7 +99,15 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        record(&mut tx, actor, "create", "place", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Create,
+            AuditEntity::Place,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.place(Scope::All, id).await
     }
@@ -143,12 +152,21 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound("place"));
         }
-        record(&mut tx, actor, "update", "place", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            AuditEntity::Place,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.place(Scope::All, id).await
     }
 
     pub async fn delete_place(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
-        self.delete_row(actor, "places", "place", id).await
+        self.delete_row(actor, "places", crate::domain::AuditEntity::Place, id)
+            .await
     }
 }

@@ -8,6 +8,7 @@ use sqlx::Row;
 
 use super::audit::record;
 use super::{json, now, parse_date, parse_instant, to_json, Actor, Store, StoreError, Tx};
+use crate::domain::{AuditAction, AuditEntity};
 use crate::domain::{
     Clock, Figures, Id, Invalid, NewPlan, NewRoute, Plan, PlanStatus, PlanStop, Route, RouteEdit,
     StopKey, StopRole,
@@ -162,8 +163,8 @@ async fn insert_plan(
     record(
         tx,
         actor,
-        "create",
-        "plan",
+        AuditAction::Create,
+        AuditEntity::Plan,
         Some(plan_id),
         Some(format!("{date} r{revision}")),
     )
@@ -348,8 +349,8 @@ impl Store {
         record(
             &mut tx,
             actor,
-            "publish",
-            "plan",
+            AuditAction::Publish,
+            AuditEntity::Plan,
             Some(id),
             Some(format!("{d} r{revision}")),
         )
@@ -470,8 +471,8 @@ impl Store {
         record(
             &mut tx,
             actor,
-            "edit",
-            "route",
+            AuditAction::Edit,
+            AuditEntity::Route,
             Some(target_route),
             Some(format!("volunteer {:?}", edit.volunteer_id)),
         )
@@ -558,7 +559,15 @@ impl Store {
         } else {
             insert_plan(&mut tx, &d, plan, actor).await?
         };
-        record(&mut tx, actor, "edit", "plan", Some(target), Some(detail)).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Edit,
+            AuditEntity::Plan,
+            Some(target),
+            Some(detail),
+        )
+        .await?;
         tx.commit().await?;
         self.plan_by_id(target).await
     }

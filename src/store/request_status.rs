@@ -15,6 +15,7 @@ use crate::domain::{
     latest_states, Id, PlanUnassigned, Request, RequestStatus, StopEvent, StopEventKind, StopKey,
     StopRole, UnassignedReason, WayBack, Window,
 };
+use crate::domain::{AuditAction, AuditEntity};
 
 /// Statuses a request can still leave.
 const OPEN: &str = "('active', 'will_call')";
@@ -118,7 +119,15 @@ async fn cascade(
     for row in ids {
         let id: Id = row.try_get("id")?;
         let detail = format!("{} with request {outbound}", status.as_str());
-        record(tx, actor, "cancel", "request", Some(id), Some(detail)).await?;
+        record(
+            tx,
+            actor,
+            AuditAction::Cancel,
+            AuditEntity::Request,
+            Some(id),
+            Some(detail),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -157,7 +166,15 @@ pub(super) async fn cancel_in(
         return Err(changed());
     }
     let detail = Some(status.as_str().into());
-    record(tx, actor, "cancel", "request", Some(id), detail).await?;
+    record(
+        tx,
+        actor,
+        AuditAction::Cancel,
+        AuditEntity::Request,
+        Some(id),
+        detail,
+    )
+    .await?;
     cascade(tx, actor, id, status, CancelCause::WithOutbound).await
 }
 
@@ -251,7 +268,15 @@ impl Store {
     pub async fn mark_no_show(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         if set_status(&mut tx, id, "('active')", RequestStatus::NoShow, None).await? {
-            record(&mut tx, actor, "no_show", "request", Some(id), None).await?;
+            record(
+                &mut tx,
+                actor,
+                AuditAction::NoShow,
+                AuditEntity::Request,
+                Some(id),
+                None,
+            )
+            .await?;
             let cause = CancelCause::OutboundNoShow;
             cascade(&mut tx, actor, id, RequestStatus::Cancelled, cause).await?;
         }
@@ -264,7 +289,15 @@ impl Store {
     pub async fn undo_no_show(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         if set_status(&mut tx, id, "('no_show')", RequestStatus::Active, None).await? {
-            record(&mut tx, actor, "undo_no_show", "request", Some(id), None).await?;
+            record(
+                &mut tx,
+                actor,
+                AuditAction::UndoNoShow,
+                AuditEntity::Request,
+                Some(id),
+                None,
+            )
+            .await?;
             let backs = sqlx::query(
                 "SELECT id, way_back, called_at FROM requests WHERE outbound_id = $1 \
                  AND status = 'cancelled' AND cancel_cause = $2",
@@ -282,7 +315,15 @@ impl Store {
                 let called = b.try_get::<Option<String>, _>("called_at")?.is_some();
                 let status = lifecycle::restored_status(rule, called);
                 set_status(&mut tx, back, "('cancelled')", status, None).await?;
-                record(&mut tx, actor, "restore", "request", Some(back), None).await?;
+                record(
+                    &mut tx,
+                    actor,
+                    AuditAction::Restore,
+                    AuditEntity::Request,
+                    Some(back),
+                    None,
+                )
+                .await?;
             }
         }
         tx.commit().await?;
@@ -320,7 +361,15 @@ impl Store {
             return Err(changed());
         }
         let detail = restore.map(|s| format!("restored as {}", s.as_str()));
-        record(&mut tx, actor, "keep_return", "request", Some(id), detail).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::KeepReturn,
+            AuditEntity::Request,
+            Some(id),
+            detail,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -348,7 +397,15 @@ impl Store {
             return Err(changed());
         }
         let detail = format!("pickup {}-{}", window.start, window.end);
-        record(&mut tx, actor, "call", "request", Some(id), Some(detail)).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Call,
+            AuditEntity::Request,
+            Some(id),
+            Some(detail),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -9,6 +9,7 @@ use super::db::exists;
 use super::places::visible_place;
 use super::{clock, json, parse_date, to_json, Actor, Scope, Store, StoreError, Tx};
 use crate::domain::ride_policy::Purpose;
+use crate::domain::{AuditAction, AuditEntity};
 use crate::domain::{
     Clock, Id, Invalid, Lifecycle, NewRequest, Request, RequestKind, RequestStatus, ReturnOf,
     Window, WindowAt,
@@ -233,7 +234,15 @@ pub(crate) async fn insert_request(
         .fetch_one(&mut **tx)
         .await?
         .try_get("id")?;
-    record(tx, actor, "create", "request", Some(id), None).await?;
+    record(
+        tx,
+        actor,
+        AuditAction::Create,
+        AuditEntity::Request,
+        Some(id),
+        None,
+    )
+    .await?;
     Ok(id)
 }
 
@@ -267,6 +276,21 @@ impl Store {
             .iter()
             .map(decode)
             .collect::<Result<Vec<_>, _>>()?;
+        self.settle_lifecycles(&mut list).await?;
+        Ok(list)
+    }
+
+    /// Every request for one person, with their lifecycles (the subject access export).
+    pub async fn requests_of_person(&self, person_id: Id) -> Result<Vec<Request>, StoreError> {
+        let mut list = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM requests WHERE person_id = $1 ORDER BY id"
+        ))
+        .bind(person_id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(decode)
+        .collect::<Result<Vec<_>, _>>()?;
         self.settle_lifecycles(&mut list).await?;
         Ok(list)
     }
@@ -386,7 +410,8 @@ impl Store {
     }
 
     pub async fn delete_request(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
-        self.delete_row(actor, "requests", "request", id).await
+        self.delete_row(actor, "requests", crate::domain::AuditEntity::Request, id)
+            .await
     }
 }
 
@@ -407,5 +432,13 @@ async fn update_in(tx: &mut Tx, actor: Actor, id: Id, new: &NewRequest) -> Resul
     if n == 0 {
         return Err(StoreError::NotFound("request"));
     }
-    record(tx, actor, "update", "request", Some(id), None).await
+    record(
+        tx,
+        actor,
+        AuditAction::Update,
+        AuditEntity::Request,
+        Some(id),
+        None,
+    )
+    .await
 }

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::audit::record;
 use super::users::{decode, COLUMNS};
 use super::{now, Actor, Store, StoreError};
+use crate::domain::{AuditAction, AuditEntity};
 use crate::domain::{Id, User};
 
 /// The user columns, qualified for a join with `users u`.
@@ -55,8 +56,8 @@ impl Store {
         record(
             &mut tx,
             Actor(Some(user_id)),
-            "login",
-            "user",
+            AuditAction::Login,
+            AuditEntity::User,
             Some(user_id),
             None,
         )
@@ -121,8 +122,8 @@ impl Store {
         record(
             &mut tx,
             Actor(Some(user_id)),
-            "create",
-            "api_token",
+            AuditAction::Create,
+            AuditEntity::ApiToken,
             Some(id),
             None,
         )
@@ -167,8 +168,8 @@ impl Store {
         record(
             &mut tx,
             Actor(Some(user_id)),
-            "delete",
-            "api_token",
+            AuditAction::Delete,
+            AuditEntity::ApiToken,
             Some(id),
             None,
         )

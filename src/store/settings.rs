@@ -9,6 +9,7 @@ use crate::domain::fees::FeeRules;
 use crate::domain::meals::MealSettings;
 use crate::domain::ride_policy::RidePolicy;
 use crate::domain::surplus::SurplusSettings;
+use crate::domain::{AuditAction, AuditEntity};
 
 const RIDE_POLICY: &str = "ride_policy";
 const FEE_RULES: &str = "fee_rules";
@@ -42,7 +43,15 @@ impl Store {
         .bind(to_json(policy))
         .execute(&mut *tx)
         .await?;
-        record(&mut tx, actor, "update", "ride_policy", None, None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            AuditEntity::RidePolicy,
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(policy.clone())
     }
@@ -73,7 +82,15 @@ impl Store {
         .bind(to_json(rules))
         .execute(&mut *tx)
         .await?;
-        record(&mut tx, actor, "update", "fee_rules", None, None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            AuditEntity::FeeRules,
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(rules.clone())
     }
@@ -104,7 +121,15 @@ impl Store {
         .bind(to_json(settings))
         .execute(&mut *tx)
         .await?;
-        record(&mut tx, actor, "update", "meal_settings", None, None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            AuditEntity::MealSettings,
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(settings.clone())
     }
@@ -136,7 +161,15 @@ impl Store {
         .bind(to_json(settings))
         .execute(&mut *tx)
         .await?;
-        record(&mut tx, actor, "update", "surplus_settings", None, None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            AuditEntity::SurplusSettings,
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(settings.clone())
     }

@@ -5,6 +5,7 @@ use sqlx::Row;
 use super::audit::record;
 use super::db::exists;
 use super::{clock, parse_date, Actor, Store, StoreError, Tx};
+use crate::domain::{AuditAction, AuditEntity};
 use crate::domain::{Id, Invalid, RequestKind, Shift, ShiftInput, Window};
 
 const COLUMNS: &str = "id, date, vehicle_id, volunteer_id, start_min, end_min, serves";
@@ -143,7 +144,15 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        record(&mut tx, actor, "create", "shift", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Create,
+            AuditEntity::Shift,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.shift(id).await
     }
@@ -172,12 +181,21 @@ impl Store {
         .bind(serves_text(&input.serves))
         .execute(&mut *tx)
         .await?;
-        record(&mut tx, actor, "update", "shift", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            AuditEntity::Shift,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.shift(id).await
     }
 
     pub async fn delete_shift(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
-        self.delete_row(actor, "shifts", "shift", id).await
+        self.delete_row(actor, "shifts", crate::domain::AuditEntity::Shift, id)
+            .await
     }
 }

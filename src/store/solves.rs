@@ -11,6 +11,7 @@ use super::audit::record;
 use super::liveness::Claim;
 use super::{now, parse_instant, Actor, Store, StoreError};
 use crate::domain::Id;
+use crate::domain::{AuditAction, AuditEntity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -168,8 +169,8 @@ impl Store {
         record(
             &mut tx,
             actor,
-            "solve",
-            "plan",
+            AuditAction::Solve,
+            AuditEntity::Plan,
             None,
             Some(format!("{d} solve {id}")),
         )
@@ -289,7 +290,15 @@ impl Store {
             // It ended meanwhile: nothing to stop.
             return self.solve(id).await;
         }
-        record(&mut tx, actor, "cancel", "solve", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Cancel,
+            AuditEntity::Solve,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.solve(id).await
     }

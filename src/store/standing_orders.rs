@@ -14,6 +14,7 @@ use super::closing_days::calendar_tx;
 use super::places::visible_place;
 use super::requests::insert_request;
 use super::{json, parse_date, to_json, Actor, Scope, Store, StoreError, Tx};
+use crate::domain::{AuditAction, AuditEntity};
 use crate::domain::{
     Id, Invalid, NewRequest, ReturnOf, StandingOrder, StandingOrderInput, Suspension,
     MAX_SUSPENSIONS,
@@ -150,7 +151,15 @@ async fn cancel_tx(
         .bind(date.to_string())
         .execute(&mut **tx)
         .await?;
-    record(tx, actor, "cancel", "request", Some(request), Some(why)).await
+    record(
+        tx,
+        actor,
+        AuditAction::Cancel,
+        AuditEntity::Request,
+        Some(request),
+        Some(why),
+    )
+    .await
 }
 
 /// Cancels the generated requests from `today` on of the days `order` no
@@ -301,7 +310,15 @@ impl Store {
         .await?
         .try_get("id")?;
         let order = StandingOrder { id, ..order };
-        record(&mut tx, actor, "create", "standing_order", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Create,
+            AuditEntity::StandingOrder,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(order)
     }
@@ -332,7 +349,15 @@ impl Store {
         write_tx(&mut tx, &order).await?;
         let cancelled = cancel_unserved(&mut tx, actor, &order, today).await?;
         let detail = (!cancelled.is_empty()).then(|| format!("cancelled requests {cancelled:?}"));
-        record(&mut tx, actor, "update", "standing_order", Some(id), detail).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            AuditEntity::StandingOrder,
+            Some(id),
+            detail,
+        )
+        .await?;
         tx.commit().await?;
         Ok(order)
     }
@@ -367,8 +392,8 @@ impl Store {
         record(
             &mut tx,
             actor,
-            "suspend",
-            "standing_order",
+            AuditAction::Suspend,
+            AuditEntity::StandingOrder,
             Some(id),
             Some(detail),
         )
@@ -395,7 +420,15 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        record(&mut tx, actor, "delete", "standing_order", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Delete,
+            AuditEntity::StandingOrder,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -445,8 +478,8 @@ impl Store {
         record(
             &mut tx,
             actor,
-            "generate",
-            "standing_order",
+            AuditAction::Generate,
+            AuditEntity::StandingOrder,
             Some(order),
             Some(format!("{date}: request {id}")),
         )

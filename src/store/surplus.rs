@@ -14,6 +14,7 @@ use super::generated::{cancel_dropped, SURPLUS_DAYS};
 use super::requests::insert_request;
 use super::{json, parse_date, to_json, Actor, Store, StoreError, Tx};
 use crate::domain::surplus::{Collected, Donor, DonorInput, DONOR_KIND, RECEIVING_KINDS};
+use crate::domain::{AuditAction, AuditEntity};
 use crate::domain::{Calendar, Id, Invalid, NewRequest};
 
 const COLUMNS: &str = "id, record";
@@ -144,7 +145,15 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        record(&mut tx, actor, "create", "donor", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Create,
+            AuditEntity::Donor,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(Donor { id, ..d })
     }
@@ -175,7 +184,15 @@ impl Store {
         .await?;
         let cancelled = cancel_ungiven(&mut tx, actor, &d, today).await?;
         let detail = (!cancelled.is_empty()).then(|| format!("cancelled requests {cancelled:?}"));
-        record(&mut tx, actor, "update", "donor", Some(id), detail).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            AuditEntity::Donor,
+            Some(id),
+            detail,
+        )
+        .await?;
         tx.commit().await?;
         Ok(d)
     }
@@ -198,7 +215,15 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        record(&mut tx, actor, "delete", "donor", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Delete,
+            AuditEntity::Donor,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -249,8 +274,8 @@ impl Store {
         record(
             &mut tx,
             actor,
-            "generate",
-            "donor",
+            AuditAction::Generate,
+            AuditEntity::Donor,
             Some(donor.id),
             Some(format!("{date}: request {id}")),
         )

@@ -4,6 +4,7 @@ use sqlx::Row;
 use super::audit::record;
 use super::db::exists;
 use super::{Actor, Store, StoreError, Tx};
+use crate::domain::{AuditAction, AuditEntity};
 use crate::domain::{Id, Invalid, Role, User, UserInput};
 
 pub(crate) const COLUMNS: &str = "id, email, name, role, organisation_id, volunteer_id, active";
@@ -105,7 +106,15 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        record(&mut tx, actor, "create", "user", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Create,
+            AuditEntity::User,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.user(id).await
     }
@@ -160,12 +169,21 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        record(&mut tx, actor, "update", "user", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            AuditEntity::User,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.user(id).await
     }
 
     pub async fn delete_user(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
-        self.delete_row(actor, "users", "user", id).await
+        self.delete_row(actor, "users", crate::domain::AuditEntity::User, id)
+            .await
     }
 }

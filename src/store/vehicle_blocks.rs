@@ -9,6 +9,7 @@ use sqlx::Row;
 use super::audit::record;
 use super::db::exists;
 use super::{clock, parse_date, Actor, Scope, Store, StoreError, Tx};
+use crate::domain::{AuditAction, AuditEntity};
 use crate::domain::{Id, Invalid, VehicleBlock, VehicleBlockInput, Window};
 
 const COLUMNS: &str =
@@ -162,7 +163,15 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        record(&mut tx, actor, "create", "vehicle_block", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Create,
+            AuditEntity::VehicleBlock,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.vehicle_block(Scope::All, id).await
     }
@@ -191,13 +200,26 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        record(&mut tx, actor, "update", "vehicle_block", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            AuditEntity::VehicleBlock,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.vehicle_block(Scope::All, id).await
     }
 
     pub async fn delete_vehicle_block(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
-        self.delete_row(actor, "vehicle_blocks", "vehicle block", id)
-            .await
+        self.delete_row(
+            actor,
+            "vehicle_blocks",
+            crate::domain::AuditEntity::VehicleBlock,
+            id,
+        )
+        .await
     }
 }

@@ -4,6 +4,7 @@ use sqlx::Row;
 use super::audit::record;
 use super::db::exists;
 use super::{clock, json, to_json, Actor, Store, StoreError, Tx};
+use crate::domain::{AuditAction, AuditEntity};
 use crate::domain::{Id, Invalid, Vehicle, VehicleInput, Window};
 
 const COLUMNS: &str = "id, name, depot_place_id, skills, layouts, available_start, available_end, \
@@ -81,7 +82,15 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
-        record(&mut tx, actor, "create", "vehicle", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Create,
+            AuditEntity::Vehicle,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.vehicle(id).await
     }
@@ -115,12 +124,21 @@ impl Store {
         if n == 0 {
             return Err(StoreError::NotFound("vehicle"));
         }
-        record(&mut tx, actor, "update", "vehicle", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            AuditEntity::Vehicle,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.vehicle(id).await
     }
 
     pub async fn delete_vehicle(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
-        self.delete_row(actor, "vehicles", "vehicle", id).await
+        self.delete_row(actor, "vehicles", crate::domain::AuditEntity::Vehicle, id)
+            .await
     }
 }

@@ -4,6 +4,7 @@ use sqlx::Row;
 use super::audit::record;
 use super::db::exists;
 use super::{clock, Actor, Store, StoreError, Tx};
+use crate::domain::{AuditAction, AuditEntity};
 use crate::domain::{Id, Invalid, Volunteer, VolunteerInput, Window};
 
 const COLUMNS: &str = "id, name, phone, available_start, available_end";
@@ -88,7 +89,15 @@ impl Store {
         .await?
         .try_get("id")?;
         write_vehicles(&mut tx, id, input).await?;
-        record(&mut tx, actor, "create", "volunteer", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Create,
+            AuditEntity::Volunteer,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.volunteer(id).await
     }
@@ -116,12 +125,26 @@ impl Store {
             return Err(StoreError::NotFound("volunteer"));
         }
         write_vehicles(&mut tx, id, input).await?;
-        record(&mut tx, actor, "update", "volunteer", Some(id), None).await?;
+        record(
+            &mut tx,
+            actor,
+            AuditAction::Update,
+            AuditEntity::Volunteer,
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.volunteer(id).await
     }
 
     pub async fn delete_volunteer(&self, actor: Actor, id: Id) -> Result<(), StoreError> {
-        self.delete_row(actor, "volunteers", "volunteer", id).await
+        self.delete_row(
+            actor,
+            "volunteers",
+            crate::domain::AuditEntity::Volunteer,
+            id,
+        )
+        .await
     }
 }

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod login;
 pub mod meals;
 pub mod night_before;
+pub mod personal;
 pub mod portal;
 pub mod surplus;
 
@@ -83,6 +84,7 @@ pub fn routes() -> Router<AppState> {
         .merge(night_before::routes())
         .merge(meals::routes())
         .merge(surplus::routes())
+        .merge(personal::routes())
         .layer(axum::middleware::from_fn(errors::html_errors))
         .merge(assets::routes())
         .layer(axum::middleware::map_response(

@@ -15,6 +15,7 @@ mod support;
 
 mod flows {
     mod access;
+    mod audit;
     mod board;
     mod driver;
     mod live_day;

@@ -64,6 +64,8 @@ fn allowed(method: &str, path: &str) -> Option<Option<&'static [Role]>> {
         (_, p) if p.starts_with("/donors") || p.starts_with("/surplus/") => Some(&[A, D]),
         ("get", "/closing-days" | "/closing-days/{date}") => Some(&[A, D, M]),
         (_, "/closing-days" | "/closing-days/{date}") => Some(&[A, D]),
+        ("post", "/people/{id}/anonymise") => Some(&[A, D]),
+        ("get", "/people/{id}/export") => Some(&[A, D, M]),
         _ => return None,
     };
     Some(rule)
@@ -85,7 +87,8 @@ struct Ids {
 fn fill(path: &str, method: &str, date: &str, ids: &Ids) -> String {
     let p = path.trim_start_matches("/api/v1");
     // Deletes aim at records that do not exist, so the matrix leaves the data alone.
-    let id = if method == "delete" {
+    // So does anonymising, which cannot be undone.
+    let id = if method == "delete" || p.ends_with("/anonymise") {
         999_999
     } else if p.starts_with("/organisations") {
         ids.organisation

@@ -156,7 +156,7 @@ async fn a_move_breaking_a_ride_limit_waits_for_confirmation_and_moving_back_cle
     let log = app.store.audit_log(5).await.unwrap();
     assert_eq!(audit_len(&app).await, audit + 1);
     let line = log[0].detail.clone().unwrap_or_default();
-    assert_eq!(log[0].action, "edit");
+    assert_eq!(log[0].action.as_str(), "edit");
     assert!(
         line.contains(&format!("move request {ride}")) && line.contains("ride_time"),
         "{line}"

@@ -42,6 +42,8 @@ pub async fn sheets(
         .plan
         .as_ref()
         .ok_or_else(|| AppError::NotFound(format!("plan for {date}")))?;
+    let reader = crate::store::Actor(ctx.user.as_ref().map(|u| u.id));
+    crate::service::personal::reads::route_sheets(&state.store, reader, date).await?;
     let mut routes = route_views(&ctx.t, &day, plan, &Axis::of(plan));
     // A meal recipient's preferred volunteer by the stop that brings the
     // meal, marked when someone else drives the route.

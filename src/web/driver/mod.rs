@@ -57,7 +57,13 @@ async fn day(state: &AppState, ctx: &Ctx, date: NaiveDate) -> Result<DayView, Ap
     let volunteer = user
         .volunteer_id
         .ok_or_else(|| AppError::forbidden("this driver has no volunteer record"))?;
-    let manifest = state.store.manifest(volunteer, date).await?;
+    let manifest = crate::service::personal::reads::manifest(
+        &state.store,
+        crate::store::Actor(Some(user.id)),
+        volunteer,
+        date,
+    )
+    .await?;
     Ok(DayView::new(&ctx.t, user.id, &manifest))
 }
 

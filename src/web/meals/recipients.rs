@@ -502,6 +502,8 @@ pub async fn edit_form(
 ) -> Result<Response, AppError> {
     ctx.require(PLANNERS)?;
     let current = s.store.meal_recipient(Scope::All, id).await?;
+    let reader = Actor(ctx.user.as_ref().map(|u| u.id));
+    crate::service::personal::reads::person_seen(&s.store, reader, current.person_id).await?;
     let notice = match q.done.as_deref() {
         Some("added") => "meals.done_added",
         Some("saved") => "meals.done_saved",

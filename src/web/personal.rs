@@ -1,0 +1,112 @@
+//! Personal data pages: the audit log for admins (`/admin/audit`, the
+//! filters of `GET /api/v1/audit`) and a person's subject access export,
+//! printable (`/board/people/{id}/export`, planners; the same document as
+//! `GET /api/v1/people/{id}/export`, audited alike).
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+use axum::routing::get;
+use axum::Router;
+
+use super::ctx::Ctx;
+use super::render;
+use crate::api::{audit_filter, AppError, AppState, Params, PathId, ADMINS, PLANNERS};
+use crate::domain::{AuditAction, AuditEntity};
+use crate::service::personal::export::{export, SubjectAccess};
+use crate::store::{Actor, AuditEntry, Scope};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/audit", get(audit))
+        .route("/board/people/{id}/export", get(subject_access))
+}
+
+/// Lines per page; the next page starts before the last one shown.
+const PAGE: i64 = 100;
+
+const ACTIONS: &[AuditAction] = &[
+    AuditAction::Read,
+    AuditAction::Export,
+    AuditAction::Anonymise,
+    AuditAction::Purge,
+    AuditAction::Create,
+    AuditAction::Update,
+    AuditAction::Delete,
+    AuditAction::Login,
+];
+
+const ENTITIES: &[AuditEntity] = &[
+    AuditEntity::Person,
+    AuditEntity::Manifest,
+    AuditEntity::Request,
+    AuditEntity::StopEvent,
+    AuditEntity::Plan,
+    AuditEntity::User,
+];
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct AuditPage {
+    ctx: Ctx,
+    lines: Vec<AuditEntry>,
+    actions: Vec<&'static str>,
+    entities: Vec<&'static str>,
+    /// The filters as typed, to show them back.
+    q: std::collections::HashMap<String, String>,
+    /// The query of the next page, when there is one.
+    next: Option<String>,
+}
+
+impl AuditPage {
+    fn typed(&self, name: &str) -> &str {
+        self.q.get(name).map_or("", String::as_str)
+    }
+}
+
+async fn audit(State(s): State<AppState>, ctx: Ctx, q: Params) -> Result<Html<String>, AppError> {
+    ctx.require(ADMINS)?;
+    let filter = audit_filter(&q)?;
+    let lines = s.store.audit_lines(&filter, PAGE).await?;
+    let next = (lines.len() as i64 == PAGE).then(|| {
+        let mut kept: Vec<(String, String)> =
+            q.0.iter()
+                .filter(|(k, v)| k.as_str() != "before" && !v.is_empty())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+        kept.sort();
+        kept.push(("before".into(), lines[lines.len() - 1].id.to_string()));
+        kept.iter()
+            .map(|(k, v)| format!("{k}={}", super::errors::url_escape(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    });
+    render(&AuditPage {
+        ctx,
+        lines,
+        actions: ACTIONS.iter().map(|a| a.as_str()).collect(),
+        entities: ENTITIES.iter().map(|e| e.as_str()).collect(),
+        q: q.0,
+        next,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "board/person_export.html")]
+struct ExportPage {
+    ctx: Ctx,
+    doc: SubjectAccess,
+    /// The whole document, indented, for the record.
+    json: String,
+}
+
+async fn subject_access(
+    State(s): State<AppState>,
+    ctx: Ctx,
+    PathId(id): PathId,
+) -> Result<Html<String>, AppError> {
+    let user = ctx.require(PLANNERS)?;
+    let doc = export(&s.store, Actor(Some(user.id)), Scope::All, id).await?;
+    let json = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    render(&ExportPage { ctx, doc, json })
+}
