@@ -11,6 +11,7 @@ pub mod fit;
 pub mod fits_if;
 mod forms;
 mod holidays;
+pub mod import;
 pub mod lifecycle;
 pub mod live;
 pub mod meals;
