@@ -13,6 +13,7 @@ mod events;
 mod extract;
 mod fees;
 mod format;
+mod import;
 mod json;
 mod manifest;
 mod meals;
@@ -85,6 +86,7 @@ fn parts() -> Vec<OpenApiRouter<AppState>> {
         users::routes(),
         places::routes(),
         people::routes(),
+        import::routes(),
         eligibility::routes(),
         vehicles::routes(),
         vehicle_blocks::routes(),

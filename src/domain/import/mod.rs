@@ -7,6 +7,7 @@
 //! the person who fixes it finds the cell.
 
 mod columns;
+pub mod homes;
 pub mod people;
 mod sheet;
 pub mod words;

@@ -61,12 +61,12 @@ pub const COLUMNS: &[Column<Field>] = &[
     },
     Column {
         field: Field::Lat,
-        names: &["lat", "latitude", "latitudine"],
+        names: &["latitudine", "lat", "latitude"],
         required: false,
     },
     Column {
         field: Field::Lon,
-        names: &["lon", "longitude", "longitudine", "lng"],
+        names: &["longitudine", "lon", "longitude", "lng"],
         required: false,
     },
     Column {
@@ -339,7 +339,7 @@ mod tests {
                 (2, "Telefono"),
                 (3, "Mobilita"),
                 (3, "indirizzo / address"),
-                (3, "lon / longitude")
+                (3, "longitudine / lon")
             ]
         );
         assert_eq!(p.rows.len(), 0);

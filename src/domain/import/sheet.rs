@@ -49,6 +49,15 @@ fn line_of(bytes: &[u8], offset: usize) -> usize {
     1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count()
 }
 
+/// A cell as typed: `crate::csv` writes an apostrophe before a cell that a
+/// spreadsheet would take for a formula; reading our own export drops it.
+fn plain(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+        _ => cell,
+    }
+}
+
 /// Reads the table; every fault that stops the reading is an error.
 pub fn read(bytes: &[u8]) -> Result<Sheet, Vec<RowError>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -81,7 +90,7 @@ pub fn read(bytes: &[u8]) -> Result<Sheet, Vec<RowError>> {
         let row = record
             .position()
             .map_or(0, |p| line_of(bytes, p.byte() as usize));
-        let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
+        let cells: Vec<String> = record.iter().map(|c| plain(c.trim()).to_string()).collect();
         if cells.iter().all(String::is_empty) {
             continue;
         }
@@ -139,6 +148,8 @@ mod tests {
 
     #[test]
     fn commas_short_rows_and_faults() {
+        assert_eq!(plain("'=1+2"), "=1+2");
+        assert_eq!(plain("'tis"), "'tis");
         let s = read(b"name,phone\nAnna\n").unwrap();
         assert_eq!(s.lines[0].cells, ["Anna", ""]);
         assert_eq!(read(b"name\nAnna,x\n").unwrap_err()[0].row, 2);
