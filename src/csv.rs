@@ -72,6 +72,27 @@ pub fn people(people: &[Person], places: &HashMap<Id, Place>) -> String {
     out
 }
 
+/// Places: public ones (no `organisation_id`) and homes.
+pub fn places(places: &[Place]) -> String {
+    let mut out = String::new();
+    let head = ["name", "address", "lat", "lon", "kind", "organisation_id"];
+    line(&mut out, &head.map(String::from));
+    for p in places {
+        line(
+            &mut out,
+            &[
+                p.name.clone(),
+                p.address.clone(),
+                p.lat.to_string(),
+                p.lon.to_string(),
+                p.kind.clone(),
+                opt(&p.organisation_id),
+            ],
+        );
+    }
+    out
+}
+
 pub fn fees(report: &FeeReport) -> String {
     let mut out = String::new();
     let head = [

@@ -333,3 +333,29 @@ async fn an_export_imports_again_to_the_same_records() {
         assert!(after.contains(r), "not imported the same: {r}");
     }
 }
+
+#[tokio::test]
+async fn places_as_csv_are_the_places_in_scope() {
+    let app = TestApp::spawn().await;
+    let member = app.login_as(Role::Member).await;
+    let (_, places) = app.get(&member, "/api/v1/places").await;
+    let (s, ct, file) = app
+        .get_text(&member, "/api/v1/places", Some("text/csv"))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(ct.starts_with("text/csv"), "{ct}");
+    let lines: Vec<&str> = file.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines[0], "name,address,lat,lon,kind,organisation_id");
+    assert_eq!(lines.len(), places.as_array().unwrap().len() + 1);
+    let first = &places[0];
+    let cell = lines[1].trim_start_matches('"');
+    assert!(
+        cell.starts_with(first["name"].as_str().unwrap()),
+        "{}",
+        lines[1]
+    );
+    let (s, _, _) = app
+        .get_text(&member, "/api/v1/places?format=xml", None)
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+}
