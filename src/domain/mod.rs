@@ -23,6 +23,7 @@ mod place;
 mod plan;
 mod plan_copy;
 mod plan_edit;
+pub mod plan_geojson;
 mod recurrence;
 pub mod replan;
 mod request;

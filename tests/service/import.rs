@@ -359,3 +359,56 @@ async fn places_as_csv_are_the_places_in_scope() {
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn the_plan_as_geojson_has_routes_and_stops_without_names() {
+    let app = TestApp::spawn().await;
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    let plan = app.solve(&dispatcher, 1.0).await;
+    let res = app
+        .http
+        .get(app.url(&format!("/api/v1/plans/{}/geojson", app.date)))
+        .header(dispatcher.header.0, &dispatcher.header.1)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/geo+json");
+    let text = res.text().await.unwrap();
+    let g: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(g["type"], "FeatureCollection");
+    let features = g["features"].as_array().unwrap();
+    let routes = plan["routes"].as_array().unwrap();
+    let lines: Vec<&Value> = features
+        .iter()
+        .filter(|f| f["geometry"]["type"] == "LineString")
+        .collect();
+    assert_eq!(lines.len(), routes.len());
+    let stops: usize = routes
+        .iter()
+        .map(|r| r["stops"].as_array().unwrap().len())
+        .sum();
+    let points = features.iter().filter(|f| f["geometry"]["type"] == "Point");
+    assert_eq!(points.clone().count(), stops);
+    assert_eq!(
+        lines[0]["properties"]["stops"],
+        routes[0]["stops"].as_array().unwrap().len()
+    );
+    assert!(lines[0]["properties"]["vehicle"].is_string());
+    // [lon, lat]: Sestri Levante is at about 9.4 E, 44.27 N.
+    for p in points {
+        let c = p["geometry"]["coordinates"].as_array().unwrap();
+        assert!((9.0..10.0).contains(&c[0].as_f64().unwrap()), "{p}");
+        assert!((44.0..45.0).contains(&c[1].as_f64().unwrap()), "{p}");
+        assert!(p["properties"]["request_id"].is_i64());
+        assert!(p["properties"]["time"].is_string());
+    }
+    // No person's name anywhere.
+    for person in app.store.people(giro::store::Scope::All).await.unwrap() {
+        assert!(
+            !text.contains(&person.name),
+            "{} is in the GeoJSON",
+            person.name
+        );
+    }
+}
