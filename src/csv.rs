@@ -3,11 +3,14 @@
 //! driver's route sheet. A cell that a spreadsheet would read as a formula
 //! gets a leading apostrophe.
 
+use std::collections::HashMap;
+
 use crate::domain::fees::{euro, FeeReport};
+use crate::domain::import;
 use crate::domain::meals::{PackingList, ProductionList};
 use crate::domain::night_before::NightBeforeList;
 use crate::domain::surplus::SurplusFigures;
-use crate::domain::Manifest;
+use crate::domain::{Id, Manifest, Person, Place};
 
 /// One cell: quoted when it holds a comma, a quote or a line break.
 fn cell(raw: &str) -> String {
@@ -37,6 +40,57 @@ fn line(out: &mut String, cells: &[String]) {
 
 fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(ToString::to_string).unwrap_or_default()
+}
+
+/// People with their homes, in the layout `domain::import::people` reads
+/// (English headers, the enums' codes), so an export imports again.
+pub fn people(people: &[Person], places: &HashMap<Id, Place>) -> String {
+    let mut out = String::new();
+    let head: Vec<String> = import::people::export_headers()
+        .into_iter()
+        .map(String::from)
+        .collect();
+    line(&mut out, &head);
+    for p in people {
+        let home = places.get(&p.home_place_id);
+        line(
+            &mut out,
+            &[
+                p.name.clone(),
+                opt(&p.phone),
+                home.map(|h| h.name.clone()).unwrap_or_default(),
+                home.map(|h| h.address.clone()).unwrap_or_default(),
+                home.map(|h| h.lat.to_string()).unwrap_or_default(),
+                home.map(|h| h.lon.to_string()).unwrap_or_default(),
+                p.mobility.as_str().into(),
+                p.assistance.as_str().into(),
+                p.service_animal.to_string(),
+                opt(&p.driver_notes),
+            ],
+        );
+    }
+    out
+}
+
+/// Places: public ones (no `organisation_id`) and homes.
+pub fn places(places: &[Place]) -> String {
+    let mut out = String::new();
+    let head = ["name", "address", "lat", "lon", "kind", "organisation_id"];
+    line(&mut out, &head.map(String::from));
+    for p in places {
+        line(
+            &mut out,
+            &[
+                p.name.clone(),
+                p.address.clone(),
+                p.lat.to_string(),
+                p.lon.to_string(),
+                p.kind.clone(),
+                opt(&p.organisation_id),
+            ],
+        );
+    }
+    out
 }
 
 pub fn fees(report: &FeeReport) -> String {

@@ -16,6 +16,7 @@ mod service {
     mod fleet;
     mod html;
     mod hygiene;
+    mod import;
     mod lifecycle;
     mod links;
     mod live;

@@ -8,7 +8,8 @@
 /// `#[utoipa::path]` reads them before `concat!` could run.
 ///
 /// - `list: x by "date"` adds an optional `?date=YYYY-MM-DD` filter, passed
-///   to the store after the scope.
+///   to the store after the scope. `list: own` leaves the `list` handler to
+///   the module (people: JSON or CSV).
 /// - `get: x read as Entity` writes an audit line for each read of one
 ///   record (personal data), after the read succeeded.
 /// - `scope: Caller::scope, organisation: field` confines a member to its own
@@ -112,6 +113,10 @@ macro_rules! crud {
             Ok(StatusCode::NO_CONTENT)
         }
     };
+
+    // The module's own.
+    (@list [$($doc:tt)*] $tag:tt $many:tt $T:ident [$read:expr] [$($scope:path)?]
+        own []) => {};
 
     // Everything in scope.
     (@list [$($doc:tt)*] $tag:tt $many:tt $T:ident [$read:expr] [$($scope:path)?]

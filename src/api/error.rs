@@ -6,8 +6,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::domain::import::RowError;
 use crate::domain::{FieldError, Invalid};
 use crate::service::drivers::DriverError;
+use crate::service::import::ImportError;
 use crate::service::ServiceError;
 use crate::store::StoreError;
 
@@ -22,6 +24,9 @@ pub enum AppError {
     /// Well-formed input that breaks a rule or names unknown records.
     #[error("{0}")]
     Invalid(Invalid),
+    /// A file's faulty rows, each by line and column (`domain::import`).
+    #[error("{}", rows_message(.0))]
+    Rows(Vec<RowError>),
     /// A body that is not JSON.
     #[error("{0}")]
     UnsupportedMedia(String),
@@ -61,6 +66,25 @@ pub struct ErrorBody {
     pub field: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<FieldError>,
+    /// An imported file's faults: line (1 = the header) and column as written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<RowError>,
+}
+
+/// The first faults of a file in one line, for the message.
+fn rows_message(rows: &[RowError]) -> String {
+    let first: Vec<String> = rows
+        .iter()
+        .take(3)
+        .map(|e| format!("row {}, column {}: {}", e.row, e.column, e.message))
+        .collect();
+    let more = rows.len().saturating_sub(3);
+    let more = if more > 0 {
+        format!(" (and {more} more)")
+    } else {
+        String::new()
+    };
+    format!("{}{more}", first.join("; "))
 }
 
 impl AppError {
@@ -102,6 +126,16 @@ impl From<DriverError> for AppError {
     }
 }
 
+impl From<ImportError> for AppError {
+    fn from(e: ImportError) -> Self {
+        match e {
+            ImportError::File(rows) | ImportError::Rows(rows) => Self::Rows(rows),
+            ImportError::Invalid(i) => Self::Invalid(i),
+            ImportError::Store(s) => s.into(),
+        }
+    }
+}
+
 impl From<ServiceError> for AppError {
     fn from(e: ServiceError) -> Self {
         match e {
@@ -118,7 +152,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code) = match &self {
             Self::BadRequest { .. } => (StatusCode::BAD_REQUEST, "bad_request"),
-            Self::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            Self::Invalid(_) | Self::Rows(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             Self::UnsupportedMedia(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
@@ -142,6 +176,7 @@ impl IntoResponse for AppError {
                 message,
                 field,
                 details: Vec::new(),
+                errors: Vec::new(),
             },
             Self::Invalid(Invalid(details)) => ErrorBody {
                 error: code,
@@ -152,6 +187,14 @@ impl IntoResponse for AppError {
                     .join("; "),
                 field: details.first().map(|d| d.field.clone()),
                 details,
+                errors: Vec::new(),
+            },
+            Self::Rows(rows) => ErrorBody {
+                error: code,
+                message: rows_message(&rows),
+                field: None,
+                details: Vec::new(),
+                errors: rows,
             },
             Self::Internal(detail) => {
                 // The cause goes to the log, never to the client.
@@ -161,6 +204,7 @@ impl IntoResponse for AppError {
                     message: "internal error".into(),
                     field: None,
                     details: Vec::new(),
+                    errors: Vec::new(),
                 }
             }
             other => ErrorBody {
@@ -168,6 +212,7 @@ impl IntoResponse for AppError {
                 message: other.to_string(),
                 field: None,
                 details: Vec::new(),
+                errors: Vec::new(),
             },
         };
         let mut response = (status, axum::Json(body)).into_response();

@@ -13,6 +13,7 @@ mod events;
 mod extract;
 mod fees;
 mod format;
+mod import;
 mod json;
 mod manifest;
 mod meals;
@@ -88,6 +89,7 @@ fn parts() -> Vec<OpenApiRouter<AppState>> {
         places::routes(),
         people::routes(),
         personal::routes(),
+        import::routes(),
         eligibility::routes(),
         vehicles::routes(),
         vehicle_blocks::routes(),

@@ -34,14 +34,22 @@ fn check_write(
     Ok(())
 }
 
-/// Public places and, for members, their own association's homes.
-#[utoipa::path(get, path = "/api/v1/places", tag = "places", operation_id = "list_places", responses((status = 200, body = [Place])))]
+/// Public places and, for members, their own association's homes; as CSV
+/// with `format=csv` or `Accept: text/csv`.
+#[utoipa::path(get, path = "/api/v1/places", tag = "places", operation_id = "list_places",
+    params(("format" = Option<String>, Query, pattern = "^(json|csv)$",
+        description = "csv, or send Accept: text/csv")),
+    responses((status = 200, content(([Place] = "application/json"), (String = "text/csv")))))]
 async fn list(
     State(s): State<AppState>,
     caller: Caller,
-) -> Result<axum::Json<Vec<Place>>, AppError> {
+    headers: axum::http::HeaderMap,
+    q: super::extract::Params,
+) -> Result<axum::response::Response, AppError> {
     caller.allow(BOOKERS)?;
-    Ok(axum::Json(s.store.places(caller.scope()).await?))
+    let format = super::format::Format::of(&q, &headers)?;
+    let places = s.store.places(caller.scope()).await?;
+    Ok(format.answer(places, |p| crate::csv::places(p), "giro-places.csv"))
 }
 
 #[utoipa::path(post, path = "/api/v1/places", tag = "places", operation_id = "create_place", request_body = PlaceInput,

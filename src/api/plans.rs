@@ -19,6 +19,7 @@ use crate::store::SolveRecord;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_plan))
+        .routes(routes!(plan_geojson))
         .routes(routes!(live_plan))
         .routes(routes!(start_solve, solve_status))
         .routes(routes!(cancel_solve))
@@ -108,6 +109,67 @@ async fn get_plan(
 ) -> Result<axum::Json<Plan>, AppError> {
     caller.allow(PLANNERS)?;
     Ok(axum::Json(s.store.plan(date, q.int("revision")?).await?))
+}
+
+/// The plan of `date` (the newest revision, or `revision`) as a GeoJSON
+/// FeatureCollection: a LineString per route, a Point per stop labelled by
+/// its place, never by the person.
+#[utoipa::path(get, path = "/api/v1/plans/{date}/geojson", tag = "plans",
+    operation_id = "get_plan_geojson",
+    params(("date" = String, Path, description = "YYYY-MM-DD"), ("revision" = Option<i64>, Query)),
+    responses((status = 200, content((Object = "application/geo+json"))),
+        (status = 404, body = super::ErrorBody)))]
+async fn plan_geojson(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathDate(date): PathDate,
+    q: Params,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
+    use std::collections::HashMap;
+    caller.allow(PLANNERS)?;
+    let plan = s.store.plan(date, q.int("revision")?).await?;
+    let all = crate::store::Scope::All;
+    let places = s
+        .store
+        .places(all)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let vehicles: HashMap<_, _> = s
+        .store
+        .vehicles()
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v.name))
+        .collect();
+    let volunteers: HashMap<_, _> = s
+        .store
+        .volunteers()
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v.name))
+        .collect();
+    let kinds = s
+        .store
+        .requests(all, Some(date))
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.kind))
+        .collect();
+    let names = crate::domain::plan_geojson::Names {
+        places: &places,
+        vehicles: &vehicles,
+        volunteers: &volunteers,
+        kinds: &kinds,
+    };
+    let body = crate::domain::plan_geojson::plan(&plan, &names);
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/geo+json")],
+        body.to_string(),
+    )
+        .into_response())
 }
 
 /// The published plan as the day runs, from the drivers' reports: per route

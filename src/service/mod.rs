@@ -8,6 +8,7 @@ mod error;
 pub mod fees;
 pub mod fit;
 mod generated;
+pub mod import;
 pub mod lifecycle;
 pub mod live;
 pub mod meals;

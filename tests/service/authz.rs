@@ -47,6 +47,7 @@ fn allowed(method: &str, path: &str) -> Option<Option<&'static [Role]>> {
         ("post", "/events") => Some(&[A, D, R]),
         ("get", "/events") => Some(&[A, D]),
         ("get", "/audit") => Some(&[A]),
+        ("post", "/import/people") => Some(&[A, D, M]),
         ("get", "/policy") => Some(&[A, D, M]),
         ("put", "/policy") => Some(&[A, D]),
         ("post", "/standing-orders/generate") => Some(&[A, D]),
