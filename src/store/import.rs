@@ -1,10 +1,8 @@
 //! An import's writes: every row in one transaction, or none.
 
-use sqlx::Row;
-
-use super::audit::record;
 use super::db::exists;
-use super::places::visible_place;
+use super::people::insert_person;
+use super::places::{insert_place, visible_place};
 use super::{Actor, Scope, Store, StoreError};
 use crate::domain::import::homes::{Home, Resolved};
 use crate::domain::{Id, Invalid};
@@ -31,29 +29,7 @@ impl Store {
         }
         let mut made = Vec::with_capacity(plan.places.len());
         for p in &plan.places {
-            let id: Id = sqlx::query(
-                "INSERT INTO places (organisation_id, name, address, lat, lon, kind) \
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            )
-            .bind(org)
-            .bind(&p.name)
-            .bind(&p.address)
-            .bind(p.lat)
-            .bind(p.lon)
-            .bind(&p.kind)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("id")?;
-            record(
-                &mut tx,
-                actor,
-                "create",
-                "place",
-                Some(id),
-                Some("import".into()),
-            )
-            .await?;
-            made.push(id);
+            made.push(insert_place(&mut tx, actor, p, Some("import".into())).await?);
         }
         for (row, home) in &plan.people {
             let home_id = match *home {
@@ -71,31 +47,7 @@ impl Store {
                 }
             };
             let input = row.input(org, home_id);
-            let id: Id = sqlx::query(
-                "INSERT INTO people (organisation_id, name, phone, home_place_id, mobility, \
-                 assistance, driver_notes, service_animal) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-            )
-            .bind(org)
-            .bind(&input.name)
-            .bind(&input.phone)
-            .bind(home_id)
-            .bind(input.mobility.as_str())
-            .bind(input.assistance.as_str())
-            .bind(&input.driver_notes)
-            .bind(i64::from(input.service_animal))
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("id")?;
-            record(
-                &mut tx,
-                actor,
-                "create",
-                "person",
-                Some(id),
-                Some("import".into()),
-            )
-            .await?;
+            insert_person(&mut tx, actor, org, &input, Some("import".into())).await?;
         }
         tx.commit().await?;
         Ok(Made {

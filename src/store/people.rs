@@ -82,33 +82,7 @@ impl Store {
     ) -> Result<Person, StoreError> {
         let mut tx = self.begin().await?;
         check_refs(&mut tx, org, input).await?;
-        let id: Id = sqlx::query(
-            "INSERT INTO people (organisation_id, name, phone, home_place_id, mobility, \
-             assistance, driver_notes, service_animal, created_on) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        )
-        .bind(org)
-        .bind(&input.name)
-        .bind(&input.phone)
-        .bind(input.home_place_id)
-        .bind(input.mobility.as_str())
-        .bind(input.assistance.as_str())
-        .bind(&input.driver_notes)
-        .bind(i64::from(input.service_animal))
-        // The retention period of a person never served counts from here.
-        .bind(chrono::Local::now().date_naive().to_string())
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
-        record(
-            &mut tx,
-            actor,
-            AuditAction::Create,
-            AuditEntity::Person,
-            Some(id),
-            None,
-        )
-        .await?;
+        let id = insert_person(&mut tx, actor, org, input, None).await?;
         tx.commit().await?;
         self.person(Scope::All, id).await
     }
@@ -180,4 +154,35 @@ impl Store {
         self.delete_row(actor, "people", crate::domain::AuditEntity::Person, id)
             .await
     }
+}
+
+/// A new person with its audit line (`detail`: where it came from), in the
+/// caller's transaction: one home for a person's insert.
+pub(super) async fn insert_person(
+    tx: &mut Tx,
+    actor: Actor,
+    org: Id,
+    input: &PersonInput,
+    detail: Option<String>,
+) -> Result<Id, StoreError> {
+    let id: Id = sqlx::query(
+        "INSERT INTO people (organisation_id, name, phone, home_place_id, mobility, \
+         assistance, driver_notes, service_animal, created_on) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(org)
+    .bind(&input.name)
+    .bind(&input.phone)
+    .bind(input.home_place_id)
+    .bind(input.mobility.as_str())
+    .bind(input.assistance.as_str())
+    .bind(&input.driver_notes)
+    .bind(i64::from(input.service_animal))
+    // The retention period of a person never served counts from here.
+    .bind(chrono::Local::now().date_naive().to_string())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    record(tx, actor, AuditAction::Create, AuditEntity::Person, Some(id), detail).await?;
+    Ok(id)
 }

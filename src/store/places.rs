@@ -86,28 +86,7 @@ impl Store {
     ) -> Result<Place, StoreError> {
         let mut tx = self.begin().await?;
         check_refs(&mut tx, input).await?;
-        let id: Id = sqlx::query(
-            "INSERT INTO places (organisation_id, name, address, lat, lon, kind) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        )
-        .bind(input.organisation_id)
-        .bind(&input.name)
-        .bind(&input.address)
-        .bind(input.lat)
-        .bind(input.lon)
-        .bind(&input.kind)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
-        record(
-            &mut tx,
-            actor,
-            AuditAction::Create,
-            AuditEntity::Place,
-            Some(id),
-            None,
-        )
-        .await?;
+        let id = insert_place(&mut tx, actor, input, None).await?;
         tx.commit().await?;
         self.place(Scope::All, id).await
     }
@@ -169,4 +148,29 @@ impl Store {
         self.delete_row(actor, "places", crate::domain::AuditEntity::Place, id)
             .await
     }
+}
+
+/// A new place with its audit line (`detail`: where it came from), in the
+/// caller's transaction: one home for a place's insert.
+pub(super) async fn insert_place(
+    tx: &mut Tx,
+    actor: Actor,
+    input: &PlaceInput,
+    detail: Option<String>,
+) -> Result<Id, StoreError> {
+    let id: Id = sqlx::query(
+        "INSERT INTO places (organisation_id, name, address, lat, lon, kind) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(input.organisation_id)
+    .bind(&input.name)
+    .bind(&input.address)
+    .bind(input.lat)
+    .bind(input.lon)
+    .bind(&input.kind)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    record(tx, actor, AuditAction::Create, AuditEntity::Place, Some(id), detail).await?;
+    Ok(id)
 }
