@@ -22,6 +22,7 @@ mod people;
 mod places;
 mod plans;
 mod policy;
+mod reports;
 mod requests;
 mod session;
 mod shifts;
@@ -95,6 +96,7 @@ fn parts() -> Vec<OpenApiRouter<AppState>> {
         closing_days::routes(),
         policy::routes(),
         fees::routes(),
+        reports::routes(),
         night_before::routes(),
         meals::routes(),
         surplus::routes(),

@@ -24,6 +24,7 @@ mod plan_copy;
 mod plan_edit;
 mod recurrence;
 pub mod replan;
+pub mod report;
 mod request;
 pub mod ride_policy;
 mod shift;

@@ -15,6 +15,7 @@ pub mod night_before;
 mod other_day;
 pub mod plans;
 pub mod replan;
+pub mod reports;
 pub mod rides;
 pub mod shifts;
 #[cfg(feature = "smtp")]

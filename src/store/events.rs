@@ -28,10 +28,10 @@ pub enum Stored {
     Existing(StopEvent),
 }
 
-const COLUMNS: &str =
+pub(super) const COLUMNS: &str =
     "id, date, request_id, role, stop_id, kind, at, received_at, note, kg, client_id, user_id";
 
-fn decode(r: &AnyRow) -> Result<StopEvent, StoreError> {
+pub(super) fn decode(r: &AnyRow) -> Result<StopEvent, StoreError> {
     let date: String = r.try_get("date")?;
     let role: String = r.try_get("role")?;
     let kind: String = r.try_get("kind")?;
