@@ -54,6 +54,14 @@ impl Service {
             RequestKind::Collection => Self::Surplus,
         }
     }
+
+    pub fn kind(self) -> RequestKind {
+        match self {
+            Self::Rides => RequestKind::Ride,
+            Self::Meals => RequestKind::Meal,
+            Self::Surplus => RequestKind::Collection,
+        }
+    }
 }
 
 /// What the report covers: a range, perhaps one association, one service.
@@ -305,7 +313,7 @@ fn outcomes<'a>(requests: impl Iterator<Item = &'a RequestFacts>) -> Outcomes {
     o
 }
 
-fn per_service<'a>(q: &ReportQuery, requests: &[&'a RequestFacts]) -> Vec<ServiceFigures> {
+fn per_service(q: &ReportQuery, requests: &[&RequestFacts]) -> Vec<ServiceFigures> {
     Service::ALL
         .into_iter()
         .filter(|s| q.shows(*s))

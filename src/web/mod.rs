@@ -14,6 +14,7 @@ pub mod login;
 pub mod meals;
 pub mod night_before;
 pub mod portal;
+pub mod reports;
 pub mod surplus;
 
 use askama::Template;
@@ -83,6 +84,7 @@ pub fn routes() -> Router<AppState> {
         .merge(night_before::routes())
         .merge(meals::routes())
         .merge(surplus::routes())
+        .merge(reports::routes())
         .layer(axum::middleware::from_fn(errors::html_errors))
         .merge(assets::routes())
         .layer(axum::middleware::map_response(

@@ -22,5 +22,6 @@ mod flows {
     mod meal_pages;
     mod planning_pages;
     mod portal;
+    mod reports;
     mod selftest;
 }
