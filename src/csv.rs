@@ -285,21 +285,6 @@ pub fn manifest(m: &Manifest) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::cell;
-
-    #[test]
-    fn cells_are_quoted_and_formulas_neutralised() {
-        assert_eq!(cell("Via Roma, 3"), "\"Via Roma, 3\"");
-        assert_eq!(cell("il \"Centro\""), "\"il \"\"Centro\"\"\"");
-        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(cell("+39 0185 000 001"), "+39 0185 000 001");
-        assert_eq!(cell("-2+3 cmd"), "'-2+3 cmd");
-        assert_eq!(cell("Anna"), "Anna");
-    }
-}
-
 /// Minutes as hours to the hundredth, for a spreadsheet: 135 → "2.25".
 fn hours(minutes: i64) -> String {
     format!("{:.2}", minutes as f64 / 60.0)
@@ -413,4 +398,19 @@ pub fn report(r: &crate::domain::report::Report) -> String {
         row(["fees", "rides", &f.name, "", "due_eur"], euro(f.cents));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn cells_are_quoted_and_formulas_neutralised() {
+        assert_eq!(cell("Via Roma, 3"), "\"Via Roma, 3\"");
+        assert_eq!(cell("il \"Centro\""), "\"il \"\"Centro\"\"\"");
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("+39 0185 000 001"), "+39 0185 000 001");
+        assert_eq!(cell("-2+3 cmd"), "'-2+3 cmd");
+        assert_eq!(cell("Anna"), "Anna");
+    }
 }

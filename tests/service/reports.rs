@@ -664,3 +664,67 @@ async fn bad_input_names_the_field_and_a_member_sees_its_own_association() {
         .await;
     assert_eq!(theirs["services"], mine["services"]);
 }
+
+/// The page: the figures beside SVG charts with a title, the CSV link, the
+/// print stylesheet; a range ending before it starts marks `to` (422), an
+/// unknown association marks `organisation_id`; a member's page has no
+/// association to pick.
+#[tokio::test]
+async fn the_report_page_shows_charts_and_marks_bad_fields() {
+    use super::html::{page, tag};
+    let app = TestApp::spawn().await;
+    let planner = app.login_as(Role::Dispatcher).await;
+    app.solve(&planner, 1.0).await;
+    app.publish_newest(&planner).await;
+    let d = app.date;
+    let (s, _, html) = page(
+        &app,
+        Some(&planner),
+        &format!("/board/reports?from={d}&to={d}"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(tag(&html, "chart-services").starts_with("<svg"), "{html}");
+    assert!(html.contains("id=\"chart-services-title\""));
+    assert!(html.contains("id=\"chart-driving\""));
+    assert!(tag(&html, "report-csv").contains(&format!(
+        "href=\"/api/v1/reports?from={d}&amp;to={d}&amp;format=csv\""
+    )));
+    assert!(html.contains("id=\"report-services\""));
+    assert!(html.contains("reports.css"));
+    assert!(html.contains("href=\"/board/reports\""), "in the menu");
+
+    let before = d - Duration::days(1);
+    let (s, _, html) = page(
+        &app,
+        Some(&planner),
+        &format!("/board/reports?from={d}&to={before}"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(tag(&html, "to").contains("aria-invalid=\"true\""));
+    assert!(tag(&html, "from").contains("aria-invalid=\"false\""));
+    assert!(!html.contains("id=\"report-services\""));
+    let (s, _, html) = page(
+        &app,
+        Some(&planner),
+        &format!("/board/reports?from={d}&to={d}&organisation_id=99999"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(tag(&html, "organisation_id").contains("aria-invalid=\"true\""));
+
+    let member = app.login_as(Role::Member).await;
+    let (s, _, html) = page(
+        &app,
+        Some(&member),
+        &format!("/board/reports?from={d}&to={d}"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(!html.contains("id=\"organisation_id\""));
+    assert!(
+        !html.contains("id=\"chart-driving\""),
+        "driving is the town's"
+    );
+}
