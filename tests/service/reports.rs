@@ -687,9 +687,18 @@ async fn the_report_page_shows_charts_and_marks_bad_fields() {
     assert!(tag(&html, "chart-services").starts_with("<svg"), "{html}");
     assert!(html.contains("id=\"chart-services-title\""));
     assert!(html.contains("id=\"chart-driving\""));
-    assert!(tag(&html, "report-csv").contains(&format!(
-        "href=\"/api/v1/reports?from={d}&amp;to={d}&amp;format=csv\""
-    )));
+    // As the template escapes it: `&` always, `/` by some versions.
+    let csv = tag(&html, "report-csv")
+        .replace("&#x2f;", "/")
+        .replace("&#47;", "/")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&");
+    assert!(
+        csv.contains(&format!(
+            "href=\"/api/v1/reports?from={d}&to={d}&format=csv\""
+        )),
+        "{csv}"
+    );
     assert!(html.contains("id=\"report-services\""));
     assert!(html.contains("reports.css"));
     assert!(html.contains("href=\"/board/reports\""), "in the menu");
