@@ -339,6 +339,121 @@ pub fn manifest(m: &Manifest) -> String {
     out
 }
 
+/// Minutes as hours to the hundredth, for a spreadsheet: 135 → "2.25".
+fn hours(minutes: i64) -> String {
+    format!("{:.2}", minutes as f64 / 60.0)
+}
+
+/// A report as one long table, one figure a line —
+/// `figure,service,organisation,subject,measure,value` — so a clerk filters
+/// or pivots it: `outcome,rides,Auser,,completed,12`,
+/// `turned_down,rides,,no_room,requests,2`, `driving,,,,event_km,84.2`,
+/// `volunteer,,,Anna Rossi,planned_hours,5.25`, `meals,meals,,hot,delivered,30`,
+/// `diet,meals,,gluten_free,booked,4`, `surplus,surplus,,Coop,kg,120.5`,
+/// `fees,rides,Auser,,due_eur,12.50`. An empty organisation: every one shown.
+pub fn report(r: &crate::domain::report::Report) -> String {
+    use crate::domain::report::ServiceFigures;
+    let mut out = String::new();
+    let head = [
+        "figure",
+        "service",
+        "organisation",
+        "subject",
+        "measure",
+        "value",
+    ];
+    line(&mut out, &head.map(String::from));
+    let mut row = |cells: [&str; 5], value: String| {
+        let mut all: Vec<String> = cells.iter().map(|c| c.to_string()).collect();
+        all.push(value);
+        line(&mut out, &all);
+    };
+    let mut outcomes = |org: &str, list: &[ServiceFigures]| {
+        for s in list {
+            let o = &s.outcomes;
+            let svc = s.service.as_str();
+            for (measure, v) in [
+                ("requests", o.requests),
+                ("completed", o.completed),
+                ("cancelled", o.cancelled),
+                ("cancelled_late", o.cancelled_late),
+                ("no_show", o.no_show),
+                ("turned_down", o.turned_down),
+                ("open", o.open),
+                ("people_served", o.people_served),
+            ] {
+                row(["outcome", svc, org, "", measure], v.to_string());
+            }
+            for c in &o.turned_down_reasons {
+                row(
+                    ["turned_down", svc, org, c.reason.as_str(), "requests"],
+                    c.count.to_string(),
+                );
+            }
+        }
+    };
+    outcomes("", &r.services);
+    for o in &r.organisations {
+        outcomes(&o.name, &o.services);
+    }
+    if let Some(d) = &r.driving {
+        for (measure, v) in [
+            ("routes", d.routes.to_string()),
+            ("routes_without_events", d.routes_without_events.to_string()),
+            ("planned_km", format!("{:.1}", d.planned_km)),
+            ("planned_hours", hours(d.planned_minutes)),
+            ("event_km", format!("{:.1}", d.event_km)),
+            ("event_hours", hours(d.event_minutes)),
+        ] {
+            row(["driving", "", "", "", measure], v);
+        }
+    }
+    for v in &r.volunteers {
+        row(
+            ["volunteer", "", "", &v.name, "routes"],
+            v.routes.to_string(),
+        );
+        row(
+            ["volunteer", "", "", &v.name, "planned_hours"],
+            hours(v.planned_minutes),
+        );
+        row(
+            ["volunteer", "", "", &v.name, "event_hours"],
+            hours(v.event_minutes),
+        );
+    }
+    for m in &r.meals {
+        let t = m.meal_type.as_str();
+        row(["meals", "meals", "", t, "booked"], m.booked.to_string());
+        row(
+            ["meals", "meals", "", t, "delivered"],
+            m.delivered.to_string(),
+        );
+    }
+    for d in &r.diets {
+        row(
+            ["diet", "meals", "", &d.diet, "booked"],
+            d.booked.to_string(),
+        );
+        row(
+            ["diet", "meals", "", &d.diet, "delivered"],
+            d.delivered.to_string(),
+        );
+    }
+    for d in &r.donors {
+        row(
+            ["surplus", "surplus", "", &d.name, "pickups"],
+            d.pickups.to_string(),
+        );
+        row(["surplus", "surplus", "", &d.name, "kg"], d.kg.to_string());
+    }
+    for f in &r.fees {
+        row(["fees", "rides", &f.name, "", "trips"], f.trips.to_string());
+        row(["fees", "rides", &f.name, "", "due_eur"], euro(f.cents));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::cell;

@@ -38,6 +38,7 @@ mod service {
     mod promised;
     mod proved;
     mod replan;
+    mod reports;
     mod rides;
     mod solve_death;
     mod standing;

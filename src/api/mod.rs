@@ -24,6 +24,7 @@ mod personal;
 mod places;
 mod plans;
 mod policy;
+mod reports;
 mod requests;
 mod session;
 mod shifts;
@@ -100,6 +101,7 @@ fn parts() -> Vec<OpenApiRouter<AppState>> {
         closing_days::routes(),
         policy::routes(),
         fees::routes(),
+        reports::routes(),
         night_before::routes(),
         meals::routes(),
         surplus::routes(),

@@ -28,6 +28,7 @@ mod plan_edit;
 pub mod plan_geojson;
 mod recurrence;
 pub mod replan;
+pub mod report;
 mod request;
 pub mod ride_policy;
 mod shift;

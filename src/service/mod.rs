@@ -17,6 +17,7 @@ mod other_day;
 pub mod personal;
 pub mod plans;
 pub mod replan;
+pub mod reports;
 pub mod rides;
 pub mod shifts;
 #[cfg(feature = "smtp")]

@@ -29,10 +29,10 @@ pub enum Stored {
     Existing(StopEvent),
 }
 
-const COLUMNS: &str =
+pub(super) const COLUMNS: &str =
     "id, date, request_id, role, stop_id, kind, at, received_at, note, kg, client_id, user_id";
 
-fn decode(r: &AnyRow) -> Result<StopEvent, StoreError> {
+pub(super) fn decode(r: &AnyRow) -> Result<StopEvent, StoreError> {
     let date: String = r.try_get("date")?;
     let role: String = r.try_get("role")?;
     let kind: String = r.try_get("kind")?;
@@ -138,28 +138,41 @@ impl Store {
         event: &NewEvent,
     ) -> Result<Stored, StoreError> {
         let mut tx = self.begin().await?;
-        let inserted = sqlx::query(&format!(
+        // Without kg the column gets a literal NULL, not a NULL parameter: on
+        // PostgreSQL the Any driver binds a NULL as an integer, and the
+        // statement cached with that type then refuses the kg of a later
+        // event ("incorrect binary data format").
+        let (kg, rest) = match event.kg {
+            Some(_) => ("$9", "$10, $11"),
+            None => ("NULL", "$9, $10"),
+        };
+        let sql = format!(
             "INSERT INTO stop_events (date, request_id, role, stop_id, kind, at, received_at, \
-             note, kg, client_id, user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             note, kg, client_id, user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, {kg}, {rest}) \
              RETURNING {COLUMNS}"
-        ))
-        .bind(event.date.to_string())
-        .bind(event.key.request_id)
-        .bind(event.key.role.as_str())
-        .bind(stop_id)
-        .bind(event.kind.as_str())
-        .bind(
-            event
-                .at
-                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        )
-        .bind(now())
-        .bind(&event.note)
-        .bind(event.kg)
-        .bind(&event.client_id)
-        .bind(actor.0)
-        .fetch_one(&mut *tx)
-        .await;
+        );
+        let q = sqlx::query(&sql)
+            .bind(event.date.to_string())
+            .bind(event.key.request_id)
+            .bind(event.key.role.as_str())
+            .bind(stop_id)
+            .bind(event.kind.as_str())
+            .bind(
+                event
+                    .at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            )
+            .bind(now())
+            .bind(&event.note);
+        let q = match event.kg {
+            Some(kg) => q.bind(kg),
+            None => q,
+        };
+        let inserted = q
+            .bind(&event.client_id)
+            .bind(actor.0)
+            .fetch_one(&mut *tx)
+            .await;
         let stored = match inserted {
             Ok(row) => decode(&row)?,
             // A resend, or the same id sent twice at once: the first one stays.

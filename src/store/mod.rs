@@ -19,6 +19,7 @@ mod organisations;
 mod people;
 mod places;
 mod plans;
+mod reports;
 mod request_status;
 mod requests;
 mod retention;

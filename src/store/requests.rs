@@ -17,7 +17,8 @@ use crate::domain::{
 
 /// With the promised pickup: the planned start at the pickup in the date's
 /// published revision (none before publishing, or when it was left out).
-const COLUMNS: &str = "id, organisation_id, date, kind, person_id, from_place_id, to_place_id, \
+pub(super) const COLUMNS: &str =
+    "id, organisation_id, date, kind, person_id, from_place_id, to_place_id, \
     window_at, window_start, window_end, load, skills, service_minutes, max_ride_minutes, \
     outbound_id, after_minutes, same_vehicle, purpose, notes, status, \
     pickup_at, appointment, companions, way_back, \
@@ -25,7 +26,7 @@ const COLUMNS: &str = "id, organisation_id, date, kind, person_id, from_place_id
      JOIN plans p ON p.id = r.plan_id WHERE p.status = 'published' \
      AND s.request_id = requests.id AND s.role = 'pickup') AS promised_pickup_min";
 
-fn decode(r: &AnyRow) -> Result<Request, StoreError> {
+pub(super) fn decode(r: &AnyRow) -> Result<Request, StoreError> {
     let bad = |what: &str, v: &str| StoreError::Corrupt(format!("request {what} {v:?}"));
     let date: String = r.try_get("date")?;
     let kind: String = r.try_get("kind")?;

@@ -15,6 +15,7 @@ pub mod meals;
 pub mod night_before;
 pub mod personal;
 pub mod portal;
+pub mod reports;
 pub mod surplus;
 
 use askama::Template;
@@ -85,6 +86,7 @@ pub fn routes() -> Router<AppState> {
         .merge(meals::routes())
         .merge(surplus::routes())
         .merge(personal::routes())
+        .merge(reports::routes())
         .layer(axum::middleware::from_fn(errors::html_errors))
         .merge(assets::routes())
         .layer(axum::middleware::map_response(

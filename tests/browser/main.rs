@@ -23,5 +23,6 @@ mod flows {
     mod meal_pages;
     mod planning_pages;
     mod portal;
+    mod reports;
     mod selftest;
 }

@@ -55,6 +55,7 @@ fn allowed(method: &str, path: &str) -> Option<Option<&'static [Role]>> {
         ("get", "/people/{id}/eligibility" | "/fees" | "/fees/rules") => Some(&[A, D, M]),
         ("put", "/people/{id}/eligibility" | "/fees/rules") => Some(&[A, D]),
         ("get", "/night-before/{date}") => Some(&[A, D, M]),
+        ("get", "/reports") => Some(&[A, D, M]),
         ("post", "/night-before/{date}/send") => Some(&[A, D]),
         ("get", p) if p.starts_with("/meal-recipients") || p.starts_with("/meals/") => {
             Some(&[A, D, M])

@@ -35,7 +35,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// "caldo", "freddo", "surgelato".
-fn meal_type(t: &Tr, m: MealType) -> &'static str {
+pub(crate) fn meal_type(t: &Tr, m: MealType) -> &'static str {
     t.t(match m {
         MealType::Hot => "meals.type.hot",
         MealType::Cold => "meals.type.cold",
@@ -44,7 +44,7 @@ fn meal_type(t: &Tr, m: MealType) -> &'static str {
 }
 
 /// A diet tag as people read it: "senza maiale".
-fn diet(tag: &str) -> String {
+pub(crate) fn diet(tag: &str) -> String {
     tag.replace('_', " ")
 }
 
