@@ -183,6 +183,14 @@ pub(super) async fn insert_person(
     .fetch_one(&mut **tx)
     .await?
     .try_get("id")?;
-    record(tx, actor, AuditAction::Create, AuditEntity::Person, Some(id), detail).await?;
+    record(
+        tx,
+        actor,
+        AuditAction::Create,
+        AuditEntity::Person,
+        Some(id),
+        detail,
+    )
+    .await?;
     Ok(id)
 }

@@ -171,6 +171,14 @@ pub(super) async fn insert_place(
     .fetch_one(&mut **tx)
     .await?
     .try_get("id")?;
-    record(tx, actor, AuditAction::Create, AuditEntity::Place, Some(id), detail).await?;
+    record(
+        tx,
+        actor,
+        AuditAction::Create,
+        AuditEntity::Place,
+        Some(id),
+        detail,
+    )
+    .await?;
     Ok(id)
 }
