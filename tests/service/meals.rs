@@ -42,7 +42,7 @@ pub(super) async fn kitchen(app: &TestApp) -> Kitchen {
         .iter()
         .find(|p| p.organisation_id.is_none() && p.kind == "meal_centre")
         .unwrap();
-    let car = meal_cars(&app).await.into_iter().next().unwrap();
+    let car = meal_cars(app).await.into_iter().next().unwrap();
     let mut driver = None;
     for s in app.store.shifts(Some(app.date)).await.unwrap() {
         if s.vehicle_id == car.id && driver.is_none() {
