@@ -66,6 +66,8 @@ impl AuditPage {
 
 async fn audit(State(s): State<AppState>, ctx: Ctx, q: Params) -> Result<Html<String>, AppError> {
     ctx.require(ADMINS)?;
+    // A form sends its empty fields too: an empty filter is no filter.
+    let q = Params(q.0.into_iter().filter(|(_, v)| !v.is_empty()).collect());
     let filter = audit_filter(&q)?;
     let lines = s.store.audit_lines(&filter, PAGE).await?;
     let next = (lines.len() as i64 == PAGE).then(|| {

@@ -31,6 +31,18 @@ impl Suite {
         Self::start_on(test, chrono::Local::now().date_naive()).await
     }
 
+    /// As `start`, on the first day from today that the demo's meal rounds
+    /// and pickups run (Monday to Friday, not a public holiday), so a test of
+    /// the meal pages means the same on a Saturday.
+    pub async fn start_on_a_service_day(test: &str) -> Self {
+        use chrono::Datelike;
+        let mut date = chrono::Local::now().date_naive();
+        while date.weekday().number_from_monday() > 5 || giro::domain::holiday(date).is_some() {
+            date = date.succ_opt().expect("a next day");
+        }
+        Self::start_on(test, date).await
+    }
+
     /// As `start`, with the demo's day on `date`.
     pub async fn start_on(test: &str, date: chrono::NaiveDate) -> Self {
         let guard = serial().await;

@@ -14,7 +14,7 @@ use crate::suite::Suite;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_kitchen_lists_print_one_route_per_page_and_the_recipient_form_marks_its_fields() {
-    let s = Suite::start("meal-pages").await;
+    let s = Suite::start_on_a_service_day("meal-pages").await;
     let dispatcher = s.app.login_as(Role::Dispatcher).await;
     s.app.solve(&dispatcher, 3.0).await;
     let (_, packing) = s
