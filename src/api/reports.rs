@@ -30,7 +30,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
         ("service" = Option<String>, Query, pattern = "^(rides|meals|surplus)$"),
         ("format" = Option<String>, Query, pattern = "^(json|csv)$",
             description = "csv, or send Accept: text/csv")),
-    responses((status = 200, content((Report = "application/json"), (String = "text/csv")))))]
+    responses((status = 200, content((Report = "application/json"), (String = "text/csv"))),
+        (status = 404, body = super::ErrorBody,
+            description = "organisation_id names no association in the caller's scope")))]
 async fn get(
     State(s): State<AppState>,
     caller: Caller,
