@@ -216,18 +216,26 @@ impl Store {
         if let Err(e) = self.instance.hold().await {
             tracing::warn!("solve {id}: token of life not held: {e}");
         }
-        let row = sqlx::query(
-            "UPDATE solves SET elapsed_s = $1, iterations = $2, best_cost = $3, unassigned = $4, \
-             heartbeat_at = $5 WHERE id = $6 AND status = 'running' RETURNING cancel_requested",
-        )
-        .bind(elapsed_s)
-        .bind(iterations)
-        .bind(best_cost)
-        .bind(unassigned)
-        .bind(now())
-        .bind(id)
-        .fetch_optional(&self.writer)
-        .await?;
+        // No cost yet is a literal NULL, never a NULL parameter: on PostgreSQL
+        // the Any driver binds a NULL as an integer, and the statement cached
+        // with that type then refuses a later real cost (as in `events`).
+        let cost = if best_cost.is_some() { "$6" } else { "NULL" };
+        let sql = format!(
+            "UPDATE solves SET elapsed_s = $1, iterations = $2, unassigned = $3, \
+             heartbeat_at = $4, best_cost = {cost} WHERE id = $5 AND status = 'running' \
+             RETURNING cancel_requested"
+        );
+        let q = sqlx::query(&sql)
+            .bind(elapsed_s)
+            .bind(iterations)
+            .bind(unassigned)
+            .bind(now())
+            .bind(id);
+        let q = match best_cost {
+            Some(c) => q.bind(c),
+            None => q,
+        };
+        let row = q.fetch_optional(&self.writer).await?;
         Ok(match row {
             None => Heartbeat::Ended,
             Some(r) if r.try_get::<i64, _>("cancel_requested")? != 0 => Heartbeat::CancelAsked,

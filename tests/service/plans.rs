@@ -381,3 +381,28 @@ async fn two_instances_on_one_database_share_solves_and_race_fairly() {
         .await;
     assert_eq!(s, StatusCode::CONFLICT);
 }
+
+/// A solve's progress is recorded whether or not a cost is known yet, in any
+/// order, on every backend (PostgreSQL once refused a cost after a NULL one
+/// on the same cached statement).
+#[tokio::test]
+async fn progress_without_a_cost_and_then_with_one_is_recorded() {
+    let app = TestApp::spawn().await;
+    let store = &app.store;
+    let started = store
+        .start_solve(giro::store::Actor(None), app.date, 1.0, 7)
+        .await
+        .unwrap();
+    let id = started.record.id;
+    // Enough beats that each pooled connection sees both shapes.
+    for beat in 0..24_i64 {
+        let cost = (beat % 2 == 1).then_some(100.0 + beat as f64 / 4.0);
+        store
+            .solve_heartbeat(id, beat as f64, beat, cost, Some(beat))
+            .await
+            .unwrap_or_else(|e| panic!("beat {beat} ({cost:?}): {e}"));
+        let seen = store.solve(id).await.unwrap();
+        assert_eq!(seen.best_cost, cost, "beat {beat}");
+        assert_eq!(seen.iterations, beat);
+    }
+}
