@@ -354,6 +354,9 @@ async fn an_anonymised_person_is_named_nowhere_and_the_reports_count_the_same() 
     );
     let fees_path = format!("/api/v1/fees?from={date}&to={date}");
     let (_, fees_before) = app.get(&dispatcher, &fees_path).await;
+    let report_path = format!("/api/v1/reports?from={date}&to={date}");
+    let (s, report_before) = app.get(&dispatcher, &report_path).await;
+    assert_eq!(s, StatusCode::OK, "{report_before}");
     let (_, requests_before) = app
         .get(&dispatcher, &format!("/api/v1/requests?date={date}"))
         .await;
@@ -414,6 +417,19 @@ async fn an_anonymised_person_is_named_nowhere_and_the_reports_count_the_same() 
             .replace(NAME, &label),
     );
     assert!(!fees_after["trips"].as_array().unwrap().is_empty());
+    // The municipality's report counts exactly the same, her ride included.
+    let (_, report_after) = app.get(&dispatcher, &report_path).await;
+    assert_eq!(report_after, report_before);
+    let rides = report_after["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["service"] == "rides")
+        .expect("rides figures");
+    assert!(
+        rides["completed"].as_i64().unwrap() >= 1 && rides["people_served"].as_i64().unwrap() >= 1,
+        "her ride counts: {rides}"
+    );
     let (_, requests_after) = app
         .get(&dispatcher, &format!("/api/v1/requests?date={date}"))
         .await;
