@@ -271,12 +271,14 @@ pub struct Report {
     pub fees_total_cents: u64,
 }
 
+// `+ 0.0` turns a negative zero (an empty f64 sum is -0.0) into 0, which
+// would otherwise read "-0.0" in the JSON, the CSV and the charts.
 fn tenth(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
+    (v * 10.0).round() / 10.0 + 0.0
 }
 
 fn grams(kg: f64) -> f64 {
-    (kg * 1000.0).round() / 1000.0
+    (kg * 1000.0).round() / 1000.0 + 0.0
 }
 
 fn outcomes<'a>(requests: impl Iterator<Item = &'a RequestFacts>) -> Outcomes {

@@ -269,3 +269,24 @@ fn meals_by_type_and_diet_donors_and_fees() {
     );
     assert!(meals_only.donors.is_empty() && meals_only.fees.is_empty());
 }
+
+#[test]
+fn a_route_without_events_drives_zero_km_not_minus_zero() {
+    let route = RouteFacts {
+        date: day("2026-03-02"),
+        route_id: 1,
+        volunteer_id: None,
+        planned_km: 7.0,
+        planned_minutes: 30.0,
+        stops: vec![vec![], vec![]],
+        legs_km: vec![7.0],
+    };
+    let input = ReportInput {
+        routes: vec![route],
+        ..ReportInput::default()
+    };
+    let d = report(query(), &input).driving.unwrap();
+    // An empty f64 sum is -0.0, which the page printed as "-0.0".
+    assert!(d.event_km.is_sign_positive(), "{}", d.event_km);
+    assert_eq!(format!("{:.1}", d.event_km), "0.0");
+}
