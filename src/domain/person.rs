@@ -17,6 +17,9 @@ pub enum Assistance {
 macro_rules! str_enum {
     ($t:ty { $($v:ident => $s:literal),* }) => {
         impl $t {
+            /// Every value, in the order declared here (for choices in a form).
+            #[allow(dead_code)]
+            pub const VARIANTS: &'static [Self] = &[$(Self::$v),*];
             pub fn as_str(self) -> &'static str {
                 match self { $(Self::$v => $s),* }
             }

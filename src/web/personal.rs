@@ -25,33 +25,14 @@ pub fn routes() -> Router<AppState> {
 /// Lines per page; the next page starts before the last one shown.
 const PAGE: i64 = 100;
 
-const ACTIONS: &[AuditAction] = &[
-    AuditAction::Read,
-    AuditAction::Export,
-    AuditAction::Anonymise,
-    AuditAction::Purge,
-    AuditAction::Create,
-    AuditAction::Update,
-    AuditAction::Delete,
-    AuditAction::Login,
-];
-
-const ENTITIES: &[AuditEntity] = &[
-    AuditEntity::Person,
-    AuditEntity::Manifest,
-    AuditEntity::Request,
-    AuditEntity::StopEvent,
-    AuditEntity::Plan,
-    AuditEntity::User,
-];
-
 #[derive(Template)]
 #[template(path = "admin/audit.html")]
 struct AuditPage {
     ctx: Ctx,
     lines: Vec<AuditEntry>,
-    actions: Vec<&'static str>,
-    entities: Vec<&'static str>,
+    /// (code, words) of every action and entity, for the filters.
+    actions: Vec<(&'static str, String)>,
+    entities: Vec<(&'static str, String)>,
     /// The filters as typed, to show them back.
     q: std::collections::HashMap<String, String>,
     /// The query of the next page, when there is one.
@@ -61,6 +42,15 @@ struct AuditPage {
 impl AuditPage {
     fn typed(&self, name: &str) -> &str {
         self.q.get(name).map_or("", String::as_str)
+    }
+
+    /// Some filter is set: the filters start open.
+    fn filtered(&self) -> bool {
+        self.q.keys().any(|k| k != "before")
+    }
+
+    fn word(&self, area: &str, code: &str) -> String {
+        audit_word(&self.ctx, area, code)
     }
 }
 
@@ -84,13 +74,33 @@ async fn audit(State(s): State<AppState>, ctx: Ctx, q: Params) -> Result<Html<St
             .join("&")
     });
     render(&AuditPage {
-        ctx,
         lines,
-        actions: ACTIONS.iter().map(|a| a.as_str()).collect(),
-        entities: ENTITIES.iter().map(|e| e.as_str()).collect(),
+        actions: choices(&ctx, AuditAction::VARIANTS, |a| a.as_str(), "action"),
+        entities: choices(&ctx, AuditEntity::VARIANTS, |e| e.as_str(), "entity"),
         q: q.0,
         next,
+        ctx,
     })
+}
+
+/// Every value as (code, words), sorted by the words people read.
+fn choices<T: Copy>(
+    ctx: &Ctx,
+    all: &[T],
+    code: fn(T) -> &'static str,
+    area: &str,
+) -> Vec<(&'static str, String)> {
+    let mut out: Vec<(&'static str, String)> = all
+        .iter()
+        .map(|&v| (code(v), audit_word(ctx, area, code(v))))
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
+}
+
+/// The words for an audit action, entity or role code.
+pub fn audit_word(ctx: &Ctx, area: &str, code: &str) -> String {
+    ctx.t.t(&format!("personal.{area}.{code}")).to_string()
 }
 
 #[derive(Template)]
@@ -111,4 +121,32 @@ async fn subject_access(
     let doc = export(&s.store, Actor(Some(user.id)), Scope::All, id).await?;
     let json = serde_json::to_string_pretty(&doc).unwrap_or_default();
     render(&ExportPage { ctx, doc, json })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::{AuditAction, AuditEntity, Role};
+    use crate::web::i18n::{keys, Lang};
+
+    #[test]
+    fn every_action_entity_and_role_has_words_in_each_language() {
+        let codes = AuditAction::VARIANTS
+            .iter()
+            .map(|a| format!("personal.action.{}", a.as_str()))
+            .chain(
+                AuditEntity::VARIANTS
+                    .iter()
+                    .map(|e| format!("personal.entity.{}", e.as_str())),
+            )
+            .chain(
+                Role::ALL
+                    .iter()
+                    .map(|r| format!("personal.role.{}", r.as_str())),
+            );
+        for code in codes {
+            for lang in Lang::ALL {
+                assert!(keys(lang).contains(&code), "{code} in {lang:?}");
+            }
+        }
+    }
 }

@@ -27,13 +27,23 @@ async fn an_admin_filters_the_audit_log_by_reads() {
     b.find("#audit").await;
     b.checkpoint("audit").await;
 
+    // The filters start folded (a phone shows the lines first).
+    let open = b
+        .js(
+            "return document.getElementById('audit-filters').open;",
+            vec![],
+        )
+        .await;
+    assert_eq!(open, json!(false));
+    b.click("#audit-filters-toggle").await;
     b.select("#af-action", "read").await;
     b.click_to_navigate("#af-show").await;
     let shown = b
         .js(
             "return [...document.querySelectorAll('tr.audit-line')].map(r => \
                [r.dataset.action, r.dataset.entity, r.cells[5].textContent.trim(), \
-                r.cells[2].textContent.trim()]);",
+                r.dataset.role, r.cells[2].textContent.trim(), r.cells[3].textContent.trim(), \
+                r.cells[4].textContent.trim()]);",
             vec![],
         )
         .await;
@@ -41,9 +51,27 @@ async fn an_admin_filters_the_audit_log_by_reads() {
     assert!(!rows.is_empty(), "{shown}");
     assert!(rows.iter().all(|r| r[0] == "read"), "{shown}");
     assert!(
-        rows.contains(&json!(["read", "person", id.to_string(), "dispatcher"])),
-        "{shown}"
+        rows.contains(&json!([
+            "read",
+            "person",
+            id.to_string(),
+            "dispatcher",
+            "centrale operativa",
+            "lettura",
+            "persona"
+        ])),
+        "the codes in data, the words on screen: {shown}"
     );
+    // Filtered, the filters stay open with the choice shown in words.
+    let chosen = b
+        .js(
+            "const s = document.getElementById('af-action'); \
+             return [document.getElementById('audit-filters').open, s.value, \
+                     s.options[s.selectedIndex].text];",
+            vec![],
+        )
+        .await;
+    assert_eq!(chosen, json!([true, "read", "lettura"]));
     b.checkpoint("audit-reads").await;
     b.close().await;
 }
