@@ -125,6 +125,16 @@ impl Params {
         self.0.get(name).map(|v| date(v, name)).transpose()
     }
 
+    /// The required `from` and `to` dates of a range (their order is the
+    /// use case's to judge).
+    pub fn range(&self) -> Result<(NaiveDate, NaiveDate), AppError> {
+        let required = |name: &str| {
+            self.date(name)?
+                .ok_or_else(|| AppError::invalid(name, "is required"))
+        };
+        Ok((required("from")?, required("to")?))
+    }
+
     pub fn id(&self, name: &str) -> Result<Option<Id>, AppError> {
         self.0.get(name).map(|_| id(&self.0, name)).transpose()
     }

@@ -37,11 +37,7 @@ async fn list(
 ) -> Result<Response, AppError> {
     caller.allow(BOOKERS)?;
     let format = Format::of(&q, &headers)?;
-    let required = |name: &str| {
-        q.date(name)?
-            .ok_or_else(|| AppError::invalid(name, "is required"))
-    };
-    let (from, to) = (required("from")?, required("to")?);
+    let (from, to) = q.range()?;
     let report = fees::report(&s, caller.scope(), from, to).await?;
     Ok(format.answer(
         report,

@@ -41,11 +41,7 @@ async fn get(
 ) -> Result<Response, AppError> {
     caller.allow(BOOKERS)?;
     let format = Format::of(&q, &headers)?;
-    let required = |name: &str| {
-        q.date(name)?
-            .ok_or_else(|| AppError::invalid(name, "is required"))
-    };
-    let (from, to) = (required("from")?, required("to")?);
+    let (from, to) = q.range()?;
     let service = match q.0.get("service").map(String::as_str) {
         None | Some("") => None,
         Some(raw) => Some(

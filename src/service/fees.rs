@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
+use super::distances::{self, PlaceKm};
 use super::{AppState, ServiceError};
 use crate::domain::eligibility::Eligibility;
 use crate::domain::fees::{self, FeeReport, TripFee};
@@ -36,23 +37,8 @@ async fn planned_km(
             places.extend(route.stops.iter().map(|s| s.place_id));
         }
     }
-    let places: Vec<Id> = places.into_iter().collect();
-    let at: HashMap<Id, usize> = places.iter().enumerate().map(|(i, p)| (*p, i)).collect();
-    let list: Vec<Point> = places
-        .iter()
-        .map(|p| {
-            points
-                .get(p)
-                .copied()
-                .ok_or_else(|| ServiceError::NotFound(format!("place {p}")))
-        })
-        .collect::<Result<_, _>>()?;
-    let matrix = state
-        .travel
-        .matrix(&list)
-        .await
-        .map_err(|e| ServiceError::Busy(format!("travel times: {e}")))?;
-    let km = |a: Id, b: Id| matrix.km_between(at[&a], at[&b]);
+    let distances = PlaceKm::over(state, points, places).await?;
+    let km = |a: Id, b: Id| distances.km(a, b);
     Ok(rides
         .iter()
         .map(|r| {
@@ -88,18 +74,7 @@ pub async fn report(
         .collect();
     let all_places = store.places(Scope::All).await?;
     let names: HashMap<Id, String> = all_places.iter().map(|p| (p.id, p.name.clone())).collect();
-    let points: HashMap<Id, Point> = all_places
-        .iter()
-        .map(|p| {
-            (
-                p.id,
-                Point {
-                    lat: p.lat,
-                    lon: p.lon,
-                },
-            )
-        })
-        .collect();
+    let points = distances::points(&all_places);
     let mut by_date: BTreeMap<NaiveDate, Vec<&Request>> = BTreeMap::new();
     for r in &completed {
         by_date.entry(r.date).or_default().push(r);

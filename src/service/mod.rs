@@ -3,6 +3,7 @@
 
 pub mod admins;
 mod day;
+mod distances;
 pub mod drivers;
 mod error;
 pub mod fees;

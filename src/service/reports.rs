@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
+use super::distances::{self, PlaceKm};
 use super::{AppState, ServiceError};
 use crate::domain::fees;
 use crate::domain::report::{
@@ -16,7 +17,6 @@ use crate::domain::report::{
 };
 use crate::domain::{Id, RequestKind, StopKey};
 use crate::store::{Scope, StoreError};
-use crate::travel::Point;
 
 /// What was asked: the range, an association, a service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,20 +57,7 @@ async fn routes(
 ) -> Result<Vec<RouteFacts>, ServiceError> {
     let store = &state.store;
     let events = store.events_between(from, to).await?;
-    let points: HashMap<Id, Point> = store
-        .places(Scope::All)
-        .await?
-        .iter()
-        .map(|p| {
-            (
-                p.id,
-                Point {
-                    lat: p.lat,
-                    lon: p.lon,
-                },
-            )
-        })
-        .collect();
+    let points = distances::points(&store.places(Scope::All).await?);
     let mut out = Vec::new();
     for date in store.published_dates(from, to).await? {
         let Some(plan) = store.published_plan(date).await? else {
@@ -83,28 +70,12 @@ async fn routes(
                 at: e.at,
             });
         }
-        let places: Vec<Id> = plan
+        let places: BTreeSet<Id> = plan
             .routes
             .iter()
             .flat_map(|r| r.stops.iter().map(|s| s.place_id))
-            .collect::<BTreeSet<_>>()
-            .into_iter()
             .collect();
-        let at: HashMap<Id, usize> = places.iter().enumerate().map(|(i, p)| (*p, i)).collect();
-        let list: Vec<Point> = places
-            .iter()
-            .map(|p| {
-                points
-                    .get(p)
-                    .copied()
-                    .ok_or_else(|| ServiceError::NotFound(format!("place {p}")))
-            })
-            .collect::<Result<_, _>>()?;
-        let matrix = state
-            .travel
-            .matrix(&list)
-            .await
-            .map_err(|e| ServiceError::Busy(format!("travel times: {e}")))?;
+        let distances = PlaceKm::over(state, &points, places).await?;
         for r in plan.routes {
             out.push(RouteFacts {
                 date,
@@ -115,7 +86,7 @@ async fn routes(
                 legs_km: r
                     .stops
                     .windows(2)
-                    .map(|w| matrix.km_between(at[&w[0].place_id], at[&w[1].place_id]))
+                    .map(|w| distances.km(w[0].place_id, w[1].place_id))
                     .collect(),
                 stops: r
                     .stops

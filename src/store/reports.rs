@@ -1,5 +1,5 @@
-//! The reads of a report (`service::reports`): a range's requests with
-//! their lifecycles, its drivers' events, and the dates with a published
+//! The reads of a report (`service::reports`) beside the range's requests
+//! (`store::requests`): its drivers' events and the dates with a published
 //! plan. One query each, whatever the length of the range.
 
 use std::collections::BTreeMap;
@@ -7,40 +7,10 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use sqlx::Row;
 
-use super::{events, parse_date, requests, Scope, Store, StoreError};
-use crate::domain::{Request, StopEvent};
+use super::{events, parse_date, Store, StoreError};
+use crate::domain::StopEvent;
 
 impl Store {
-    /// Every request of `from..=to` in scope, of every service, with its
-    /// lifecycle.
-    pub async fn requests_between(
-        &self,
-        scope: Scope,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<Vec<Request>, StoreError> {
-        let (org, all) = match scope {
-            Scope::All => (0, 1),
-            Scope::Organisation(o) => (o, 0),
-        };
-        let mut list = sqlx::query(&format!(
-            "SELECT {} FROM requests WHERE date >= $1 AND date <= $2 \
-             AND (organisation_id = $3 OR $4 = 1) ORDER BY date, id",
-            requests::COLUMNS
-        ))
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .bind(org)
-        .bind(all)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(requests::decode)
-        .collect::<Result<Vec<_>, _>>()?;
-        self.settle_lifecycles(&mut list).await?;
-        Ok(list)
-    }
-
     /// The drivers' events of `from..=to`, by date, in the order received.
     pub async fn events_between(
         &self,

@@ -296,6 +296,17 @@ impl Store {
         Ok(list)
     }
 
+    /// Every request of `from..=to` in scope, of every service, with its
+    /// lifecycle (the reports).
+    pub async fn requests_between(
+        &self,
+        scope: Scope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<Request>, StoreError> {
+        self.between(scope, from, to, None).await
+    }
+
     /// The rides of `from..=to` in scope, with their lifecycles (the fees).
     pub async fn rides_between(
         &self,
@@ -303,18 +314,29 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<Request>, StoreError> {
+        self.between(scope, from, to, Some(RequestKind::Ride)).await
+    }
+
+    async fn between(
+        &self,
+        scope: Scope,
+        from: NaiveDate,
+        to: NaiveDate,
+        kind: Option<RequestKind>,
+    ) -> Result<Vec<Request>, StoreError> {
         let (org, all) = match scope {
             Scope::All => (0, 1),
             Scope::Organisation(o) => (o, 0),
         };
         let mut list = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM requests WHERE kind = 'ride' AND date >= $1 AND date <= $2 \
-             AND (organisation_id = $3 OR $4 = 1) ORDER BY date, id"
+            "SELECT {COLUMNS} FROM requests WHERE date >= $1 AND date <= $2 \
+             AND (organisation_id = $3 OR $4 = 1) AND (kind = $5 OR $5 = '') ORDER BY date, id"
         ))
         .bind(from.to_string())
         .bind(to.to_string())
         .bind(org)
         .bind(all)
+        .bind(kind.map_or("", RequestKind::as_str))
         .fetch_all(&self.pool)
         .await?
         .iter()
