@@ -189,7 +189,6 @@ async fn standing_orders(
     let file = body.file()?;
     let mode = mode(&q)?;
     let org = caller.organisation_for(q.id("organisation_id")?, "organisation_id")?;
-    let report =
-        import::standing_orders(&s.store, caller.actor(), org, &file, mode).await?;
+    let report = import::standing_orders(&s.store, caller.actor(), org, &file, mode).await?;
     Ok((status(report.written), Json(report)))
 }

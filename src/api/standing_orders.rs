@@ -10,12 +10,12 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::auth::{BOOKERS, PLANNERS};
 use super::extract::{Params, PathId};
+use super::format::Format;
 use super::json::{parse, Body};
 use super::{AppError, AppState, Caller, ErrorBody};
 use crate::domain::{
     DateRange, Generated, ScheduleDay, StandingOrder, StandingOrderInput, Suspension,
 };
-use super::format::Format;
 use crate::service::standing;
 use crate::store::Scope;
 

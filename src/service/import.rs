@@ -6,13 +6,13 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::ServiceError;
 use crate::domain::import::homes::resolve;
 use crate::domain::import::people::{self, PersonRow};
 use crate::domain::import::places::{self, PlaceRow};
 use crate::domain::import::standing_orders::{self, OrderRow};
 use crate::domain::import::{read, RowError, Sheet};
 use crate::domain::{Id, Invalid};
-use super::ServiceError;
 use crate::store::{Actor, Scope, Store, StoreError};
 
 /// How many parsed rows a preview shows.

@@ -3,8 +3,8 @@
 use super::db::exists;
 use super::people::insert_person;
 use super::places::{insert_place, visible_place};
-use super::{Actor, Scope, Store, StoreError};
 use super::standing_orders::insert_standing_order;
+use super::{Actor, Scope, Store, StoreError};
 use crate::domain::import::homes::{Home, Resolved};
 use crate::domain::{Id, Invalid, PlaceInput, StandingOrderInput};
 

@@ -367,12 +367,20 @@ async fn upload(
         }
     };
     let actor = crate::store::Actor(p.ctx.user.as_ref().map(|u| u.id));
+    // What will be written, or (after a commit) what was.
+    let say = |key: &str, written: bool| {
+        if written {
+            key.replace("summary_", "written_")
+        } else {
+            key.to_string()
+        }
+    };
     let result = match kind {
         Kind::People => import::people(&s.store, actor, org, text.as_bytes(), mode)
             .await
             .map(|r| {
                 let summary = t.f(
-                    "import.summary_people",
+                    &say("import.summary_people", r.written),
                     &[("people", &r.people), ("places", &r.places)],
                 );
                 let table = people_table(&t, &r.sample);
@@ -382,7 +390,10 @@ async fn upload(
             .await
             .map(|r| {
                 let names = &p.organisations;
-                let summary = t.f("import.summary_places", &[("places", &r.places)]);
+                let summary = t.f(
+                    &say("import.summary_places", r.written),
+                    &[("places", &r.places)],
+                );
                 let table = places_table(&t, names, &r.sample);
                 (r.written, r.rows, r.places, summary, r.errors, table)
             }),
@@ -391,11 +402,18 @@ async fn upload(
                 .await
                 .map(|r| {
                     let summary = t.f(
-                        "import.summary_standing_orders",
+                        &say("import.summary_standing_orders", r.written),
                         &[("orders", &r.standing_orders)],
                     );
                     let table = orders_table(&t, &r.sample);
-                    (r.written, r.rows, r.standing_orders, summary, r.errors, table)
+                    (
+                        r.written,
+                        r.rows,
+                        r.standing_orders,
+                        summary,
+                        r.errors,
+                        table,
+                    )
                 })
         }
     };

@@ -469,7 +469,10 @@ async fn places_with_one_bad_row_write_nothing_and_the_corrected_file_all() {
 
     let (s, preview) = import_to(&app, &member, "places", "mode=preview", &file("44,2702")).await;
     assert_eq!(s, StatusCode::OK, "{preview}");
-    assert_eq!((preview["places"].as_u64(), preview["written"].as_bool()), (Some(3), Some(false)));
+    assert_eq!(
+        (preview["places"].as_u64(), preview["written"].as_bool()),
+        (Some(3), Some(false))
+    );
     assert_eq!(preview["sample"][1]["organisation_id"], own);
     assert_eq!(preview["sample"][1]["kind"], "home");
     assert_eq!(count(&app, &member, "/api/v1/places").await, before);
@@ -484,7 +487,10 @@ async fn places_with_one_bad_row_write_nothing_and_the_corrected_file_all() {
         .iter()
         .find(|p| p["name"] == "Casa Due")
         .unwrap();
-    assert_eq!((two["organisation_id"].as_i64(), two["kind"].as_str()), (Some(own), Some("home")));
+    assert_eq!(
+        (two["organisation_id"].as_i64(), two["kind"].as_str()),
+        (Some(own), Some("home"))
+    );
     assert!((two["lat"].as_f64().unwrap() - 44.2702).abs() < 1e-9);
 
     // A member writes neither another association's homes nor public places.
@@ -494,7 +500,9 @@ async fn places_with_one_bad_row_write_nothing_and_the_corrected_file_all() {
         &member,
         "places",
         "mode=preview",
-        &format!("name,address,lat,lon,kind,organisation_id\nAltrui,Via 4,44.27,9.39,home,{other}\n"),
+        &format!(
+            "name,address,lat,lon,kind,organisation_id\nAltrui,Via 4,44.27,9.39,home,{other}\n"
+        ),
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{body}");
@@ -504,14 +512,29 @@ async fn places_with_one_bad_row_write_nothing_and_the_corrected_file_all() {
         &member,
         "places",
         "mode=commit",
-        &format!("name,address,lat,lon,kind,organisation_id\nAltrui,Via 4,44.27,9.39,home,{other}\n"),
+        &format!(
+            "name,address,lat,lon,kind,organisation_id\nAltrui,Via 4,44.27,9.39,home,{other}\n"
+        ),
     )
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert!(body["message"].as_str().unwrap().contains("organisation_id"), "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("organisation_id"),
+        "{body}"
+    );
 
     // A wrong header is named.
-    let (s, body) = import_to(&app, &member, "places", "mode=preview", "nome,indirizzo,lat,lon,diagnosi\n").await;
+    let (s, body) = import_to(
+        &app,
+        &member,
+        "places",
+        "mode=preview",
+        "nome,indirizzo,lat,lon,diagnosi\n",
+    )
+    .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(at(&body), [(1, "diagnosi".to_string())]);
     assert_eq!(count(&app, &member, "/api/v1/places").await, before + 3);
@@ -539,7 +562,9 @@ async fn places_export_imports_again_to_the_same_records() {
     let dispatcher = app.login_as(Role::Dispatcher).await;
     let (_, before) = app.get(&dispatcher, "/api/v1/places").await;
     let before = place_records(&before);
-    let (s, _, file) = app.get_text(&dispatcher, "/api/v1/places?format=csv", None).await;
+    let (s, _, file) = app
+        .get_text(&dispatcher, "/api/v1/places?format=csv", None)
+        .await;
     assert_eq!(s, StatusCode::OK);
     let (s, done) = import_to(&app, &dispatcher, "places", "mode=commit", &file).await;
     assert_eq!(s, StatusCode::CREATED, "{done}");
@@ -547,7 +572,11 @@ async fn places_export_imports_again_to_the_same_records() {
     let (_, after) = app.get(&dispatcher, "/api/v1/places").await;
     let mut twice: Vec<String> = before.iter().flat_map(|r| [r.clone(), r.clone()]).collect();
     twice.sort();
-    assert_eq!(place_records(&after), twice, "each place once more, the same");
+    assert_eq!(
+        place_records(&after),
+        twice,
+        "each place once more, the same"
+    );
 }
 
 /// A person of the member's association whose name no other there has,
@@ -559,7 +588,10 @@ async fn unique_person(app: &TestApp, member: &As) -> (i64, String) {
         .iter()
         .find(|p| people.iter().filter(|q| q["name"] == p["name"]).count() == 1)
         .unwrap();
-    (p["id"].as_i64().unwrap(), p["name"].as_str().unwrap().to_string())
+    (
+        p["id"].as_i64().unwrap(),
+        p["name"].as_str().unwrap().to_string(),
+    )
 }
 
 /// A public place whose name no other place has.
@@ -610,22 +642,54 @@ async fn standing_orders_with_one_bad_row_write_nothing_and_the_corrected_file_a
              {name};casa;{centre};{days};14:00;su chiamata;01/09/2027;;\n"
         )
     };
-    let (s, body) = import_to(&app, &member, "standing-orders", "mode=commit", &file("mar giò x")).await;
+    let (s, body) = import_to(
+        &app,
+        &member,
+        "standing-orders",
+        "mode=commit",
+        &file("mar giò x"),
+    )
+    .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(at(&body), [(3, "Giorni".to_string())], "{body}");
-    assert!(body["errors"][0]["message"].as_str().unwrap().contains("\"x\""));
-    assert_eq!(count(&app, &member, "/api/v1/standing-orders").await, before);
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("\"x\""));
+    assert_eq!(
+        count(&app, &member, "/api/v1/standing-orders").await,
+        before
+    );
 
-    let (s, preview) =
-        import_to(&app, &member, "standing-orders", "mode=preview", &file("mar giò")).await;
+    let (s, preview) = import_to(
+        &app,
+        &member,
+        "standing-orders",
+        "mode=preview",
+        &file("mar giò"),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{preview}");
     assert_eq!(preview["standing_orders"], 2);
     assert_eq!(preview["sample"][0]["person_id"], person);
     assert_eq!(preview["sample"][0]["to"], centre.as_str());
-    assert_eq!(preview["sample"][0]["recurrence"]["weekdays"], serde_json::json!(["mon", "wed", "fri"]));
-    assert_eq!(preview["sample"][0]["ride"]["way_back"], serde_json::json!({"after_minutes": 240}));
+    assert_eq!(
+        preview["sample"][0]["recurrence"]["weekdays"],
+        serde_json::json!(["mon", "wed", "fri"])
+    );
+    assert_eq!(
+        preview["sample"][0]["ride"]["way_back"],
+        serde_json::json!({"after_minutes": 240})
+    );
 
-    let (s, done) = import_to(&app, &member, "standing-orders", "mode=commit", &file("mar giò")).await;
+    let (s, done) = import_to(
+        &app,
+        &member,
+        "standing-orders",
+        "mode=commit",
+        &file("mar giò"),
+    )
+    .await;
     assert_eq!(s, StatusCode::CREATED, "{done}");
     let (_, list) = app.get(&member, "/api/v1/standing-orders").await;
     assert_eq!(list.as_array().unwrap().len(), before + 2);
@@ -635,7 +699,10 @@ async fn standing_orders_with_one_bad_row_write_nothing_and_the_corrected_file_a
         .iter()
         .find(|o| o["person_id"] == person && o["ride"]["appointment"] == "14:00")
         .unwrap();
-    assert_eq!(second["recurrence"]["weekdays"], serde_json::json!(["tue", "thu"]));
+    assert_eq!(
+        second["recurrence"]["weekdays"],
+        serde_json::json!(["tue", "thu"])
+    );
     assert_eq!(second["ride"]["way_back"], "will_call");
     assert_eq!(second["organisation_id"], own);
 
@@ -649,8 +716,21 @@ async fn standing_orders_with_one_bad_row_write_nothing_and_the_corrected_file_a
     )
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
-    assert!(body["message"].as_str().unwrap().contains("organisation_id"), "{body}");
-    let (s, body) = import_to(&app, &member, "standing-orders", "mode=preview", "persona;partenza;arrivo;giorni;dal;frequenza\n").await;
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("organisation_id"),
+        "{body}"
+    );
+    let (s, body) = import_to(
+        &app,
+        &member,
+        "standing-orders",
+        "mode=preview",
+        "persona;partenza;arrivo;giorni;dal;frequenza\n",
+    )
+    .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(at(&body), [(1, "frequenza".to_string())]);
     // A person of another association is not found by id.
@@ -672,8 +752,16 @@ async fn standing_orders_with_one_bad_row_write_nothing_and_the_corrected_file_a
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{body}");
-    assert_eq!(at(&body), [(2, "person_id".to_string())], "{body}");
-    assert_eq!(count(&app, &member, "/api/v1/standing-orders").await, before + 2);
+    // `home` is the rider's home: with no rider, no home either.
+    assert_eq!(
+        at(&body),
+        [(2, "person_id".to_string()), (2, "from".to_string())],
+        "{body}"
+    );
+    assert_eq!(
+        count(&app, &member, "/api/v1/standing-orders").await,
+        before + 2
+    );
 }
 
 #[tokio::test]
@@ -698,7 +786,11 @@ async fn standing_orders_export_imports_again_to_the_same_records() {
     let (_, after) = app.get(&member, "/api/v1/standing-orders").await;
     let mut twice: Vec<String> = before.iter().flat_map(|r| [r.clone(), r.clone()]).collect();
     twice.sort();
-    assert_eq!(order_records(&after), twice, "each order once more, the same");
+    assert_eq!(
+        order_records(&after),
+        twice,
+        "each order once more, the same"
+    );
 }
 
 /// A multipart form as a browser sends it: text fields, then the file.
@@ -723,7 +815,12 @@ fn multipart(fields: &[(&str, &str)], file: Option<&[u8]>) -> (String, Vec<u8>) 
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn post_page(app: &TestApp, who: &As, fields: &[(&str, &str)], file: Option<&[u8]>) -> (StatusCode, String) {
+async fn post_page(
+    app: &TestApp,
+    who: &As,
+    fields: &[(&str, &str)],
+    file: Option<&[u8]>,
+) -> (StatusCode, String) {
     let (ct, body) = multipart(fields, file);
     let res = super::html::browser()
         .post(app.url("/board/import"))
@@ -766,7 +863,12 @@ async fn the_import_page_previews_errors_writes_nothing_and_confirms_all() {
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("href=\"/board/import\""), "in the menu");
     assert!(html.contains("id=\"import-template-standing-orders\""));
-    let people = count(&app, &dispatcher, &format!("/api/v1/people?organisation_id={org}")).await;
+    let people = count(
+        &app,
+        &dispatcher,
+        &format!("/api/v1/people?organisation_id={org}"),
+    )
+    .await;
     let file = |mobility: &str| {
         format!(
             "Nome;Mobilità;Casa;Indirizzo;Lat;Lon\n\
@@ -790,7 +892,12 @@ async fn the_import_page_previews_errors_writes_nothing_and_confirms_all() {
     );
     assert!(!html.contains("id=\"import-confirm\""));
     assert_eq!(
-        count(&app, &dispatcher, &format!("/api/v1/people?organisation_id={org}")).await,
+        count(
+            &app,
+            &dispatcher,
+            &format!("/api/v1/people?organisation_id={org}")
+        )
+        .await,
         people,
         "a preview writes nothing"
     );
@@ -802,7 +909,12 @@ async fn the_import_page_previews_errors_writes_nothing_and_confirms_all() {
     let csv = hidden_csv(&html);
     assert_eq!(csv, file("a piedi"));
     assert_eq!(
-        count(&app, &dispatcher, &format!("/api/v1/people?organisation_id={org}")).await,
+        count(
+            &app,
+            &dispatcher,
+            &format!("/api/v1/people?organisation_id={org}")
+        )
+        .await,
         people
     );
 
@@ -831,7 +943,12 @@ async fn the_import_page_previews_errors_writes_nothing_and_confirms_all() {
     assert_eq!(s, StatusCode::OK, "{html}");
     assert!(html.contains("id=\"import-done\""), "{html}");
     assert_eq!(
-        count(&app, &dispatcher, &format!("/api/v1/people?organisation_id={org}")).await,
+        count(
+            &app,
+            &dispatcher,
+            &format!("/api/v1/people?organisation_id={org}")
+        )
+        .await,
         people + 2
     );
     let (s, _, list) = page(
@@ -844,18 +961,38 @@ async fn the_import_page_previews_errors_writes_nothing_and_confirms_all() {
     assert!(list.contains("Pagina Uno") && list.contains("Casa Pagina"));
 
     // Not UTF-8, too large, no association: a clear error on the field.
-    let (s, html) = post_page(&app, &dispatcher, &fields, Some(b"Nome;Mobilit\xe0\nNicol\xf2;a piedi\n")).await;
+    let (s, html) = post_page(
+        &app,
+        &dispatcher,
+        &fields,
+        Some(b"Nome;Mobilit\xe0\nNicol\xf2;a piedi\n"),
+    )
+    .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("id=\"import-file-error\"") && html.contains("UTF-8"), "{html}");
+    assert!(
+        html.contains("id=\"import-file-error\"") && html.contains("UTF-8"),
+        "{html}"
+    );
     let big = vec![b'a'; (2 << 20) + 10];
     let (s, html) = post_page(&app, &dispatcher, &fields, Some(&big)).await;
     assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(html.contains("2 MiB"), "{html}");
-    let (s, html) = post_page(&app, &dispatcher, &fields[..3], Some(file("a piedi").as_bytes())).await;
+    let (s, html) = post_page(
+        &app,
+        &dispatcher,
+        &fields[..3],
+        Some(file("a piedi").as_bytes()),
+    )
+    .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("id=\"import-organisation-error\""), "{html}");
     // The template's headers import as they are.
-    let (s, _, t) = page(&app, Some(&dispatcher), "/board/import/template/standing-orders").await;
+    let (s, _, t) = page(
+        &app,
+        Some(&dispatcher),
+        "/board/import/template/standing-orders",
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     assert!(t.starts_with("\u{feff}id persona;persona;"), "{t}");
 }

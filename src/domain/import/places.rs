@@ -218,7 +218,8 @@ mod tests {
 
     #[test]
     fn an_italian_file_and_the_export_read() {
-        let file = "Nome;Indirizzo;Lat;Lon;Tipo\nCentro Anziani;Via Roma 3;44,27;9,39;centro diurno\n";
+        let file =
+            "Nome;Indirizzo;Lat;Lon;Tipo\nCentro Anziani;Via Roma 3;44,27;9,39;centro diurno\n";
         let p = parse(&read(file.as_bytes()).unwrap(), None);
         assert_eq!(p.errors, []);
         assert_eq!(p.rows[0].kind, "day_centre");
@@ -250,7 +251,13 @@ mod tests {
             .collect();
         assert_eq!(
             at,
-            [(2, "Lat"), (3, "Lat"), (3, "Tipo"), (4, "Tipo"), (4, "Nome")],
+            [
+                (2, "Lat"),
+                (3, "Lat"),
+                (3, "Tipo"),
+                (4, "Tipo"),
+                (4, "Nome")
+            ],
             "{:?}",
             p.errors
         );

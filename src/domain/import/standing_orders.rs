@@ -347,7 +347,10 @@ fn row(layout: &Layout<Field>, n: usize, cells: &[String]) -> Result<Read, Vec<R
     let starts_on = day(Field::StartsOn);
     let ends_on = day(Field::EndsOn);
     if cell(Field::StartsOn).is_empty() {
-        fail(Field::StartsOn, "write the first day (e.g. 2025-09-01)".into());
+        fail(
+            Field::StartsOn,
+            "write the first day (e.g. 2025-09-01)".into(),
+        );
     }
     let mut exceptions = BTreeSet::new();
     for d in cell(Field::Exceptions)
@@ -431,7 +434,12 @@ fn person(r: &Ref, people: &[Person]) -> Found {
         }
         return Ok((p.id, p.name.clone()));
     }
-    match people.iter().filter(|p| named(p)).collect::<Vec<_>>().as_slice() {
+    match people
+        .iter()
+        .filter(|p| named(p))
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         [p] => Ok((p.id, p.name.clone())),
         [] => Err(format!(
             "no person called {:?} in this association: import the people first",
@@ -552,7 +560,12 @@ pub fn cells(o: &StandingOrder, person: &str, from: &str, to: &str) -> Vec<Strin
         .iter()
         .map(crate::domain::WeekdaySet::name)
         .collect();
-    let exceptions: Vec<String> = o.recurrence.exceptions.iter().map(|d| d.to_string()).collect();
+    let exceptions: Vec<String> = o
+        .recurrence
+        .exceptions
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
     vec![
         o.person_id.to_string(),
         person.to_string(),
@@ -571,7 +584,11 @@ pub fn cells(o: &StandingOrder, person: &str, from: &str, to: &str) -> Vec<Strin
             .unwrap_or_default(),
         exceptions.join(";"),
         o.ride.companions.map(|c| c.to_string()).unwrap_or_default(),
-        o.ride.purpose.map(|p| p.as_str()).unwrap_or_default().into(),
+        o.ride
+            .purpose
+            .map(|p| p.as_str())
+            .unwrap_or_default()
+            .into(),
         o.ride.notes.clone().unwrap_or_default(),
         o.active.to_string(),
     ]
@@ -630,7 +647,10 @@ mod tests {
         let (rows, errors) = resolve(1, p.rows, &p.headers, &people, &places);
         assert_eq!(rows.len(), 1);
         let r = &rows[0];
-        assert_eq!((r.person_id, r.ride.from_place_id, r.ride.to_place_id), (7, 70, 5));
+        assert_eq!(
+            (r.person_id, r.ride.from_place_id, r.ride.to_place_id),
+            (7, 70, 5)
+        );
         assert_eq!(r.recurrence.weekdays.len(), 3);
         assert_eq!(r.ride.way_back, Some(WayBack::AfterMinutes(240)));
         let at: Vec<(usize, &str)> = errors.iter().map(|e| (e.row, e.column.as_str())).collect();

@@ -235,7 +235,15 @@ pub fn way_back(cell: &str) -> Option<Option<WayBack>> {
     if k.is_empty() || k == "no" || k == "nessuno" || k == "none" {
         return Some(None);
     }
-    if ["will call", "su chiamata", "chiamata", "chiama", "a chiamata"].contains(&k.as_str()) {
+    if [
+        "will call",
+        "su chiamata",
+        "chiamata",
+        "chiama",
+        "a chiamata",
+    ]
+    .contains(&k.as_str())
+    {
         return Some(Some(WayBack::WillCall));
     }
     if let Some(c) = clock(cell) {
@@ -310,7 +318,11 @@ mod tests {
         assert_eq!(way_back("12:30"), Some(Some(WayBack::At(Clock(750)))));
         assert_eq!(way_back("Su chiamata"), Some(Some(WayBack::WillCall)));
         assert_eq!(way_back("forse"), None);
-        for w in [WayBack::At(Clock(750)), WayBack::AfterMinutes(90), WayBack::WillCall] {
+        for w in [
+            WayBack::At(Clock(750)),
+            WayBack::AfterMinutes(90),
+            WayBack::WillCall,
+        ] {
             assert_eq!(way_back(&way_back_cell(Some(w))), Some(Some(w)));
         }
         assert_eq!(purpose("Dialisi"), Some(Some(Purpose::Dialysis)));

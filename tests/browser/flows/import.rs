@@ -53,7 +53,8 @@ async fn a_dispatcher_imports_people_after_fixing_a_bad_row() {
         )
         .await;
     assert_eq!(errors, json!([["3", "Mobilità"]]));
-    b.find("#import-errors-summary a[href='#import-error-1']").await;
+    b.find("#import-errors-summary a[href='#import-error-1']")
+        .await;
     assert!(b.all("#import-confirm").await.is_empty());
     let (_, now) = s.app.get(&dispatcher, "/api/v1/people").await;
     assert_eq!(people(&now), people(&before), "nothing written");
@@ -97,7 +98,10 @@ async fn a_dispatcher_imports_people_after_fixing_a_bad_row() {
         .iter()
         .map(|n| n.as_str().unwrap())
         .collect();
-    assert!(names.contains(&"Ida Caricata") && names.contains(&"Ugo Caricato"), "{names:?}");
+    assert!(
+        names.contains(&"Ida Caricata") && names.contains(&"Ugo Caricato"),
+        "{names:?}"
+    );
     b.checkpoint("import-list").await;
     b.close().await;
 }
