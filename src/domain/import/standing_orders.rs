@@ -654,6 +654,10 @@ mod tests {
         assert_eq!(r.recurrence.weekdays.len(), 3);
         assert_eq!(r.ride.way_back, Some(WayBack::AfterMinutes(240)));
         let at: Vec<(usize, &str)> = errors.iter().map(|e| (e.row, e.column.as_str())).collect();
-        assert_eq!(at, [(3, "Persona"), (4, "Al"), (5, "Arrivo")], "{errors:?}");
+        assert_eq!(
+            at,
+            [(3, "Persona"), (3, "Partenza"), (4, "Al"), (5, "Arrivo")],
+            "{errors:?}"
+        );
     }
 }
