@@ -3,6 +3,8 @@
 //! driver's route sheet. A cell that a spreadsheet would read as a formula
 //! gets a leading apostrophe.
 
+mod standing_orders;
+
 use std::collections::HashMap;
 
 use crate::domain::fees::{euro, FeeReport};
@@ -11,6 +13,8 @@ use crate::domain::meals::{PackingList, ProductionList};
 use crate::domain::night_before::NightBeforeList;
 use crate::domain::surplus::SurplusFigures;
 use crate::domain::{Id, Manifest, Person, Place};
+
+pub use standing_orders::standing_orders;
 
 /// One cell: quoted when it holds a comma, a quote or a line break.
 fn cell(raw: &str) -> String {

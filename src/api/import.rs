@@ -1,6 +1,7 @@
-//! Spreadsheets in: `POST /import/people?mode=preview|commit` with the CSV
-//! file as the body (`Content-Type: text/csv`). A member imports into its own
-//! association, a planner names `organisation_id`.
+//! Spreadsheets in: `POST /import/{people,places,standing-orders}?mode=preview|commit`
+//! with the CSV file as the body (`Content-Type: text/csv`). A member imports
+//! into its own association, a planner names `organisation_id` (places name
+//! it per row, as `POST /places` does).
 
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
@@ -12,7 +13,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::auth::BOOKERS;
 use super::extract::Params;
 use super::{AppError, AppState, Caller};
-use crate::service::import::{self, ImportReport, Mode};
+use crate::service::import::{self, ImportReport, Mode, PlacesReport, StandingOrdersReport};
 
 /// The largest file an import reads: 5000 rows of a few hundred bytes each.
 pub const LIMIT: usize = 4 << 20;
@@ -20,6 +21,8 @@ pub const LIMIT: usize = 4 << 20;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(people))
+        .routes(routes!(places))
+        .routes(routes!(standing_orders))
         // Above the API's own limit, for this route only.
         .layer(DefaultBodyLimit::max(LIMIT))
 }
@@ -70,6 +73,15 @@ impl<S: Send + Sync> FromRequest<S> for CsvBody {
     }
 }
 
+/// 201 once written, 200 for a preview.
+fn status(written: bool) -> StatusCode {
+    if written {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    }
+}
+
 fn mode(q: &Params) -> Result<Mode, AppError> {
     let raw = q.0.get("mode").map_or("preview", String::as_str);
     Mode::parse(raw).ok_or_else(|| AppError::BadRequest {
@@ -110,10 +122,73 @@ async fn people(
     let mode = mode(&q)?;
     let org = caller.organisation_for(q.id("organisation_id")?, "organisation_id")?;
     let report = import::people(&s.store, caller.actor(), org, &file, mode).await?;
-    let status = if report.written {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, Json(report)))
+    Ok((status(report.written), Json(report)))
+}
+
+/// Places from a spreadsheet, in the layout `GET /places?format=csv`
+/// writes: `name`, `address`, `lat`, `lon` required, `kind`,
+/// `organisation_id`; or in Italian (`nome`, `indirizzo`, `latitudine`,
+/// `longitudine`, `tipo`, `id associazione`). An empty `organisation_id`
+/// is a public place for a planner and the member's own home for a member;
+/// a member's row naming another association is a fault of that cell. An
+/// empty `kind` is `home` for an association's place. Rows checked as
+/// `POST /places` checks a place; `mode=commit` writes all or nothing (422
+/// with `errors`).
+#[utoipa::path(post, path = "/api/v1/import/places", tag = "import",
+    operation_id = "import_places",
+    params(("mode" = Option<String>, Query, pattern = "^(preview|commit)$")),
+    request_body(content = String, content_type = "text/csv",
+        description = "the places file, at most 5000 rows"),
+    responses((status = 200, body = PlacesReport), (status = 201, body = PlacesReport),
+        (status = 422, body = super::ErrorBody), (status = 415, body = super::ErrorBody),
+        (status = 413, body = super::ErrorBody)))]
+async fn places(
+    State(s): State<AppState>,
+    caller: Caller,
+    q: Params,
+    body: CsvBody,
+) -> Result<(StatusCode, Json<PlacesReport>), AppError> {
+    caller.allow(BOOKERS)?;
+    let file = body.file()?;
+    let mode = mode(&q)?;
+    let report = import::places(&s.store, caller.actor(), caller.scope(), &file, mode).await?;
+    Ok((status(report.written), Json(report)))
+}
+
+/// Standing orders from a spreadsheet, in the layout
+/// `GET /standing-orders?format=csv` writes or in Italian. The rider by
+/// `person_id`, or by `persona`/`person` (the name in the association's
+/// list); the places by `from_place_id`/`to_place_id`, or by
+/// `partenza`/`from` and `arrivo`/`to` (names among the places the
+/// association sees; `casa` is the rider's home); an id and a name given
+/// together must agree. `giorni`/`weekdays` (`lun;mer;ven`, `mon,wed,fri`)
+/// and `dal`/`starts_on` required; `ora di partenza`/`pickup_at` or
+/// `appuntamento`/`appointment`, `ritorno`/`way_back` (`12:30`, `dopo 90`,
+/// `su chiamata`), `al`/`ends_on`, `eccezioni`/`exceptions`,
+/// `accompagnatori`/`companions`, `motivo`/`purpose`, `note`/`notes`,
+/// `attivo`/`active`. Each order checked as `POST /standing-orders`;
+/// `mode=commit` writes all or nothing (422 with `errors`).
+#[utoipa::path(post, path = "/api/v1/import/standing-orders", tag = "import",
+    operation_id = "import_standing_orders",
+    params(("mode" = Option<String>, Query, pattern = "^(preview|commit)$"),
+        ("organisation_id" = Option<i64>, Query, minimum = 1,
+            description = "required for planners; a member's own association")),
+    request_body(content = String, content_type = "text/csv",
+        description = "the standing orders file, at most 5000 rows"),
+    responses((status = 200, body = StandingOrdersReport),
+        (status = 201, body = StandingOrdersReport),
+        (status = 422, body = super::ErrorBody), (status = 415, body = super::ErrorBody),
+        (status = 413, body = super::ErrorBody)))]
+async fn standing_orders(
+    State(s): State<AppState>,
+    caller: Caller,
+    q: Params,
+    body: CsvBody,
+) -> Result<(StatusCode, Json<StandingOrdersReport>), AppError> {
+    caller.allow(BOOKERS)?;
+    let file = body.file()?;
+    let mode = mode(&q)?;
+    let org = caller.organisation_for(q.id("organisation_id")?, "organisation_id")?;
+    let report = import::standing_orders(&s.store, caller.actor(), org, &file, mode).await?;
+    Ok((status(report.written), Json(report)))
 }

@@ -3,18 +3,21 @@
 //! The rules live in `service::standing`.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::auth::{BOOKERS, PLANNERS};
 use super::extract::{Params, PathId};
+use super::format::Format;
 use super::json::{parse, Body};
 use super::{AppError, AppState, Caller, ErrorBody};
 use crate::domain::{
     DateRange, Generated, ScheduleDay, StandingOrder, StandingOrderInput, Suspension,
 };
 use crate::service::standing;
+use crate::store::Scope;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -25,15 +28,45 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(generate))
 }
 
-/// The standing orders; a member sees only its association's.
+/// The standing orders; a member sees only its association's, a planner
+/// may name `organisation_id`. As CSV (`format=csv` or `Accept: text/csv`)
+/// with each rider and place by id and name, in the layout
+/// `POST /import/standing-orders` reads.
 #[utoipa::path(get, path = "/api/v1/standing-orders", tag = "standing-orders",
-    operation_id = "list_standing_orders", responses((status = 200, body = [StandingOrder])))]
+    operation_id = "list_standing_orders",
+    params(("organisation_id" = Option<i64>, Query, minimum = 1),
+        ("format" = Option<String>, Query, pattern = "^(json|csv)$",
+            description = "csv, or send Accept: text/csv")),
+    responses((status = 200, content(([StandingOrder] = "application/json"), (String = "text/csv")))))]
 async fn list(
     State(s): State<AppState>,
     caller: Caller,
-) -> Result<Json<Vec<StandingOrder>>, AppError> {
+    headers: HeaderMap,
+    q: Params,
+) -> Result<Response, AppError> {
     caller.allow(BOOKERS)?;
-    Ok(Json(s.store.standing_orders(caller.scope()).await?))
+    let format = Format::of(&q, &headers)?;
+    let only = q.id("organisation_id")?;
+    let orders: Vec<StandingOrder> = s
+        .store
+        .standing_orders(caller.scope())
+        .await?
+        .into_iter()
+        .filter(|o| only.is_none_or(|id| o.organisation_id == id))
+        .collect();
+    Ok(match format {
+        Format::Json => Json(orders).into_response(),
+        Format::Csv => {
+            let people = s.store.people(caller.scope()).await?;
+            let places = s.store.places(Scope::All).await?;
+            let body = crate::csv::standing_orders(
+                &orders,
+                &people.into_iter().map(|p| (p.id, p)).collect(),
+                &places.into_iter().map(|p| (p.id, p)).collect(),
+            );
+            super::format::csv(body, "giro-standing-orders.csv")
+        }
+    })
 }
 
 /// Books a ride for every served day of a weekday pattern. Nothing is

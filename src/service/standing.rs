@@ -28,7 +28,7 @@ pub(super) fn eve(date: NaiveDate) -> NaiveDateTime {
 /// The first day's booking settled as generation will settle it, so the
 /// faults of every day (a rider no vehicle carries, a way back past
 /// midnight) are named when the order is written, not found later.
-async fn check_bookable(
+pub(super) async fn check_bookable(
     store: &Store,
     org: Id,
     input: &StandingOrderInput,

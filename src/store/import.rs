@@ -3,9 +3,10 @@
 use super::db::exists;
 use super::people::insert_person;
 use super::places::{insert_place, visible_place};
+use super::standing_orders::insert_standing_order;
 use super::{Actor, Scope, Store, StoreError};
 use crate::domain::import::homes::{Home, Resolved};
-use crate::domain::{Id, Invalid};
+use crate::domain::{Id, Invalid, PlaceInput, StandingOrderInput};
 
 /// How many records an import made.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -54,5 +55,48 @@ impl Store {
             people: plan.people.len(),
             places: made.len(),
         })
+    }
+
+    /// Writes the places of an import, each with its audit line; a failure
+    /// on any row rolls back them all.
+    pub async fn import_places(
+        &self,
+        actor: Actor,
+        places: &[PlaceInput],
+    ) -> Result<usize, StoreError> {
+        let mut tx = self.begin().await?;
+        for (i, p) in places.iter().enumerate() {
+            if let Some(o) = p.organisation_id {
+                if !exists(&mut tx, "organisations", o).await? {
+                    return Err(Invalid::one(
+                        format!("places[{i}].organisation_id"),
+                        "no such organisation",
+                    )
+                    .into());
+                }
+            }
+            insert_place(&mut tx, actor, p, Some("import".into())).await?;
+        }
+        tx.commit().await?;
+        Ok(places.len())
+    }
+
+    /// Writes the standing orders of an import for `org`, the rider and
+    /// places of each read again inside the transaction; all or none.
+    pub async fn import_standing_orders(
+        &self,
+        actor: Actor,
+        org: Id,
+        orders: &[StandingOrderInput],
+    ) -> Result<usize, StoreError> {
+        let mut tx = self.begin().await?;
+        if !exists(&mut tx, "organisations", org).await? {
+            return Err(Invalid::one("organisation_id", "no such organisation").into());
+        }
+        for o in orders {
+            insert_standing_order(&mut tx, actor, org, o, Some("import".into())).await?;
+        }
+        tx.commit().await?;
+        Ok(orders.len())
     }
 }

@@ -295,30 +295,7 @@ impl Store {
         input: &StandingOrderInput,
     ) -> Result<StandingOrder, StoreError> {
         let mut tx = self.begin().await?;
-        check_refs(&mut tx, org, input).await?;
-        let order = order_of(0, org, input);
-        let id: Id = bind_order(
-            sqlx::query(
-                "INSERT INTO standing_orders (person_id, ride, recurrence, suspensions, active, \
-                 starts_on, ends_on, organisation_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                 RETURNING id",
-            ),
-            &order,
-        )
-        .bind(org)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
-        let order = StandingOrder { id, ..order };
-        record(
-            &mut tx,
-            actor,
-            AuditAction::Create,
-            AuditEntity::StandingOrder,
-            Some(id),
-            None,
-        )
-        .await?;
+        let order = insert_standing_order(&mut tx, actor, org, input, None).await?;
         tx.commit().await?;
         Ok(order)
     }
@@ -487,6 +464,41 @@ impl Store {
         tx.commit().await?;
         Ok(Some(id))
     }
+}
+
+/// Writes a new order of `org` with its audit line, its rider and places
+/// checked inside the association's reach.
+pub(super) async fn insert_standing_order(
+    tx: &mut Tx,
+    actor: Actor,
+    org: Id,
+    input: &StandingOrderInput,
+    detail: Option<String>,
+) -> Result<StandingOrder, StoreError> {
+    check_refs(tx, org, input).await?;
+    let order = order_of(0, org, input);
+    let id: Id = bind_order(
+        sqlx::query(
+            "INSERT INTO standing_orders (person_id, ride, recurrence, suspensions, active, \
+             starts_on, ends_on, organisation_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             RETURNING id",
+        ),
+        &order,
+    )
+    .bind(org)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("id")?;
+    record(
+        tx,
+        actor,
+        AuditAction::Create,
+        AuditEntity::StandingOrder,
+        Some(id),
+        detail,
+    )
+    .await?;
+    Ok(StandingOrder { id, ..order })
 }
 
 fn order_of(id: Id, org: Id, input: &StandingOrderInput) -> StandingOrder {

@@ -10,6 +10,7 @@ pub mod driver;
 pub mod errors;
 pub mod form;
 pub mod i18n;
+pub mod import;
 pub mod login;
 pub mod meals;
 pub mod night_before;
@@ -87,6 +88,7 @@ pub fn routes() -> Router<AppState> {
         .merge(surplus::routes())
         .merge(personal::routes())
         .merge(reports::routes())
+        .merge(import::routes())
         .layer(axum::middleware::from_fn(errors::html_errors))
         .merge(assets::routes())
         .layer(axum::middleware::map_response(

@@ -18,6 +18,7 @@ mod flows {
     mod audit;
     mod board;
     mod driver;
+    mod import;
     mod live_day;
     mod login;
     mod meal_pages;

@@ -412,3 +412,587 @@ async fn the_plan_as_geojson_has_routes_and_stops_without_names() {
         );
     }
 }
+
+/// Posts `file` as text/csv to `/api/v1/import/{what}`.
+async fn import_to(
+    app: &TestApp,
+    who: &As,
+    what: &str,
+    query: &str,
+    file: &str,
+) -> (StatusCode, Value) {
+    let res = app
+        .http
+        .post(app.url(&format!("/api/v1/import/{what}?{query}")))
+        .header(who.header.0, &who.header.1)
+        .header("content-type", "text/csv")
+        .body(file.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, res.json().await.unwrap())
+}
+
+fn at(body: &Value) -> Vec<(u64, String)> {
+    body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_u64().unwrap(),
+                e["column"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn places_with_one_bad_row_write_nothing_and_the_corrected_file_all() {
+    let app = TestApp::spawn().await;
+    let member = app.login_as(Role::Member).await;
+    let own = own_organisation(&app).await;
+    let before = count(&app, &member, "/api/v1/places").await;
+    let file = |lat: &str| {
+        format!(
+            "Nome;Indirizzo;Latitudine;Longitudine;Tipo\n\
+             Casa Uno;Via Uno 1;44,2701;9,3901;casa\n\
+             Casa Due;Via Due 2;{lat};9,3902;\n\
+             Casa Tre;Via Tre 3;44,2703;9,3903;\n"
+        )
+    };
+    let (s, body) = import_to(&app, &member, "places", "mode=commit", &file("abc")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(at(&body), [(3, "Latitudine".to_string())], "{body}");
+    assert_eq!(count(&app, &member, "/api/v1/places").await, before);
+
+    let (s, preview) = import_to(&app, &member, "places", "mode=preview", &file("44,2702")).await;
+    assert_eq!(s, StatusCode::OK, "{preview}");
+    assert_eq!(
+        (preview["places"].as_u64(), preview["written"].as_bool()),
+        (Some(3), Some(false))
+    );
+    assert_eq!(preview["sample"][1]["organisation_id"], own);
+    assert_eq!(preview["sample"][1]["kind"], "home");
+    assert_eq!(count(&app, &member, "/api/v1/places").await, before);
+
+    let (s, done) = import_to(&app, &member, "places", "mode=commit", &file("44,2702")).await;
+    assert_eq!(s, StatusCode::CREATED, "{done}");
+    assert_eq!(done["places"], 3);
+    let (_, places) = app.get(&member, "/api/v1/places").await;
+    let two = places
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Casa Due")
+        .unwrap();
+    assert_eq!(
+        (two["organisation_id"].as_i64(), two["kind"].as_str()),
+        (Some(own), Some("home"))
+    );
+    assert!((two["lat"].as_f64().unwrap() - 44.2702).abs() < 1e-9);
+
+    // A member writes neither another association's homes nor public places.
+    let other = own + 1;
+    let (s, body) = import_to(
+        &app,
+        &member,
+        "places",
+        "mode=preview",
+        &format!(
+            "name,address,lat,lon,kind,organisation_id\nAltrui,Via 4,44.27,9.39,home,{other}\n"
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    assert_eq!(at(&body), [(2, "organisation_id".to_string())], "{body}");
+    let (s, body) = import_to(
+        &app,
+        &member,
+        "places",
+        "mode=commit",
+        &format!(
+            "name,address,lat,lon,kind,organisation_id\nAltrui,Via 4,44.27,9.39,home,{other}\n"
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("organisation_id"),
+        "{body}"
+    );
+
+    // A wrong header is named.
+    let (s, body) = import_to(
+        &app,
+        &member,
+        "places",
+        "mode=preview",
+        "nome,indirizzo,lat,lon,diagnosi\n",
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(at(&body), [(1, "diagnosi".to_string())]);
+    assert_eq!(count(&app, &member, "/api/v1/places").await, before + 3);
+}
+
+fn place_records(list: &Value) -> Vec<String> {
+    let mut out: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{}|{}|{}|{}|{}|{}",
+                p["name"], p["address"], p["lat"], p["lon"], p["kind"], p["organisation_id"]
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn places_export_imports_again_to_the_same_records() {
+    let app = TestApp::spawn().await;
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    let (_, before) = app.get(&dispatcher, "/api/v1/places").await;
+    let before = place_records(&before);
+    let (s, _, file) = app
+        .get_text(&dispatcher, "/api/v1/places?format=csv", None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, done) = import_to(&app, &dispatcher, "places", "mode=commit", &file).await;
+    assert_eq!(s, StatusCode::CREATED, "{done}");
+    assert_eq!(done["places"], before.len());
+    let (_, after) = app.get(&dispatcher, "/api/v1/places").await;
+    let mut twice: Vec<String> = before.iter().flat_map(|r| [r.clone(), r.clone()]).collect();
+    twice.sort();
+    assert_eq!(
+        place_records(&after),
+        twice,
+        "each place once more, the same"
+    );
+}
+
+/// A person of the member's association whose name no other there has,
+/// with the home's name.
+async fn unique_person(app: &TestApp, member: &As) -> (i64, String) {
+    let (_, people) = app.get(member, "/api/v1/people").await;
+    let people = people.as_array().unwrap();
+    let p = people
+        .iter()
+        .find(|p| people.iter().filter(|q| q["name"] == p["name"]).count() == 1)
+        .unwrap();
+    (
+        p["id"].as_i64().unwrap(),
+        p["name"].as_str().unwrap().to_string(),
+    )
+}
+
+/// A public place whose name no other place has.
+async fn unique_public(app: &TestApp, who: &As, kind: &str) -> String {
+    let (_, places) = app.get(who, "/api/v1/places").await;
+    let places = places.as_array().unwrap();
+    places
+        .iter()
+        .find(|p| {
+            p["kind"] == kind
+                && p["organisation_id"].is_null()
+                && places.iter().filter(|q| q["name"] == p["name"]).count() == 1
+        })
+        .unwrap()["name"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn order_records(list: &Value) -> Vec<String> {
+    let mut out: Vec<String> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            format!(
+                "{}|{}|{}|{}|{}",
+                o["organisation_id"], o["person_id"], o["ride"], o["recurrence"], o["active"]
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn standing_orders_with_one_bad_row_write_nothing_and_the_corrected_file_all() {
+    let app = TestApp::spawn().await;
+    let member = app.login_as(Role::Member).await;
+    let own = own_organisation(&app).await;
+    let (person, name) = unique_person(&app, &member).await;
+    let centre = unique_public(&app, &member, "day_centre").await;
+    let before = count(&app, &member, "/api/v1/standing-orders").await;
+    let file = |days: &str| {
+        format!(
+            "Persona;Partenza;Arrivo;Giorni;Appuntamento;Ritorno;Dal;Al;Motivo\n\
+             {name};casa;{centre};\"lun;mer;ven\";09:00;dopo 240;01/09/2027;30/06/2028;centro diurno\n\
+             {name};casa;{centre};{days};14:00;su chiamata;01/09/2027;;\n"
+        )
+    };
+    let (s, body) = import_to(
+        &app,
+        &member,
+        "standing-orders",
+        "mode=commit",
+        &file("mar giò x"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(at(&body), [(3, "Giorni".to_string())], "{body}");
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("\"x\""));
+    assert_eq!(
+        count(&app, &member, "/api/v1/standing-orders").await,
+        before
+    );
+
+    let (s, preview) = import_to(
+        &app,
+        &member,
+        "standing-orders",
+        "mode=preview",
+        &file("mar giò"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{preview}");
+    assert_eq!(preview["standing_orders"], 2);
+    assert_eq!(preview["sample"][0]["person_id"], person);
+    assert_eq!(preview["sample"][0]["to"], centre.as_str());
+    assert_eq!(
+        preview["sample"][0]["recurrence"]["weekdays"],
+        serde_json::json!(["mon", "wed", "fri"])
+    );
+    assert_eq!(
+        preview["sample"][0]["ride"]["way_back"],
+        serde_json::json!({"after_minutes": 240})
+    );
+
+    let (s, done) = import_to(
+        &app,
+        &member,
+        "standing-orders",
+        "mode=commit",
+        &file("mar giò"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{done}");
+    let (_, list) = app.get(&member, "/api/v1/standing-orders").await;
+    assert_eq!(list.as_array().unwrap().len(), before + 2);
+    let second = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["person_id"] == person && o["ride"]["appointment"] == "14:00")
+        .unwrap();
+    assert_eq!(
+        second["recurrence"]["weekdays"],
+        serde_json::json!(["tue", "thu"])
+    );
+    assert_eq!(second["ride"]["way_back"], "will_call");
+    assert_eq!(second["organisation_id"], own);
+
+    // Another association's: refused naming the field; a wrong header named.
+    let (s, body) = import_to(
+        &app,
+        &member,
+        "standing-orders",
+        &format!("mode=preview&organisation_id={}", own + 1),
+        &file("mar"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("organisation_id"),
+        "{body}"
+    );
+    let (s, body) = import_to(
+        &app,
+        &member,
+        "standing-orders",
+        "mode=preview",
+        "persona;partenza;arrivo;giorni;dal;frequenza\n",
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(at(&body), [(1, "frequenza".to_string())]);
+    // A person of another association is not found by id.
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    let (_, all) = app.get(&dispatcher, "/api/v1/people").await;
+    let stranger = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["organisation_id"] != own)
+        .unwrap()["id"]
+        .clone();
+    let (s, body) = import_to(
+        &app,
+        &member,
+        "standing-orders",
+        "mode=preview",
+        &format!("person_id,from,to,weekdays,pickup_at,starts_on\n{stranger},home,{centre},mon,08:00,2027-09-01\n"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    // `home` is the rider's home: with no rider, no home either.
+    assert_eq!(
+        at(&body),
+        [(2, "person_id".to_string()), (2, "from".to_string())],
+        "{body}"
+    );
+    assert_eq!(
+        count(&app, &member, "/api/v1/standing-orders").await,
+        before + 2
+    );
+}
+
+#[tokio::test]
+async fn standing_orders_export_imports_again_to_the_same_records() {
+    let app = TestApp::spawn().await;
+    let member = app.login_as(Role::Member).await;
+    let (_, before) = app.get(&member, "/api/v1/standing-orders").await;
+    let before = order_records(&before);
+    assert!(!before.is_empty(), "the demo has standing orders");
+    let (s, ct, file) = app
+        .get_text(&member, "/api/v1/standing-orders?format=csv", None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(ct.starts_with("text/csv"), "{ct}");
+    assert!(
+        file.starts_with("person_id,person,from_place_id,from,to_place_id,to,weekdays,"),
+        "{file}"
+    );
+    let (s, done) = import_to(&app, &member, "standing-orders", "mode=commit", &file).await;
+    assert_eq!(s, StatusCode::CREATED, "{done}");
+    assert_eq!(done["standing_orders"], before.len());
+    let (_, after) = app.get(&member, "/api/v1/standing-orders").await;
+    let mut twice: Vec<String> = before.iter().flat_map(|r| [r.clone(), r.clone()]).collect();
+    twice.sort();
+    assert_eq!(
+        order_records(&after),
+        twice,
+        "each order once more, the same"
+    );
+}
+
+/// A multipart form as a browser sends it: text fields, then the file.
+fn multipart(fields: &[(&str, &str)], file: Option<&[u8]>) -> (String, Vec<u8>) {
+    let boundary = "----giro-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                .as_bytes(),
+        );
+    }
+    if let Some(f) = file {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"persone.csv\"\r\nContent-Type: text/csv\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(f);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn post_page(
+    app: &TestApp,
+    who: &As,
+    fields: &[(&str, &str)],
+    file: Option<&[u8]>,
+) -> (StatusCode, String) {
+    let (ct, body) = multipart(fields, file);
+    let res = super::html::browser()
+        .post(app.url("/board/import"))
+        .header("accept-language", "it-IT,it;q=0.9")
+        .header(who.header.0, &who.header.1)
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let s = res.status();
+    (s, res.text().await.unwrap())
+}
+
+/// The text of the hidden field a confirm sends, unescaped.
+fn hidden_csv(html: &str) -> String {
+    let start = html.find("name=\"csv\"").unwrap();
+    let open = start + html[start..].find('>').unwrap() + 1;
+    let close = open + html[open..].find("</textarea>").unwrap();
+    html[open..close]
+        .strip_prefix('\n')
+        .unwrap_or(&html[open..close])
+        .replace("&#34;", "\"")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+#[tokio::test]
+async fn the_import_page_previews_errors_writes_nothing_and_confirms_all() {
+    use super::html::{csrf, page};
+    let app = TestApp::spawn().await;
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    let org = own_organisation(&app).await.to_string();
+    let token = csrf(&app, &dispatcher, "/board/import").await;
+    let (s, _, html) = page(&app, Some(&dispatcher), "/board/import").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("href=\"/board/import\""), "in the menu");
+    assert!(html.contains("id=\"import-template-standing-orders\""));
+    let people = count(
+        &app,
+        &dispatcher,
+        &format!("/api/v1/people?organisation_id={org}"),
+    )
+    .await;
+    let file = |mobility: &str| {
+        format!(
+            "Nome;Mobilità;Casa;Indirizzo;Lat;Lon\n\
+             Pagina Uno;a piedi;Casa Pagina;Via Pagina 1;44,27;9,39\n\
+             Pagina Due;{mobility};Casa Pagina;;;\n"
+        )
+    };
+    let fields = [
+        ("_csrf", token.as_str()),
+        ("mode", "preview"),
+        ("kind", "people"),
+        ("organisation_id", org.as_str()),
+    ];
+    let (s, html) = post_page(&app, &dispatcher, &fields, Some(file("volare").as_bytes())).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("id=\"import-errors-summary\""), "{html}");
+    assert!(html.contains("href=\"#import-error-1\""));
+    assert!(
+        html.contains("data-row=\"3\" data-column=\"Mobilità\""),
+        "{html}"
+    );
+    assert!(!html.contains("id=\"import-confirm\""));
+    assert_eq!(
+        count(
+            &app,
+            &dispatcher,
+            &format!("/api/v1/people?organisation_id={org}")
+        )
+        .await,
+        people,
+        "a preview writes nothing"
+    );
+
+    let (s, html) = post_page(&app, &dispatcher, &fields, Some(file("a piedi").as_bytes())).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(html.contains("id=\"import-confirm\""), "{html}");
+    assert!(html.contains("Pagina Due"));
+    let csv = hidden_csv(&html);
+    assert_eq!(csv, file("a piedi"));
+    assert_eq!(
+        count(
+            &app,
+            &dispatcher,
+            &format!("/api/v1/people?organisation_id={org}")
+        )
+        .await,
+        people
+    );
+
+    // The confirm sends the text again and the service checks it again:
+    // a row made bad in the page is refused.
+    let bad = csv.replace("Pagina Due;a piedi", "Pagina Due;volare");
+    let commit = |text: &'static str| {
+        [
+            ("_csrf", token.clone()),
+            ("mode", "commit".to_string()),
+            ("kind", "people".to_string()),
+            ("organisation_id", org.clone()),
+            ("csv", text.to_string()),
+        ]
+    };
+    let bad: &'static str = Box::leak(bad.into_boxed_str());
+    let f = commit(bad);
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, html) = post_page(&app, &dispatcher, &f, None).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("data-row=\"3\""));
+    let good: &'static str = Box::leak(csv.into_boxed_str());
+    let f = commit(good);
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, html) = post_page(&app, &dispatcher, &f, None).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(html.contains("id=\"import-done\""), "{html}");
+    assert_eq!(
+        count(
+            &app,
+            &dispatcher,
+            &format!("/api/v1/people?organisation_id={org}")
+        )
+        .await,
+        people + 2
+    );
+    let (s, _, list) = page(
+        &app,
+        Some(&dispatcher),
+        &format!("/board/import/list?kind=people&organisation_id={org}"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(list.contains("Pagina Uno") && list.contains("Casa Pagina"));
+
+    // Not UTF-8, too large, no association: a clear error on the field.
+    let (s, html) = post_page(
+        &app,
+        &dispatcher,
+        &fields,
+        Some(b"Nome;Mobilit\xe0\nNicol\xf2;a piedi\n"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("id=\"import-file-error\"") && html.contains("UTF-8"),
+        "{html}"
+    );
+    let big = vec![b'a'; (2 << 20) + 10];
+    let (s, html) = post_page(&app, &dispatcher, &fields, Some(&big)).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(html.contains("2 MiB"), "{html}");
+    let (s, html) = post_page(
+        &app,
+        &dispatcher,
+        &fields[..3],
+        Some(file("a piedi").as_bytes()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("id=\"import-organisation-error\""), "{html}");
+    // The template's headers import as they are.
+    let (s, _, t) = page(
+        &app,
+        Some(&dispatcher),
+        "/board/import/template/standing-orders",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(t.starts_with("\u{feff}id persona;persona;"), "{t}");
+}

@@ -107,6 +107,16 @@ impl<F: Copy + Eq + Hash> Layout<F> {
             .map_or("", String::as_str)
     }
 
+    /// The header of `field` as written in the file, or the column's
+    /// Italian and English names when the file has none.
+    pub fn name(&self, columns: &[Column<F>], field: F) -> String {
+        let fallback = columns
+            .iter()
+            .find(|c| c.field == field)
+            .map_or(String::new(), Column::label);
+        self.header(field, &fallback)
+    }
+
     /// The header of `field` as written in the file (or `fallback`).
     pub fn header(&self, field: F, fallback: &str) -> String {
         self.at

@@ -9,7 +9,9 @@
 mod columns;
 pub mod homes;
 pub mod people;
+pub mod places;
 mod sheet;
+pub mod standing_orders;
 pub mod words;
 
 use serde::Serialize;
