@@ -3,6 +3,7 @@
 
 pub mod anonymise;
 pub mod audit;
+pub mod calendar;
 mod booking;
 mod clock;
 pub mod date;
