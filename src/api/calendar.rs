@@ -25,15 +25,15 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub const BEFORE_DAYS: i64 = 7;
 pub const AHEAD_DAYS: i64 = 62;
 
-/// The volunteer's published routes from `from` (today by default) to `to`
-/// (two months later by default; at most 366 days), one event per route
+/// The volunteer's published routes from `from` (a week back by default) to
+/// `to` (two months ahead by default; at most 366 days), one event per route
 /// (RFC 5545, times in Europe/Rome): vehicle, first and last stop's time,
 /// the first public place and the count of stops — never a person carried.
 /// A driver reads only its own.
 #[utoipa::path(get, path = "/api/v1/volunteers/{id}/calendar", tag = "drivers",
     operation_id = "get_volunteer_calendar",
     params(("id" = i64, Path),
-        ("from" = Option<String>, Query, description = "YYYY-MM-DD"),
+        ("from" = Option<String>, Query, description = "YYYY-MM-DD; a week back by default"),
         ("to" = Option<String>, Query, description = "YYYY-MM-DD, not before from and at most 366 days after")),
     responses((status = 200, content((String = "text/calendar"))),
         (status = 400, body = super::ErrorBody)))]
@@ -45,10 +45,7 @@ async fn volunteer_calendar(
     q: Params,
 ) -> Result<Response, AppError> {
     caller.allow(CREW)?;
-    let today = chrono::Local::now().date_naive();
-    let from = q.date("from")?.unwrap_or(today);
-    let to = q.date("to")?.unwrap_or(from + Duration::days(AHEAD_DAYS));
-    range(from, to)?;
+    let (from, to) = dates(&q)?;
     if caller.user.role == Role::Driver && caller.user.volunteer_id != Some(id) {
         return Err(AppError::forbidden("a driver reads only its own calendar"));
     }
@@ -58,7 +55,21 @@ async fn volunteer_calendar(
     Ok(feed(&t, id, &spans, &format!("giro-volunteer-{id}.ics")))
 }
 
-/// `to` not before `from` and at most `MAX_DAYS` after it.
+/// The range asked for: `from` a week back by default, `to` two months
+/// after today (or after `from`, when given) by default; `to` not before
+/// `from` and at most `MAX_DAYS` after it, else 400 naming `to`.
+pub(crate) fn dates(q: &Params) -> Result<(NaiveDate, NaiveDate), AppError> {
+    let today = chrono::Local::now().date_naive();
+    let asked = q.date("from")?;
+    let from = asked.unwrap_or(today - Duration::days(BEFORE_DAYS));
+    let to = match q.date("to")? {
+        Some(to) => to,
+        None => asked.unwrap_or(today) + Duration::days(AHEAD_DAYS),
+    };
+    range(from, to)?;
+    Ok((from, to))
+}
+
 fn range(from: NaiveDate, to: NaiveDate) -> Result<(), AppError> {
     let bad = |message: String| AppError::BadRequest {
         field: Some("to".into()),
@@ -71,14 +82,6 @@ fn range(from: NaiveDate, to: NaiveDate) -> Result<(), AppError> {
         return Err(bad(format!("to: at most {MAX_DAYS} days after from")));
     }
     Ok(())
-}
-
-/// The range of the link's feed: `BEFORE_DAYS` back, `AHEAD_DAYS` ahead.
-pub(crate) fn link_range(today: NaiveDate) -> (NaiveDate, NaiveDate) {
-    (
-        today - Duration::days(BEFORE_DAYS),
-        today + Duration::days(AHEAD_DAYS),
-    )
 }
 
 /// The feed in the caller's language, as `text/calendar`, never stored by a
