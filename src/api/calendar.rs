@@ -36,7 +36,7 @@ pub const AHEAD_DAYS: i64 = 62;
         ("from" = Option<String>, Query, description = "YYYY-MM-DD; a week back by default"),
         ("to" = Option<String>, Query, description = "YYYY-MM-DD, not before from and at most 366 days after")),
     responses((status = 200, content((String = "text/calendar"))),
-        (status = 400, body = super::ErrorBody)))]
+        (status = 400, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 async fn volunteer_calendar(
     State(s): State<AppState>,
     caller: Caller,
@@ -57,7 +57,8 @@ async fn volunteer_calendar(
 
 /// The range asked for: `from` a week back by default, `to` two months
 /// after today (or after `from`, when given) by default; `to` not before
-/// `from` and at most `MAX_DAYS` after it, else 400 naming `to`.
+/// `from` and at most `MAX_DAYS` after it, else 422 naming `to` (a
+/// malformed date is 400 naming it).
 pub(crate) fn dates(q: &Params) -> Result<(NaiveDate, NaiveDate), AppError> {
     let today = chrono::Local::now().date_naive();
     let asked = q.date("from")?;
@@ -71,15 +72,14 @@ pub(crate) fn dates(q: &Params) -> Result<(NaiveDate, NaiveDate), AppError> {
 }
 
 fn range(from: NaiveDate, to: NaiveDate) -> Result<(), AppError> {
-    let bad = |message: String| AppError::BadRequest {
-        field: Some("to".into()),
-        message,
-    };
     if to < from {
-        return Err(bad(format!("to: {to} is before from {from}")));
+        return Err(AppError::invalid("to", "must not be before from"));
     }
     if (to - from).num_days() > MAX_DAYS {
-        return Err(bad(format!("to: at most {MAX_DAYS} days after from")));
+        return Err(AppError::invalid(
+            "to",
+            &format!("must be at most {MAX_DAYS} days after from"),
+        ));
     }
     Ok(())
 }
@@ -103,7 +103,11 @@ pub(crate) fn feed(t: &Tr, volunteer_id: Id, spans: &[RouteSpan], file: &str) ->
         |r| {
             t.f(
                 "driver.calendar_description",
-                &[("depart", &r.depart), ("back", &r.back), ("stops", &r.stops)],
+                &[
+                    ("depart", &r.depart),
+                    ("back", &r.back),
+                    ("stops", &r.stops),
+                ],
             )
         },
     );

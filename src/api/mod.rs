@@ -44,8 +44,8 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub use crate::service::{AppState, SolveSettings};
 pub use audit::filter as audit_filter;
-pub(crate) use calendar::{dates as calendar_dates, feed as calendar_feed};
 pub use auth::{cookie, Caller, ADMINS, BOOKERS, PLANNERS, SESSION_COOKIE};
+pub(crate) use calendar::{dates as calendar_dates, feed as calendar_feed};
 pub use error::{AppError, ErrorBody};
 pub use extract::{Params, PathId};
 pub use json::Json;

@@ -316,11 +316,14 @@ impl CsvRecord for MealRecipient {
     /// The schedule as `mon=1 hot+wed=2 cold`; holds as `from..resume_on`
     /// (open-ended without the second date), `+`-joined.
     fn cells(&self) -> Vec<String> {
-        let schedule = words(
-            self.schedule
-                .iter()
-                .map(|d| format!("{}={} {}", d.weekday.as_str(), d.meals, d.meal_type.as_str())),
-        );
+        let schedule = words(self.schedule.iter().map(|d| {
+            format!(
+                "{}={} {}",
+                d.weekday.as_str(),
+                d.meals,
+                d.meal_type.as_str()
+            )
+        }));
         let holds = words(
             self.holds
                 .iter()

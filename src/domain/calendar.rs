@@ -215,7 +215,11 @@ mod tests {
         for l in out.split("\r\n").filter(|l| !l.is_empty()) {
             assert!(l.len() <= 75, "{} octets: {l:?}", l.len());
         }
-        assert!(out.split("\r\n").skip(1).filter(|l| !l.is_empty()).all(|l| l.starts_with(' ')));
+        assert!(out
+            .split("\r\n")
+            .skip(1)
+            .filter(|l| !l.is_empty())
+            .all(|l| l.starts_with(' ')));
         assert_eq!(unfold(&out), format!("{long}\r\n"));
         // Exactly 75 octets stays whole.
         let mut one = String::new();
@@ -246,7 +250,12 @@ mod tests {
             span("2026-03-30", 8 * 60 + 10, 11 * 60 + 30),
             span("2026-03-30", 14 * 60, 24 * 60),
         ];
-        let ev = events(3, &spans, |r| format!("giro: {}", r.vehicle_name), |_| "6".into());
+        let ev = events(
+            3,
+            &spans,
+            |r| format!("giro: {}", r.vehicle_name),
+            |_| "6".into(),
+        );
         assert_eq!(ev[0].uid, "2026-03-28-volunteer-3-vehicle-7-1@giro");
         assert_eq!(ev[2].uid, "2026-03-30-volunteer-3-vehicle-7-2@giro");
         let stamp = "2026-03-01T10:00:00Z".parse().unwrap();

@@ -3,8 +3,8 @@
 
 pub mod anonymise;
 pub mod audit;
-pub mod calendar;
 mod booking;
+pub mod calendar;
 mod clock;
 pub mod date;
 mod driver_link;

@@ -36,8 +36,7 @@ async fn calendar(
 ) -> Result<Response, AppError> {
     let (from, to) = crate::api::calendar_dates(&q)?;
     let linked = drivers::user_for_link(&state.store, &token).await?;
-    let Some((user, volunteer)) =
-        linked.and_then(|l| l.user.volunteer_id.map(|v| (l.user, v)))
+    let Some((user, volunteer)) = linked.and_then(|l| l.user.volunteer_id.map(|v| (l.user, v)))
     else {
         return Err(AppError::NotFound("calendar".into()));
     };
