@@ -14,9 +14,10 @@ use super::{line, opt};
 use crate::domain::meals::MealRecipient;
 use crate::domain::surplus::Donor;
 use crate::domain::{
-    ClosingDay, Organisation, Request, Shift, User, Vehicle, VehicleBlock, Volunteer, WayBack,
-    Window,
+    ClosingDay, Organisation, Request, Shift, StopEvent, User, Vehicle, VehicleBlock, Volunteer,
+    WayBack, Window,
 };
+use crate::store::AuditEntry;
 
 /// A record the API lists, as a line of a spreadsheet.
 pub trait CsvRecord {
@@ -381,6 +382,73 @@ impl CsvRecord for Donor {
             self.blast_chiller.to_string(),
             self.active.to_string(),
             opt(&self.notes),
+        ]
+    }
+}
+
+/// A moment as its JSON writes it (RFC 3339, UTC, `Z`).
+fn instant(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+impl CsvRecord for StopEvent {
+    fn header() -> &'static [&'static str] {
+        &[
+            "id",
+            "date",
+            "key",
+            "stop_id",
+            "kind",
+            "at",
+            "received_at",
+            "note",
+            "kg",
+            "client_id",
+            "user_id",
+        ]
+    }
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.date.to_string(),
+            self.key.to_string(),
+            opt(&self.stop_id),
+            self.kind.as_str().into(),
+            instant(&self.at),
+            instant(&self.received_at),
+            opt(&self.note),
+            opt(&self.kg),
+            opt(&self.client_id),
+            opt(&self.user_id),
+        ]
+    }
+}
+
+impl CsvRecord for AuditEntry {
+    fn header() -> &'static [&'static str] {
+        &[
+            "id",
+            "at",
+            "user_id",
+            "role",
+            "action",
+            "entity",
+            "entity_id",
+            "detail",
+        ]
+    }
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.id.to_string(),
+            self.at.clone(),
+            opt(&self.user_id),
+            self.role.map(|r| r.as_str()).unwrap_or_default().into(),
+            self.action.as_str().into(),
+            self.entity.as_str().into(),
+            opt(&self.entity_id),
+            opt(&self.detail),
         ]
     }
 }

@@ -56,6 +56,7 @@ fn lists(date: &str) -> Vec<(String, &'static str)> {
         ("/api/v1/vehicle-blocks", "id"),
         ("/api/v1/meal-recipients", "id"),
         ("/api/v1/donors", "id"),
+        ("/api/v1/audit", "id"),
     ]
     .into_iter()
     .map(|(p, k)| (p.to_string(), k))
@@ -140,6 +141,9 @@ async fn every_list_as_csv_has_its_header_and_a_line_per_record_of_its_json() {
         let n = csv_matches_json(&app, &admin, &path, key).await;
         assert!(n > 0, "{path}: the demo has records to compare");
     }
+
+    // The drivers' events of a date (none on the demo day before it runs).
+    csv_matches_json(&app, &admin, &format!("/api/v1/events?date={date}"), "id").await;
 
     let (_, rows) = csv_of(&app, &admin, "/api/v1/closing-days").await;
     let label = &rows.iter().find(|r| r[0] == "2026-12-07").unwrap()[1];
