@@ -7,6 +7,9 @@ mod standing_orders;
 
 use std::collections::HashMap;
 
+mod lists;
+pub use lists::{records, CsvRecord};
+
 use crate::domain::fees::{euro, FeeReport};
 use crate::domain::import;
 use crate::domain::meals::{PackingList, ProductionList};

@@ -12,6 +12,7 @@ mod service {
     mod driver_page;
     mod edits;
     mod events;
+    mod export;
     mod fees;
     mod fleet;
     mod html;

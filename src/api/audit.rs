@@ -45,7 +45,8 @@ pub fn filter(q: &Params) -> Result<AuditFilter, AppError> {
 
 /// The newest audit entries first (`limit`, default 200, at most 5000),
 /// narrowed by user, action, entity and its id, and dates (UTC, inclusive);
-/// `before` an entry id for the next page.
+/// `before` an entry id for the next page. As CSV with `format=csv` or
+/// `Accept: text/csv`.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", operation_id = "list_audit_entries",
     params(("limit" = Option<i64>, Query, minimum = 1, maximum = 5000),
         ("user_id" = Option<i64>, Query, minimum = 1),
@@ -54,18 +55,24 @@ pub fn filter(q: &Params) -> Result<AuditFilter, AppError> {
         ("entity_id" = Option<i64>, Query, minimum = 1),
         ("from" = Option<String>, Query, description = "YYYY-MM-DD"),
         ("to" = Option<String>, Query, description = "YYYY-MM-DD"),
-        ("before" = Option<i64>, Query, minimum = 1)),
-    responses((status = 200, body = [AuditEntry]), (status = 422, body = super::ErrorBody)))]
+        ("before" = Option<i64>, Query, minimum = 1),
+        ("format" = Option<String>, Query, pattern = "^(json|csv)$",
+            description = "csv, or send Accept: text/csv")),
+    responses((status = 200, content(([AuditEntry] = "application/json"), (String = "text/csv"))),
+        (status = 422, body = super::ErrorBody)))]
 async fn list(
     State(s): State<AppState>,
     caller: Caller,
+    headers: axum::http::HeaderMap,
     q: Params,
-) -> Result<axum::Json<Vec<AuditEntry>>, AppError> {
+) -> Result<axum::response::Response, AppError> {
     caller.allow(ADMINS)?;
+    let format = super::format::Format::of(&q, &headers)?;
     let limit = q.int("limit")?.unwrap_or(200);
     if !(1..=5000).contains(&limit) {
         return Err(AppError::invalid("limit", "must be between 1 and 5000"));
     }
     let filter = filter(&q)?;
-    Ok(axum::Json(s.store.audit_lines(&filter, limit).await?))
+    let lines = s.store.audit_lines(&filter, limit).await?;
+    Ok(format.list(lines, "giro-audit.csv"))
 }

@@ -29,21 +29,27 @@ pub struct ClosingDayLabel {
     pub label: String,
 }
 
-/// The closing days from `from` to `to` (each optional), in date order.
+/// The closing days from `from` to `to` (each optional), in date order; as
+/// CSV with `format=csv` or `Accept: text/csv`.
 #[utoipa::path(get, path = "/api/v1/closing-days", tag = "closing-days",
     operation_id = "list_closing_days",
     params(("from" = Option<String>, Query, description = "YYYY-MM-DD"),
-        ("to" = Option<String>, Query, description = "YYYY-MM-DD")),
-    responses((status = 200, body = [ClosingDay])))]
+        ("to" = Option<String>, Query, description = "YYYY-MM-DD"),
+        ("format" = Option<String>, Query, pattern = "^(json|csv)$",
+            description = "csv, or send Accept: text/csv")),
+    responses((status = 200, content(([ClosingDay] = "application/json"), (String = "text/csv")))))]
 async fn list(
     State(s): State<AppState>,
     caller: Caller,
+    headers: axum::http::HeaderMap,
     q: Params,
-) -> Result<Json<Vec<ClosingDay>>, AppError> {
+) -> Result<axum::response::Response, AppError> {
     caller.allow(BOOKERS)?;
+    let format = super::format::Format::of(&q, &headers)?;
     let from = q.date("from")?.unwrap_or(date::FIRST);
     let to = q.date("to")?.unwrap_or(date::LAST);
-    Ok(Json(s.store.closing_days(from, to).await?))
+    let list = s.store.closing_days(from, to).await?;
+    Ok(format.list(list, "giro-closing-days.csv"))
 }
 
 /// Closes the service on a day (409 if it is closed already); rides of

@@ -7,6 +7,8 @@
 /// handlers, with the imports they need. Paths are literals because
 /// `#[utoipa::path]` reads them before `concat!` could run.
 ///
+/// - The `list` handler answers JSON or, with `?format=csv` or `Accept:
+///   text/csv`, the CSV of `csv::CsvRecord` (`giro-{tag}.csv`).
 /// - `list: x by "date"` adds an optional `?date=YYYY-MM-DD` filter, passed
 ///   to the store after the scope. `list: own` leaves the `list` handler to
 ///   the module (people: JSON or CSV).
@@ -123,13 +125,19 @@ macro_rules! crud {
         $list:ident []) => {
         $($doc)*
         #[utoipa::path(get, path = $many, tag = $tag, operation_id = concat!("list_", stringify!($list)),
-            responses((status = 200, body = [$T])))]
+            params(("format" = Option<String>, Query, pattern = "^(json|csv)$",
+                description = "csv, or send Accept: text/csv")),
+            responses((status = 200, content(([$T] = "application/json"), (String = "text/csv")))))]
         async fn list(
             State(s): State<AppState>,
             caller: Caller,
-        ) -> Result<Json<Vec<$T>>, AppError> {
+            headers: axum::http::HeaderMap,
+            q: $crate::api::extract::Params,
+        ) -> Result<axum::response::Response, AppError> {
             caller.allow($read)?;
-            Ok(Json(s.store.$list($($scope(&caller))?).await?))
+            let format = $crate::api::format::Format::of(&q, &headers)?;
+            let list = s.store.$list($($scope(&caller))?).await?;
+            Ok(format.list(list, concat!("giro-", $tag, ".csv")))
         }
     };
 
@@ -138,15 +146,20 @@ macro_rules! crud {
         $list:ident [$by:tt]) => {
         $($doc)*
         #[utoipa::path(get, path = $many, tag = $tag, operation_id = concat!("list_", stringify!($list)),
-            params(($by = Option<String>, Query, description = "YYYY-MM-DD")),
-            responses((status = 200, body = [$T])))]
+            params(($by = Option<String>, Query, description = "YYYY-MM-DD"),
+                ("format" = Option<String>, Query, pattern = "^(json|csv)$",
+                    description = "csv, or send Accept: text/csv")),
+            responses((status = 200, content(([$T] = "application/json"), (String = "text/csv")))))]
         async fn list(
             State(s): State<AppState>,
             caller: Caller,
+            headers: axum::http::HeaderMap,
             q: $crate::api::extract::Params,
-        ) -> Result<Json<Vec<$T>>, AppError> {
+        ) -> Result<axum::response::Response, AppError> {
             caller.allow($read)?;
-            Ok(Json(s.store.$list($($scope(&caller),)? q.date($by)?).await?))
+            let format = $crate::api::format::Format::of(&q, &headers)?;
+            let list = s.store.$list($($scope(&caller),)? q.date($by)?).await?;
+            Ok(format.list(list, concat!("giro-", $tag, ".csv")))
         }
     };
 }

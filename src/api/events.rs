@@ -42,19 +42,25 @@ async fn report(
 
 /// Every event of a date, in the order received: the board's live view.
 #[utoipa::path(get, path = "/api/v1/events", tag = "drivers",
-    params(("date" = String, Query, description = "YYYY-MM-DD")),
-    responses((status = 200, body = [StopEvent]), (status = 400, body = super::ErrorBody)))]
+    params(("date" = String, Query, description = "YYYY-MM-DD"),
+        ("format" = Option<String>, Query, pattern = "^(json|csv)$",
+            description = "csv, or send Accept: text/csv")),
+    responses((status = 200, content(([StopEvent] = "application/json"), (String = "text/csv"))),
+        (status = 400, body = super::ErrorBody)))]
 async fn day_events(
     State(s): State<AppState>,
     caller: Caller,
+    headers: axum::http::HeaderMap,
     q: Params,
-) -> Result<axum::Json<Vec<StopEvent>>, AppError> {
+) -> Result<axum::response::Response, AppError> {
     caller.allow(PLANNERS)?;
+    let format = super::format::Format::of(&q, &headers)?;
     let date = q.date("date")?.ok_or_else(|| AppError::BadRequest {
         field: Some("date".into()),
         message: "date: required, as YYYY-MM-DD".into(),
     })?;
-    Ok(axum::Json(s.store.events_of_date(date).await?))
+    let list = s.store.events_of_date(date).await?;
+    Ok(format.list(list, &format!("giro-events-{date}.csv")))
 }
 
 /// The events of the stop's key, whichever revision they were reported on.

@@ -42,6 +42,14 @@ impl Format {
             Self::Csv => csv(to_csv(&list), name),
         }
     }
+
+    /// A list of records as JSON, or as the CSV file `name`, a line each.
+    pub fn list<T: Serialize + crate::csv::CsvRecord>(self, list: Vec<T>, name: &str) -> Response {
+        match self {
+            Self::Json => Json(list).into_response(),
+            Self::Csv => csv(crate::csv::records(&list), name),
+        }
+    }
 }
 
 /// A CSV file to save as `name`.

@@ -31,15 +31,23 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(packing))
 }
 
-/// The meal recipients; a member sees only its association's.
+/// The meal recipients; a member sees only its association's. As CSV with
+/// `format=csv` or `Accept: text/csv`.
 #[utoipa::path(get, path = "/api/v1/meal-recipients", tag = "meals",
-    operation_id = "list_meal_recipients", responses((status = 200, body = [MealRecipient])))]
+    operation_id = "list_meal_recipients",
+    params(("format" = Option<String>, Query, pattern = "^(json|csv)$",
+            description = "csv, or send Accept: text/csv")),
+    responses((status = 200, content(([MealRecipient] = "application/json"), (String = "text/csv")))))]
 async fn list(
     State(s): State<AppState>,
     caller: Caller,
-) -> Result<Json<Vec<MealRecipient>>, AppError> {
+    headers: HeaderMap,
+    q: Params,
+) -> Result<Response, AppError> {
     caller.allow(BOOKERS)?;
-    Ok(Json(meals::list(&s.store, caller.scope()).await?))
+    let format = Format::of(&q, &headers)?;
+    let list = meals::list(&s.store, caller.scope()).await?;
+    Ok(format.list(list, "giro-meal-recipients.csv"))
 }
 
 /// A person's meals: weekdays with count and type, the delivery window,

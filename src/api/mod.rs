@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod calendar;
 mod closing_days;
 mod crud;
 mod doc;
@@ -44,6 +45,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub use crate::service::{AppState, SolveSettings};
 pub use audit::filter as audit_filter;
 pub use auth::{cookie, Caller, ADMINS, BOOKERS, PLANNERS, SESSION_COOKIE};
+pub(crate) use calendar::{dates as calendar_dates, feed as calendar_feed};
 pub use error::{AppError, ErrorBody};
 pub use extract::{Params, PathId};
 pub use json::Json;
@@ -107,6 +109,7 @@ fn parts() -> Vec<OpenApiRouter<AppState>> {
         surplus::routes(),
         plans::routes(),
         manifest::routes(),
+        calendar::routes(),
         events::routes(),
         drivers::routes(),
         audit::routes(),

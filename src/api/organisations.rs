@@ -14,15 +14,22 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get, update, delete))
 }
 
-/// Members see only their own association.
+/// Members see only their own association. As CSV with `format=csv` or
+/// `Accept: text/csv`.
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "organisations", operation_id = "list_organisations",
-    responses((status = 200, body = [Organisation])))]
+    params(("format" = Option<String>, Query, pattern = "^(json|csv)$",
+            description = "csv, or send Accept: text/csv")),
+    responses((status = 200, content(([Organisation] = "application/json"), (String = "text/csv")))))]
 async fn list(
     State(s): State<AppState>,
     caller: Caller,
-) -> Result<axum::Json<Vec<Organisation>>, AppError> {
+    headers: axum::http::HeaderMap,
+    q: super::extract::Params,
+) -> Result<axum::response::Response, AppError> {
     caller.allow(BOOKERS)?;
-    Ok(axum::Json(s.store.organisations(caller.scope()).await?))
+    let format = super::format::Format::of(&q, &headers)?;
+    let list = s.store.organisations(caller.scope()).await?;
+    Ok(format.list(list, "giro-organisations.csv"))
 }
 
 #[utoipa::path(post, path = "/api/v1/organisations", tag = "organisations", operation_id = "create_organisation",

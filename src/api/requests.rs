@@ -8,6 +8,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::auth::BOOKERS;
 use super::extract::{Params, PathId};
+use super::format::Format;
 use super::json::{parse, Body};
 use super::{AppError, AppState, Caller, ErrorBody};
 use crate::domain::lifecycle::CallInput;
@@ -24,18 +25,27 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// Requests, optionally of one date; a member sees only its association's.
+/// As CSV with `format=csv` or `Accept: text/csv`.
 #[utoipa::path(get, path = "/api/v1/requests", tag = "requests", operation_id = "list_requests",
-    params(("date" = Option<String>, Query, description = "YYYY-MM-DD")),
-    responses((status = 200, body = [Request])))]
+    params(("date" = Option<String>, Query, description = "YYYY-MM-DD"),
+        ("format" = Option<String>, Query, pattern = "^(json|csv)$",
+            description = "csv, or send Accept: text/csv")),
+    responses((status = 200, content(([Request] = "application/json"), (String = "text/csv")))))]
 async fn list(
     State(s): State<AppState>,
     caller: Caller,
+    headers: axum::http::HeaderMap,
     q: Params,
-) -> Result<Json<Vec<Request>>, AppError> {
+) -> Result<axum::response::Response, AppError> {
     caller.allow(BOOKERS)?;
-    Ok(Json(
-        s.store.requests(caller.scope(), q.date("date")?).await?,
-    ))
+    let format = Format::of(&q, &headers)?;
+    let date = q.date("date")?;
+    let list = s.store.requests(caller.scope(), date).await?;
+    let name = match date {
+        Some(d) => format!("giro-requests-{d}.csv"),
+        None => "giro-requests.csv".into(),
+    };
+    Ok(format.list(list, &name))
 }
 
 /// Books a request; with `way_back`, its way back too (both in the answer's

@@ -7,6 +7,7 @@ use axum::Json;
 
 use super::auth::PLANNERS;
 use super::extract::{Params, PathId};
+use super::format::Format;
 use super::json::{parse, Body};
 use super::{AppError, AppState, Caller, ErrorBody};
 use crate::domain::{Shift, ShiftInput};
@@ -18,17 +19,22 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
         .routes(utoipa_axum::routes!(get, update, delete))
 }
 
-/// Shifts, optionally of one date.
+/// Shifts, optionally of one date; as CSV with `format=csv` or `Accept: text/csv`.
 #[utoipa::path(get, path = "/api/v1/shifts", tag = "shifts", operation_id = "list_shifts",
-    params(("date" = Option<String>, Query, description = "YYYY-MM-DD")),
-    responses((status = 200, body = [Shift])))]
+    params(("date" = Option<String>, Query, description = "YYYY-MM-DD"),
+        ("format" = Option<String>, Query, pattern = "^(json|csv)$",
+            description = "csv, or send Accept: text/csv")),
+    responses((status = 200, content(([Shift] = "application/json"), (String = "text/csv")))))]
 async fn list(
     State(s): State<AppState>,
     caller: Caller,
+    headers: axum::http::HeaderMap,
     q: Params,
-) -> Result<Json<Vec<Shift>>, AppError> {
+) -> Result<axum::response::Response, AppError> {
     caller.allow(PLANNERS)?;
-    Ok(Json(shifts::list(&s.store, q.date("date")?).await?))
+    let format = Format::of(&q, &headers)?;
+    let list = shifts::list(&s.store, q.date("date")?).await?;
+    Ok(format.list(list, "giro-shifts.csv"))
 }
 
 #[utoipa::path(post, path = "/api/v1/shifts", tag = "shifts", request_body = ShiftInput,

@@ -27,12 +27,21 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(figures))
 }
 
-/// The food donors.
+/// The food donors; as CSV with `format=csv` or `Accept: text/csv`.
 #[utoipa::path(get, path = "/api/v1/donors", tag = "surplus",
-    operation_id = "list_donors", responses((status = 200, body = [Donor])))]
-async fn list(State(s): State<AppState>, caller: Caller) -> Result<Json<Vec<Donor>>, AppError> {
+    operation_id = "list_donors",
+    params(("format" = Option<String>, Query, pattern = "^(json|csv)$",
+            description = "csv, or send Accept: text/csv")),
+    responses((status = 200, content(([Donor] = "application/json"), (String = "text/csv")))))]
+async fn list(
+    State(s): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    q: Params,
+) -> Result<Response, AppError> {
     caller.allow(BOOKERS)?;
-    Ok(Json(s.store.donors().await?))
+    let format = Format::of(&q, &headers)?;
+    Ok(format.list(s.store.donors().await?, "giro-donors.csv"))
 }
 
 /// A shop or canteen that gives surplus food: its place (kind `donor`),

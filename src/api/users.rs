@@ -24,13 +24,21 @@ async fn hash(p: Option<String>) -> Result<Option<String>, AppError> {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", operation_id = "list_users", responses((status = 200, body = [User])))]
+/// Every user, never a password or a token; as CSV with `format=csv` or
+/// `Accept: text/csv`.
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", operation_id = "list_users",
+    params(("format" = Option<String>, Query, pattern = "^(json|csv)$",
+            description = "csv, or send Accept: text/csv")),
+    responses((status = 200, content(([User] = "application/json"), (String = "text/csv")))))]
 async fn list(
     State(s): State<AppState>,
     caller: Caller,
-) -> Result<axum::Json<Vec<User>>, AppError> {
+    headers: axum::http::HeaderMap,
+    q: super::extract::Params,
+) -> Result<axum::response::Response, AppError> {
     caller.allow(ADMINS)?;
-    Ok(axum::Json(s.store.users().await?))
+    let format = super::format::Format::of(&q, &headers)?;
+    Ok(format.list(s.store.users().await?, "giro-users.csv"))
 }
 
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", operation_id = "create_user", request_body = UserInput,

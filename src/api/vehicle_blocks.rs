@@ -22,21 +22,26 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
 
 /// Blocks, optionally of one date; a member sees its association's and
 /// those of the vehicles it may ride.
+/// As CSV with `format=csv` or `Accept: text/csv`.
 #[utoipa::path(get, path = "/api/v1/vehicle-blocks", tag = "vehicle_blocks",
     operation_id = "list_vehicle_blocks",
-    params(("date" = Option<String>, Query, description = "YYYY-MM-DD")),
-    responses((status = 200, body = [VehicleBlock])))]
+    params(("date" = Option<String>, Query, description = "YYYY-MM-DD"),
+        ("format" = Option<String>, Query, pattern = "^(json|csv)$",
+            description = "csv, or send Accept: text/csv")),
+    responses((status = 200, content(([VehicleBlock] = "application/json"), (String = "text/csv")))))]
 async fn list(
     State(s): State<AppState>,
     caller: Caller,
+    headers: axum::http::HeaderMap,
     q: Params,
-) -> Result<Json<Vec<VehicleBlock>>, AppError> {
+) -> Result<axum::response::Response, AppError> {
     caller.allow(BOOKERS)?;
-    Ok(Json(
-        s.store
-            .vehicle_blocks(caller.scope(), q.date("date")?)
-            .await?,
-    ))
+    let format = super::format::Format::of(&q, &headers)?;
+    let list = s
+        .store
+        .vehicle_blocks(caller.scope(), q.date("date")?)
+        .await?;
+    Ok(format.list(list, "giro-vehicle-blocks.csv"))
 }
 
 /// Reserve a span of a vehicle's date for one association, or keep it for

@@ -4,6 +4,7 @@
 pub mod anonymise;
 pub mod audit;
 mod booking;
+pub mod calendar;
 mod clock;
 pub mod date;
 mod driver_link;

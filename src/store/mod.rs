@@ -3,6 +3,7 @@
 
 mod anonymise;
 mod audit;
+mod calendar;
 mod closing_days;
 mod db;
 mod driver_links;

@@ -37,6 +37,8 @@ fn allowed(method: &str, path: &str) -> Option<Option<&'static [Role]>> {
         (_, "/vehicles" | "/vehicles/{id}") => Some(&[A, D]),
         ("get", "/vehicle-blocks" | "/vehicle-blocks/{id}") => Some(&[A, D, M]),
         (_, "/vehicle-blocks" | "/vehicle-blocks/{id}") => Some(&[A, D]),
+        // A driver reads its own calendar (the matrix asks for the first driver's).
+        ("get", "/volunteers/{id}/calendar") => Some(&[A, D, R]),
         (_, "/volunteers" | "/volunteers/{id}" | "/shifts" | "/shifts/{id}") => Some(&[A, D]),
         ("post", "/plans/{date}/edits") => Some(&[A, D]),
         // A driver reads the live state of the routes they drive.
@@ -80,6 +82,8 @@ struct Ids {
     request: i64,
     vehicle: i64,
     volunteer: i64,
+    /// The first driver's volunteer record: its calendar.
+    own_volunteer: i64,
     shift: i64,
     user: i64,
     route: i64,
@@ -102,6 +106,8 @@ fn fill(path: &str, method: &str, date: &str, ids: &Ids) -> String {
         ids.request
     } else if p.starts_with("/vehicles") {
         ids.vehicle
+    } else if p.ends_with("/calendar") {
+        ids.own_volunteer
     } else if p.starts_with("/volunteers") {
         ids.volunteer
     } else if p.starts_with("/shifts") {
@@ -158,6 +164,15 @@ async fn every_role_against_every_endpoint() {
         request: app.store.requests(own, Some(app.date)).await.unwrap()[0].id,
         vehicle: app.store.vehicles().await.unwrap()[0].id,
         volunteer: app.store.volunteers().await.unwrap()[0].id,
+        own_volunteer: app
+            .store
+            .user_for_login(&app.email(R, 0))
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .volunteer_id
+            .unwrap(),
         shift: app.store.shifts(Some(app.date)).await.unwrap()[0].id,
         user: member_user.id,
         route: plan["routes"][0]["id"].as_i64().unwrap(),

@@ -6,6 +6,7 @@
 
 use chrono::NaiveDate;
 
+use crate::domain::calendar::RouteSpan;
 use crate::domain::{AuditAction, AuditEntity, Id, Manifest};
 use crate::store::{Actor, Store, StoreError};
 
@@ -55,4 +56,27 @@ pub async fn route_sheets(store: &Store, actor: Actor, date: NaiveDate) -> Resul
             Some(date.to_string()),
         )
         .await
+}
+
+/// A volunteer's published routes from `from` to `to` for the calendar feed
+/// (API or the driver's link): one line naming the volunteer and the range,
+/// as a manifest read.
+pub async fn calendar(
+    store: &Store,
+    actor: Actor,
+    volunteer_id: Id,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<RouteSpan>, StoreError> {
+    let spans = store.route_spans(volunteer_id, from, to).await?;
+    store
+        .note(
+            actor,
+            AuditAction::Read,
+            AuditEntity::Manifest,
+            Some(volunteer_id),
+            Some(format!("calendar {from}..{to}")),
+        )
+        .await?;
+    Ok(spans)
 }

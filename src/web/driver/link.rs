@@ -18,7 +18,37 @@ use crate::domain::User;
 use crate::service::drivers::{self, PinCheck};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/d/{token}", get(open_link).post(enter_pin))
+    Router::new()
+        .route("/d/{token}", get(open_link).post(enter_pin))
+        .route("/d/{token}/calendar.ics", get(calendar))
+}
+
+/// The driver's published routes as a calendar feed to subscribe to
+/// (`api::calendar`): a week back, two months ahead, unless `from` and `to`
+/// say otherwise. It holds no one's name,
+/// phone or notes, so a calendar app can fetch it without the PIN; a revoked
+/// link or a driver without a volunteer record gets 404. Audited as a read.
+async fn calendar(
+    State(state): State<AppState>,
+    t: crate::web::i18n::Tr,
+    Path(token): Path<String>,
+    q: crate::api::Params,
+) -> Result<Response, AppError> {
+    let (from, to) = crate::api::calendar_dates(&q)?;
+    let linked = drivers::user_for_link(&state.store, &token).await?;
+    let Some((user, volunteer)) = linked.and_then(|l| l.user.volunteer_id.map(|v| (l.user, v)))
+    else {
+        return Err(AppError::NotFound("calendar".into()));
+    };
+    let spans = crate::service::personal::reads::calendar(
+        &state.store,
+        crate::store::Actor(Some(user.id)),
+        volunteer,
+        from,
+        to,
+    )
+    .await?;
+    Ok(crate::api::calendar_feed(&t, volunteer, &spans, "giro.ics"))
 }
 
 /// The link page: asking for the PIN, or saying the link no longer works.
