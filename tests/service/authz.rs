@@ -50,6 +50,8 @@ fn allowed(method: &str, path: &str) -> Option<Option<&'static [Role]>> {
         ("get", "/events") => Some(&[A, D]),
         ("get", "/audit") => Some(&[A]),
         ("post", "/import/people") => Some(&[A, D, M]),
+        ("post", "/import/places") => Some(&[A, D, M]),
+        ("post", "/import/standing-orders") => Some(&[A, D, M]),
         ("get", "/policy") => Some(&[A, D, M]),
         ("put", "/policy") => Some(&[A, D]),
         ("post", "/standing-orders/generate") => Some(&[A, D]),
