@@ -18,6 +18,11 @@ use super::route::RouteState;
 use super::schedule::{Scheduler, Windows, EPS};
 use super::solution::Reason;
 
+/// How far above a caller's `bound` a candidate's cost bound must be before
+/// the candidate is left unscheduled: far more than the rounding between a
+/// bound and the scheduler's cost.
+const BOUND_MARGIN: f64 = 1e-7;
+
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Insertion {
     pub delta: f64,
@@ -90,7 +95,26 @@ impl Inserter {
         blink: f64,
         rng: &mut fastrand::Rng,
     ) -> Result<Insertion, Reason> {
-        self.search(idx, win, route, r, job, blink, rng, None)
+        self.search(idx, win, route, r, job, blink, rng, None, f64::INFINITY)
+    }
+
+    /// Like [`Self::best`] without blinks, for a caller to whom only an
+    /// insertion cheaper than `bound` matters: on a vehicle without time
+    /// costs, the candidates whose cost bound is not below it are not
+    /// scheduled. Whenever the cheapest insertion
+    /// costs less than `bound`, it is the one [`Self::best`] finds; otherwise
+    /// the answer is an error or an insertion costing at least `bound`.
+    pub fn best_below(
+        &mut self,
+        idx: &Index,
+        win: &Windows,
+        route: &RouteState,
+        r: usize,
+        job: JobId,
+        bound: f64,
+    ) -> Result<Insertion, Reason> {
+        let mut rng = fastrand::Rng::with_seed(0);
+        self.search(idx, win, route, r, job, 0.0, &mut rng, None, bound)
     }
 
     /// Like [`Self::best`], for rules the route alone does not hold (a link to
@@ -106,7 +130,17 @@ impl Inserter {
         accept: Accept,
     ) -> Result<Insertion, Reason> {
         let mut rng = fastrand::Rng::with_seed(0);
-        self.search(idx, win, route, r, job, 0.0, &mut rng, Some(accept))
+        self.search(
+            idx,
+            win,
+            route,
+            r,
+            job,
+            0.0,
+            &mut rng,
+            Some(accept),
+            f64::INFINITY,
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -120,6 +154,7 @@ impl Inserter {
         blink: f64,
         rng: &mut fastrand::Rng,
         mut accept: Option<Accept>,
+        bound: f64,
     ) -> Result<Insertion, Reason> {
         let veh = &idx.vehicles[route.vehicle];
         let info = &idx.jobs[job];
@@ -135,6 +170,14 @@ impl Inserter {
             return Err(reason);
         }
         self.cands.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        // A candidate's bound is its cost (rounding aside) only without time
+        // costs: an insertion into a wait shortens the route's time by more
+        // than it adds, so with them nothing is left out on a bound.
+        let bound = if veh.per_time == 0.0 {
+            bound
+        } else {
+            f64::INFINITY
+        };
         let mut best: Option<Insertion> = None;
         let mut last_err = reason;
         // The same for every place in this route.
@@ -143,6 +186,11 @@ impl Inserter {
             let (lb, p, d) = self.cands[i];
             let lb = lb + miss;
             if best.is_some_and(|b| lb >= b.delta - 1e-9) {
+                break;
+            }
+            // Sorted by their bound, no candidate from here on costs less
+            // than `bound` (a cost is never below its bound by 1e-9).
+            if lb >= bound + BOUND_MARGIN {
                 break;
             }
             if blink > 0.0 && rng.f64() < blink {

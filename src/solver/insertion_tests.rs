@@ -276,3 +276,49 @@ fn joining_a_shared_stop_can_make_the_rest_earlier() {
     // y boarding first, dropped before or after x: both on time.
     assert_eq!((seen.feasible, seen.exact), (2, 2));
 }
+
+/// `best_below` schedules fewer candidates, never a different answer: below
+/// its bound it finds exactly what `best` finds, and above it nothing cheaper.
+#[test]
+fn a_bound_changes_no_insertion_below_it() {
+    let mut same = 0;
+    for case in 0..400u64 {
+        let mut rng = fastrand::Rng::with_seed(case);
+        let p = problem(&mut rng);
+        let idx = Index::new(&p);
+        let mut ins = Inserter::new(&idx);
+        let mut state = State::new(&idx);
+        let mut routes = Vec::new();
+        for j in 0..p.jobs.len() {
+            if let Some(b) = state.best_insertion(&idx, &mut ins, j, 0.0, &mut rng, &mut routes) {
+                state.insert(&idx, j, b, &mut ins.sched);
+            }
+        }
+        for j in 0..p.jobs.len() {
+            let mut st = state.clone();
+            if st.route_of[j] != NONE {
+                st.remove(&idx, &[j], &mut ins.sched);
+            }
+            for (r, route) in st.routes.iter().enumerate() {
+                let full = ins.best(&idx, &st.win, route, r, j, 0.0, &mut rng);
+                let at = full.map_or(10.0, |b| b.delta);
+                for bound in [f64::INFINITY, at + 1.0, at + 1e-6, at, at - 1e-6, at - 1.0] {
+                    let got = ins.best_below(&idx, &st.win, route, r, j, bound);
+                    match full {
+                        Ok(b) if b.delta < bound => {
+                            let g = got.expect("found below the bound");
+                            assert_eq!(
+                                (g.p, g.d, g.delta.to_bits()),
+                                (b.p, b.d, b.delta.to_bits()),
+                                "case {case}"
+                            );
+                            same += 1;
+                        }
+                        _ => assert!(got.is_err() || got.is_ok_and(|g| g.delta >= bound)),
+                    }
+                }
+            }
+        }
+    }
+    assert!(same > 2000, "{same}");
+}

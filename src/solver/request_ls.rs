@@ -73,7 +73,7 @@ impl RequestSearch {
             rng.shuffle(&mut self.order);
             let mut improved = false;
             for i in 0..self.order.len() {
-                improved |= self.relocate(idx, state, ins, self.order[i], rng);
+                improved |= self.relocate(idx, state, ins, self.order[i]);
             }
             if idx.problem.links.is_empty() {
                 improved |= self.two_opt_star(idx, state, &mut ins.sched);
@@ -97,7 +97,6 @@ impl RequestSearch {
         state: &mut State,
         ins: &mut Inserter,
         j: JobId,
-        rng: &mut fastrand::Rng,
     ) -> bool {
         let r = state.route_of[j];
         if r == NONE {
@@ -128,7 +127,11 @@ impl RequestSearch {
             } else {
                 &state.routes[rr]
             };
-            if let Ok(c) = ins.best(idx, &state.win, target, rr, j, 0.0, rng) {
+            // Only a place cheaper than the saving and than the best so far
+            // can be taken: the rest need not be scheduled (the same move as
+            // with every route searched in full, `best_below`).
+            let bound = best.map_or(saving - GAIN, |b| b.delta.min(saving - GAIN));
+            if let Ok(c) = ins.best_below(idx, &state.win, target, rr, j, bound) {
                 if best.is_none_or(|b| c.delta < b.delta) {
                     best = Some(c);
                 }

@@ -152,7 +152,7 @@ fn every_move_saves_what_it_predicts_and_ends_in_a_local_optimum() {
         // From the local optimum, no relocation pays and no tail exchange does.
         let applied = rls.applied;
         for j in 0..idx.jobs.len() {
-            assert!(!rls.relocate(&idx, &mut state, &mut ins, j, &mut rng));
+            assert!(!rls.relocate(&idx, &mut state, &mut ins, j));
         }
         assert!(!rls.two_opt_star(&idx, &mut state, &mut ins.sched));
         assert_eq!(rls.applied, applied, "case {case}");

@@ -7,6 +7,13 @@
 //! do. Ride times only shrink along the way. The procedure is a heuristic for
 //! ride-time feasibility but produces a concrete schedule, which the checker
 //! verifies independently.
+//!
+//! Before the delays (steps 2-7, quadratic in the route's length), a linear
+//! screen of exact necessary conditions (`ride_time`, [`Scheduler::rides_possible`])
+//! turns down the routes no schedule can hold: a rider's ride is at least the
+//! earliest start at the drop-off minus the latest departure from the pickup.
+//! It only turns down what the full procedure turns down, with the same
+//! reason, so the search's decisions do not change (`schedule_tests`).
 
 use super::index::{dropoff, is_pickup, job_of, pickup, Index, Shape};
 use super::solution::Reason;
@@ -24,6 +31,11 @@ pub(crate) struct Eval {
 pub(crate) type Windows = [(f64, f64)];
 
 pub(crate) const EPS: f64 = 1e-9;
+
+/// What the ride screen adds to a limit before it turns a route down: more
+/// than the scheduler's own tolerances (`EPS` per window) and rounding add up
+/// to along a route of up to thousands of visits.
+const SCREEN_MARGIN: f64 = 1e-6;
 
 /// How a forward slack counts the waits after a linked outbound's drop-off.
 #[derive(Clone, Copy, PartialEq)]
@@ -59,6 +71,18 @@ pub(crate) struct Scheduler {
     has_return: Vec<bool>,
     /// Scratch for `slack`.
     absorbed: Vec<f64>,
+    /// Latest start per position by windows alone (the ride screen).
+    late: Vec<f64>,
+    /// The route last filled has a rider with a ride limit, a linked pair.
+    rides: bool,
+    links: bool,
+    /// Tests only: the procedure as it was before the screen and the linear
+    /// bookkeeping of the delays, to prove the two give the same answers.
+    #[cfg(test)]
+    pub reference: bool,
+    /// Tests only: routes the screen turned down.
+    #[cfg(test)]
+    pub screened: usize,
     load: Vec<i32>,
     peak: Vec<i32>,
     pos_of: Vec<usize>,
@@ -117,6 +141,13 @@ impl Scheduler {
         self.forward(1);
         if let Some(r) = self.window_violation() {
             return Err(r);
+        }
+        if self.screens() && !self.rides_possible() {
+            #[cfg(test)]
+            {
+                self.screened += 1;
+            }
+            return Err(Reason::RideTime);
         }
         self.delay(idx, v, route, Slack::Waits);
         let mut verdict = self.verdict();
@@ -207,12 +238,53 @@ impl Scheduler {
         if !has_ride {
             return;
         }
+        #[cfg(test)]
+        let reference = self.reference;
+        #[cfg(not(test))]
+        let reference = false;
+        // With links a delay can lengthen a later wait (a return released
+        // later by more than it arrives later): the plain loop then.
+        if reference || self.links {
+            for j in 1..=m {
+                if !is_pickup(route[j - 1]) || self.w[j + 1..=m + 1].iter().all(|&w| w <= EPS) {
+                    continue;
+                }
+                let wait: f64 = self.w[j + 1..=m + 1].iter().sum();
+                let fj = self.slack(j, how);
+                let delay = fj.min(wait);
+                if delay > EPS {
+                    self.b[j] += delay;
+                    self.w[j] += delay;
+                    self.push(j + 1);
+                }
+            }
+            return;
+        }
+        // The last position after `j` that waits. Without links a delay at `j`
+        // only makes the later visits arrive later, so their waits never grow
+        // again: once nobody after a pickup waits, no later pickup is delayed.
+        let mut last = m + 1;
         for j in 1..=m {
-            if !is_pickup(route[j - 1]) || self.w[j + 1..=m + 1].iter().all(|&w| w <= EPS) {
+            if !is_pickup(route[j - 1]) {
                 continue;
             }
-            let wait: f64 = self.w[j + 1..=m + 1].iter().sum();
+            while last > j && self.w[last] <= EPS {
+                last -= 1;
+            }
+            if last <= j {
+                break;
+            }
             let fj = self.slack(j, how);
+            // The waits after `j` summed in order, only until they reach `fj`:
+            // the partial sums of waits (never negative) only grow, so the
+            // delay, the lesser of the two, is the same as with the whole sum.
+            let mut wait = -0.0;
+            for &w in &self.w[j + 1..=m + 1] {
+                wait += w;
+                if wait >= fj {
+                    break;
+                }
+            }
             let delay = fj.min(wait);
             if delay > EPS {
                 self.b[j] += delay;
@@ -220,6 +292,37 @@ impl Scheduler {
                 self.push(j + 1);
             }
         }
+    }
+
+    /// Whether the screen runs: riders with limits in the route, and no link
+    /// (a link's release can move a start past what windows alone say, and
+    /// the full procedure names a broken link before a ride).
+    fn screens(&self) -> bool {
+        #[cfg(test)]
+        if self.reference {
+            return false;
+        }
+        self.rides && !self.links
+    }
+
+    /// The `ride_time` screen on the earliest schedule (step 1, in `self.b`):
+    /// whatever the delays, a visit starts no earlier than now and no later
+    /// than its window and the rest of the route allow (`late`), so a ride is
+    /// at least the drop-off's earliest start minus the pickup's latest
+    /// departure. False only when some ride limit cannot hold in any
+    /// schedule, which the full procedure then turns down as `RideTime` too.
+    fn rides_possible(&mut self) -> bool {
+        let n = self.b.len();
+        self.late.resize(n, 0.0);
+        self.late[n - 1] = self.close[n - 1];
+        for k in (0..n - 1).rev() {
+            self.late[k] = self.close[k].min(self.late[k + 1] - self.tt[k + 1] - self.serv[k]);
+        }
+        let margin = SCREEN_MARGIN + n as f64 * EPS;
+        (1..n - 1).all(|k| {
+            let p = self.pick_pos[k];
+            p == NONE || self.b[k] - (self.late[p] + self.serv[p]) <= self.limit[k] + margin
+        })
     }
 
     /// Per-position figures of `route`; a return picked up before its outbound
@@ -254,6 +357,7 @@ impl Scheduler {
         }
         self.has_return.clear();
         self.has_return.resize(m + 2, false);
+        (self.rides, self.links) = (false, false);
         self.loc[0] = veh.start;
         self.loc[m + 1] = veh.end;
         for k in [0, m + 1] {
@@ -274,6 +378,7 @@ impl Scheduler {
                 if let (Some(limit), Shape::Pair) = (job.ride_limit, job.shape) {
                     self.pick_pos[k] = self.pos_of[n - 1];
                     self.limit[k] = limit;
+                    self.rides = true;
                 }
                 // A return picked up before its outbound is dropped breaks the link.
                 if !lenient && job.before.iter().any(|&r| self.pos_of[pickup(r)] != NONE) {
@@ -286,6 +391,7 @@ impl Scheduler {
                     self.link_pos[k] = p;
                     self.link_gap[k] = gap;
                     self.has_return[p] = true;
+                    self.links = true;
                 }
             }
         }
@@ -355,8 +461,11 @@ impl Scheduler {
         // delay reaching a linked outbound's drop-off also reaches its return
         // straight, past the waits in between: only the return's own margin
         // over its release absorbs it on that path.
-        self.absorbed.clear();
-        self.absorbed.resize(n, 0.0);
+        // Each entry from `i` on is written before it is read.
+        if self.absorbed.len() < n {
+            self.absorbed.resize(n, 0.0);
+        }
+        self.absorbed[i] = 0.0;
         // The least absorbed at an outbound drop-off seen so far whose return
         // comes later: no later position absorbs less than this or the last.
         let mut floor = f64::INFINITY;
@@ -391,3 +500,7 @@ impl Scheduler {
         best
     }
 }
+
+#[cfg(test)]
+#[path = "schedule_tests.rs"]
+mod tests;
