@@ -40,6 +40,10 @@ enum Command {
         /// Seconds for the day's solve.
         #[arg(long, default_value_t = 10.0)]
         time_limit: f64,
+        /// The demo day; by default today, or the next day the meal service
+        /// runs when today it does not (a Sunday, a holiday).
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
     },
     /// Administer users of a database (a fresh one has no way in).
     Admin {
@@ -104,7 +108,8 @@ enum Command {
         time_limits: Vec<f64>,
         #[arg(long, default_values_t = [1, 2, 3], value_delimiter = ',')]
         seeds: Vec<u64>,
-        /// The day to load (its weekday decides the standing orders); default today.
+        /// The day to load (its weekday decides the standing orders); by
+        /// default the demo's own day, as `giro demo` picks it.
         #[arg(long)]
         date: Option<chrono::NaiveDate>,
     },
@@ -152,10 +157,11 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             database_url,
             bind,
             time_limit,
+            date,
         } => {
             server::init_logging()?;
             seconds(time_limit)?;
-            runtime()?.block_on(demo(&database_url, bind, time_limit))?;
+            runtime()?.block_on(demo(&database_url, bind, time_limit, date))?;
         }
         Command::Admin {
             command:
@@ -290,7 +296,10 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             for &t in &time_limits {
                 seconds(t)?;
             }
-            let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
+            let date = match date {
+                Some(d) => d,
+                None => demo::service_day(&demo::default_dir(), chrono::Local::now().date_naive())?,
+            };
             let built = runtime()?.block_on(bench::demo_day::demo_problem(date))?;
             let runs = bench::demo_day::run(&built, &time_limits, &seeds);
             print!("{}", bench::demo_day::summary(date, &runs));
@@ -343,10 +352,35 @@ async fn demo(
     database_url: &str,
     bind: SocketAddr,
     time_limit: f64,
+    date: Option<chrono::NaiveDate>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     remove_sqlite(database_url)?;
     let state = server::state(database_url, &server::travel_config()?).await?;
-    let today = chrono::Local::now().date_naive();
+    let now = chrono::Local::now().date_naive();
+    let today = match date {
+        Some(d) => d,
+        None => demo::service_day(&demo::default_dir(), now)?,
+    };
+    if today != now {
+        eprintln!(
+            "giro demo: the demo day is {} {today}{}",
+            today.format("%A"),
+            if date.is_none() {
+                format!(
+                    " (on {} {now} the meal service does not run)",
+                    now.format("%A")
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
+    // Pages open on today unless told the date.
+    let on_date = if today == now {
+        String::new()
+    } else {
+        format!("?date={today}")
+    };
     let loaded = demo::load(&state.store, &demo::default_dir(), today).await?;
     eprintln!(
         "giro demo: Sestri Levante, {today}: {} requests, {} shifts; solving for {time_limit} s …",
@@ -377,7 +411,7 @@ async fn demo(
         .max();
     for d in &published.drivers {
         eprintln!(
-            "  {:w$}  {:3} stops  http://{bind}/d/{}",
+            "  {:w$}  {:3} stops  http://{bind}/d/{}{on_date}",
             d.name,
             d.stops,
             d.token,
@@ -391,7 +425,8 @@ async fn demo(
     for l in &loaded.logins {
         eprintln!("  {:10} {:40} {}", l.role.as_str(), l.email, l.name);
     }
-    eprintln!("\nThe plan: GET http://{bind}/api/v1/plans/{today} (as the dispatcher)");
+    eprintln!("\nThe board: http://{bind}/board/{today} (as the dispatcher)");
+    eprintln!("The plan: GET http://{bind}/api/v1/plans/{today} (as the dispatcher)");
     eprintln!("The API: http://{bind}/api/v1/openapi.json\n");
     eprintln!("giro: serving on http://{bind} — Ctrl-C stops");
     server::serve(state, bind).await?;

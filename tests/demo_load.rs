@@ -72,6 +72,20 @@ fn copy_demo(to: &Path) -> PathBuf {
     dir
 }
 
+#[test]
+fn the_demo_day_is_the_next_day_the_meal_service_runs() {
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let from = |d| demo::service_day(&data_dir(), d).unwrap();
+    // A Monday is its own demo day; Saturday and Sunday move to the Monday.
+    assert_eq!(from(day(2026, 12, 7)), day(2026, 12, 7));
+    assert_eq!(from(day(2026, 12, 5)), day(2026, 12, 7));
+    assert_eq!(from(day(2026, 12, 6)), day(2026, 12, 7));
+    // 8 December (a Tuesday) is a national holiday: the kitchen is closed.
+    assert_eq!(from(day(2026, 12, 8)), day(2026, 12, 9));
+    // Christmas on a Friday, then the weekend: the Monday after.
+    assert_eq!(from(day(2026, 12, 25)), day(2026, 12, 28));
+}
+
 #[tokio::test]
 async fn loads_the_demo_day() {
     let tmp = TempDir::new("load");

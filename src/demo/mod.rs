@@ -21,9 +21,9 @@ mod write;
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
-use crate::domain::{Invalid, Role};
+use crate::domain::{holiday, Invalid, Role};
 use crate::service::drivers::DriverError;
 use crate::store::{Store, StoreError};
 
@@ -150,6 +150,18 @@ pub async fn load(store: &Store, dir: &Path, date: NaiveDate) -> Result<Loaded, 
         return Err(DemoError::AlreadyLoaded(admin));
     }
     demo.write(store, date).await
+}
+
+/// The first day from `from` on which the demo's meal service runs (a weekday
+/// its recipients are served, not a national holiday). The demo shows rides,
+/// meals and collections together; on a Sunday or a holiday the kitchen is
+/// closed and there would be no meals to plan.
+pub fn service_day(dir: &Path, from: NaiveDate) -> Result<NaiveDate, DemoError> {
+    let demo = Demo::read(dir)?;
+    let runs = |d: NaiveDate| {
+        holiday(d).is_none() && demo.day.meals.iter().any(|m| m.days.contains(d.weekday()))
+    };
+    Ok(from.iter_days().take(15).find(|&d| runs(d)).unwrap_or(from))
 }
 
 /// The files, read, with every reference resolved.

@@ -81,6 +81,29 @@ async fn a_valid_link_signs_the_driver_in_and_opens_the_route() {
 }
 
 #[tokio::test]
+async fn a_link_naming_a_date_opens_that_days_route_and_a_bad_date_signs_no_one_in() {
+    let app = TestApp::spawn().await;
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    let link = link_for_first_driver(&app, &dispatcher).await;
+    let day = app.date.to_string();
+    let (s, headers, _) = page(&app, None, &format!("/d/{}?date={day}", link.token)).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], format!("/driver?date={day}"));
+    let driver = session(&headers).expect("a session cookie");
+    let (s, _, body) = page(&app, Some(&driver), &format!("/driver?date={day}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        body.contains(&format!("\"date\":\"{day}\"")),
+        "the page holds its day"
+    );
+
+    let (s, headers, body) = page(&app, None, &format!("/d/{}?date=monday", link.token)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    assert!(session(&headers).is_none());
+    assert!(body.contains("date"), "{body}");
+}
+
+#[tokio::test]
 async fn a_revoked_or_unknown_link_says_it_no_longer_works_and_signs_no_one_in() {
     let app = TestApp::spawn().await;
     let dispatcher = app.login_as(Role::Dispatcher).await;
@@ -132,9 +155,13 @@ async fn with_a_pin_the_link_asks_for_it_and_five_wrong_ones_revoke_it() {
     assert!(session(&headers).is_none());
     assert!(body.contains("Tentativi rimasti: 4"), "{body}");
 
-    let (s, headers, _) = post_pin(&app, &path, "2468", None).await;
+    // The form posts back to the link as opened, so a date it names is kept.
+    let (s, headers, _) = post_pin(&app, &format!("{path}?date={}", app.date), "2468", None).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
-    assert_eq!(headers[header::LOCATION], "/driver");
+    assert_eq!(
+        headers[header::LOCATION],
+        format!("/driver?date={}", app.date)
+    );
     let driver = session(&headers).expect("signed in after the right PIN");
     let (_, me) = app.get(&driver, "/api/v1/me").await;
     assert_eq!(me["id"], link.user);

@@ -3,7 +3,7 @@
 //! the PIN are checked by the drivers' service, as for the API.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,6 +13,7 @@ use axum::Router;
 use super::super::ctx::Ctx;
 use super::super::form::Form;
 use super::super::render;
+use super::DateQuery;
 use crate::api::{busy, open_session, too_many, AppError, AppState, ClientAddr};
 use crate::domain::User;
 use crate::service::drivers::{self, PinCheck};
@@ -119,12 +120,17 @@ fn invalid(ctx: Ctx) -> Result<Response, AppError> {
     page(ctx, StatusCode::NOT_FOUND, None)
 }
 
-/// A session for the driver, and on to the route.
-async fn signed_in(state: &AppState, user: &User) -> Result<Response, AppError> {
+/// A session for the driver, and on to the route of the day the link names
+/// (`?date=`, as the demo prints on a day its services do not run), or today's.
+async fn signed_in(state: &AppState, user: &User, on: &DateQuery) -> Result<Response, AppError> {
     let cookie = open_session(state, user).await?;
+    let to = match on.given()? {
+        Some(d) => format!("/driver?date={d}"),
+        None => "/driver".to_string(),
+    };
     Ok(private(
         StatusCode::SEE_OTHER,
-        ([(SET_COOKIE, cookie)], Redirect::to("/driver")),
+        ([(SET_COOKIE, cookie)], Redirect::to(&to)),
     ))
 }
 
@@ -132,11 +138,13 @@ async fn open_link(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(token): Path<String>,
+    Query(on): Query<DateQuery>,
 ) -> Result<Response, AppError> {
+    on.given()?;
     match drivers::user_for_link(&state.store, &token).await? {
         None => invalid(ctx),
         Some(linked) if linked.needs_pin => page(ctx, StatusCode::OK, None),
-        Some(linked) => signed_in(&state, &linked.user).await,
+        Some(linked) => signed_in(&state, &linked.user, &on).await,
     }
 }
 
@@ -147,9 +155,11 @@ async fn enter_pin(
     ClientAddr(from): ClientAddr,
     ctx: Ctx,
     Path(token): Path<String>,
+    Query(on): Query<DateQuery>,
     form: Form,
 ) -> Result<Response, AppError> {
     ctx.check_form(form.csrf())?;
+    on.given()?;
     let pin = form.get("pin").unwrap_or("");
     let guard = &state.sign_ins;
     let attempt = match guard.throttle.attempt(None, from) {
@@ -163,7 +173,7 @@ async fn enter_pin(
     match drivers::check_pin(&state.store, &token, pin).await {
         Ok(PinCheck::Accepted(user)) => {
             attempt.refund();
-            signed_in(&state, &user).await
+            signed_in(&state, &user, &on).await
         }
         Ok(PinCheck::Wrong { attempts_left }) => {
             page(ctx, StatusCode::UNPROCESSABLE_ENTITY, Some(attempts_left))

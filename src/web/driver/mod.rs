@@ -41,9 +41,16 @@ struct DateQuery {
 impl DateQuery {
     /// The date asked for, today by default (as the API's manifest).
     fn date(&self) -> Result<NaiveDate, AppError> {
+        Ok(self
+            .given()?
+            .unwrap_or_else(|| chrono::Local::now().date_naive()))
+    }
+
+    /// The date named, if any.
+    fn given(&self) -> Result<Option<NaiveDate>, AppError> {
         match self.date.as_deref() {
-            None | Some("") => Ok(chrono::Local::now().date_naive()),
-            Some(raw) => raw.parse().map_err(|_| AppError::BadRequest {
+            None | Some("") => Ok(None),
+            Some(raw) => raw.parse().map(Some).map_err(|_| AppError::BadRequest {
                 field: Some("date".into()),
                 message: format!("date: expected a date YYYY-MM-DD, got {raw:?}"),
             }),
