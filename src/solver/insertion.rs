@@ -95,15 +95,16 @@ impl Inserter {
         blink: f64,
         rng: &mut fastrand::Rng,
     ) -> Result<Insertion, Reason> {
-        self.search(idx, win, route, r, job, blink, rng, None, f64::INFINITY)
+        self.best_below(idx, win, route, r, job, blink, rng, f64::INFINITY)
     }
 
-    /// Like [`Self::best`] without blinks, for a caller to whom only an
-    /// insertion cheaper than `bound` matters: on a vehicle without time
-    /// costs, the candidates whose cost bound is not below it are not
-    /// scheduled. Whenever the cheapest insertion
-    /// costs less than `bound`, it is the one [`Self::best`] finds; otherwise
-    /// the answer is an error or an insertion costing at least `bound`.
+    /// Like [`Self::best`], for a caller to whom only an insertion cheaper
+    /// than `bound` matters (the best place in another route, a saving): on a
+    /// vehicle without time costs, the candidates whose cost bound is not
+    /// below it are not scheduled. Whenever the cheapest insertion costs less
+    /// than `bound`, it is the one [`Self::best`] finds (with the same blinks);
+    /// otherwise the answer is an error or an insertion costing at least `bound`.
+    #[allow(clippy::too_many_arguments)]
     pub fn best_below(
         &mut self,
         idx: &Index,
@@ -111,10 +112,11 @@ impl Inserter {
         route: &RouteState,
         r: usize,
         job: JobId,
+        blink: f64,
+        rng: &mut fastrand::Rng,
         bound: f64,
     ) -> Result<Insertion, Reason> {
-        let mut rng = fastrand::Rng::with_seed(0);
-        self.search(idx, win, route, r, job, 0.0, &mut rng, None, bound)
+        self.search(idx, win, route, r, job, blink, rng, None, bound)
     }
 
     /// Like [`Self::best`], for rules the route alone does not hold (a link to

@@ -303,7 +303,7 @@ fn a_bound_changes_no_insertion_below_it() {
                 let full = ins.best(&idx, &st.win, route, r, j, 0.0, &mut rng);
                 let at = full.map_or(10.0, |b| b.delta);
                 for bound in [f64::INFINITY, at + 1.0, at + 1e-6, at, at - 1e-6, at - 1.0] {
-                    let got = ins.best_below(&idx, &st.win, route, r, j, bound);
+                    let got = ins.best_below(&idx, &st.win, route, r, j, 0.0, &mut rng, bound);
                     match full {
                         Ok(b) if b.delta < bound => {
                             let g = got.expect("found below the bound");

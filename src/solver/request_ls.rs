@@ -131,7 +131,9 @@ impl RequestSearch {
             // can be taken: the rest need not be scheduled (the same move as
             // with every route searched in full, `best_below`).
             let bound = best.map_or(saving - GAIN, |b| b.delta.min(saving - GAIN));
-            if let Ok(c) = ins.best_below(idx, &state.win, target, rr, j, bound) {
+            // No blinks: the generator is never drawn.
+            let rng = &mut fastrand::Rng::with_seed(0);
+            if let Ok(c) = ins.best_below(idx, &state.win, target, rr, j, 0.0, rng, bound) {
                 if best.is_none_or(|b| c.delta < b.delta) {
                     best = Some(c);
                 }

@@ -203,7 +203,11 @@ impl State {
         self.candidate_routes(idx, job, routes);
         let mut best: Option<Insertion> = None;
         for &r in routes.iter() {
-            if let Ok(c) = ins.best(idx, &self.win, &self.routes[r], r, job, blink, rng) {
+            // Only a place cheaper than the best so far matters.
+            let bound = best.map_or(f64::INFINITY, |b| b.delta);
+            if let Ok(c) =
+                ins.best_below(idx, &self.win, &self.routes[r], r, job, blink, rng, bound)
+            {
                 if best.is_none_or(|b| c.delta < b.delta) {
                     best = Some(c);
                 }
