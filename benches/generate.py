@@ -13,8 +13,9 @@ Writes a benchmarks root that giro (GIRO_BENCHMARKS=ROOT) and the peer scripts
 The instances follow the families' recipes: customers random (r), clustered
 (c) or half and half (rc); type 1 has a short day and narrow windows, type 2 a
 long day and wide ones. Every customer can be served alone by a vehicle
-leaving the depot at time 0 and back before the depot closes, so every
-instance is feasible with enough vehicles; the fleet is capped at 250 (type 1,
+leaving the depot at time 0 and back before the depot closes (a Li & Lim
+pair too long for the day gets another delivery point), so every instance is
+feasible with enough vehicles; the fleet is capped at 250 (type 1,
 as Gehring & Homberger's 1000-customer sets) or 50 (type 2).
 """
 
@@ -86,6 +87,24 @@ def lilim(name: str, family: str, n: int, rng: random.Random) -> str:
     depot = (SIDE / 2, SIDE / 2)
     vehicles = 250 if family.endswith("1") else 50
     pts = [(round(x), round(y)) for x, y in points(family.rstrip("12"), n, rng)]
+
+    def latest_pickup(a: tuple[int, int], b: tuple[int, int]) -> int:
+        """The pickup at `a` must leave room for the trip to `b` and home."""
+        to_a, home = math.hypot(a[0] - depot[0], a[1] - depot[1]), math.hypot(b[0] - depot[0], b[1] - depot[1])
+        return int(horizon - to_a - SERVICE - math.hypot(a[0] - b[0], a[1] - b[1]) - SERVICE - home) - 1
+
+    def fits(a: tuple[int, int], b: tuple[int, int]) -> bool:
+        return latest_pickup(a, b) >= math.ceil(math.hypot(a[0] - depot[0], a[1] - depot[1]))
+
+    # A pair too long for the day is no pair: its delivery changes places
+    # with a later point that makes both ends fit (the points stay the same).
+    for k in range(n // 2):
+        a = 2 * k
+        if not fits(pts[a], pts[a + 1]):
+            later = [j for j in range(a + 2, n) if fits(pts[a], pts[j]) and
+                     (j % 2 == 1 or fits(pts[a + 1], pts[j + 1]))]
+            j = rng.choice(later)
+            pts[a + 1], pts[j] = pts[j], pts[a + 1]
     rows = [f"0\t{depot[0]:.0f}\t{depot[1]:.0f}\t0\t0\t{horizon}\t0\t0\t0"]
     for k in range(n // 2):
         p, d = 2 * k + 1, 2 * k + 2
@@ -93,10 +112,8 @@ def lilim(name: str, family: str, n: int, rng: random.Random) -> str:
         dp = math.hypot(px - depot[0], py - depot[1])
         dd = math.hypot(dx - depot[0], dy - depot[1])
         direct = math.hypot(px - dx, py - dy)
-        # The pickup must leave room for the trip to the delivery and home.
-        p_latest = int(horizon - dp - SERVICE - direct - SERVICE - dd) - 1
-        if p_latest < math.ceil(dp):
-            p_latest = math.ceil(dp)
+        p_latest = latest_pickup(pts[2 * k], pts[2 * k + 1])
+        assert p_latest >= math.ceil(dp), "every pair can be served alone"
         h = rng.randint(*half)
         pc = rng.randint(math.ceil(dp), p_latest)
         p_ready, p_due = max(0, pc - h), max(math.ceil(dp), min(p_latest, pc + h))

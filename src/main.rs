@@ -231,12 +231,13 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let (solution, row) = bench::run_instance(&instance, &options, &mut |p| {
                 if verbose {
                     eprintln!(
-                        "{:7.2} s  iteration {:7}  cost {:.3}  routes {}  unassigned {}",
+                        "{:7.2} s  iteration {:7}  cost {:.3}  routes {}  unassigned {}  set partitioning {:.2} s",
                         p.elapsed.as_secs_f64(),
                         p.iteration,
                         p.best_cost,
                         p.routes,
-                        p.unassigned
+                        p.unassigned,
+                        p.sp_time.as_secs_f64()
                     );
                 }
             });
