@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use super::destroy::{self, DESTROYS};
+use super::eliminate::Elimination;
 use super::index::Index;
 use super::insertion::Inserter;
 use super::ls::{self, LocalSearch};
@@ -67,6 +68,21 @@ const COOLING: f64 = 300.0;
 /// When the run has covered these fractions of its budget, recombine the pool.
 const SP_POINTS: [f64; 6] = [0.2, 0.4, 0.6, 0.75, 0.9, 0.97];
 
+/// Whether to recombine now. microlp looks at its clock only every thousand
+/// pivots, so on a pool of a thousand-stop day one recombination can take
+/// several times its budget: with a time limit, skip one that the last one's
+/// duration says would overrun its budget twice over or take half the time
+/// left. Runs with an iteration budget never skip: they must not depend on
+/// the clock.
+fn sp_fits(opts: &Options, budget: f64, last: Duration, elapsed: Duration) -> bool {
+    let Some(limit) = opts.time_limit.filter(|_| opts.iterations.is_none()) else {
+        return true;
+    };
+    let last = last.as_secs_f64();
+    let left = limit.saturating_sub(elapsed).as_secs_f64();
+    last <= 2.0 * budget && last <= 0.5 * left
+}
+
 pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&Progress)) -> State {
     let began = Instant::now();
     let mut rng = fastrand::Rng::with_seed(opts.seed);
@@ -112,6 +128,7 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
     }
     let mut iteration: u64 = 0;
     let mut sp_time = Duration::ZERO;
+    let mut last_sp = Duration::ZERO;
     let report = |best: &State, iteration: u64, sp_time, done, f: &mut dyn FnMut(&Progress)| {
         f(&Progress {
             elapsed: began.elapsed(),
@@ -147,6 +164,7 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
     let mut destroys = Adaptive::<{ DESTROYS.len() }>::new();
     let mut repairs = Adaptive::<{ REPAIRS.len() }>::new();
     let mut next_sp = 0;
+    let mut elimination = Elimination::new(idx, &best);
 
     loop {
         let progress = opts.progress(began.elapsed(), iteration);
@@ -156,13 +174,17 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         if pooling && next_sp < SP_POINTS.len() && progress >= SP_POINTS[next_sp] {
             next_sp += 1;
             let budget = opts.sp_seconds(began.elapsed());
+            if !sp_fits(opts, budget, last_sp, began.elapsed()) {
+                continue;
+            }
             let sp_began = Instant::now();
             if pool.evict {
                 // Its routes may have been dropped since it was found.
                 pool.add(idx, &best);
             }
             let found = pool.recombine(idx, &best, budget, &mut ins.sched);
-            sp_time += sp_began.elapsed();
+            last_sp = sp_began.elapsed();
+            sp_time += last_sp;
             if let Some(s) = found {
                 best = s.clone();
                 cur = s;
@@ -173,7 +195,14 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         let temperature = t_start * (t_end / t_start).powf(progress);
         let (di, ri) = (destroys.pick(&mut rng), repairs.pick(&mut rng));
         let q = rng.usize(q_min..=q_max);
-        let mut next = cur.clone();
+        // Every other iteration works on the route elimination's plan, if any.
+        let trial = iteration % 2 == 1 && elimination.plan().is_some();
+        let base = match elimination.plan() {
+            Some(plan) if trial => plan,
+            _ => &cur,
+        };
+        let base_cost = base.cost;
+        let mut next = base.clone();
         let removed = destroy::select(DESTROYS[di], idx, &next, &neigh, q, &mut rng);
         next.remove(idx, &removed, &mut ins.sched);
         repair::run(REPAIRS[ri], idx, &mut next, &mut ins, &mut rng);
@@ -183,7 +212,7 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
             &mut next,
             &mut ins.sched,
             &removed,
-            cur.cost,
+            base_cost,
             &mut rng,
         );
         request_ls::after_repair(rls.as_mut(), idx, &mut next, &mut ins, best.cost, &mut rng);
@@ -193,11 +222,11 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
             best = next.clone();
             score = 33.0;
             report(&best, iteration, sp_time, false, on_progress);
-        } else if next.cost < cur.cost - 1e-9 {
+        } else if next.cost < base_cost - 1e-9 {
             score = 9.0;
         }
-        let accept = next.cost < cur.cost - 1e-9
-            || rng.f64() < (-(next.cost - cur.cost) / temperature).exp();
+        let accept = next.cost < base_cost - 1e-9
+            || rng.f64() < (-(next.cost - base_cost) / temperature).exp();
         if accept {
             if score == 0.0 {
                 score = 13.0;
@@ -205,10 +234,17 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
             if pooling {
                 pool.add(idx, &next);
             }
-            cur = next;
+            if trial {
+                elimination.accept(next);
+            } else {
+                cur = next;
+            }
         }
         destroys.reward(di, score);
         repairs.reward(ri, score);
+        if let Some(s) = elimination.step(idx, &best, progress, &mut ins.sched, &mut rng) {
+            cur = s;
+        }
         if iteration.is_multiple_of(100) {
             destroys.update();
             repairs.update();
@@ -216,4 +252,41 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
     }
     report(&best, iteration, sp_time, true, on_progress);
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limited(seconds: u64, iterations: Option<u64>) -> Options {
+        Options {
+            time_limit: Some(Duration::from_secs(seconds)),
+            iterations,
+            ..Options::default()
+        }
+    }
+
+    #[test]
+    fn a_recombination_that_overran_its_budget_is_not_repeated_near_the_limit() {
+        let opts = limited(10, None);
+        let ms = Duration::from_millis;
+        // The first one, and one after a quick one, run.
+        assert!(sp_fits(&opts, 0.4, Duration::ZERO, ms(2000)));
+        assert!(sp_fits(&opts, 0.4, ms(300), ms(4000)));
+        // The last took twice its budget and more: skip.
+        assert!(!sp_fits(&opts, 0.4, ms(900), ms(6000)));
+        // Within its budget, but half the time left: skip.
+        assert!(!sp_fits(&opts, 0.15, ms(200), ms(9700)));
+    }
+
+    #[test]
+    fn with_an_iteration_budget_the_clock_never_decides() {
+        let opts = limited(10, Some(5000));
+        assert!(sp_fits(
+            &opts,
+            0.15,
+            Duration::from_secs(5),
+            Duration::from_millis(9700)
+        ));
+    }
 }

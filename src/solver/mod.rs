@@ -3,6 +3,7 @@
 mod alns;
 pub mod check;
 mod destroy;
+mod eliminate;
 mod exact;
 mod fit;
 mod index;

@@ -218,13 +218,13 @@ fn backend(problem: good_lp::variable::UnsolvedProblem) -> good_lp::solvers::hig
 use good_lp::microlp as backend;
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::solver::index::dropoff;
     use crate::solver::model::{Job, Layout, Matrix, Problem, Stop, TimeWindow, Vehicle};
 
     /// Four doors on a line, two near the depot and two far; each vehicle costs 10.
-    fn problem() -> Problem {
+    pub(crate) fn problem() -> Problem {
         let xs = [0.0, 1.0, 2.0, 10.0, 11.0];
         let matrix = Matrix::from_fn(xs.len(), |a, b| {
             let d = f64::abs(xs[a] - xs[b]);
@@ -264,7 +264,7 @@ mod tests {
         }
     }
 
-    fn state(idx: &Index, groups: &[&[usize]], sched: &mut Scheduler) -> State {
+    pub(crate) fn state(idx: &Index, groups: &[&[usize]], sched: &mut Scheduler) -> State {
         let mut s = State::new(idx);
         for (v, jobs) in groups.iter().enumerate() {
             s.routes[v].nodes = jobs.iter().map(|&j| dropoff(j)).collect();

@@ -18,6 +18,9 @@ pub(crate) struct State {
     /// Current time bounds per node (links across routes tighten them).
     pub win: Vec<(f64, f64)>,
     pub cost: f64,
+    /// Most routes the plan may use (below the fleet while route
+    /// elimination has one closed): no empty route is offered beyond it.
+    pub max_routes: usize,
 }
 
 impl State {
@@ -32,6 +35,7 @@ impl State {
             unassigned: (0..jobs).collect(),
             win: idx.nodes.iter().map(|n| (n.open, n.close)).collect(),
             cost: 0.0,
+            max_routes: idx.vehicles.len(),
         };
         s.recost(idx);
         s
@@ -114,8 +118,9 @@ impl State {
         self.routes.iter().filter(|r| !r.is_empty()).count()
     }
 
-    /// Routes worth trying for a job: all used ones and one empty route per
-    /// vehicle class (empty routes of one class are interchangeable).
+    /// Routes worth trying for a job: all used ones and, below the cap, one
+    /// empty route per vehicle class (empty routes of one class are
+    /// interchangeable).
     pub fn candidate_routes(&self, idx: &Index, job: JobId, out: &mut Vec<usize>) {
         out.clear();
         // A same-vehicle return goes where its outbound is (and vice versa).
@@ -133,8 +138,12 @@ impl State {
             }
         }
         let mut seen = vec![false; idx.classes];
+        let capped = self.used_routes() >= self.max_routes;
         for (r, route) in self.routes.iter().enumerate() {
             if route.is_empty() {
+                if capped {
+                    continue;
+                }
                 let c = idx.vehicles[route.vehicle].class;
                 if seen[c] {
                     continue;
