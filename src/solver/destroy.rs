@@ -100,23 +100,33 @@ pub(crate) fn select(
         Destroy::Related => related(state, &pool, neigh, q, rng),
         Destroy::String => strings(state, &pool, neigh, q, rng),
         Destroy::Route => {
-            let used: Vec<usize> = (0..state.routes.len())
-                .filter(|&r| !state.routes[r].is_empty())
-                .collect();
-            // Of two random routes, the one with fewer jobs: small routes are the ones to save.
-            let a = used[rng.usize(..used.len())];
-            let b = used[rng.usize(..used.len())];
-            let r = if state.routes[a].nodes.len() <= state.routes[b].nodes.len() {
-                a
-            } else {
-                b
-            };
+            let r = small_route(state, rng).expect("a plan with jobs has a route");
             let mut jobs: Vec<JobId> = state.routes[r].nodes.iter().map(|&n| job_of(n)).collect();
             jobs.sort_unstable();
             jobs.dedup();
             jobs
         }
     }
+}
+
+/// Of two used routes drawn at random, the one with fewer stops: small
+/// routes are the ones to save (None if no route is used).
+pub(crate) fn small_route(state: &State, rng: &mut fastrand::Rng) -> Option<usize> {
+    let used: Vec<usize> = (0..state.routes.len())
+        .filter(|&r| !state.routes[r].is_empty())
+        .collect();
+    if used.is_empty() {
+        return None;
+    }
+    let a = used[rng.usize(..used.len())];
+    let b = used[rng.usize(..used.len())];
+    Some(
+        if state.routes[a].nodes.len() <= state.routes[b].nodes.len() {
+            a
+        } else {
+            b
+        },
+    )
 }
 
 /// Jobs whose removal saves the most distance, with some randomness.

@@ -12,6 +12,7 @@
 //! over from the best plan (which the other iterations keep improving), and
 //! the stage ends at a fixed share of the budget.
 
+use super::destroy::small_route;
 use super::index::{job_of, Index};
 use super::model::JobId;
 use super::schedule::Scheduler;
@@ -110,8 +111,7 @@ impl Elimination {
         None
     }
 
-    /// Empties one of the best plan's small routes (of two drawn at random,
-    /// the one with fewer stops) for a new attempt.
+    /// Empties one of the best plan's small routes for a new attempt.
     fn start(
         &mut self,
         idx: &Index,
@@ -120,27 +120,22 @@ impl Elimination {
         sched: &mut Scheduler,
         rng: &mut fastrand::Rng,
     ) {
-        let used: Vec<usize> = (0..best.routes.len())
-            .filter(|&r| !best.routes[r].is_empty())
-            .collect();
-        if used.len() < 2 {
-            self.on = false;
-            self.attempt = None;
-            return;
-        }
-        let (a, b) = (used[rng.usize(..used.len())], used[rng.usize(..used.len())]);
-        let r = if best.routes[a].nodes.len() <= best.routes[b].nodes.len() {
-            a
-        } else {
-            b
+        let used = best.used_routes();
+        let r = match small_route(best, rng) {
+            Some(r) if used >= 2 => r,
+            _ => {
+                self.on = false;
+                self.attempt = None;
+                return;
+            }
         };
         let mut plan = best.clone();
         let jobs: Vec<JobId> = plan.routes[r].nodes.iter().map(|&n| job_of(n)).collect();
         plan.remove(idx, &jobs, sched);
-        plan.max_routes = used.len() - 1;
+        plan.max_routes = used - 1;
         self.attempt = Some(Attempt {
             bank: plan.unassigned.len(),
-            target: used.len() - 1,
+            target: used - 1,
             since: progress,
             plan,
         });
@@ -151,7 +146,17 @@ impl Elimination {
 mod tests {
     use super::*;
     use crate::solver::insertion::Inserter;
+    use crate::solver::model::Problem;
     use crate::solver::pool::tests::{problem, state};
+
+    /// The four doors with vehicles that cost more than any route drives.
+    fn costly() -> Problem {
+        let mut p = problem();
+        for v in &mut p.vehicles {
+            v.fixed_cost = 100.0;
+        }
+        p
+    }
 
     #[test]
     fn is_off_where_a_vehicle_costs_less_than_a_route_drives() {
@@ -168,10 +173,7 @@ mod tests {
 
     #[test]
     fn closes_a_route_banks_its_jobs_and_hands_the_fewer_routes_on() {
-        let mut p = problem();
-        for v in &mut p.vehicles {
-            v.fixed_cost = 100.0;
-        }
+        let p = costly();
         let idx = Index::new(&p);
         let mut sched = Scheduler::new(&idx);
         let mut rng = fastrand::Rng::with_seed(1);
@@ -213,10 +215,7 @@ mod tests {
 
     #[test]
     fn the_stage_ends_at_its_share_of_the_budget() {
-        let mut p = problem();
-        for v in &mut p.vehicles {
-            v.fixed_cost = 100.0;
-        }
+        let p = costly();
         let idx = Index::new(&p);
         let mut sched = Scheduler::new(&idx);
         let mut rng = fastrand::Rng::with_seed(1);
