@@ -147,19 +147,12 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
     }
     let q_min = n.min(4);
     let q_max = ((n as f64 * 0.3) as usize).clamp(q_min, Q_CAP.max(q_min));
-    // Variable cost only: fixed vehicle costs would make the temperature meaningless.
-    let variable_cost = |s: &State| {
-        s.routes
-            .iter()
-            .filter(|r| !r.is_empty())
-            .map(|r| r.eval.cost - idx.vehicles[r.vehicle].fixed)
-            .sum::<f64>()
-    };
     // Long routes need bolder moves to change shape: start hotter there.
     let per_route = n as f64 / cur.used_routes().max(1) as f64;
     let worse = if per_route > LONG_ROUTE { 0.08 } else { 0.01 };
     // At the start, a plan this fraction worse is accepted half of the time.
-    let t_start = worse * variable_cost(&cur).max(1e-6) / std::f64::consts::LN_2;
+    // Variable cost only: fixed vehicle costs would make the temperature meaningless.
+    let t_start = worse * cur.variable_cost(idx).max(1e-6) / std::f64::consts::LN_2;
     let t_end = t_start / COOLING;
     let mut destroys = Adaptive::<{ DESTROYS.len() }>::new();
     let mut repairs = Adaptive::<{ REPAIRS.len() }>::new();
@@ -196,11 +189,9 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         let (di, ri) = (destroys.pick(&mut rng), repairs.pick(&mut rng));
         let q = rng.usize(q_min..=q_max);
         // Every other iteration works on the route elimination's plan, if any.
-        let trial = iteration % 2 == 1 && elimination.plan().is_some();
-        let base = match elimination.plan() {
-            Some(plan) if trial => plan,
-            _ => &cur,
-        };
+        let trial_plan = elimination.plan().filter(|_| iteration % 2 == 1);
+        let trial = trial_plan.is_some();
+        let base = trial_plan.unwrap_or(&cur);
         let base_cost = base.cost;
         let mut next = base.clone();
         let removed = destroy::select(DESTROYS[di], idx, &next, &neigh, q, &mut rng);

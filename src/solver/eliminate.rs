@@ -44,12 +44,7 @@ impl Elimination {
     /// distance: then a route less is worth the search's time.
     pub fn new(idx: &Index, best: &State) -> Self {
         let used = best.used_routes();
-        let variable: f64 = best
-            .routes
-            .iter()
-            .filter(|r| !r.is_empty())
-            .map(|r| r.eval.cost - idx.vehicles[r.vehicle].fixed)
-            .sum();
+        let variable = best.variable_cost(idx);
         let cheapest = idx
             .vehicles
             .iter()

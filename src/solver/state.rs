@@ -114,6 +114,15 @@ impl State {
         self.cost = routes + left;
     }
 
+    /// What the used routes cost beyond their vehicles' fixed costs.
+    pub fn variable_cost(&self, idx: &Index) -> f64 {
+        self.routes
+            .iter()
+            .filter(|r| !r.is_empty())
+            .map(|r| r.eval.cost - idx.vehicles[r.vehicle].fixed)
+            .sum()
+    }
+
     pub fn used_routes(&self) -> usize {
         self.routes.iter().filter(|r| !r.is_empty()).count()
     }
@@ -138,7 +147,8 @@ impl State {
             }
         }
         let mut seen = vec![false; idx.classes];
-        let capped = self.used_routes() >= self.max_routes;
+        // Counted only under a cap: this runs for every job of every repair.
+        let capped = self.max_routes < self.routes.len() && self.used_routes() >= self.max_routes;
         for (r, route) in self.routes.iter().enumerate() {
             if route.is_empty() {
                 if capped {
