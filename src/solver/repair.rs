@@ -75,36 +75,88 @@ fn greedy(
     }
 }
 
+/// What the regret knows of a job's best place in one route.
+#[derive(Clone, Copy)]
+enum Known {
+    Nothing,
+    /// The cheapest insertion, or none.
+    Exact(Option<Insertion>),
+    /// No insertion cheaper than this: the search stopped there, since the
+    /// route could not be among the job's `k` best.
+    AtLeast(f64),
+}
+
 fn regret(idx: &Index, state: &mut State, ins: &mut Inserter, k: usize, rng: &mut fastrand::Rng) {
+    regret_with(idx, state, ins, k, rng, true);
+}
+
+/// The regret; `bounded` false searches every route in full (tests compare).
+pub(crate) fn regret_with(
+    idx: &Index,
+    state: &mut State,
+    ins: &mut Inserter,
+    k: usize,
+    rng: &mut fastrand::Rng,
+    bounded: bool,
+) {
     let mut pending = state.unassigned.clone();
     rng.shuffle(&mut pending);
-    // Best insertion per job and route, refreshed only for the route that changed.
+    // Per job and route, refreshed only for the route that changed.
     let nr = state.routes.len();
-    let mut cache: Vec<Vec<Option<Option<Insertion>>>> = vec![vec![None; nr]; pending.len()];
+    let mut known: Vec<Vec<Known>> = vec![vec![Known::Nothing; nr]; pending.len()];
     let mut routes = Vec::new();
+    let mut order = Vec::new();
     loop {
         let mut choice: Option<(f64, f64, usize, Insertion)> = None;
         for (pi, &j) in pending.iter().enumerate() {
             state.candidate_routes(idx, j, &mut routes);
+            // The k smallest costs, sorted; the best place (first route on ties).
             let mut costs: [f64; 4] = [f64::INFINITY; 4];
             let mut best: Option<Insertion> = None;
-            for &r in &routes {
-                let c = *cache[pi][r].get_or_insert_with(|| {
-                    ins.best(idx, &state.win, &state.routes[r], r, j, 0.0, rng)
-                        .ok()
-                });
-                if let Some(c) = c {
-                    if best.is_none_or(|b| c.delta < b.delta) {
-                        best = Some(c);
-                    }
-                    // Keep the k smallest costs, sorted.
-                    let mut v = c.delta;
-                    for slot in costs.iter_mut().take(k) {
-                        if v < *slot {
-                            std::mem::swap(&mut v, slot);
-                        }
+            let mut take = |c: Insertion, costs: &mut [f64; 4]| {
+                if best
+                    .is_none_or(|b| c.delta < b.delta || (c.delta == b.delta && c.route < b.route))
+                {
+                    best = Some(c);
+                }
+                let mut v = c.delta;
+                for slot in costs.iter_mut().take(k) {
+                    if v < *slot {
+                        std::mem::swap(&mut v, slot);
                     }
                 }
+            };
+            // What is known first, so that the routes searched anew need
+            // only be searched below the k-th cost: a route whose cheapest
+            // place costs more cannot change the regret or the best place.
+            order.clear();
+            for &r in &routes {
+                match known[pi][r] {
+                    Known::Exact(Some(c)) => take(c, &mut costs),
+                    Known::Exact(None) => {}
+                    _ => order.push(r),
+                }
+            }
+            for &r in &order {
+                let kth = if bounded { costs[k - 1] } else { f64::INFINITY };
+                if let Known::AtLeast(lb) = known[pi][r] {
+                    if lb >= kth {
+                        continue;
+                    }
+                }
+                let found = ins.best_below(idx, &state.win, &state.routes[r], r, j, 0.0, rng, kth);
+                known[pi][r] = match found {
+                    Ok(c) if c.delta < kth => {
+                        take(c, &mut costs);
+                        Known::Exact(Some(c))
+                    }
+                    _ if kth.is_finite() => Known::AtLeast(kth),
+                    Ok(c) => {
+                        take(c, &mut costs);
+                        Known::Exact(Some(c))
+                    }
+                    Err(_) => Known::Exact(None),
+                };
             }
             let Some(best) = best else { continue };
             let missing = costs.iter().take(k).filter(|c| c.is_infinite()).count();
@@ -124,17 +176,17 @@ fn regret(idx: &Index, state: &mut State, ins: &mut Inserter, k: usize, rng: &mu
             break;
         };
         let j = pending.swap_remove(pi);
-        cache.swap_remove(pi);
+        known.swap_remove(pi);
         let r = best.route;
         let was_empty = state.routes[r].is_empty();
         state.insert(idx, j, best, &mut ins.sched);
-        for row in cache.iter_mut() {
-            row[r] = None;
+        for row in known.iter_mut() {
+            row[r] = Known::Nothing;
             if was_empty {
                 // Another empty route of the class may now stand in for it.
                 for (rr, c) in row.iter_mut().enumerate() {
                     if state.routes[rr].is_empty() {
-                        *c = None;
+                        *c = Known::Nothing;
                     }
                 }
             }

@@ -213,3 +213,34 @@ fn search_with_requests_moves_stays_feasible_and_deterministic() {
         assert_eq!(format!("{a:?}"), format!("{b:?}"));
     }
 }
+
+#[test]
+fn the_bounded_regret_places_every_job_where_the_full_search_does() {
+    let mut rng = fastrand::Rng::with_seed(33);
+    let mut placed = 0;
+    for case in 0..400 {
+        let jobs = rng.usize(10..=40);
+        let p = problem(&mut rng, jobs);
+        let idx = Index::new(&p);
+        let (mut state, mut ins) = start(&idx, &mut rng);
+        let assigned: Vec<JobId> = (0..jobs).filter(|&j| state.route_of[j] != NONE).collect();
+        let out: Vec<JobId> = assigned.into_iter().filter(|_| rng.bool()).collect();
+        state.remove(&idx, &out, &mut ins.sched);
+        let k = rng.usize(2..=3);
+        let seed = rng.u64(..);
+        let mut runs = [true, false].map(|bounded| {
+            let mut s = state.clone();
+            let mut r = fastrand::Rng::with_seed(seed);
+            repair::regret_with(&idx, &mut s, &mut ins, k, &mut r, bounded);
+            s
+        });
+        let [bounded, full] = &mut runs;
+        for (a, b) in bounded.routes.iter().zip(&full.routes) {
+            assert_eq!(a.nodes, b.nodes, "case {case}");
+        }
+        assert_eq!(bounded.unassigned, full.unassigned, "case {case}");
+        placed += state.unassigned.len() - bounded.unassigned.len();
+    }
+    // The comparison must have had jobs to place.
+    assert!(placed > 300, "{placed}");
+}
