@@ -145,17 +145,14 @@ pub(crate) fn regret_with(
                     }
                 }
                 let found = ins.best_below(idx, &state.win, &state.routes[r], r, j, 0.0, rng, kth);
+                // Without a bound (kth infinite) every answer is exact.
                 known[pi][r] = match found {
                     Ok(c) if c.delta < kth => {
                         take(c, &mut costs);
                         Known::Exact(Some(c))
                     }
-                    _ if kth.is_finite() => Known::AtLeast(kth),
-                    Ok(c) => {
-                        take(c, &mut costs);
-                        Known::Exact(Some(c))
-                    }
-                    Err(_) => Known::Exact(None),
+                    Err(_) if kth.is_infinite() => Known::Exact(None),
+                    _ => Known::AtLeast(kth),
                 };
             }
             let Some(best) = best else { continue };
