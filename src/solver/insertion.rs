@@ -42,6 +42,7 @@ pub(crate) struct Inserter {
     buf: Vec<usize>,
     peak: Vec<i32>,
     suffix: Vec<i32>,
+    room: Room,
     /// Problem-wide: the screens decide feasibility on their own.
     exact: bool,
 }
@@ -55,6 +56,51 @@ pub(crate) fn apply(idx: &Index, nodes: &mut Vec<usize>, job: JobId, p: usize, d
         }
         Shape::DropOnly => nodes.insert(d, dropoff(job)),
         Shape::PickOnly => nodes.insert(p, pickup(job)),
+    }
+}
+
+/// The capacity screen of one job in one route. A stretch of the route never
+/// carries more than the route's peak, so only the dimensions the job loads
+/// can tip a layout over, and only the layouts that hold the route's peak
+/// count: the same verdict as checking every dimension of every layout.
+#[derive(Default)]
+pub(crate) struct Room {
+    /// Dimensions the job loads.
+    active: Vec<usize>,
+    /// Per usable layout, per active dimension: the most on board before the job.
+    most: Vec<i32>,
+    usable: usize,
+}
+
+impl Room {
+    pub fn prepare(&mut self, layouts: &[Vec<i32>], route_peak: &[i32], q: &[i32]) {
+        self.active.clear();
+        self.active.extend((0..q.len()).filter(|&d| q[d] != 0));
+        self.most.clear();
+        self.usable = 0;
+        for cap in layouts {
+            if route_peak.iter().zip(cap).all(|(p, c)| p <= c) {
+                self.usable += 1;
+                self.most.extend(self.active.iter().map(|&d| cap[d] - q[d]));
+            }
+        }
+    }
+
+    /// The job's own dimensions of a stretch's peak, in the order `fits` reads them.
+    pub fn active(&self) -> &[usize] {
+        &self.active
+    }
+
+    /// Whether the job fits beside `peak`, the stretch's peak in the active
+    /// dimensions (each at most the route's).
+    #[inline]
+    pub fn fits(&self, peak: &[i32]) -> bool {
+        if self.active.is_empty() {
+            return self.usable > 0;
+        }
+        self.most
+            .chunks_exact(self.active.len())
+            .any(|most| most.iter().zip(peak).all(|(m, p)| p <= m))
     }
 }
 
@@ -72,6 +118,7 @@ impl Inserter {
             buf: Vec::new(),
             peak: Vec::new(),
             suffix: Vec::new(),
+            room: Room::default(),
             exact,
         }
     }
@@ -254,6 +301,7 @@ impl Inserter {
         if t(p.loc, d.loc) > limit + 1e-9 {
             return Reason::RideTime;
         }
+        self.room.prepare(&veh.layouts, &route.peak, q);
         for i in 0..=m {
             let leave = route.earliest[i] + serv[i];
             if leave > p_close + EPS {
@@ -265,9 +313,10 @@ impl Inserter {
             }
             let p_stay = stay(i, p.loc, p.service);
             let p_done = ep + p_stay;
+            let at = route.load_at(i, dims);
             self.peak.clear();
-            self.peak.extend_from_slice(route.load_at(i, dims));
-            if !Self::fits(idx, route, &self.peak, q) {
+            self.peak.extend(self.room.active().iter().map(|&d| at[d]));
+            if !self.room.fits(&self.peak) {
                 reason = Reason::Capacity;
                 continue;
             }
@@ -358,10 +407,11 @@ impl Inserter {
                     reason = Reason::RideTime;
                     break;
                 }
-                for (pk, l) in self.peak.iter_mut().zip(route.load_at(k, dims)) {
-                    *pk = (*pk).max(*l);
+                let at = route.load_at(k, dims);
+                for (pk, &d) in self.peak.iter_mut().zip(self.room.active()) {
+                    *pk = (*pk).max(at[d]);
                 }
-                if !Self::fits(idx, route, &self.peak, q) {
+                if !self.room.fits(&self.peak) {
                     reason = Reason::Capacity;
                     break;
                 }

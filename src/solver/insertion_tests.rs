@@ -322,3 +322,42 @@ fn a_bound_changes_no_insertion_below_it() {
     }
     assert!(same > 2000, "{same}");
 }
+
+/// The capacity screen against every dimension of every layout, for stretches
+/// that carry at most the route's peak (as every stretch of a route does).
+#[test]
+fn the_capacity_screen_gives_the_verdict_of_every_layout() {
+    let mut rng = fastrand::Rng::with_seed(7);
+    let mut room = Room::default();
+    let (mut fit, mut unfit) = (0, 0);
+    for _ in 0..20_000 {
+        let dims = rng.usize(1..=5);
+        let layouts: Vec<Vec<i32>> = (0..rng.usize(1..=3))
+            .map(|_| (0..dims).map(|_| rng.i32(0..=6)).collect())
+            .collect();
+        let route_peak: Vec<i32> = (0..dims).map(|_| rng.i32(0..=5)).collect();
+        let q: Vec<i32> = (0..dims)
+            .map(|_| if rng.bool() { 0 } else { rng.i32(1..=3) })
+            .collect();
+        let stretch: Vec<i32> = route_peak.iter().map(|&p| rng.i32(0..=p)).collect();
+        let every = layouts
+            .iter()
+            .any(|cap| (0..dims).all(|d| route_peak[d].max(stretch[d] + q[d]) <= cap[d]));
+        room.prepare(&layouts, &route_peak, &q);
+        let peak: Vec<i32> = room.active().iter().map(|&d| stretch[d]).collect();
+        assert_eq!(
+            room.fits(&peak),
+            every,
+            "{layouts:?} {route_peak:?} {q:?} {stretch:?}"
+        );
+        if every {
+            fit += 1;
+        } else {
+            unfit += 1;
+        }
+    }
+    assert!(
+        fit > 1000 && unfit > 1000,
+        "both verdicts drawn: {fit} fit, {unfit} do not"
+    );
+}
