@@ -112,6 +112,11 @@ enum Command {
         /// default the demo's own day, as `giro demo` picks it.
         #[arg(long)]
         date: Option<chrono::NaiveDate>,
+        /// Stop after this many iterations (the time limit still caps the
+        /// run): with a seed, the same plan on any machine, so a change to
+        /// the search's speed can be shown to leave the plans alone.
+        #[arg(long)]
+        iterations: Option<u64>,
     },
 }
 
@@ -293,6 +298,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             time_limits,
             seeds,
             date,
+            iterations,
         } => {
             for &t in &time_limits {
                 seconds(t)?;
@@ -302,7 +308,7 @@ fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 None => demo::service_day(&demo::default_dir(), chrono::Local::now().date_naive())?,
             };
             let built = runtime()?.block_on(bench::demo_day::demo_problem(date))?;
-            let runs = bench::demo_day::run(&built, &time_limits, &seeds);
+            let runs = bench::demo_day::run(&built, &time_limits, &seeds, iterations);
             print!("{}", bench::demo_day::summary(date, &runs));
         }
     }

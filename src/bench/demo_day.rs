@@ -48,8 +48,8 @@ pub async fn demo_problem(date: NaiveDate) -> Result<Built, Box<dyn std::error::
     built
 }
 
-/// Solves the day once per limit and seed.
-pub fn run(built: &Built, limits: &[f64], seeds: &[u64]) -> Vec<DemoRun> {
+/// Solves the day once per limit and seed (and at most `iterations`).
+pub fn run(built: &Built, limits: &[f64], seeds: &[u64], iterations: Option<u64>) -> Vec<DemoRun> {
     let problem = &built.problem;
     let mut runs = Vec::new();
     for &time_limit in limits {
@@ -57,6 +57,7 @@ pub fn run(built: &Built, limits: &[f64], seeds: &[u64]) -> Vec<DemoRun> {
             let options = solver::Options {
                 seed,
                 time_limit: Some(Duration::from_secs_f64(time_limit)),
+                iterations,
                 ..Default::default()
             };
             let began = Instant::now();
