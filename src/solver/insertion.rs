@@ -123,13 +123,6 @@ impl Inserter {
         }
     }
 
-    fn fits(idx: &Index, route: &RouteState, peak_in: &[i32], q: &[i32]) -> bool {
-        idx.vehicles[route.vehicle]
-            .layouts
-            .iter()
-            .any(|cap| (0..idx.dims).all(|d| route.peak[d].max(peak_in[d] + q[d]) <= cap[d]))
-    }
-
     /// The cheapest feasible insertion of `job` into `route`, or why there is none.
     #[allow(clippy::too_many_arguments)]
     pub fn best(
@@ -491,30 +484,33 @@ impl Inserter {
         let c =
             |a: usize, b: usize| veh.per_distance * idx.dist(a, b) + veh.per_time * idx.time(a, b);
         let fixed = Self::opening(route, veh, c);
-        // Peak load over arcs 0..=k (dropoff) or k..=m (pickup).
+        self.room.prepare(&veh.layouts, &route.peak, q);
+        let act = self.room.active().len();
+        // Peak load of the job's dimensions over arcs 0..=k (drop-off) or k..=m (pickup).
         self.peak.clear();
-        self.peak.resize(dims, i32::MIN);
+        self.peak.resize(act, i32::MIN);
         if !drop_only {
             self.suffix.clear();
-            self.suffix.resize((m + 2) * dims, i32::MIN);
+            self.suffix.resize((m + 2) * act, i32::MIN);
             for k in (0..=m).rev() {
-                for dd in 0..dims {
-                    self.suffix[k * dims + dd] =
-                        self.suffix[(k + 1) * dims + dd].max(route.load_at(k, dims)[dd]);
+                let at = route.load_at(k, dims);
+                for (a, &dd) in self.room.active().iter().enumerate() {
+                    self.suffix[k * act + a] = self.suffix[(k + 1) * act + a].max(at[dd]);
                 }
             }
         }
         let mut reason = Reason::TimeWindow;
         for k in 0..=m {
             if drop_only {
-                for (pk, l) in self.peak.iter_mut().zip(route.load_at(k, dims)) {
-                    *pk = (*pk).max(*l);
+                let at = route.load_at(k, dims);
+                for (pk, &dd) in self.peak.iter_mut().zip(self.room.active()) {
+                    *pk = (*pk).max(at[dd]);
                 }
             } else {
                 self.peak
-                    .copy_from_slice(&self.suffix[k * dims..(k + 1) * dims]);
+                    .copy_from_slice(&self.suffix[k * act..(k + 1) * act]);
             }
-            if !Self::fits(idx, route, &self.peak, q) {
+            if !self.room.fits(&self.peak) {
                 reason = Reason::Capacity;
                 if drop_only {
                     break;
