@@ -106,14 +106,7 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
     );
     // Problems the segment search cannot price get the request search.
     let mut rls = ls.is_none().then(|| RequestSearch::new(idx));
-    request_ls::after_repair(
-        rls.as_mut(),
-        idx,
-        &mut cur,
-        &mut ins,
-        f64::INFINITY,
-        &mut rng,
-    );
+    request_ls::after_repair(rls.as_mut(), idx, &mut cur, &mut ins, None, &mut rng);
     // Filling in the start plan's gaps may have cost it more than it saved.
     if let Some(seeded) = seeded.filter(|s| s.cost < cur.cost - 1e-9) {
         cur = seeded;
@@ -206,7 +199,14 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
             base_cost,
             &mut rng,
         );
-        request_ls::after_repair(rls.as_mut(), idx, &mut next, &mut ins, best.cost, &mut rng);
+        request_ls::after_repair(
+            rls.as_mut(),
+            idx,
+            &mut next,
+            &mut ins,
+            Some(&best),
+            &mut rng,
+        );
 
         let mut score = 0.0;
         if next.cost < best.cost - 1e-9 {
