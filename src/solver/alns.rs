@@ -106,7 +106,21 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
     );
     // Problems the segment search cannot price get the request search.
     let mut rls = ls.is_none().then(|| RequestSearch::new(idx));
-    request_ls::after_repair(rls.as_mut(), idx, &mut cur, &mut ins, None, &mut rng);
+    // Only a time limit without an iteration budget, or a cancellation,
+    // cuts a descent short: runs with a budget must not depend on the clock.
+    let out_of_time = || {
+        opts.cancelled()
+            || (opts.iterations.is_none() && opts.time_limit.is_some_and(|t| began.elapsed() >= t))
+    };
+    request_ls::after_repair(
+        rls.as_mut(),
+        idx,
+        &mut cur,
+        &mut ins,
+        None,
+        &mut rng,
+        &out_of_time,
+    );
     // Filling in the start plan's gaps may have cost it more than it saved.
     if let Some(seeded) = seeded.filter(|s| s.cost < cur.cost - 1e-9) {
         cur = seeded;
@@ -206,6 +220,7 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
             &mut ins,
             Some(&best),
             &mut rng,
+            &out_of_time,
         );
 
         let mut score = 0.0;

@@ -49,8 +49,10 @@ impl RequestSearch {
         }
     }
 
-    /// Improves `state` until no move helps. With `focus`, relocation tries
-    /// only those jobs (2-opt* always looks at every pair of routes).
+    /// Improves `state` until no move helps or `stop` says so (checked
+    /// before each move: a descent on a large day must not outlast the time
+    /// limit or a cancellation). With `focus`, relocation tries only those
+    /// jobs (2-opt* always looks at every pair of routes).
     pub fn run(
         &mut self,
         idx: &Index,
@@ -58,11 +60,12 @@ impl RequestSearch {
         ins: &mut Inserter,
         focus: Option<&[JobId]>,
         rng: &mut fastrand::Rng,
+        stop: &dyn Fn() -> bool,
     ) {
         // A move can shift an outbound's drop-off that a return in another
         // route waits for: keep the plan to fall back on when the links cost.
         let backup = (!idx.problem.links.is_empty()).then(|| state.clone());
-        loop {
+        'descent: loop {
             self.order.clear();
             match focus {
                 Some(jobs) => self.order.extend_from_slice(jobs),
@@ -73,6 +76,9 @@ impl RequestSearch {
             rng.shuffle(&mut self.order);
             let mut improved = false;
             for i in 0..self.order.len() {
+                if stop() {
+                    break 'descent;
+                }
                 improved |= self.relocate(idx, state, ins, self.order[i]);
             }
             if idx.problem.links.is_empty() {
@@ -307,12 +313,13 @@ pub(crate) fn after_repair(
     ins: &mut Inserter,
     best: Option<&State>,
     rng: &mut fastrand::Rng,
+    stop: &dyn Fn() -> bool,
 ) {
     let Some(rls) = rls else { return };
     let worth =
         best.is_none_or(|b| state.cost < b.cost + DESCEND_WITHIN * b.variable_cost(idx) - 1e-9);
     if worth {
-        rls.run(idx, state, ins, None, rng);
+        rls.run(idx, state, ins, None, rng, stop);
     }
 }
 

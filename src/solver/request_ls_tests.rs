@@ -140,7 +140,7 @@ fn every_move_saves_what_it_predicts_and_ends_in_a_local_optimum() {
         let (before, served) = (state.cost, state.unassigned.len());
         let jobs: Vec<usize> = (0..idx.jobs.len()).collect();
         let focus = rng.bool().then_some(&jobs[..]);
-        rls.run(&idx, &mut state, &mut ins, focus, &mut rng);
+        rls.run(&idx, &mut state, &mut ins, focus, &mut rng, &|| false);
         assert!(state.cost <= before + 1e-9, "case {case}");
         assert_eq!(state.unassigned.len(), served, "case {case}");
         assert!(
@@ -169,6 +169,46 @@ fn every_move_saves_what_it_predicts_and_ends_in_a_local_optimum() {
     }
     assert!(moves > 100, "only {moves} moves");
     assert!(tails > 10, "only {tails} tail exchanges");
+}
+
+#[test]
+fn a_descent_stops_when_told_and_leaves_a_consistent_plan() {
+    let mut rng = fastrand::Rng::with_seed(23);
+    let mut cut_short = 0;
+    for case in 0..100 {
+        let n = rng.usize(8..=20);
+        let p = problem(&mut rng, n);
+        let idx = Index::new(&p);
+        let (start_state, mut ins) = start(&idx, &mut rng);
+        // Told to stop at once: not a single move.
+        let mut state = start_state.clone();
+        let mut rls = RequestSearch::new(&idx);
+        rls.run(&idx, &mut state, &mut ins, None, &mut rng, &|| true);
+        assert_eq!(rls.applied, 0, "case {case}");
+        assert_eq!(state.cost, start_state.cost, "case {case}");
+        // Told to stop after three looks: at most three moves, a plan the
+        // scheduler agrees with, no worse than the start.
+        let looks = std::cell::Cell::new(0);
+        let stop = || {
+            looks.set(looks.get() + 1);
+            looks.get() > 3
+        };
+        let mut state = start_state.clone();
+        let mut rls = RequestSearch::new(&idx);
+        rls.run(&idx, &mut state, &mut ins, None, &mut rng, &stop);
+        assert!(rls.applied <= 3, "case {case}: {} moves", rls.applied);
+        assert!(state.cost <= start_state.cost + 1e-9, "case {case}");
+        assert_eq!(state.unassigned.len(), start_state.unassigned.len());
+        assert_consistent(&idx, &state, &mut ins, case);
+        // Without the stop, the descent would have gone on.
+        let mut full = RequestSearch::new(&idx);
+        let mut free = start_state.clone();
+        full.run(&idx, &mut free, &mut ins, None, &mut rng, &|| false);
+        if full.applied > rls.applied {
+            cut_short += 1;
+        }
+    }
+    assert!(cut_short > 10, "only {cut_short} descents were cut short");
 }
 
 #[test]
