@@ -112,10 +112,13 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         opts.cancelled()
             || (opts.iterations.is_none() && opts.time_limit.is_some_and(|t| began.elapsed() >= t))
     };
-    request_ls::after_repair(
+    // Whether `cur` is a local optimum of the request search: then a
+    // descent from a plan made from it looks only at the routes that changed.
+    let mut settled = request_ls::after_repair(
         rls.as_mut(),
         idx,
         &mut cur,
+        None,
         &mut ins,
         None,
         &mut rng,
@@ -124,6 +127,7 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
     // Filling in the start plan's gaps may have cost it more than it saved.
     if let Some(seeded) = seeded.filter(|s| s.cost < cur.cost - 1e-9) {
         cur = seeded;
+        settled = false;
     }
     let mut best = cur.clone();
     let mut pool = Pool::default();
@@ -188,6 +192,7 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
             if let Some(s) = found {
                 best = s.clone();
                 cur = s;
+                settled = false;
                 report(&best, iteration, sp_time, false, on_progress);
             }
         }
@@ -213,10 +218,11 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
             base_cost,
             &mut rng,
         );
-        request_ls::after_repair(
+        let next_settled = request_ls::after_repair(
             rls.as_mut(),
             idx,
             &mut next,
+            (!trial && settled).then_some(&cur),
             &mut ins,
             Some(&best),
             &mut rng,
@@ -244,12 +250,14 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
                 elimination.accept(next);
             } else {
                 cur = next;
+                settled = next_settled;
             }
         }
         destroys.reward(di, score);
         repairs.reward(ri, score);
         if let Some(s) = elimination.step(idx, &best, progress, &mut ins.sched, &mut rng) {
             cur = s;
+            settled = false;
         }
         if iteration.is_multiple_of(100) {
             destroys.update();

@@ -42,9 +42,33 @@ pub(crate) struct Inserter {
     buf: Vec<usize>,
     peak: Vec<i32>,
     suffix: Vec<i32>,
+    /// Per drop-off position k, the least detour cost at k or after.
+    least_d: Vec<f64>,
     room: Room,
     /// Problem-wide: the screens decide feasibility on their own.
     exact: bool,
+}
+
+/// Where the screens may stop: a candidate whose cost bound `lb` has
+/// `lb + miss >= at` cannot be the insertion asked for.
+#[derive(Clone, Copy)]
+struct Cut {
+    miss: f64,
+    at: f64,
+}
+
+impl Cut {
+    /// Nothing cut: every candidate the screens pass.
+    #[cfg(test)]
+    const NONE: Cut = Cut {
+        miss: 0.0,
+        at: f64::INFINITY,
+    };
+
+    #[inline]
+    fn past(self, lb: f64) -> bool {
+        lb + self.miss >= self.at
+    }
 }
 
 /// Applies an insertion to a node sequence.
@@ -118,6 +142,7 @@ impl Inserter {
             buf: Vec::new(),
             peak: Vec::new(),
             suffix: Vec::new(),
+            least_d: Vec::new(),
             room: Room::default(),
             exact,
         }
@@ -203,15 +228,6 @@ impl Inserter {
         if info.skills & !veh.skills != 0 {
             return Err(Reason::Skills);
         }
-        self.cands.clear();
-        let reason = match info.shape {
-            Shape::Pair => self.screen_pair(idx, win, route, job),
-            Shape::DropOnly | Shape::PickOnly => self.screen_single(idx, win, route, job),
-        };
-        if self.cands.is_empty() {
-            return Err(reason);
-        }
-        self.cands.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
         // A candidate's bound is its cost (rounding aside) only without time
         // costs: an insertion into a wait shortens the route's time by more
         // than it adds, so with them nothing is left out on a bound.
@@ -220,10 +236,28 @@ impl Inserter {
         } else {
             f64::INFINITY
         };
-        let mut best: Option<Insertion> = None;
-        let mut last_err = reason;
         // The same for every place in this route.
         let miss = idx.miss(job, route.vehicle);
+        // Candidates whose bound plus `miss` reaches this are never scheduled
+        // (the loop below stops at the first): the screens skip them.
+        let cut = Cut {
+            miss,
+            at: bound + BOUND_MARGIN,
+        };
+        self.cands.clear();
+        let reason = match info.shape {
+            Shape::Pair => self.screen_pair(idx, win, route, job, cut),
+            Shape::DropOnly | Shape::PickOnly => self.screen_single(idx, win, route, job, cut),
+        };
+        if self.cands.is_empty() {
+            return Err(reason);
+        }
+        // A total order: leaving out the candidates past the cut leaves the
+        // others, ties included, in the order they would have had.
+        self.cands
+            .sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let mut best: Option<Insertion> = None;
+        let mut last_err = reason;
         for i in 0..self.cands.len() {
             let (lb, p, d) = self.cands[i];
             let lb = lb + miss;
@@ -272,6 +306,7 @@ impl Inserter {
         win: &Windows,
         route: &RouteState,
         job: JobId,
+        cut: Cut,
     ) -> Reason {
         let veh = &idx.vehicles[route.vehicle];
         let (pn, dn) = (pickup(job), dropoff(job));
@@ -295,6 +330,19 @@ impl Inserter {
             return Reason::RideTime;
         }
         self.room.prepare(&veh.layouts, &route.peak, q);
+        // The drop-off's detour, least from each position on: a pickup place
+        // whose detour plus that is past the cut needs no drop-off search.
+        let detour_d =
+            |k: usize| c(locs[k], d.loc) + c(d.loc, locs[k + 1]) - c(locs[k], locs[k + 1]);
+        self.least_d.clear();
+        self.least_d.resize(m + 2, f64::INFINITY);
+        if cut.at.is_finite() {
+            for k in (1..=m).rev() {
+                self.least_d[k] = detour_d(k).min(self.least_d[k + 1]);
+            }
+        } else {
+            self.least_d.fill(f64::NEG_INFINITY);
+        }
         for i in 0..=m {
             let leave = route.earliest[i] + serv[i];
             if leave > p_close + EPS {
@@ -359,6 +407,9 @@ impl Inserter {
                 };
                 continue;
             }
+            if cut.past(fixed + add_p + self.least_d[i + 1]) {
+                continue;
+            }
             // Dropoff after a later position k. A setup saved at i + 1 can let
             // later visits start earlier than now, so they are only bounded by
             // their windows then.
@@ -408,6 +459,13 @@ impl Inserter {
                     reason = Reason::Capacity;
                     break;
                 }
+                let add_d = detour_d(k);
+                if cut.past(fixed + add_p + add_d) {
+                    if cur + serv_k > d_close + EPS {
+                        break;
+                    }
+                    continue;
+                }
                 let d_stay = stay(k, d.loc, d.service);
                 let d_next = route.setup_change(idx, k + 1, d.loc);
                 let travel_d =
@@ -431,7 +489,6 @@ impl Inserter {
                 if !Self::on_time(idx, route, arrive, k + 1, d_next) {
                     continue;
                 }
-                let add_d = c(locs[k], d.loc) + c(d.loc, locs[k + 1]) - c(locs[k], locs[k + 1]);
                 self.push(
                     fixed + add_p + add_d + veh.per_time * (p_stay + d_stay + p_next + d_next),
                     i,
@@ -471,6 +528,7 @@ impl Inserter {
         win: &Windows,
         route: &RouteState,
         job: JobId,
+        cut: Cut,
     ) -> Reason {
         let veh = &idx.vehicles[route.vehicle];
         let drop_only = idx.jobs[job].shape == Shape::DropOnly;
@@ -529,7 +587,10 @@ impl Inserter {
                 continue;
             }
             let add = c(locs[k], node.loc) + c(node.loc, locs[k + 1]) - c(locs[k], locs[k + 1]);
-            self.push(fixed + add + veh.per_time * (stay + next), k, k);
+            let lb = fixed + add + veh.per_time * (stay + next);
+            if !cut.past(lb) {
+                self.push(lb, k, k);
+            }
         }
         reason
     }

@@ -127,8 +127,8 @@ fn compare(
     ins.cands.clear();
     let shape = idx.jobs[job].shape;
     match shape {
-        Shape::Pair => ins.screen_pair(idx, win, route, job),
-        _ => ins.screen_single(idx, win, route, job),
+        Shape::Pair => ins.screen_pair(idx, win, route, job, Cut::NONE),
+        _ => ins.screen_single(idx, win, route, job, Cut::NONE),
     };
     let screened: HashSet<(usize, usize)> = ins
         .cands

@@ -29,6 +29,9 @@ pub(crate) struct RequestSearch {
     reduced: RouteState,
     /// Per route: positions k (0..=m) after which nobody is on board.
     cuts: Vec<Vec<usize>>,
+    /// Per route: changed since the plan was last at a local optimum. A move
+    /// between two unchanged routes was already found wanting.
+    changed: Vec<bool>,
     buf: [Vec<usize>; 2],
     /// Moves applied so far (for tests and counters).
     pub applied: u64,
@@ -43,6 +46,7 @@ impl RequestSearch {
             routes: Vec::new(),
             reduced: RouteState::empty(idx, 0),
             cuts: Vec::new(),
+            changed: Vec::new(),
             buf: [Vec::new(), Vec::new()],
             applied: 0,
             worst_error: 0.0,
@@ -52,7 +56,8 @@ impl RequestSearch {
     /// Improves `state` until no move helps or `stop` says so (checked
     /// before each move: a descent on a large day must not outlast the time
     /// limit or a cancellation). With `focus`, relocation tries only those
-    /// jobs (2-opt* always looks at every pair of routes).
+    /// jobs (2-opt* always looks at every pair of routes). True if it ended
+    /// at a local optimum.
     pub fn run(
         &mut self,
         idx: &Index,
@@ -61,7 +66,44 @@ impl RequestSearch {
         focus: Option<&[JobId]>,
         rng: &mut fastrand::Rng,
         stop: &dyn Fn() -> bool,
-    ) {
+    ) -> bool {
+        self.changed.clear();
+        self.changed.resize(state.routes.len(), true);
+        self.descend(idx, state, ins, focus, rng, stop)
+    }
+
+    /// [`Self::run`] on a plan that differs from a local optimum `settled`
+    /// only in some routes: only moves touching one of those are tried.
+    pub fn run_from(
+        &mut self,
+        idx: &Index,
+        state: &mut State,
+        settled: &State,
+        ins: &mut Inserter,
+        rng: &mut fastrand::Rng,
+        stop: &dyn Fn() -> bool,
+    ) -> bool {
+        self.changed.clear();
+        self.changed.extend(
+            state
+                .routes
+                .iter()
+                .zip(&settled.routes)
+                .map(|(a, b)| a.nodes != b.nodes),
+        );
+        self.descend(idx, state, ins, None, rng, stop)
+    }
+
+    fn descend(
+        &mut self,
+        idx: &Index,
+        state: &mut State,
+        ins: &mut Inserter,
+        focus: Option<&[JobId]>,
+        rng: &mut fastrand::Rng,
+        stop: &dyn Fn() -> bool,
+    ) -> bool {
+        let mut settled = true;
         // A move can shift an outbound's drop-off that a return in another
         // route waits for: keep the plan to fall back on when the links cost.
         let backup = (!idx.problem.links.is_empty()).then(|| state.clone());
@@ -77,6 +119,7 @@ impl RequestSearch {
             let mut improved = false;
             for i in 0..self.order.len() {
                 if stop() {
+                    settled = false;
                     break 'descent;
                 }
                 improved |= self.relocate(idx, state, ins, self.order[i]);
@@ -92,8 +135,10 @@ impl RequestSearch {
             state.sync_links(idx, &mut ins.sched);
             if state.cost > backup.cost + 1e-9 {
                 *state = backup;
+                settled = false;
             }
         }
+        settled
     }
 
     /// Moves job `j` to its cheapest place if that beats where it is.
@@ -108,6 +153,7 @@ impl RequestSearch {
         if r == NONE {
             return false;
         }
+        self.changed.resize(state.routes.len(), true);
         let route = &state.routes[r];
         self.reduced.vehicle = route.vehicle;
         self.reduced.nodes.clear();
@@ -128,6 +174,9 @@ impl RequestSearch {
         state.candidate_routes(idx, j, &mut self.routes);
         let mut best: Option<Insertion> = None;
         for &rr in &self.routes {
+            if !self.changed[r] && !self.changed[rr] {
+                continue;
+            }
             let target = if rr == r {
                 &self.reduced
             } else {
@@ -152,6 +201,8 @@ impl RequestSearch {
         std::mem::swap(&mut state.routes[r], &mut self.reduced);
         state.route_of[j] = NONE;
         state.insert(idx, j, best, &mut ins.sched);
+        self.changed[r] = true;
+        self.changed[best.route] = true;
         self.record(before - saving + best.delta, state.cost);
         true
     }
@@ -190,6 +241,7 @@ impl RequestSearch {
     /// Tail exchanges at empty-vehicle points of two used routes.
     fn two_opt_star(&mut self, idx: &Index, state: &mut State, sched: &mut Scheduler) -> bool {
         self.find_cuts(idx, state);
+        self.changed.resize(state.routes.len(), true);
         let mut improved = false;
         let nr = state.routes.len();
         for r1 in 0..nr {
@@ -197,9 +249,14 @@ impl RequestSearch {
                 if state.routes[r1].is_empty() || state.routes[r2].is_empty() {
                     continue;
                 }
+                if !self.changed[r1] && !self.changed[r2] {
+                    continue;
+                }
                 while let Some((a, b, delta)) = self.best_tails(idx, state, r1, r2, sched) {
                     let before = state.cost;
                     self.exchange(idx, state, r1, r2, a, b, sched);
+                    self.changed[r1] = true;
+                    self.changed[r2] = true;
                     self.record(before + delta, state.cost);
                     improved = true;
                     self.find_cuts(idx, state);
@@ -305,21 +362,29 @@ impl RequestSearch {
 pub(crate) const DESCEND_WITHIN: f64 = 0.05;
 
 /// Where the search calls it: a full descent from the construction (`best`
-/// None) and on each repaired plan within [`DESCEND_WITHIN`] of `best`.
+/// None) and on each repaired plan within [`DESCEND_WITHIN`] of `best`;
+/// `settled`, the local optimum the plan was made from, if it was one.
+/// True if the plan is now a local optimum.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn after_repair(
     rls: Option<&mut RequestSearch>,
     idx: &Index,
     state: &mut State,
+    settled: Option<&State>,
     ins: &mut Inserter,
     best: Option<&State>,
     rng: &mut fastrand::Rng,
     stop: &dyn Fn() -> bool,
-) {
-    let Some(rls) = rls else { return };
+) -> bool {
+    let Some(rls) = rls else { return false };
     let worth =
         best.is_none_or(|b| state.cost < b.cost + DESCEND_WITHIN * b.variable_cost(idx) - 1e-9);
-    if worth {
-        rls.run(idx, state, ins, None, rng, stop);
+    if !worth {
+        return false;
+    }
+    match settled {
+        Some(s) => rls.run_from(idx, state, s, ins, rng, stop),
+        None => rls.run(idx, state, ins, None, rng, stop),
     }
 }
 

@@ -171,6 +171,58 @@ fn every_move_saves_what_it_predicts_and_ends_in_a_local_optimum() {
     assert!(tails > 10, "only {tails} tail exchanges");
 }
 
+/// From a local optimum with a few jobs moved, the descent that looks only
+/// at moves touching a changed route still ends where no move of any route
+/// pays: a move between two unchanged routes saves what it saved before.
+#[test]
+fn a_descent_over_the_changed_routes_ends_in_a_full_local_optimum() {
+    let mut rng = fastrand::Rng::with_seed(29);
+    let (mut partial, mut looked) = (0, 0);
+    for case in 0..150 {
+        let n = rng.usize(8..=20);
+        let p = problem(&mut rng, n);
+        let idx = Index::new(&p);
+        let (mut settled, mut ins) = start(&idx, &mut rng);
+        let mut rls = RequestSearch::new(&idx);
+        assert!(rls.run(&idx, &mut settled, &mut ins, None, &mut rng, &|| false));
+        // A small ruin and a greedy repair, as the search makes its plans.
+        let mut state = settled.clone();
+        let taken: Vec<usize> = (0..idx.jobs.len())
+            .filter(|&j| state.route_of[j] != NONE)
+            .take(rng.usize(1..=3))
+            .collect();
+        state.remove(&idx, &taken, &mut ins.sched);
+        repair::run(Repair::GreedyRandom, &idx, &mut state, &mut ins, &mut rng);
+        let changed = (0..state.routes.len())
+            .filter(|&r| state.routes[r].nodes != settled.routes[r].nodes)
+            .count();
+        if changed < state.used_routes() {
+            partial += 1;
+        }
+        let before = state.cost;
+        assert!(rls.run_from(&idx, &mut state, &settled, &mut ins, &mut rng, &|| false));
+        assert!(state.cost <= before + 1e-9, "case {case}");
+        assert_consistent(&idx, &state, &mut ins, case);
+        // Every move of every route, looked at afresh: none pays.
+        let mut fresh = RequestSearch::new(&idx);
+        for j in 0..idx.jobs.len() {
+            assert!(
+                !fresh.relocate(&idx, &mut state, &mut ins, j),
+                "case {case}"
+            );
+        }
+        assert!(
+            !fresh.two_opt_star(&idx, &mut state, &mut ins.sched),
+            "case {case}"
+        );
+        looked += 1;
+    }
+    assert!(
+        partial > 30,
+        "only {partial} of {looked} plans left routes unchanged"
+    );
+}
+
 #[test]
 fn a_descent_stops_when_told_and_leaves_a_consistent_plan() {
     let mut rng = fastrand::Rng::with_seed(23);
