@@ -348,6 +348,14 @@ impl Inserter {
             if leave > p_close + EPS {
                 break;
             }
+            // Both kinds of place here, drop-off straight after or later,
+            // cost at least this: past the cut, nothing here is worth timing.
+            let add_p = c(locs[i], p.loc) + c(p.loc, locs[i + 1]) - c(locs[i], locs[i + 1]);
+            let add_pd = c(locs[i], p.loc) + c(p.loc, d.loc) + c(d.loc, locs[i + 1])
+                - c(locs[i], locs[i + 1]);
+            if cut.past(fixed + add_pd.min(add_p + self.least_d[i + 1])) {
+                continue;
+            }
             let ep = (leave + t(locs[i], p.loc)).max(p_open);
             if ep > p_close + EPS {
                 continue;
@@ -372,7 +380,6 @@ impl Inserter {
             // saving there is sure to count.
             let ride_ok = travel_p + p_next.min(0.0) <= route.ride_room[i] + 1e-9;
             let duration_ok = busy + detour_p <= veh.max_duration + 1e-9;
-            let add_p = c(locs[i], p.loc) + c(p.loc, locs[i + 1]) - c(locs[i], locs[i + 1]);
             // Dropoff straight after the pickup.
             let d_stay = idx.setup(Some(p.loc), d.loc) + d.service;
             let d_next = route.setup_change(idx, i + 1, d.loc);
@@ -391,10 +398,8 @@ impl Inserter {
                 && travel_pd + d_next.min(0.0) <= route.ride_room[i] + 1e-9
                 && busy + travel_pd + d_next <= veh.max_duration + 1e-9
             {
-                let add = c(locs[i], p.loc) + c(p.loc, d.loc) + c(d.loc, locs[i + 1])
-                    - c(locs[i], locs[i + 1]);
                 self.push(
-                    fixed + add + veh.per_time * (p_stay + d_stay + d_next),
+                    fixed + add_pd + veh.per_time * (p_stay + d_stay + d_next),
                     i,
                     i,
                 );

@@ -29,9 +29,18 @@ pub(crate) struct RequestSearch {
     reduced: RouteState,
     /// Per route: positions k (0..=m) after which nobody is on board.
     cuts: Vec<Vec<usize>>,
-    /// Per route: changed since the plan was last at a local optimum. A move
-    /// between two unchanged routes was already found wanting.
-    changed: Vec<bool>,
+    /// Moves between routes that did not change since they were last found
+    /// wanting need no second look. `clock` counts changes (never reset);
+    /// `stamp` is a route's last change, `checked` the clock when a job's
+    /// moves were last found wanting, `tails_checked` the same for every
+    /// pair of routes in 2-opt*.
+    clock: u64,
+    stamp: Vec<u64>,
+    checked: Vec<u64>,
+    tails_checked: u64,
+    /// Per job: its route, that route's stamp, and what taking the job out
+    /// of it saves (reused while the route stays as it was).
+    saving_at: Vec<(usize, u64, f64)>,
     buf: [Vec<usize>; 2],
     /// Moves applied so far (for tests and counters).
     pub applied: u64,
@@ -46,7 +55,11 @@ impl RequestSearch {
             routes: Vec::new(),
             reduced: RouteState::empty(idx, 0),
             cuts: Vec::new(),
-            changed: Vec::new(),
+            clock: 0,
+            stamp: Vec::new(),
+            checked: Vec::new(),
+            tails_checked: 0,
+            saving_at: Vec::new(),
             buf: [Vec::new(), Vec::new()],
             applied: 0,
             worst_error: 0.0,
@@ -67,8 +80,7 @@ impl RequestSearch {
         rng: &mut fastrand::Rng,
         stop: &dyn Fn() -> bool,
     ) -> bool {
-        self.changed.clear();
-        self.changed.resize(state.routes.len(), true);
+        self.start(state, |_| true);
         self.descend(idx, state, ins, focus, rng, stop)
     }
 
@@ -83,15 +95,36 @@ impl RequestSearch {
         rng: &mut fastrand::Rng,
         stop: &dyn Fn() -> bool,
     ) -> bool {
-        self.changed.clear();
-        self.changed.extend(
-            state
-                .routes
-                .iter()
-                .zip(&settled.routes)
-                .map(|(a, b)| a.nodes != b.nodes),
-        );
+        self.start(state, |r| state.routes[r].nodes != settled.routes[r].nodes);
         self.descend(idx, state, ins, None, rng, stop)
+    }
+
+    /// A new descent: every job and pair of routes counts as checked, and the
+    /// routes for which `changed` holds as changed since.
+    fn start(&mut self, state: &State, changed: impl Fn(usize) -> bool) {
+        self.clock += 2;
+        let base = self.clock - 1;
+        self.stamp.clear();
+        self.stamp
+            .extend((0..state.routes.len()).map(|r| if changed(r) { self.clock } else { base }));
+        self.checked.clear();
+        self.checked.resize(state.route_of.len(), base);
+        self.tails_checked = base;
+    }
+
+    /// Sizes the tables for a direct call (tests): nothing counts as checked.
+    fn fit(&mut self, state: &State) {
+        self.stamp.resize(state.routes.len(), u64::MAX);
+        self.checked.resize(state.route_of.len(), 0);
+        self.saving_at
+            .resize(state.route_of.len(), (NONE, u64::MAX, 0.0));
+    }
+
+    fn touch(&mut self, routes: [usize; 2]) {
+        self.clock += 1;
+        for r in routes {
+            self.stamp[r] = self.clock;
+        }
     }
 
     fn descend(
@@ -153,28 +186,29 @@ impl RequestSearch {
         if r == NONE {
             return false;
         }
-        self.changed.resize(state.routes.len(), true);
-        let route = &state.routes[r];
-        self.reduced.vehicle = route.vehicle;
-        self.reduced.nodes.clear();
-        self.reduced
-            .nodes
-            .extend(route.nodes.iter().copied().filter(|&n| job_of(n) != j));
-        if self
-            .reduced
-            .refresh(idx, &state.win, &mut ins.sched)
-            .is_err()
-        {
+        self.fit(state);
+        let seen = self.checked[j];
+        if self.stamp[r] <= seen && self.clock <= seen {
             return false;
         }
-        let saving = route.eval.cost - self.reduced.eval.cost;
+        self.checked[j] = self.clock;
+        // Its own route changed: search it, without the job.
+        let own = self.stamp[r] > seen;
+        let (saving, reduced) = match self.saving_at[j] {
+            (at, stamp, saving) if !own && at == r && stamp == self.stamp[r] => (saving, false),
+            _ => {
+                let saving = self.reduce(idx, state, j, &mut ins.sched);
+                self.saving_at[j] = (r, self.stamp[r], saving);
+                (saving, true)
+            }
+        };
         if saving <= GAIN {
             return false;
         }
         state.candidate_routes(idx, j, &mut self.routes);
         let mut best: Option<Insertion> = None;
         for &rr in &self.routes {
-            if !self.changed[r] && !self.changed[rr] {
+            if !own && self.stamp[rr] <= seen {
                 continue;
             }
             let target = if rr == r {
@@ -197,14 +231,32 @@ impl RequestSearch {
         let Some(best) = best.filter(|b| b.delta < saving - GAIN) else {
             return false;
         };
+        if !reduced {
+            self.reduce(idx, state, j, &mut ins.sched);
+        }
         let before = state.cost;
         std::mem::swap(&mut state.routes[r], &mut self.reduced);
         state.route_of[j] = NONE;
         state.insert(idx, j, best, &mut ins.sched);
-        self.changed[r] = true;
-        self.changed[best.route] = true;
+        self.touch([r, best.route]);
+        // At its cheapest place: nothing to move until a route changes.
+        self.checked[j] = self.clock;
         self.record(before - saving + best.delta, state.cost);
         true
+    }
+
+    /// Sets `reduced` to job `j`'s route without it; returns what that saves.
+    fn reduce(&mut self, idx: &Index, state: &State, j: JobId, sched: &mut Scheduler) -> f64 {
+        let route = &state.routes[state.route_of[j]];
+        self.reduced.vehicle = route.vehicle;
+        self.reduced.nodes.clear();
+        self.reduced
+            .nodes
+            .extend(route.nodes.iter().copied().filter(|&n| job_of(n) != j));
+        match self.reduced.refresh(idx, &state.win, sched) {
+            Ok(_) => route.eval.cost - self.reduced.eval.cost,
+            Err(_) => f64::NEG_INFINITY,
+        }
     }
 
     fn record(&mut self, predicted: f64, actual: f64) {
@@ -241,7 +293,9 @@ impl RequestSearch {
     /// Tail exchanges at empty-vehicle points of two used routes.
     fn two_opt_star(&mut self, idx: &Index, state: &mut State, sched: &mut Scheduler) -> bool {
         self.find_cuts(idx, state);
-        self.changed.resize(state.routes.len(), true);
+        self.fit(state);
+        let seen = self.tails_checked;
+        self.tails_checked = self.clock;
         let mut improved = false;
         let nr = state.routes.len();
         for r1 in 0..nr {
@@ -249,14 +303,13 @@ impl RequestSearch {
                 if state.routes[r1].is_empty() || state.routes[r2].is_empty() {
                     continue;
                 }
-                if !self.changed[r1] && !self.changed[r2] {
+                if self.stamp[r1] <= seen && self.stamp[r2] <= seen {
                     continue;
                 }
                 while let Some((a, b, delta)) = self.best_tails(idx, state, r1, r2, sched) {
                     let before = state.cost;
                     self.exchange(idx, state, r1, r2, a, b, sched);
-                    self.changed[r1] = true;
-                    self.changed[r2] = true;
+                    self.touch([r1, r2]);
                     self.record(before + delta, state.cost);
                     improved = true;
                     self.find_cuts(idx, state);
