@@ -72,6 +72,49 @@ impl Cut {
 }
 
 /// Applies an insertion to a node sequence.
+/// Whether no insertion of `job` into a used route of vehicle `v` with these
+/// stops can cost less than `bound`, by the arcs alone: the least detour over
+/// every place, as the screens price it, with no time and no schedule. Only
+/// for vehicles without time costs, where [`Inserter::best_below`] cuts at
+/// the same bound: whenever this holds, it finds nothing below `bound`.
+pub(crate) fn cannot_beat(idx: &Index, v: usize, nodes: &[usize], job: JobId, bound: f64) -> bool {
+    let veh = &idx.vehicles[v];
+    debug_assert!(veh.per_time == 0.0 && !nodes.is_empty());
+    let c = |a: usize, b: usize| veh.per_distance * idx.dist(a, b) + veh.per_time * idx.time(a, b);
+    let m = nodes.len();
+    let loc = |k: usize| match k {
+        0 => veh.start,
+        k if k == m + 1 => veh.end,
+        k => idx.nodes[nodes[k - 1]].loc,
+    };
+    let detour = |g: usize, at: usize| c(loc(g), at) + c(at, loc(g + 1)) - c(loc(g), loc(g + 1));
+    let mut least = f64::INFINITY;
+    match idx.jobs[job].shape {
+        Shape::Pair => {
+            let (p, d) = (idx.nodes[pickup(job)].loc, idx.nodes[dropoff(job)].loc);
+            let mut least_p = f64::INFINITY;
+            for g in 0..=m {
+                let (a, b) = (loc(g), loc(g + 1));
+                least = least.min(c(a, p) + c(p, d) + c(d, b) - c(a, b));
+                least = least.min(least_p + detour(g, d));
+                least_p = least_p.min(detour(g, p));
+            }
+        }
+        Shape::DropOnly | Shape::PickOnly => {
+            let n = if idx.jobs[job].shape == Shape::DropOnly {
+                dropoff(job)
+            } else {
+                pickup(job)
+            };
+            let at = idx.nodes[n].loc;
+            for g in 0..=m {
+                least = least.min(detour(g, at));
+            }
+        }
+    }
+    least + idx.miss(job, v) >= bound + BOUND_MARGIN
+}
+
 pub(crate) fn apply(idx: &Index, nodes: &mut Vec<usize>, job: JobId, p: usize, d: usize) {
     match idx.jobs[job].shape {
         Shape::Pair => {

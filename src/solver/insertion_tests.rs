@@ -323,6 +323,57 @@ fn a_bound_changes_no_insertion_below_it() {
     assert!(same > 2000, "{same}");
 }
 
+/// `cannot_beat` prices the arcs alone: whenever it says no place in a used
+/// route costs less than a bound, the full search finds none there.
+#[test]
+fn no_insertion_beats_a_bound_the_arcs_alone_rule_out() {
+    let (mut ruled_out, mut open) = (0, 0);
+    for case in 0..400u64 {
+        let mut rng = fastrand::Rng::with_seed(case);
+        let p = problem(&mut rng);
+        let idx = Index::new(&p);
+        let mut ins = Inserter::new(&idx);
+        let mut state = State::new(&idx);
+        let mut routes = Vec::new();
+        for j in 0..p.jobs.len() {
+            if let Some(b) = state.best_insertion(&idx, &mut ins, j, 0.0, &mut rng, &mut routes) {
+                state.insert(&idx, j, b, &mut ins.sched);
+            }
+        }
+        for j in 0..p.jobs.len() {
+            let mut st = state.clone();
+            if st.route_of[j] != NONE {
+                st.remove(&idx, &[j], &mut ins.sched);
+            }
+            for (r, route) in st.routes.iter().enumerate() {
+                let v = route.vehicle;
+                if route.is_empty() || idx.vehicles[v].per_time != 0.0 {
+                    continue;
+                }
+                let full = ins.best(&idx, &st.win, route, r, j, 0.0, &mut rng);
+                let at = full.map_or(10.0, |b| b.delta);
+                for bound in [
+                    f64::INFINITY,
+                    at + 1.0,
+                    at + 1e-6,
+                    at,
+                    at - 1e-6,
+                    at - 1.0,
+                    0.0,
+                ] {
+                    if cannot_beat(&idx, v, &route.nodes, j, bound) {
+                        ruled_out += 1;
+                        assert!(full.is_err() || full.is_ok_and(|b| b.delta >= bound));
+                    } else {
+                        open += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(ruled_out > 1000 && open > 1000, "{ruled_out} {open}");
+}
+
 /// The capacity screen against every dimension of every layout, for stretches
 /// that carry at most the route's peak (as every stretch of a route does).
 #[test]

@@ -13,10 +13,10 @@
 //! First improvement, only improving feasible moves, to a local optimum.
 
 use super::index::{is_pickup, job_of, Index, Shape};
-use super::insertion::{Inserter, Insertion};
+use super::insertion::{cannot_beat, Inserter, Insertion};
 use super::model::JobId;
 use super::route::RouteState;
-use super::schedule::Scheduler;
+use super::schedule::{route_cost, route_distance, Scheduler};
 use super::state::{State, NONE};
 
 /// Least cost saving that counts as an improvement (float noise aside).
@@ -192,23 +192,51 @@ impl RequestSearch {
             return false;
         }
         self.checked[j] = self.clock;
-        // Its own route changed: search it, without the job.
-        let own = self.stamp[r] > seen;
-        let (saving, reduced) = match self.saving_at[j] {
-            (at, stamp, saving) if !own && at == r && stamp == self.stamp[r] => (saving, false),
+        // Its own route changed: what it saves changed, and the route is
+        // searched (without the job) unless no place there can pay.
+        let changed = self.stamp[r] > seen;
+        let mut own = changed;
+        let route = &state.routes[r];
+        let v = route.vehicle;
+        // Without time costs a route's cost follows from its stops: what
+        // taking the job out saves needs no schedule, only a move does.
+        let quick = idx.vehicles[v].per_time == 0.0 && route.nodes.iter().any(|&n| job_of(n) != j);
+        let mut reduced = false;
+        let saving = match self.saving_at[j] {
+            (at, stamp, saving) if !changed && at == r && stamp == self.stamp[r] => saving,
+            _ if quick => {
+                self.reduced.nodes.clear();
+                self.reduced
+                    .nodes
+                    .extend(route.nodes.iter().copied().filter(|&n| job_of(n) != j));
+                let nodes = &self.reduced.nodes;
+                let distance = route_distance(idx, v, nodes);
+                let saving = route.eval.cost - route_cost(idx, v, nodes, distance, 0.0);
+                self.saving_at[j] = (r, self.stamp[r], saving);
+                // Its own route only if some place there might pay.
+                own &= saving > GAIN && !cannot_beat(idx, v, nodes, j, saving - GAIN);
+                saving
+            }
             _ => {
+                reduced = true;
                 let saving = self.reduce(idx, state, j, &mut ins.sched);
                 self.saving_at[j] = (r, self.stamp[r], saving);
-                (saving, true)
+                saving
             }
         };
         if saving <= GAIN {
             return false;
         }
+        if own && !reduced {
+            reduced = true;
+            if !self.reduce(idx, state, j, &mut ins.sched).is_finite() {
+                return false;
+            }
+        }
         state.candidate_routes(idx, j, &mut self.routes);
         let mut best: Option<Insertion> = None;
         for &rr in &self.routes {
-            if !own && self.stamp[rr] <= seen {
+            if (rr == r && !own) || (!changed && self.stamp[rr] <= seen) {
                 continue;
             }
             let target = if rr == r {
@@ -231,8 +259,10 @@ impl RequestSearch {
         let Some(best) = best.filter(|b| b.delta < saving - GAIN) else {
             return false;
         };
-        if !reduced {
-            self.reduce(idx, state, j, &mut ins.sched);
+        // The job's route without it may not hold (no triangle inequality):
+        // then it stays, as a failed schedule of it would have said.
+        if !reduced && !self.reduce(idx, state, j, &mut ins.sched).is_finite() {
+            return false;
         }
         let before = state.cost;
         std::mem::swap(&mut state.routes[r], &mut self.reduced);

@@ -27,6 +27,31 @@ pub(crate) struct Eval {
     pub layout: usize,
 }
 
+/// The length of vehicle `v`'s route through these stops, start to end.
+pub(crate) fn route_distance(idx: &Index, v: usize, route: &[usize]) -> f64 {
+    let veh = &idx.vehicles[v];
+    let mut distance = 0.0;
+    let mut at = veh.start;
+    for loc in route.iter().map(|&n| idx.nodes[n].loc).chain([veh.end]) {
+        distance += idx.dist(at, loc);
+        at = loc;
+    }
+    distance
+}
+
+/// What a feasible route costs: the one formula, for the scheduler and for
+/// the search's shortcuts on vehicles without time costs.
+pub(crate) fn route_cost(
+    idx: &Index,
+    v: usize,
+    route: &[usize],
+    distance: f64,
+    duration: f64,
+) -> f64 {
+    let veh = &idx.vehicles[v];
+    veh.fixed + veh.per_distance * distance + veh.per_time * duration + idx.misses(v, route)
+}
+
 /// Time bounds per node that the search may tighten (links across routes).
 pub(crate) type Windows = [(f64, f64)];
 
@@ -166,14 +191,8 @@ impl Scheduler {
         if end - start > veh.max_duration + EPS {
             return Err(Reason::Shift);
         }
-        let mut distance = 0.0;
-        for k in 1..=m + 1 {
-            distance += idx.dist(self.loc[k - 1], self.loc[k]);
-        }
-        let cost = veh.fixed
-            + veh.per_distance * distance
-            + veh.per_time * (end - start)
-            + idx.misses(v, route);
+        let distance = route_distance(idx, v, route);
+        let cost = route_cost(idx, v, route, distance, end - start);
         Ok(Eval {
             cost,
             distance,
