@@ -380,7 +380,24 @@ impl Inserter {
         self.least_d.clear();
         self.least_d.resize(m + 2, f64::INFINITY);
         if cut.at.is_finite() {
-            for k in (1..=m).rev() {
+            // Without setups, visits start no earlier than `earliest`: from
+            // the first position left after the drop-off's window closes,
+            // the drop-off loop stops, so no detour there counts.
+            let end = if idx.any_setup {
+                m + 1
+            } else {
+                let (mut lo, mut hi) = (1, m + 1);
+                while lo < hi {
+                    let mid = (lo + hi) / 2;
+                    if route.earliest[mid] + serv[mid] > d_close + EPS {
+                        hi = mid;
+                    } else {
+                        lo = mid + 1;
+                    }
+                }
+                lo
+            };
+            for k in (1..end).rev() {
                 self.least_d[k] = detour_d(k).min(self.least_d[k + 1]);
             }
         } else {
