@@ -277,11 +277,12 @@ fn joining_a_shared_stop_can_make_the_rest_earlier() {
     assert_eq!((seen.feasible, seen.exact), (2, 2));
 }
 
-/// `best_below` schedules fewer candidates, never a different answer: below
-/// its bound it finds exactly what `best` finds, and above it nothing cheaper.
-#[test]
-fn a_bound_changes_no_insertion_below_it() {
-    let mut same = 0;
+/// Over 400 random problems filled greedily: each job taken out (if placed),
+/// then `f` on every route of the plan without it, with the job's best place
+/// there (`Inserter::best`).
+fn each_route_without_each_job(
+    mut f: impl FnMut(u64, &Index, &mut Inserter, &State, usize, JobId, Result<Insertion, Reason>),
+) {
     for case in 0..400u64 {
         let mut rng = fastrand::Rng::with_seed(case);
         let p = problem(&mut rng);
@@ -299,27 +300,39 @@ fn a_bound_changes_no_insertion_below_it() {
             if st.route_of[j] != NONE {
                 st.remove(&idx, &[j], &mut ins.sched);
             }
-            for (r, route) in st.routes.iter().enumerate() {
-                let full = ins.best(&idx, &st.win, route, r, j, 0.0, &mut rng);
-                let at = full.map_or(10.0, |b| b.delta);
-                for bound in [f64::INFINITY, at + 1.0, at + 1e-6, at, at - 1e-6, at - 1.0] {
-                    let got = ins.best_below(&idx, &st.win, route, r, j, 0.0, &mut rng, bound);
-                    match full {
-                        Ok(b) if b.delta < bound => {
-                            let g = got.expect("found below the bound");
-                            assert_eq!(
-                                (g.p, g.d, g.delta.to_bits()),
-                                (b.p, b.d, b.delta.to_bits()),
-                                "case {case}"
-                            );
-                            same += 1;
-                        }
-                        _ => assert!(got.is_err() || got.is_ok_and(|g| g.delta >= bound)),
-                    }
-                }
+            for r in 0..st.routes.len() {
+                let full = ins.best(&idx, &st.win, &st.routes[r], r, j, 0.0, &mut rng);
+                f(case, &idx, &mut ins, &st, r, j, full);
             }
         }
     }
+}
+
+/// `best_below` schedules fewer candidates, never a different answer: below
+/// its bound it finds exactly what `best` finds, and above it nothing cheaper.
+#[test]
+fn a_bound_changes_no_insertion_below_it() {
+    let mut same = 0;
+    let mut rng = fastrand::Rng::with_seed(0);
+    each_route_without_each_job(|case, idx, ins, st, r, j, full| {
+        let route = &st.routes[r];
+        let at = full.map_or(10.0, |b| b.delta);
+        for bound in [f64::INFINITY, at + 1.0, at + 1e-6, at, at - 1e-6, at - 1.0] {
+            let got = ins.best_below(idx, &st.win, route, r, j, 0.0, &mut rng, bound);
+            match full {
+                Ok(b) if b.delta < bound => {
+                    let g = got.expect("found below the bound");
+                    assert_eq!(
+                        (g.p, g.d, g.delta.to_bits()),
+                        (b.p, b.d, b.delta.to_bits()),
+                        "case {case}"
+                    );
+                    same += 1;
+                }
+                _ => assert!(got.is_err() || got.is_ok_and(|g| g.delta >= bound)),
+            }
+        }
+    });
     assert!(same > 2000, "{same}");
 }
 
@@ -328,49 +341,33 @@ fn a_bound_changes_no_insertion_below_it() {
 #[test]
 fn no_insertion_beats_a_bound_the_arcs_alone_rule_out() {
     let (mut ruled_out, mut open) = (0, 0);
-    for case in 0..400u64 {
-        let mut rng = fastrand::Rng::with_seed(case);
-        let p = problem(&mut rng);
-        let idx = Index::new(&p);
-        let mut ins = Inserter::new(&idx);
-        let mut state = State::new(&idx);
-        let mut routes = Vec::new();
-        for j in 0..p.jobs.len() {
-            if let Some(b) = state.best_insertion(&idx, &mut ins, j, 0.0, &mut rng, &mut routes) {
-                state.insert(&idx, j, b, &mut ins.sched);
+    each_route_without_each_job(|case, idx, _, st, r, j, full| {
+        let route = &st.routes[r];
+        let v = route.vehicle;
+        if route.is_empty() || idx.vehicles[v].per_time != 0.0 {
+            return;
+        }
+        let at = full.map_or(10.0, |b| b.delta);
+        for bound in [
+            f64::INFINITY,
+            at + 1.0,
+            at + 1e-6,
+            at,
+            at - 1e-6,
+            at - 1.0,
+            0.0,
+        ] {
+            if cannot_beat(idx, v, &route.nodes, j, bound) {
+                ruled_out += 1;
+                assert!(
+                    full.is_err() || full.is_ok_and(|b| b.delta >= bound),
+                    "case {case}"
+                );
+            } else {
+                open += 1;
             }
         }
-        for j in 0..p.jobs.len() {
-            let mut st = state.clone();
-            if st.route_of[j] != NONE {
-                st.remove(&idx, &[j], &mut ins.sched);
-            }
-            for (r, route) in st.routes.iter().enumerate() {
-                let v = route.vehicle;
-                if route.is_empty() || idx.vehicles[v].per_time != 0.0 {
-                    continue;
-                }
-                let full = ins.best(&idx, &st.win, route, r, j, 0.0, &mut rng);
-                let at = full.map_or(10.0, |b| b.delta);
-                for bound in [
-                    f64::INFINITY,
-                    at + 1.0,
-                    at + 1e-6,
-                    at,
-                    at - 1e-6,
-                    at - 1.0,
-                    0.0,
-                ] {
-                    if cannot_beat(&idx, v, &route.nodes, j, bound) {
-                        ruled_out += 1;
-                        assert!(full.is_err() || full.is_ok_and(|b| b.delta >= bound));
-                    } else {
-                        open += 1;
-                    }
-                }
-            }
-        }
-    }
+    });
     assert!(ruled_out > 1000 && open > 1000, "{ruled_out} {open}");
 }
 
