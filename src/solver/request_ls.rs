@@ -205,10 +205,7 @@ impl RequestSearch {
         let saving = match self.saving_at[j] {
             (at, stamp, saving) if !changed && at == r && stamp == self.stamp[r] => saving,
             _ if quick => {
-                self.reduced.nodes.clear();
-                self.reduced
-                    .nodes
-                    .extend(route.nodes.iter().copied().filter(|&n| job_of(n) != j));
+                self.strip(state, j);
                 let nodes = &self.reduced.nodes;
                 let distance = route_distance(idx, v, nodes);
                 let saving = route.eval.cost - route_cost(idx, v, nodes, distance, 0.0);
@@ -275,14 +272,21 @@ impl RequestSearch {
         true
     }
 
-    /// Sets `reduced` to job `j`'s route without it; returns what that saves.
-    fn reduce(&mut self, idx: &Index, state: &State, j: JobId, sched: &mut Scheduler) -> f64 {
+    /// Sets `reduced`'s vehicle and stops to job `j`'s route without it.
+    fn strip(&mut self, state: &State, j: JobId) {
         let route = &state.routes[state.route_of[j]];
         self.reduced.vehicle = route.vehicle;
         self.reduced.nodes.clear();
         self.reduced
             .nodes
             .extend(route.nodes.iter().copied().filter(|&n| job_of(n) != j));
+    }
+
+    /// Sets `reduced` to job `j`'s route without it, scheduled; returns what
+    /// that saves.
+    fn reduce(&mut self, idx: &Index, state: &State, j: JobId, sched: &mut Scheduler) -> f64 {
+        self.strip(state, j);
+        let route = &state.routes[state.route_of[j]];
         match self.reduced.refresh(idx, &state.win, sched) {
             Ok(_) => route.eval.cost - self.reduced.eval.cost,
             Err(_) => f64::NEG_INFINITY,
