@@ -70,6 +70,10 @@ pub(crate) struct Index<'p> {
     pub any_setup: bool,
     /// Some job prefers some vehicles: the segment search cannot price that.
     pub any_prefer: bool,
+    /// The matrix's time and distance side by side per arc: the searches
+    /// read both for the same arc, and one cache line then serves both.
+    arcs: Vec<[f64; 2]>,
+    size: usize,
 }
 
 #[inline]
@@ -190,6 +194,11 @@ impl<'p> Index<'p> {
         let any_ride_limit = jobs.iter().any(|j| j.ride_limit.is_some());
         let any_setup = problem.setup.iter().any(|&s| s > 0.0);
         let any_prefer = problem.jobs.iter().any(|j| j.prefer.is_some());
+        let m = &problem.matrix;
+        let size = m.size();
+        let arcs = (0..size * size)
+            .map(|k| [m.time(k / size, k % size), m.distance(k / size, k % size)])
+            .collect();
         Index {
             problem,
             nodes,
@@ -201,6 +210,8 @@ impl<'p> Index<'p> {
             any_ride_limit,
             any_setup,
             any_prefer,
+            arcs,
+            size,
         }
     }
 
@@ -251,11 +262,11 @@ impl<'p> Index<'p> {
     }
     #[inline]
     pub fn time(&self, a: LocationId, b: LocationId) -> f64 {
-        self.problem.matrix.time(a, b)
+        self.arcs[a * self.size + b][0]
     }
     #[inline]
     pub fn dist(&self, a: LocationId, b: LocationId) -> f64 {
-        self.problem.matrix.distance(a, b)
+        self.arcs[a * self.size + b][1]
     }
     /// The nodes a job places in a route, in route order.
     pub fn stops(&self, job: JobId) -> (Option<usize>, Option<usize>) {

@@ -373,8 +373,24 @@ impl Inserter {
             return Reason::RideTime;
         }
         self.room.prepare(&veh.layouts, &route.peak, q);
-        // The drop-off's detour, least from each position on: a pickup place
-        // whose detour plus that is past the cut needs no drop-off search.
+        // Without setups, a stop placed after position k reaches k + 1 no
+        // sooner than its window opens plus its service: before the first
+        // position where that meets the latest start there (which never
+        // decreases along the route), the stop cannot go.
+        let first_on_time = |open: f64, service: f64| {
+            if idx.any_setup {
+                0
+            } else {
+                route.latest[1..].partition_point(|&l| l + 1e-9 < open + service)
+            }
+        };
+        let (p_from, d_from) = (
+            first_on_time(p_open, p.service),
+            first_on_time(d_open, d.service),
+        );
+        // The drop-off's detour, least from each position on where it can
+        // go: a pickup place whose detour plus that is past the cut needs no
+        // drop-off search.
         let detour_d =
             |k: usize| c(locs[k], d.loc) + c(d.loc, locs[k + 1]) - c(locs[k], locs[k + 1]);
         self.least_d.clear();
@@ -397,13 +413,16 @@ impl Inserter {
                 }
                 lo
             };
-            for k in (1..end).rev() {
+            let from = d_from.max(1);
+            for k in (from..end).rev() {
                 self.least_d[k] = detour_d(k).min(self.least_d[k + 1]);
             }
+            let least = self.least_d[from];
+            self.least_d[1..from].fill(least);
         } else {
             self.least_d.fill(f64::NEG_INFINITY);
         }
-        for i in 0..=m {
+        for i in p_from..=m {
             let leave = route.earliest[i] + serv[i];
             if leave > p_close + EPS {
                 break;
@@ -411,8 +430,12 @@ impl Inserter {
             // Both kinds of place here, drop-off straight after or later,
             // cost at least this: past the cut, nothing here is worth timing.
             let add_p = c(locs[i], p.loc) + c(p.loc, locs[i + 1]) - c(locs[i], locs[i + 1]);
-            let add_pd = c(locs[i], p.loc) + c(p.loc, d.loc) + c(d.loc, locs[i + 1])
-                - c(locs[i], locs[i + 1]);
+            let add_pd = if i < d_from {
+                f64::INFINITY
+            } else {
+                c(locs[i], p.loc) + c(p.loc, d.loc) + c(d.loc, locs[i + 1])
+                    - c(locs[i], locs[i + 1])
+            };
             if cut.past(fixed + add_pd.min(add_p + self.least_d[i + 1])) {
                 continue;
             }
@@ -447,7 +470,8 @@ impl Inserter {
             let travel_pd =
                 t(locs[i], p.loc) + p_stay + t(p.loc, d.loc) + d_stay + t(d.loc, locs[i + 1])
                     - t(locs[i], locs[i + 1]);
-            if ed <= d_close + EPS
+            if i >= d_from
+                && ed <= d_close + EPS
                 && Self::on_time(
                     idx,
                     route,
@@ -523,6 +547,12 @@ impl Inserter {
                 if !self.room.fits(&self.peak) {
                     reason = Reason::Capacity;
                     break;
+                }
+                if k < d_from {
+                    if cur + serv_k > d_close + EPS {
+                        break;
+                    }
+                    continue;
                 }
                 let add_d = detour_d(k);
                 if cut.past(fixed + add_p + add_d) {
