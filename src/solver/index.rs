@@ -68,6 +68,9 @@ pub(crate) struct Index<'p> {
     pub any_ride_limit: bool,
     /// Some place has a setup time: the fast paths skip setups otherwise.
     pub any_setup: bool,
+    /// The longest setup: what a visit's start can gain or lose when the
+    /// visit before it changes place.
+    pub max_setup: f64,
     /// Some job prefers some vehicles: the segment search cannot price that.
     pub any_prefer: bool,
     /// The matrix's time and distance side by side per arc: the searches
@@ -193,6 +196,7 @@ impl<'p> Index<'p> {
             .collect();
         let any_ride_limit = jobs.iter().any(|j| j.ride_limit.is_some());
         let any_setup = problem.setup.iter().any(|&s| s > 0.0);
+        let max_setup = problem.setup.iter().copied().fold(0.0, f64::max);
         let any_prefer = problem.jobs.iter().any(|j| j.prefer.is_some());
         let m = &problem.matrix;
         let size = m.size();
@@ -209,6 +213,7 @@ impl<'p> Index<'p> {
             classes: class_of.len(),
             any_ride_limit,
             any_setup,
+            max_setup,
             any_prefer,
             arcs,
             size,

@@ -80,7 +80,8 @@ impl Cut {
 pub(crate) fn cannot_beat(idx: &Index, v: usize, nodes: &[usize], job: JobId, bound: f64) -> bool {
     let veh = &idx.vehicles[v];
     debug_assert!(veh.per_time == 0.0 && !nodes.is_empty());
-    let c = |a: usize, b: usize| veh.per_distance * idx.dist(a, b) + veh.per_time * idx.time(a, b);
+    // No time costs: the time matrix need not be read.
+    let c = |a: usize, b: usize| veh.per_distance * idx.dist(a, b);
     let m = nodes.len();
     let loc = |k: usize| match k {
         0 => veh.start,
@@ -92,12 +93,16 @@ pub(crate) fn cannot_beat(idx: &Index, v: usize, nodes: &[usize], job: JobId, bo
     match idx.jobs[job].shape {
         Shape::Pair => {
             let (p, d) = (idx.nodes[pickup(job)].loc, idx.nodes[dropoff(job)].loc);
+            let pd = c(p, d);
             let mut least_p = f64::INFINITY;
+            let mut a = loc(0);
             for g in 0..=m {
-                let (a, b) = (loc(g), loc(g + 1));
-                least = least.min(c(a, p) + c(p, d) + c(d, b) - c(a, b));
-                least = least.min(least_p + detour(g, d));
-                least_p = least_p.min(detour(g, p));
+                let b = loc(g + 1);
+                let (ap, ab, db) = (c(a, p), c(a, b), c(d, b));
+                least = least.min(ap + pd + db - ab);
+                least = least.min(least_p + (c(a, d) + db - ab));
+                least_p = least_p.min(ap + c(p, b) - ab);
+                a = b;
             }
         }
         Shape::DropOnly | Shape::PickOnly => {
@@ -373,16 +378,13 @@ impl Inserter {
             return Reason::RideTime;
         }
         self.room.prepare(&veh.layouts, &route.peak, q);
-        // Without setups, a stop placed after position k reaches k + 1 no
-        // sooner than its window opens plus its service: before the first
-        // position where that meets the latest start there (which never
+        // A stop placed after position k reaches k + 1 no sooner than its
+        // window opens plus its service, and a setup gained or saved there
+        // moves k + 1's latest start by at most the longest setup: before
+        // the first position where that meets the latest start (which never
         // decreases along the route), the stop cannot go.
         let first_on_time = |open: f64, service: f64| {
-            if idx.any_setup {
-                0
-            } else {
-                route.latest[1..].partition_point(|&l| l + 1e-9 < open + service)
-            }
+            route.latest[1..].partition_point(|&l| l + idx.max_setup + 1e-9 < open + service)
         };
         let (p_from, d_from) = (
             first_on_time(p_open, p.service),
