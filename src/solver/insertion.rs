@@ -12,6 +12,9 @@
 //! each (joining a run there saves its setup, splitting one adds it); the
 //! screens use that exact local change.
 
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
 use super::index::{dropoff, pickup, Index, Shape, VehicleInfo};
 use super::model::JobId;
 use super::route::RouteState;
@@ -36,9 +39,36 @@ pub(crate) struct Insertion {
 /// A further test of a scheduled candidate: its nodes, the scheduler's times.
 pub(crate) type Accept<'a> = &'a mut dyn FnMut(&[usize], &Scheduler) -> bool;
 
+/// A place found by the screens: its cost bound and the pickup and drop-off
+/// positions. Ordered so that the heap gives the cheapest first, ties by
+/// position: a total order, so the same places are tried in the same order
+/// whatever the screens pushed first.
+#[derive(Clone, Copy)]
+struct Cand(f64, u32, u32);
+
+impl Ord for Cand {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (other.0.total_cmp(&self.0))
+            .then(other.1.cmp(&self.1))
+            .then(other.2.cmp(&self.2))
+    }
+}
+impl PartialOrd for Cand {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl PartialEq for Cand {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Cand {}
+
 pub(crate) struct Inserter {
     pub sched: Scheduler,
-    cands: Vec<(f64, u32, u32)>,
+    /// Usually only the first one or two are scheduled: a heap beats sorting all.
+    cands: BinaryHeap<Cand>,
     buf: Vec<usize>,
     peak: Vec<i32>,
     suffix: Vec<i32>,
@@ -186,7 +216,7 @@ impl Inserter {
                 .all(|v| v.per_time == 0.0 && v.max_duration.is_infinite());
         Self {
             sched: Scheduler::new(idx),
-            cands: Vec::new(),
+            cands: BinaryHeap::new(),
             buf: Vec::new(),
             peak: Vec::new(),
             suffix: Vec::new(),
@@ -300,14 +330,11 @@ impl Inserter {
         if self.cands.is_empty() {
             return Err(reason);
         }
-        // A total order: leaving out the candidates past the cut leaves the
-        // others, ties included, in the order they would have had.
-        self.cands
-            .sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        // Leaving out the candidates past the cut leaves the others, ties
+        // included, in the order they would have had (`Cand`).
         let mut best: Option<Insertion> = None;
         let mut last_err = reason;
-        for i in 0..self.cands.len() {
-            let (lb, p, d) = self.cands[i];
+        while let Some(Cand(lb, p, d)) = self.cands.pop() {
             let lb = lb + miss;
             if best.is_some_and(|b| lb >= b.delta - 1e-9) {
                 break;
@@ -694,7 +721,7 @@ impl Inserter {
 
     #[inline]
     fn push(&mut self, lb: f64, p: usize, d: usize) {
-        self.cands.push((lb, p as u32, d as u32));
+        self.cands.push(Cand(lb, p as u32, d as u32));
     }
 }
 

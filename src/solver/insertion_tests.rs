@@ -133,7 +133,7 @@ fn compare(
     let screened: HashSet<(usize, usize)> = ins
         .cands
         .iter()
-        .map(|&(_, p, d)| (p as usize, d as usize))
+        .map(|c| (c.1 as usize, c.2 as usize))
         .collect();
     let bound = |p: usize, d: usize| {
         ins.cands
