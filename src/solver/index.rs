@@ -66,10 +66,8 @@ pub(crate) struct Index<'p> {
     pub vehicles: Vec<VehicleInfo>,
     pub classes: usize,
     pub any_ride_limit: bool,
-    /// Some place has a setup time: the fast paths skip setups otherwise.
-    pub any_setup: bool,
     /// The longest setup: what a visit's start can gain or lose when the
-    /// visit before it changes place.
+    /// visit before it changes place (0: no place has one).
     pub max_setup: f64,
     /// Some job prefers some vehicles: the segment search cannot price that.
     pub any_prefer: bool,
@@ -195,7 +193,6 @@ impl<'p> Index<'p> {
             })
             .collect();
         let any_ride_limit = jobs.iter().any(|j| j.ride_limit.is_some());
-        let any_setup = problem.setup.iter().any(|&s| s > 0.0);
         let max_setup = problem.setup.iter().copied().fold(0.0, f64::max);
         let any_prefer = problem.jobs.iter().any(|j| j.prefer.is_some());
         let m = &problem.matrix;
@@ -212,7 +209,6 @@ impl<'p> Index<'p> {
             vehicles,
             classes: class_of.len(),
             any_ride_limit,
-            any_setup,
             max_setup,
             any_prefer,
             arcs,
@@ -251,10 +247,16 @@ impl<'p> Index<'p> {
         (k > 0 || self.vehicles[v].parked).then_some(loc)
     }
 
+    /// Some place has a setup time: the fast paths skip setups otherwise.
+    #[inline]
+    pub fn any_setup(&self) -> bool {
+        self.max_setup > 0.0
+    }
+
     /// The setup paid at `loc` after a visit at `prev` ([`Problem::setup_paid`]).
     #[inline]
     pub fn setup(&self, prev: Option<LocationId>, loc: LocationId) -> Time {
-        if self.any_setup {
+        if self.any_setup() {
             self.problem.setup_paid(prev, loc)
         } else {
             0.0

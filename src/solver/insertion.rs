@@ -101,7 +101,6 @@ impl Cut {
     }
 }
 
-/// Applies an insertion to a node sequence.
 /// Whether no insertion of `job` into a used route of vehicle `v` with these
 /// stops can cost less than `bound`, by the arcs alone: the least detour over
 /// every place, as the screens price it, with no time and no schedule. Only
@@ -150,6 +149,7 @@ pub(crate) fn cannot_beat(idx: &Index, v: usize, nodes: &[usize], job: JobId, bo
     least + idx.miss(job, v) >= bound + BOUND_MARGIN
 }
 
+/// Applies an insertion to a node sequence.
 pub(crate) fn apply(idx: &Index, nodes: &mut Vec<usize>, job: JobId, p: usize, d: usize) {
     match idx.jobs[job].shape {
         Shape::Pair => {
@@ -428,7 +428,7 @@ impl Inserter {
             // Without setups, visits start no earlier than `earliest`: from
             // the first position left after the drop-off's window closes,
             // the drop-off loop stops, so no detour there counts.
-            let end = if idx.any_setup {
+            let end = if idx.any_setup() {
                 m + 1
             } else {
                 let (mut lo, mut hi) = (1, m + 1);

@@ -51,7 +51,7 @@ impl LocalSearch {
     /// `None` unless the problem is windows-only: segments are exact only there.
     pub fn new(idx: &Index) -> Option<Self> {
         let windows_only = !idx.any_ride_limit
-            && !idx.any_setup
+            && !idx.any_setup()
             && !idx.any_prefer
             && idx.problem.links.is_empty()
             && idx.dims <= MAX_DIMS

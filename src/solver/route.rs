@@ -172,7 +172,7 @@ impl RouteState {
     /// the visit before it is at `prev` instead: the setup it gains or saves.
     #[inline]
     pub fn setup_change(&self, idx: &Index, k: usize, prev: usize) -> f64 {
-        if !idx.any_setup || k + 1 >= self.locs.len() {
+        if !idx.any_setup() || k + 1 >= self.locs.len() {
             return 0.0;
         }
         let loc = self.locs[k];
