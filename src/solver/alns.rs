@@ -169,6 +169,9 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
     let mut repairs = Adaptive::<{ REPAIRS.len() }>::new();
     let mut next_sp = 0;
     let mut elimination = Elimination::new(idx, &best);
+    // No route costs less than its vehicle's fixed cost (negative only for
+    // a vehicle already under way).
+    let cost_floor: f64 = idx.vehicles.iter().map(|v| v.fixed.min(0.0)).sum();
 
     loop {
         let progress = opts.progress(began.elapsed(), iteration);
@@ -208,49 +211,55 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         let mut next = base.clone();
         let removed = destroy::select(DESTROYS[di], idx, &next, &neigh, q, &mut rng);
         next.remove(idx, &removed, &mut ins.sched);
-        repair::run(REPAIRS[ri], idx, &mut next, &mut ins, &mut rng);
-        ls::after_repair(
-            ls.as_mut(),
-            idx,
-            &mut next,
-            &mut ins.sched,
-            &removed,
-            base_cost,
-            &mut rng,
-        );
-        let next_settled = request_ls::after_repair(
-            rls.as_mut(),
-            idx,
-            &mut next,
-            (!trial && settled).then_some(&cur),
-            &mut ins,
-            Some(&best),
-            &mut rng,
-            &out_of_time,
-        );
-
+        // A plan whose left-out jobs alone cost more than the base plus
+        // what the annealing could ever accept (a chance below e^-50) is
+        // dropped as soon as the repair knows it.
+        let give_up = base_cost - cost_floor + 50.0 * temperature;
+        let placed = repair::run_within(REPAIRS[ri], idx, &mut next, &mut ins, &mut rng, give_up);
         let mut score = 0.0;
-        if next.cost < best.cost - 1e-9 {
-            best = next.clone();
-            score = 33.0;
-            report(&best, iteration, sp_time, false, on_progress);
-        } else if next.cost < base_cost - 1e-9 {
-            score = 9.0;
-        }
-        let accept = next.cost < base_cost - 1e-9
-            || rng.f64() < (-(next.cost - base_cost) / temperature).exp();
-        if accept {
-            if score == 0.0 {
-                score = 13.0;
+        if placed {
+            ls::after_repair(
+                ls.as_mut(),
+                idx,
+                &mut next,
+                &mut ins.sched,
+                &removed,
+                base_cost,
+                &mut rng,
+            );
+            let next_settled = request_ls::after_repair(
+                rls.as_mut(),
+                idx,
+                &mut next,
+                (!trial && settled).then_some(&cur),
+                &mut ins,
+                Some(&best),
+                &mut rng,
+                &out_of_time,
+            );
+
+            if next.cost < best.cost - 1e-9 {
+                best = next.clone();
+                score = 33.0;
+                report(&best, iteration, sp_time, false, on_progress);
+            } else if next.cost < base_cost - 1e-9 {
+                score = 9.0;
             }
-            if pooling {
-                pool.add(idx, &next);
-            }
-            if trial {
-                elimination.accept(next);
-            } else {
-                cur = next;
-                settled = next_settled;
+            let accept = next.cost < base_cost - 1e-9
+                || rng.f64() < (-(next.cost - base_cost) / temperature).exp();
+            if accept {
+                if score == 0.0 {
+                    score = 13.0;
+                }
+                if pooling {
+                    pool.add(idx, &next);
+                }
+                if trial {
+                    elimination.accept(next);
+                } else {
+                    cur = next;
+                    settled = next_settled;
+                }
             }
         }
         destroys.reward(di, score);

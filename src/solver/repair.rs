@@ -30,23 +30,41 @@ pub(crate) fn run(
     ins: &mut Inserter,
     rng: &mut fastrand::Rng,
 ) {
-    match op {
+    run_within(op, idx, state, ins, rng, f64::INFINITY);
+}
+
+/// [`run`], giving up (false, the plan half repaired) once the jobs it
+/// cannot place are worth more than `give_up`: on a day with more requests
+/// than room, half the repairs leave out more than the plan they started
+/// from, and no search keeps such a plan.
+pub(crate) fn run_within(
+    op: Repair,
+    idx: &Index,
+    state: &mut State,
+    ins: &mut Inserter,
+    rng: &mut fastrand::Rng,
+    give_up: f64,
+) -> bool {
+    let placed = match op {
         Repair::GreedyRandom => {
             let mut order = state.unassigned.clone();
             rng.shuffle(&mut order);
-            greedy(idx, state, ins, order, rng);
+            greedy(idx, state, ins, order, rng, give_up)
         }
         Repair::GreedyHardFirst => {
             let mut order = state.unassigned.clone();
             rng.shuffle(&mut order);
             // Narrow windows and heavy loads first: they have the fewest places to go.
             order.sort_by(|&a, &b| hardness(idx, b).total_cmp(&hardness(idx, a)));
-            greedy(idx, state, ins, order, rng);
+            greedy(idx, state, ins, order, rng, give_up)
         }
-        Repair::Regret2 => regret(idx, state, ins, 2, rng),
-        Repair::Regret3 => regret(idx, state, ins, 3, rng),
+        Repair::Regret2 => regret_with(idx, state, ins, 2, rng, true, give_up),
+        Repair::Regret3 => regret_with(idx, state, ins, 3, rng, true, give_up),
+    };
+    if placed {
+        state.sync_links(idx, &mut ins.sched);
     }
-    state.sync_links(idx, &mut ins.sched);
+    placed
 }
 
 fn hardness(idx: &Index, j: JobId) -> f64 {
@@ -60,19 +78,29 @@ fn hardness(idx: &Index, j: JobId) -> f64 {
     load as f64 * 1e3 - width
 }
 
+/// Each job once, in order: one that finds no place stays out.
 fn greedy(
     idx: &Index,
     state: &mut State,
     ins: &mut Inserter,
     order: Vec<JobId>,
     rng: &mut fastrand::Rng,
-) {
+    give_up: f64,
+) -> bool {
     let mut routes = Vec::new();
+    let mut lost = 0.0;
     for j in order {
-        if let Some(best) = state.best_insertion(idx, ins, j, BLINK, rng, &mut routes) {
-            state.insert(idx, j, best, &mut ins.sched);
+        match state.best_insertion(idx, ins, j, BLINK, rng, &mut routes) {
+            Some(best) => state.insert(idx, j, best, &mut ins.sched),
+            None => {
+                lost += idx.jobs[j].priority;
+                if lost > give_up {
+                    return false;
+                }
+            }
         }
     }
+    true
 }
 
 /// What the regret knows of a job's best place in one route.
@@ -86,10 +114,6 @@ enum Known {
     AtLeast(f64),
 }
 
-fn regret(idx: &Index, state: &mut State, ins: &mut Inserter, k: usize, rng: &mut fastrand::Rng) {
-    regret_with(idx, state, ins, k, rng, true);
-}
-
 /// The regret; `bounded` false searches every route in full (tests compare).
 pub(crate) fn regret_with(
     idx: &Index,
@@ -98,7 +122,8 @@ pub(crate) fn regret_with(
     k: usize,
     rng: &mut fastrand::Rng,
     bounded: bool,
-) {
+    give_up: f64,
+) -> bool {
     let mut pending = state.unassigned.clone();
     rng.shuffle(&mut pending);
     // Per job and route, refreshed only for the route that changed.
@@ -108,6 +133,9 @@ pub(crate) fn regret_with(
     let mut order = Vec::new();
     loop {
         let mut choice: Option<(f64, f64, usize, Insertion)> = None;
+        // Worth of the jobs no route can take: routes only fill up, so they
+        // stay out (unless a link waits for a partner to be placed).
+        let mut lost = 0.0;
         for (pi, &j) in pending.iter().enumerate() {
             state.candidate_routes(idx, j, &mut routes);
             // The k smallest costs, sorted; the best place (first route on ties).
@@ -155,7 +183,13 @@ pub(crate) fn regret_with(
                     _ => Known::AtLeast(kth),
                 };
             }
-            let Some(best) = best else { continue };
+            let Some(best) = best else {
+                let info = &idx.jobs[j];
+                if info.after.is_none() && info.before.is_empty() {
+                    lost += info.priority;
+                }
+                continue;
+            };
             let missing = costs.iter().take(k).filter(|c| c.is_infinite()).count();
             let regret: f64 = costs
                 .iter()
@@ -168,6 +202,9 @@ pub(crate) fn regret_with(
             if choice.is_none_or(|(bk, bc, _, _)| key > bk || (key == bk && best.delta < bc)) {
                 choice = Some((key, best.delta, pi, best));
             }
+        }
+        if lost > give_up {
+            return false;
         }
         let Some((_, _, pi, best)) = choice else {
             break;
@@ -192,4 +229,5 @@ pub(crate) fn regret_with(
             break;
         }
     }
+    true
 }

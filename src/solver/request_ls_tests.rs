@@ -323,7 +323,7 @@ fn the_bounded_regret_places_every_job_where_the_full_search_does() {
         let mut runs = [true, false].map(|bounded| {
             let mut s = state.clone();
             let mut r = fastrand::Rng::with_seed(seed);
-            repair::regret_with(&idx, &mut s, &mut ins, k, &mut r, bounded);
+            repair::regret_with(&idx, &mut s, &mut ins, k, &mut r, bounded, f64::INFINITY);
             s
         });
         let [bounded, full] = &mut runs;
@@ -335,4 +335,46 @@ fn the_bounded_regret_places_every_job_where_the_full_search_does() {
     }
     // The comparison must have had jobs to place.
     assert!(placed > 300, "{placed}");
+}
+
+#[test]
+fn a_repair_gives_up_only_on_plans_that_leave_out_more_than_allowed() {
+    let mut rng = fastrand::Rng::with_seed(34);
+    let (mut gave_up, mut finished) = (0, 0);
+    for case in 0..300 {
+        let jobs = rng.usize(10..=40);
+        let p = problem(&mut rng, jobs);
+        let idx = Index::new(&p);
+        let (mut state, mut ins) = start(&idx, &mut rng);
+        let assigned: Vec<JobId> = (0..jobs).filter(|&j| state.route_of[j] != NONE).collect();
+        let out: Vec<JobId> = assigned.into_iter().filter(|_| rng.bool()).collect();
+        state.remove(&idx, &out, &mut ins.sched);
+        let op = repair::REPAIRS[rng.usize(0..repair::REPAIRS.len())];
+        let seed = rng.u64(..);
+        let run = |give_up: f64, ins: &mut Inserter| {
+            let mut s = state.clone();
+            let mut r = fastrand::Rng::with_seed(seed);
+            let placed = repair::run_within(op, &idx, &mut s, ins, &mut r, give_up);
+            (placed, s)
+        };
+        let (placed, full) = run(f64::INFINITY, &mut ins);
+        assert!(placed, "case {case}");
+        let worth: f64 = full.unassigned.iter().map(|&j| idx.jobs[j].priority).sum();
+        let give_up = worth * rng.f64() * 1.5;
+        match run(give_up, &mut ins) {
+            (true, s) => {
+                finished += 1;
+                assert_eq!(s.unassigned, full.unassigned, "case {case}");
+                for (a, b) in s.routes.iter().zip(&full.routes) {
+                    assert_eq!(a.nodes, b.nodes, "case {case}");
+                }
+            }
+            (false, _) => {
+                gave_up += 1;
+                assert!(worth > give_up, "case {case}: {worth} <= {give_up}");
+            }
+        }
+    }
+    // Both outcomes must have been seen.
+    assert!(gave_up > 20 && finished > 20, "{gave_up} {finished}");
 }
