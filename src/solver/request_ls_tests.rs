@@ -306,6 +306,17 @@ fn search_with_requests_moves_stays_feasible_and_deterministic() {
     }
 }
 
+/// A plan of the constructions with about half its jobs taken out again.
+fn half_ruined(idx: &Index, rng: &mut fastrand::Rng) -> (State, Inserter) {
+    let (mut state, mut ins) = start(idx, rng);
+    let assigned: Vec<JobId> = (0..idx.jobs.len())
+        .filter(|&j| state.route_of[j] != NONE)
+        .collect();
+    let out: Vec<JobId> = assigned.into_iter().filter(|_| rng.bool()).collect();
+    state.remove(idx, &out, &mut ins.sched);
+    (state, ins)
+}
+
 #[test]
 fn the_bounded_regret_places_every_job_where_the_full_search_does() {
     let mut rng = fastrand::Rng::with_seed(33);
@@ -314,10 +325,7 @@ fn the_bounded_regret_places_every_job_where_the_full_search_does() {
         let jobs = rng.usize(10..=40);
         let p = problem(&mut rng, jobs);
         let idx = Index::new(&p);
-        let (mut state, mut ins) = start(&idx, &mut rng);
-        let assigned: Vec<JobId> = (0..jobs).filter(|&j| state.route_of[j] != NONE).collect();
-        let out: Vec<JobId> = assigned.into_iter().filter(|_| rng.bool()).collect();
-        state.remove(&idx, &out, &mut ins.sched);
+        let (state, mut ins) = half_ruined(&idx, &mut rng);
         let k = rng.usize(2..=3);
         let seed = rng.u64(..);
         let mut runs = [true, false].map(|bounded| {
@@ -345,10 +353,7 @@ fn a_repair_gives_up_only_on_plans_that_leave_out_more_than_allowed() {
         let jobs = rng.usize(10..=40);
         let p = problem(&mut rng, jobs);
         let idx = Index::new(&p);
-        let (mut state, mut ins) = start(&idx, &mut rng);
-        let assigned: Vec<JobId> = (0..jobs).filter(|&j| state.route_of[j] != NONE).collect();
-        let out: Vec<JobId> = assigned.into_iter().filter(|_| rng.bool()).collect();
-        state.remove(&idx, &out, &mut ins.sched);
+        let (state, mut ins) = half_ruined(&idx, &mut rng);
         let op = repair::REPAIRS[rng.usize(0..repair::REPAIRS.len())];
         let seed = rng.u64(..);
         let run = |give_up: f64, ins: &mut Inserter| {
