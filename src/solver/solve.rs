@@ -64,11 +64,12 @@ impl Options {
             .is_some_and(|c| c.load(Ordering::Relaxed))
     }
 
-    /// Time allowed for one set-partitioning solve.
-    pub(crate) fn sp_seconds(&self, elapsed: Duration) -> f64 {
+    /// Time allowed for one set-partitioning solve: at most `share` of the
+    /// limit and half of what is left.
+    pub(crate) fn sp_seconds(&self, elapsed: Duration, share: f64) -> f64 {
         match self.time_limit {
             Some(t) => ((t.saturating_sub(elapsed)).as_secs_f64() * 0.5)
-                .min(t.as_secs_f64() * 0.04)
+                .min(t.as_secs_f64() * share)
                 .max(0.0),
             None => 1.0,
         }
