@@ -131,7 +131,9 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         &mut rng,
     );
     // Problems the segment search cannot price get the request search.
-    let mut rls = ls.is_none().then(|| RequestSearch::new(idx));
+    let mut rls = ls
+        .is_none()
+        .then(|| RequestSearch::with_neighbours(idx, &neigh));
     // Only a time limit without an iteration budget, or a cancellation,
     // cuts a descent short: runs with a budget must not depend on the clock.
     let out_of_time = || {

@@ -8,7 +8,9 @@
 //!   eight-step scheduler);
 //! - 2-opt* at empty-vehicle points: two routes exchange their tails after
 //!   positions where nobody is on board; priced by the four arcs first and
-//!   scheduled only when the arcs promise a gain.
+//!   scheduled only when the arcs promise a gain;
+//! - exchange: two related requests of different routes trade places
+//!   (`request_swap`), tried when neither move above helps.
 //!
 //! First improvement, only improving feasible moves, to a local optimum.
 
@@ -42,6 +44,14 @@ pub(crate) struct RequestSearch {
     /// of it saves (reused while the route stays as it was).
     saving_at: Vec<(usize, u64, f64)>,
     buf: [Vec<usize>; 2],
+    /// Per job: the requests it may trade places with (`request_swap`).
+    near: Vec<Vec<JobId>>,
+    /// Per job: its route without it, while that route stands.
+    without: Vec<request_swap::Without>,
+    /// The clock when the exchanges were last looked at, as `tails_checked`.
+    swaps_checked: u64,
+    /// Whether a descent also tries exchanges (set per plan by [`after_repair`]).
+    pub swaps: bool,
     /// Moves applied so far (for tests and counters).
     pub applied: u64,
     /// Largest gap seen between a move's predicted and actual cost change.
@@ -49,8 +59,22 @@ pub(crate) struct RequestSearch {
 }
 
 impl RequestSearch {
+    #[cfg(test)]
     pub fn new(idx: &Index) -> Self {
+        Self::with_neighbours(idx, &super::destroy::neighbours(idx))
+    }
+
+    /// `neighbours`: per job, the others from the most related on.
+    pub fn with_neighbours(idx: &Index, neighbours: &[Vec<JobId>]) -> Self {
+        let near = neighbours
+            .iter()
+            .map(|n| n[..n.len().min(request_swap::NEAR)].to_vec())
+            .collect();
         Self {
+            near,
+            without: Vec::new(),
+            swaps_checked: 0,
+            swaps: true,
             order: Vec::new(),
             routes: Vec::new(),
             reduced: RouteState::empty(idx, 0),
@@ -159,6 +183,14 @@ impl RequestSearch {
             }
             if idx.problem.links.is_empty() {
                 improved |= self.two_opt_star(idx, state, &mut ins.sched);
+                if !improved && self.swaps {
+                    improved = self.exchanges(idx, state, ins, rng, stop);
+                    // Cut short, the exchanges may have missed one.
+                    if stop() {
+                        settled = false;
+                        break;
+                    }
+                }
             }
             if !improved {
                 break;
@@ -469,11 +501,17 @@ pub(crate) fn after_repair(
     if !worth {
         return false;
     }
+    // Tried on every plan near the best, exchanges cost 60% of the
+    // iterations; on plans that beat it, 3% (session 30, pr at 10 s).
+    rls.swaps = best.is_none_or(|b| state.cost < b.cost - 1e-9);
     match settled {
         Some(s) => rls.run_from(idx, state, s, ins, rng, stop),
         None => rls.run(idx, state, ins, None, rng, stop),
     }
 }
+
+#[path = "request_swap.rs"]
+mod request_swap;
 
 #[cfg(test)]
 #[path = "request_ls_tests.rs"]

@@ -156,6 +156,9 @@ fn every_move_saves_what_it_predicts_and_ends_in_a_local_optimum() {
         }
         assert!(!rls.two_opt_star(&idx, &mut state, &mut ins.sched));
         assert_eq!(rls.applied, applied, "case {case}");
+        // Nor an exchange, looked at afresh.
+        let mut fresh = RequestSearch::new(&idx);
+        assert!(!fresh.exchanges(&idx, &mut state, &mut ins, &mut rng, &|| false));
         moves += rls.applied;
         // Tail exchanges alone, from a fresh start.
         let (mut state, mut ins) = start(&idx, &mut rng);
@@ -169,6 +172,46 @@ fn every_move_saves_what_it_predicts_and_ends_in_a_local_optimum() {
     }
     assert!(moves > 100, "only {moves} moves");
     assert!(tails > 10, "only {tails} tail exchanges");
+}
+
+/// Exchanges save what they predict, leave plans the scheduler agrees with,
+/// and find gains where no relocation or tail exchange is left.
+#[test]
+fn exchanges_pay_where_relocation_cannot() {
+    let mut rng = fastrand::Rng::with_seed(31);
+    let (mut made, mut beyond) = (0, 0);
+    for case in 0..200 {
+        let n = rng.usize(8..=24);
+        let p = problem(&mut rng, n);
+        let idx = Index::new(&p);
+        let (mut state, mut ins) = start(&idx, &mut rng);
+        // Exchanges alone, from a fresh start.
+        let before = (state.cost, state.unassigned.len());
+        let mut only = RequestSearch::new(&idx);
+        while only.exchanges(&idx, &mut state, &mut ins, &mut rng, &|| false) {}
+        assert!(state.cost <= before.0 + 1e-9, "case {case}");
+        assert_eq!(state.unassigned.len(), before.1, "case {case}");
+        assert!(
+            only.worst_error <= 1e-6,
+            "case {case}: off by {}",
+            only.worst_error
+        );
+        assert_consistent(&idx, &state, &mut ins, case);
+        made += only.applied;
+        // A descent without them, then exchanges: what they add.
+        let mut rls = RequestSearch::new(&idx);
+        rls.swaps = false;
+        rls.run(&idx, &mut state, &mut ins, None, &mut rng, &|| false);
+        let mut more = RequestSearch::new(&idx);
+        let settled = state.cost;
+        if more.exchanges(&idx, &mut state, &mut ins, &mut rng, &|| false) {
+            assert!(state.cost < settled - 1e-9, "case {case}");
+            assert_consistent(&idx, &state, &mut ins, case);
+            beyond += 1;
+        }
+    }
+    assert!(made > 100, "only {made} exchanges");
+    assert!(beyond > 8, "exchanges improved only {beyond} local optima");
 }
 
 /// From a local optimum with a few jobs moved, the descent that looks only
@@ -213,6 +256,10 @@ fn a_descent_over_the_changed_routes_ends_in_a_full_local_optimum() {
         }
         assert!(
             !fresh.two_opt_star(&idx, &mut state, &mut ins.sched),
+            "case {case}"
+        );
+        assert!(
+            !fresh.exchanges(&idx, &mut state, &mut ins, &mut rng, &|| false),
             "case {case}"
         );
         looked += 1;
