@@ -97,7 +97,8 @@ impl RequestSearch {
         let (r, rk) = (state.route_of[j], state.route_of[k]);
         let total = self.saving_without(idx, state, j, &mut ins.sched)
             + self.saving_without(idx, state, k, &mut ins.sched);
-        if total.is_nan() || total <= GAIN {
+        // A route that does not hold without its request saves −∞: no trade.
+        if total <= GAIN {
             return false;
         }
         let bound = total - GAIN;
