@@ -38,6 +38,14 @@ pub(crate) struct JobInfo {
     pub before: Vec<JobId>,
 }
 
+impl JobInfo {
+    /// An outbound or a return of a link: its route and times answer to
+    /// another job's.
+    pub fn linked(&self) -> bool {
+        self.after.is_some() || !self.before.is_empty()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct VehicleInfo {
     pub start: LocationId,

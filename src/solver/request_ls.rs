@@ -12,6 +12,11 @@
 //! - exchange: two related requests of different routes trade places
 //!   (`request_swap`), tried when neither move above helps.
 //!
+//! With links, 2-opt* trades only between routes without a linked request
+//! and exchanges only requests without links (a return bound to its
+//! outbound's vehicle must stay there): on the town's days the meal cars
+//! still trade trips while the van's linked rides stay put.
+//!
 //! First improvement, only improving feasible moves, to a local optimum.
 
 use super::index::{is_pickup, job_of, Index, Shape};
@@ -181,15 +186,14 @@ impl RequestSearch {
                 }
                 improved |= self.relocate(idx, state, ins, self.order[i]);
             }
-            if idx.problem.links.is_empty() {
-                improved |= self.two_opt_star(idx, state, &mut ins.sched);
-                if !improved && self.swaps {
-                    improved = self.exchanges(idx, state, ins, rng, stop);
-                    // Cut short, the exchanges may have missed one.
-                    if stop() {
-                        settled = false;
-                        break;
-                    }
+            // Both leave linked requests where they are (see each).
+            improved |= self.two_opt_star(idx, state, &mut ins.sched);
+            if !improved && self.swaps {
+                improved = self.exchanges(idx, state, ins, rng, stop);
+                // Cut short, the exchanges may have missed one.
+                if stop() {
+                    settled = false;
+                    break;
                 }
             }
             if !improved {
@@ -364,9 +368,23 @@ impl RequestSearch {
         self.tails_checked = self.clock;
         let mut improved = false;
         let nr = state.routes.len();
+        // A tail carries its linked requests to another vehicle: a return
+        // bound to its outbound's vehicle would leave it. Routes without
+        // any are free to trade (the meal cars of a day whose van has links).
+        let links = !idx.problem.links.is_empty();
+        let free = |state: &State, r: usize| {
+            !links
+                || !state.routes[r]
+                    .nodes
+                    .iter()
+                    .any(|&n| idx.jobs[job_of(n)].linked())
+        };
         for r1 in 0..nr {
             for r2 in r1 + 1..nr {
                 if state.routes[r1].is_empty() || state.routes[r2].is_empty() {
+                    continue;
+                }
+                if !free(state, r1) || !free(state, r2) {
                     continue;
                 }
                 if self.stamp[r1] <= seen && self.stamp[r2] <= seen {

@@ -430,3 +430,112 @@ fn a_repair_gives_up_only_on_plans_that_leave_out_more_than_allowed() {
     // Both outcomes must have been seen.
     assert!(gave_up > 20 && finished > 20, "{gave_up} {finished}");
 }
+
+/// Links between a few random rides: returns after their outbound, some
+/// bound to its vehicle.
+fn with_links(mut p: Problem, rng: &mut fastrand::Rng) -> Problem {
+    use crate::solver::model::Link;
+    let mut rides: Vec<usize> = (0..p.jobs.len())
+        .filter(|&j| p.jobs[j].pickup.is_some() && p.jobs[j].dropoff.is_some())
+        .collect();
+    rng.shuffle(&mut rides);
+    for pair in rides.chunks_exact(2).take(rng.usize(1..=3)) {
+        p.links.push(Link {
+            outbound: pair[0],
+            inbound: pair[1],
+            min_gap: f64::from(rng.u8(0..30)),
+            same_vehicle: rng.bool(),
+        });
+    }
+    p.validate().expect("generated links are valid");
+    p
+}
+
+/// On a day with links, 2-opt* and exchanges run between routes and
+/// requests without links: a linked request stays in its route, the moves
+/// find gains, and a descent ends where neither finds one.
+#[test]
+fn tails_and_trades_leave_linked_requests_where_they_are() {
+    let mut rng = fastrand::Rng::with_seed(41);
+    let (mut tails, mut trades, mut settled) = (0, 0, 0);
+    for case in 0..400 {
+        let jobs = rng.usize(8..=22);
+        let p = with_links(problem(&mut rng, jobs), &mut rng);
+        let idx = Index::new(&p);
+        let linked: Vec<JobId> = (0..idx.jobs.len())
+            .filter(|&j| idx.jobs[j].linked())
+            .collect();
+        assert!(!linked.is_empty());
+        let routes_of =
+            |s: &State| -> Vec<usize> { linked.iter().map(|&j| s.route_of[j]).collect() };
+        // Each move alone, from a construction.
+        let (mut state, mut ins) = start(&idx, &mut rng);
+        let before = routes_of(&state);
+        let cost = state.cost;
+        let mut rls = RequestSearch::new(&idx);
+        if rls.two_opt_star(&idx, &mut state, &mut ins.sched) {
+            tails += 1;
+        }
+        assert_eq!(
+            routes_of(&state),
+            before,
+            "case {case}: a tail moved a linked request"
+        );
+        if rls.exchanges(&idx, &mut state, &mut ins, &mut rng, &|| false) {
+            trades += 1;
+        }
+        assert_eq!(
+            routes_of(&state),
+            before,
+            "case {case}: a trade moved a linked request"
+        );
+        assert!(state.cost <= cost + 1e-9, "case {case}");
+        assert!(
+            rls.worst_error <= 1e-6,
+            "case {case}: off by {}",
+            rls.worst_error
+        );
+        assert_consistent(&idx, &state, &mut ins, case);
+        // A whole descent: where it ends a local optimum, neither pays.
+        let (mut state, mut ins) = start(&idx, &mut rng);
+        let mut rls = RequestSearch::new(&idx);
+        if rls.run(&idx, &mut state, &mut ins, None, &mut rng, &|| false) {
+            settled += 1;
+            let mut fresh = RequestSearch::new(&idx);
+            assert!(
+                !fresh.two_opt_star(&idx, &mut state, &mut ins.sched),
+                "case {case}"
+            );
+            assert!(
+                !fresh.exchanges(&idx, &mut state, &mut ins, &mut rng, &|| false),
+                "case {case}"
+            );
+        }
+    }
+    assert!(tails > 5, "2-opt* improved only {tails} days with links");
+    assert!(
+        trades > 5,
+        "exchanges improved only {trades} days with links"
+    );
+    assert!(settled > 300, "only {settled} descents settled");
+}
+
+#[test]
+fn search_on_days_with_links_stays_feasible_and_deterministic() {
+    let mut rng = fastrand::Rng::with_seed(43);
+    for _ in 0..15 {
+        let jobs = rng.usize(10..=25);
+        let p = with_links(problem(&mut rng, jobs), &mut rng);
+        let opts = Options {
+            seed: 5,
+            time_limit: None,
+            iterations: Some(200),
+            ..Default::default()
+        };
+        let a = solve(&p, &opts).unwrap();
+        let report = check::check(&p, &a);
+        assert!(report.is_feasible(), "{report:?}");
+        let b = solve(&p, &opts).unwrap();
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+    }
+}

@@ -70,10 +70,18 @@ impl RequestSearch {
                 break;
             }
             let j = self.order[i];
+            // A trade puts each request straight into the other's route,
+            // which a return bound to its outbound's vehicle may not leave.
+            if idx.jobs[j].linked() {
+                continue;
+            }
             for t in 0..self.near[j].len() {
                 let k = self.near[j][t];
                 let (r, rk) = (state.route_of[j], state.route_of[k]);
                 if rk == NONE || rk == r || (self.stamp[r] <= seen && self.stamp[rk] <= seen) {
+                    continue;
+                }
+                if idx.jobs[k].linked() {
                     continue;
                 }
                 if self.trade(idx, state, ins, j, k) {
