@@ -99,6 +99,25 @@ fn problem(rng: &mut fastrand::Rng, jobs: usize) -> Problem {
     p
 }
 
+/// Neither 2-opt* nor an exchange pays on `state` (a local optimum).
+fn assert_no_tail_or_trade_pays(
+    idx: &Index,
+    state: &mut State,
+    ins: &mut Inserter,
+    rng: &mut fastrand::Rng,
+    case: usize,
+) {
+    let mut fresh = RequestSearch::new(idx);
+    assert!(
+        !fresh.two_opt_star(idx, state, &mut ins.sched),
+        "case {case}"
+    );
+    assert!(
+        !fresh.exchanges(idx, state, ins, rng, &|| false),
+        "case {case}"
+    );
+}
+
 /// A random start: greedy insertion in random order.
 fn start(idx: &Index, rng: &mut fastrand::Rng) -> (State, Inserter) {
     let mut ins = Inserter::new(idx);
@@ -254,14 +273,7 @@ fn a_descent_over_the_changed_routes_ends_in_a_full_local_optimum() {
                 "case {case}"
             );
         }
-        assert!(
-            !fresh.two_opt_star(&idx, &mut state, &mut ins.sched),
-            "case {case}"
-        );
-        assert!(
-            !fresh.exchanges(&idx, &mut state, &mut ins, &mut rng, &|| false),
-            "case {case}"
-        );
+        assert_no_tail_or_trade_pays(&idx, &mut state, &mut ins, &mut rng, case);
         looked += 1;
     }
     assert!(
@@ -333,12 +345,16 @@ fn cuts_leave_no_pair_split() {
     }
 }
 
-#[test]
-fn search_with_requests_moves_stays_feasible_and_deterministic() {
-    let mut rng = fastrand::Rng::with_seed(9);
+/// Whole searches on fifteen random days: each plan passes the checker and
+/// the same seed and budget give the same plan.
+fn searches_stay_feasible_and_deterministic(seed: u64, links: bool) {
+    let mut rng = fastrand::Rng::with_seed(seed);
     for _ in 0..15 {
         let jobs = rng.usize(10..=25);
-        let p = problem(&mut rng, jobs);
+        let mut p = problem(&mut rng, jobs);
+        if links {
+            p = with_links(p, &mut rng);
+        }
         let opts = Options {
             seed: 3,
             time_limit: None,
@@ -351,6 +367,11 @@ fn search_with_requests_moves_stays_feasible_and_deterministic() {
         let b = solve(&p, &opts).unwrap();
         assert_eq!(format!("{a:?}"), format!("{b:?}"));
     }
+}
+
+#[test]
+fn search_with_requests_moves_stays_feasible_and_deterministic() {
+    searches_stay_feasible_and_deterministic(9, false);
 }
 
 /// A plan of the constructions with about half its jobs taken out again.
@@ -501,15 +522,7 @@ fn tails_and_trades_leave_linked_requests_where_they_are() {
         let mut rls = RequestSearch::new(&idx);
         if rls.run(&idx, &mut state, &mut ins, None, &mut rng, &|| false) {
             settled += 1;
-            let mut fresh = RequestSearch::new(&idx);
-            assert!(
-                !fresh.two_opt_star(&idx, &mut state, &mut ins.sched),
-                "case {case}"
-            );
-            assert!(
-                !fresh.exchanges(&idx, &mut state, &mut ins, &mut rng, &|| false),
-                "case {case}"
-            );
+            assert_no_tail_or_trade_pays(&idx, &mut state, &mut ins, &mut rng, case);
         }
     }
     assert!(tails > 5, "2-opt* improved only {tails} days with links");
@@ -522,20 +535,5 @@ fn tails_and_trades_leave_linked_requests_where_they_are() {
 
 #[test]
 fn search_on_days_with_links_stays_feasible_and_deterministic() {
-    let mut rng = fastrand::Rng::with_seed(43);
-    for _ in 0..15 {
-        let jobs = rng.usize(10..=25);
-        let p = with_links(problem(&mut rng, jobs), &mut rng);
-        let opts = Options {
-            seed: 5,
-            time_limit: None,
-            iterations: Some(200),
-            ..Default::default()
-        };
-        let a = solve(&p, &opts).unwrap();
-        let report = check::check(&p, &a);
-        assert!(report.is_feasible(), "{report:?}");
-        let b = solve(&p, &opts).unwrap();
-        assert_eq!(format!("{a:?}"), format!("{b:?}"));
-    }
+    searches_stay_feasible_and_deterministic(43, true);
 }
