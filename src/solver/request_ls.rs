@@ -371,20 +371,20 @@ impl RequestSearch {
         // A tail carries its linked requests to another vehicle: a return
         // bound to its outbound's vehicle would leave it. Routes without
         // any are free to trade (the meal cars of a day whose van has links).
-        let links = !idx.problem.links.is_empty();
-        let free = |state: &State, r: usize| {
-            !links
-                || !state.routes[r]
-                    .nodes
-                    .iter()
-                    .any(|&n| idx.jobs[job_of(n)].linked())
-        };
+        // Known once per call: only free routes trade, and they stay free.
+        let held: Option<Vec<bool>> = (!idx.problem.links.is_empty()).then(|| {
+            state
+                .routes
+                .iter()
+                .map(|r| r.nodes.iter().any(|&n| idx.jobs[job_of(n)].linked()))
+                .collect()
+        });
         for r1 in 0..nr {
             for r2 in r1 + 1..nr {
                 if state.routes[r1].is_empty() || state.routes[r2].is_empty() {
                     continue;
                 }
-                if !free(state, r1) || !free(state, r2) {
+                if held.as_ref().is_some_and(|h| h[r1] || h[r2]) {
                     continue;
                 }
                 if self.stamp[r1] <= seen && self.stamp[r2] <= seen {
