@@ -10,6 +10,19 @@ use crate::harness::{Browser, Viewport};
 /// axe-core, vendored from npm (see vendor/axe-core/README.md).
 const AXE: &str = include_str!("vendor/axe-core/axe.min.js");
 
+/// The page's width when it is wider than the screen it is shown on. Measured
+/// against the screen's own width: a mobile browser zooms out to fit a wider
+/// page, and `innerWidth` then grows with it.
+pub async fn wider_than_screen(b: &Browser) -> Option<u64> {
+    let screen = b.viewport.size().0;
+    let width = b
+        .js("return document.documentElement.scrollWidth;", vec![])
+        .await
+        .as_u64()
+        .expect("a width in pixels");
+    (width > u64::from(screen) + 1).then_some(width)
+}
+
 /// Runs axe on the current document; returns the serious and critical
 /// violations, one readable paragraph each.
 pub async fn axe_violations(b: &Browser) -> Vec<String> {
@@ -133,15 +146,9 @@ impl Browser {
                 self.screenshot_to(&dir.join(format!("{readme}-{}.png", size.name())))
                     .await;
             }
-            // On a phone nothing may widen the page past the screen (it would zoom out).
+            // On a phone nothing may widen the page past the screen.
             if size == Viewport::Phone {
-                let wide = self
-                    .js(
-                        "const w = document.documentElement.scrollWidth; return w > window.innerWidth + 1 ? w : 0;",
-                        vec![],
-                    )
-                    .await;
-                if wide != 0 {
+                if let Some(wide) = wider_than_screen(self).await {
                     failures.push(format!(
                         "{name} at phone size is {wide} px wide: wider than the screen"
                     ));

@@ -15,13 +15,21 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::json;
 
-use crate::checks::{axe_violations, foreign};
+use crate::checks::{axe_violations, foreign, wider_than_screen};
 use crate::harness::{serial, Browser, Chromedriver, Viewport};
 
 type Hits = Arc<Mutex<HashMap<String, usize>>>;
 
 const BAD_PAGE: &str = r#"<!doctype html><html><head><title>bad</title></head><body>
 <img src="http://203.0.113.9/tracker.png"><input type="text"></body></html>"#;
+
+/// A table that no phone screen holds, and one that any does.
+const WIDE_PAGE: &str = r#"<!doctype html><html lang="en"><head><title>wide</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main>
+<h1>wide</h1><table><tr><td style="min-width: 900px">a long row</td></tr></table></main></body></html>"#;
+const NARROW_PAGE: &str = r#"<!doctype html><html lang="en"><head><title>narrow</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main>
+<h1>narrow</h1><table><tr><td>a short row</td></tr></table></main></body></html>"#;
 
 const SW: &str = r#"
 const CACHE = 'exp-v1';
@@ -54,6 +62,11 @@ async fn site() -> (String, Hits) {
     let page_hits = hits.clone();
     let app = Router::new()
         .route("/bad", get(|| async { axum::response::Html(BAD_PAGE) }))
+        .route("/wide", get(|| async { axum::response::Html(WIDE_PAGE) }))
+        .route(
+            "/narrow",
+            get(|| async { axum::response::Html(NARROW_PAGE) }),
+        )
         .route(
             "/exp/",
             get(move || {
@@ -107,6 +120,24 @@ async fn the_checks_fail_on_a_foreign_request_and_an_inaccessible_page() {
         vec!["http://203.0.113.9/tracker.png".to_string()],
         "all requests: {urls:?}"
     );
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_width_check_fails_on_a_page_wider_than_a_phone() {
+    let _one = serial().await;
+    let (base, _) = site().await;
+    let driver = Chromedriver::start().await;
+    let mut b = Browser::open(&driver, &base, "selftest", Viewport::Phone).await;
+    b.goto("/wide").await;
+    let wide = wider_than_screen(&b).await;
+    assert!(
+        wide.is_some_and(|w| w >= 900),
+        "a 900 px table on a 360 px screen: {wide:?}, innerWidth {}",
+        b.js("return window.innerWidth;", vec![]).await
+    );
+    b.goto("/narrow").await;
+    assert_eq!(wider_than_screen(&b).await, None, "a page that fits");
     b.close().await;
 }
 
