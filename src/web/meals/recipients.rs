@@ -221,6 +221,17 @@ struct FormPage {
 }
 
 impl FormPage {
+    /// A stored recipient's personal data page (subject access): reached
+    /// from here, where the dispatcher already has the person in front of them.
+    fn export_url(&self) -> Option<String> {
+        self.id?;
+        let person = self
+            .people
+            .iter()
+            .find(|p| p.selected && !p.value.is_empty())?;
+        Some(format!("/board/people/{}/export", person.value))
+    }
+
     fn error(&self, field: &str) -> Option<&'static str> {
         self.errors
             .get(field)

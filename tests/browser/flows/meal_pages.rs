@@ -138,6 +138,18 @@ async fn the_kitchen_lists_print_one_route_per_page_and_the_recipient_form_marks
         .await;
     assert_eq!(wide, json!([]), "wider than a phone");
     b.set_viewport(Viewport::Desktop).await;
+    // The person's data, from the recipient's page: everything giro holds,
+    // its long lines within a phone's screen.
+    let shown = b
+        .js("return document.querySelector('#person_id').value;", vec![])
+        .await;
+    b.click_to_navigate("#recipient-export").await;
+    assert_eq!(
+        b.path().await,
+        format!("/board/people/{}/export", shown.as_str().unwrap())
+    );
+    b.find("#export-json").await;
+    b.checkpoint("person-export").await;
 
     b.goto("/meals/settings").await;
     b.find("#settings-form").await;
