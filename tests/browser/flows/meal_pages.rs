@@ -127,13 +127,15 @@ async fn the_kitchen_lists_print_one_route_per_page_and_the_recipient_form_marks
     b.checkpoint("meal-recipient").await;
     // On a phone the week's grid fits the screen: nothing scrolls sideways.
     b.set_viewport(Viewport::Phone).await;
+    // Against the screen's width: a page wider than the screen is zoomed
+    // out, and the document's own width grows with it.
     let wide = b
         .js(
-            "const w = document.documentElement.clientWidth;
+            "const w = arguments[0];
              return [...document.querySelectorAll('main *')]
                .filter(e => e.getBoundingClientRect().right > w + 1)
                .map(e => e.tagName + '.' + e.className);",
-            vec![],
+            vec![json!(Viewport::Phone.size().0)],
         )
         .await;
     assert_eq!(wide, json!([]), "wider than a phone");
