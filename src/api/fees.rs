@@ -64,5 +64,5 @@ async fn put_rules(
     caller.allow(PLANNERS)?;
     let rules: FeeRules = parse(&body)?;
     rules.validate()?;
-    Ok(Json(s.store.set_fee_rules(caller.actor(), &rules).await?))
+    Ok(Json(s.store.set_setting(caller.actor(), &rules).await?))
 }

@@ -32,7 +32,5 @@ async fn put(
     caller.allow(PLANNERS)?;
     let policy: RidePolicy = parse(&body)?;
     policy.validate()?;
-    Ok(Json(
-        s.store.set_ride_policy(caller.actor(), &policy).await?,
-    ))
+    Ok(Json(s.store.set_setting(caller.actor(), &policy).await?))
 }

@@ -47,7 +47,7 @@ pub async fn set_settings(
     settings: &SurplusSettings,
 ) -> Result<SurplusSettings, ServiceError> {
     settings.validate()?;
-    Ok(store.set_surplus_settings(actor, settings).await?)
+    Ok(store.set_setting(actor, settings).await?)
 }
 
 /// What one generation booked and what it could not.

@@ -26,6 +26,7 @@ mod requests;
 mod retention;
 mod sessions;
 mod settings;
+pub use settings::Setting;
 mod shifts;
 mod solves;
 mod standing_orders;

@@ -1,6 +1,9 @@
 //! The service's settings, one JSON record per key: the ride policy, the
-//! fee rules and the meal settings.
+//! fee rules, the meal and the surplus settings. Each kind names its key
+//! and its audit entity once ([`Setting`]); one read and one write serve all.
 
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use sqlx::Row;
 
 use super::audit::record;
@@ -11,166 +14,75 @@ use crate::domain::ride_policy::RidePolicy;
 use crate::domain::surplus::SurplusSettings;
 use crate::domain::{AuditAction, AuditEntity};
 
-const RIDE_POLICY: &str = "ride_policy";
-const FEE_RULES: &str = "fee_rules";
-const MEAL_SETTINGS: &str = "meal_settings";
-const SURPLUS_SETTINGS: &str = "surplus_settings";
+/// A kind of setting: its defaults stand until someone sets it.
+pub trait Setting: Serialize + DeserializeOwned + Default + Clone {
+    /// Its row in `settings`.
+    const KEY: &'static str;
+    /// What the audit log names when it changes.
+    const ENTITY: AuditEntity;
+}
+
+impl Setting for RidePolicy {
+    const KEY: &'static str = "ride_policy";
+    const ENTITY: AuditEntity = AuditEntity::RidePolicy;
+}
+
+impl Setting for FeeRules {
+    const KEY: &'static str = "fee_rules";
+    const ENTITY: AuditEntity = AuditEntity::FeeRules;
+}
+
+impl Setting for MealSettings {
+    const KEY: &'static str = "meal_settings";
+    const ENTITY: AuditEntity = AuditEntity::MealSettings;
+}
+
+/// The cold chain's limits.
+impl Setting for SurplusSettings {
+    const KEY: &'static str = "surplus_settings";
+    const ENTITY: AuditEntity = AuditEntity::SurplusSettings;
+}
 
 impl Store {
-    /// The ride policy in force: the defaults until someone sets one.
+    /// The setting in force: its defaults until someone sets it.
+    pub async fn setting<S: Setting>(&self) -> Result<S, StoreError> {
+        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(S::KEY)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(r) => json(&r.try_get::<String, _>("value")?),
+            None => Ok(S::default()),
+        }
+    }
+
+    /// Replaces the setting, with its audit record, in one transaction.
+    pub async fn set_setting<S: Setting>(&self, actor: Actor, value: &S) -> Result<S, StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(S::KEY)
+        .bind(to_json(value))
+        .execute(&mut *tx)
+        .await?;
+        record(&mut tx, actor, AuditAction::Update, S::ENTITY, None, None).await?;
+        tx.commit().await?;
+        Ok(value.clone())
+    }
+
+    // By name, for the many readers.
     pub async fn ride_policy(&self) -> Result<RidePolicy, StoreError> {
-        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
-            .bind(RIDE_POLICY)
-            .fetch_optional(&self.pool)
-            .await?;
-        match row {
-            Some(r) => json(&r.try_get::<String, _>("value")?),
-            None => Ok(RidePolicy::default()),
-        }
+        self.setting().await
     }
-
-    pub async fn set_ride_policy(
-        &self,
-        actor: Actor,
-        policy: &RidePolicy,
-    ) -> Result<RidePolicy, StoreError> {
-        let mut tx = self.begin().await?;
-        sqlx::query(
-            "INSERT INTO settings (key, value) VALUES ($1, $2) \
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(RIDE_POLICY)
-        .bind(to_json(policy))
-        .execute(&mut *tx)
-        .await?;
-        record(
-            &mut tx,
-            actor,
-            AuditAction::Update,
-            AuditEntity::RidePolicy,
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(policy.clone())
-    }
-
-    /// The fee rules in force: the defaults until someone sets them.
     pub async fn fee_rules(&self) -> Result<FeeRules, StoreError> {
-        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
-            .bind(FEE_RULES)
-            .fetch_optional(&self.pool)
-            .await?;
-        match row {
-            Some(r) => json(&r.try_get::<String, _>("value")?),
-            None => Ok(FeeRules::default()),
-        }
+        self.setting().await
     }
-
-    pub async fn set_fee_rules(
-        &self,
-        actor: Actor,
-        rules: &FeeRules,
-    ) -> Result<FeeRules, StoreError> {
-        let mut tx = self.begin().await?;
-        sqlx::query(
-            "INSERT INTO settings (key, value) VALUES ($1, $2) \
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(FEE_RULES)
-        .bind(to_json(rules))
-        .execute(&mut *tx)
-        .await?;
-        record(
-            &mut tx,
-            actor,
-            AuditAction::Update,
-            AuditEntity::FeeRules,
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(rules.clone())
-    }
-
-    /// The meal service's settings: the defaults until someone sets them.
     pub async fn meal_settings(&self) -> Result<MealSettings, StoreError> {
-        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
-            .bind(MEAL_SETTINGS)
-            .fetch_optional(&self.pool)
-            .await?;
-        match row {
-            Some(r) => json(&r.try_get::<String, _>("value")?),
-            None => Ok(MealSettings::default()),
-        }
+        self.setting().await
     }
-
-    pub async fn set_meal_settings(
-        &self,
-        actor: Actor,
-        settings: &MealSettings,
-    ) -> Result<MealSettings, StoreError> {
-        let mut tx = self.begin().await?;
-        sqlx::query(
-            "INSERT INTO settings (key, value) VALUES ($1, $2) \
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(MEAL_SETTINGS)
-        .bind(to_json(settings))
-        .execute(&mut *tx)
-        .await?;
-        record(
-            &mut tx,
-            actor,
-            AuditAction::Update,
-            AuditEntity::MealSettings,
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(settings.clone())
-    }
-
-    /// The surplus settings (the cold chain's limits): the defaults until
-    /// someone sets them.
     pub async fn surplus_settings(&self) -> Result<SurplusSettings, StoreError> {
-        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
-            .bind(SURPLUS_SETTINGS)
-            .fetch_optional(&self.pool)
-            .await?;
-        match row {
-            Some(r) => json(&r.try_get::<String, _>("value")?),
-            None => Ok(SurplusSettings::default()),
-        }
-    }
-
-    pub async fn set_surplus_settings(
-        &self,
-        actor: Actor,
-        settings: &SurplusSettings,
-    ) -> Result<SurplusSettings, StoreError> {
-        let mut tx = self.begin().await?;
-        sqlx::query(
-            "INSERT INTO settings (key, value) VALUES ($1, $2) \
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(SURPLUS_SETTINGS)
-        .bind(to_json(settings))
-        .execute(&mut *tx)
-        .await?;
-        record(
-            &mut tx,
-            actor,
-            AuditAction::Update,
-            AuditEntity::SurplusSettings,
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(settings.clone())
+        self.setting().await
     }
 }

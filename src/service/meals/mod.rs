@@ -80,7 +80,7 @@ pub async fn set_settings(
             return Err(Invalid::one("centre_place_id", "no such place").into());
         }
     }
-    Ok(store.set_meal_settings(actor, settings).await?)
+    Ok(store.set_setting(actor, settings).await?)
 }
 
 /// What one generation booked and what it could not.
