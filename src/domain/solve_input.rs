@@ -14,4 +14,8 @@ pub struct SolveInput {
     #[serde(default)]
     #[schema(maximum = 9223372036854775807_u64)]
     pub seed: Option<u64>,
+    /// Search from nothing instead of going on from the date's newest plan
+    /// (its routes as they still fit the day; locked routes stay either way).
+    #[serde(default)]
+    pub fresh: bool,
 }

@@ -136,6 +136,43 @@ impl Around {
         }
     }
 
+    /// Routes of the whole day (a plan to start from) as a solution of the
+    /// free part: routes on locked shifts and visits of locked or held-out
+    /// jobs left out; None when nothing is left. The search checks the rest
+    /// against today's day and places again whatever no longer fits.
+    pub fn start(&self, whole: &[Route]) -> Option<Solution> {
+        let free_job = |j: JobId| self.jobs.iter().position(|&x| x == j);
+        let routes: Vec<Route> = whole
+            .iter()
+            .filter_map(|r| {
+                let vehicle = self.vehicles.iter().position(|&v| v == r.vehicle)?;
+                let visits: Vec<_> = r
+                    .visits
+                    .iter()
+                    .filter_map(|v| {
+                        Some(crate::solver::Visit {
+                            job: free_job(v.job)?,
+                            ..v.clone()
+                        })
+                    })
+                    .collect();
+                Some(Route {
+                    vehicle,
+                    visits,
+                    ..r.clone()
+                })
+            })
+            .filter(|r| !r.visits.is_empty())
+            .collect();
+        (!routes.is_empty()).then(|| Solution {
+            routes,
+            unassigned: Vec::new(),
+            cost: 0.0,
+            distance: 0.0,
+            proved_optimal: false,
+        })
+    }
+
     /// The whole day's solution: the locked routes first, then the free part's.
     pub fn merge(&self, full: &Built, locked: &[Route], free: &Solution) -> Solution {
         let mut routes = locked.to_vec();

@@ -20,7 +20,7 @@ pub use edit::{apply as apply_edit, lock as lock_route, EditError};
 pub use fits_if::{fits_if, fits_on, Budget, Suggestions};
 pub use locked::{around, keep_locked, Around};
 pub use replan::{rest_of_day, Rest, Standing};
-pub use result::{figures, new_route, solver_routes, to_new_plan, to_solution};
+pub use result::{figures, new_route, solver_routes, start_routes, to_new_plan, to_solution};
 pub use verdict::verdict;
 
 /// A day that cannot be turned into a problem.

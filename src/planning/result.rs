@@ -177,23 +177,53 @@ fn vehicle_of(built: &Built, r: &PlanRoute, used: &[bool]) -> Option<usize> {
 
 /// Stored routes as routes of `built`'s problem, with their stored times.
 pub fn solver_routes(built: &Built, routes: &[PlanRoute]) -> Result<Vec<Route>, String> {
+    convert(built, routes, Missing::Fail)
+}
+
+/// The same, for a search to start from: a stop whose request left the day
+/// is dropped and a route whose shift or layout is gone is left out (the
+/// search places what they served again).
+pub fn start_routes(built: &Built, routes: &[PlanRoute]) -> Vec<Route> {
+    convert(built, routes, Missing::Skip).unwrap_or_default()
+}
+
+/// What [`convert`] does with what no longer fits the day.
+#[derive(Clone, Copy, PartialEq)]
+enum Missing {
+    Fail,
+    Skip,
+}
+
+fn convert(built: &Built, routes: &[PlanRoute], missing: Missing) -> Result<Vec<Route>, String> {
     let job_of = jobs_by_request(built);
     let mut out = Vec::with_capacity(routes.len());
     let mut used = vec![false; built.vehicles.len()];
     for r in routes {
-        let vehicle = vehicle_of(built, r, &used)
-            .ok_or_else(|| format!("route {} has no matching shift", r.id))?;
-        used[vehicle] = true;
-        let layout = built.vehicles[vehicle]
+        let Some(vehicle) = vehicle_of(built, r, &used) else {
+            match missing {
+                Missing::Fail => return Err(format!("route {} has no matching shift", r.id)),
+                Missing::Skip => continue,
+            }
+        };
+        let Some(layout) = built.vehicles[vehicle]
             .layouts
             .iter()
             .position(|l| *l == r.layout)
-            .ok_or_else(|| format!("route {} has unknown layout {:?}", r.id, r.layout))?;
+        else {
+            match missing {
+                Missing::Fail => {
+                    return Err(format!("route {} has unknown layout {:?}", r.id, r.layout))
+                }
+                Missing::Skip => continue,
+            }
+        };
+        used[vehicle] = true;
         // The setup paid is not stored: it follows from the order of the stops.
         let mut prev = None;
         let visits = r
             .stops
             .iter()
+            .filter(|s| missing == Missing::Fail || job_of.contains_key(&s.request_id))
             .map(|s| {
                 let job = *job_of.get(&s.request_id).ok_or_else(|| {
                     format!(

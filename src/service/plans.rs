@@ -40,6 +40,7 @@ pub async fn start_solve(
             date,
             seconds,
             seed,
+            fresh: input.fresh,
         },
         started.claim,
     );
@@ -88,6 +89,7 @@ pub async fn solve_now(
             date,
             seconds,
             seed,
+            fresh: false,
         },
         started.claim,
     )

@@ -58,6 +58,8 @@ pub struct Job {
     pub date: NaiveDate,
     pub seconds: f64,
     pub seed: u64,
+    /// Start from nothing rather than from the date's newest plan.
+    pub fresh: bool,
 }
 
 /// The plan a solve saved, with the figures the metrics keep.
@@ -192,11 +194,14 @@ fn hide(e: StoreError) -> String {
     "the database failed during the solve (details in the server log)".into()
 }
 
-/// The newest revision's locked routes, if the date has a plan.
-async fn locked_routes(store: &Store, date: NaiveDate) -> Result<Vec<PlanRoute>, StoreError> {
+/// The newest revision's routes, if the date has a plan: (locked, the rest).
+async fn newest_routes(
+    store: &Store,
+    date: NaiveDate,
+) -> Result<(Vec<PlanRoute>, Vec<PlanRoute>), StoreError> {
     match store.plan(date, None).await {
-        Ok(plan) => Ok(plan.routes.into_iter().filter(|r| r.locked).collect()),
-        Err(StoreError::NotFound(_)) => Ok(Vec::new()),
+        Ok(plan) => Ok(plan.routes.into_iter().partition(|r| r.locked)),
+        Err(StoreError::NotFound(_)) => Ok(Default::default()),
         Err(e) => Err(e),
     }
 }
@@ -215,7 +220,7 @@ async fn solve(
                 DayError::Store(e) => hide(e),
                 other => other.to_string(),
             })?;
-    let locked = locked_routes(store, job.date).await.map_err(hide)?;
+    let (locked, unlocked) = newest_routes(store, job.date).await.map_err(hide)?;
     // Locked routes as routes of the whole day: a lock that no longer fits
     // the day (a shift or request gone) stops the solve rather than vanish.
     let kept = planning::solver_routes(&full, &locked)
@@ -223,10 +228,18 @@ async fn solve(
     let around = planning::around(&full, &kept);
     let free = Arc::new(around);
 
+    // Solving again goes on from the newest plan, so that it never ends
+    // worse than the plan on the board (unless asked to start afresh).
+    let initial = if job.fresh {
+        None
+    } else {
+        free.start(&planning::start_routes(&full, &unlocked))
+    };
     let options = Options {
         seed: job.seed,
         time_limit: Some(Duration::from_secs_f64(job.seconds)),
         cancel: Some(cancel),
+        initial,
         ..Default::default()
     };
     let started = Instant::now();

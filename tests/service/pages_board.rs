@@ -588,6 +588,40 @@ async fn solving_from_the_board_form_shows_the_running_solve_and_stops_on_reques
 }
 
 #[tokio::test]
+async fn the_board_solves_again_from_its_plan_or_afresh_when_the_box_is_ticked() {
+    let app = TestApp::spawn().await;
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    let path = format!("/board/{}", app.date);
+    let (_, _, html) = page(&app, Some(&dispatcher), &path).await;
+    assert!(
+        !html.contains("id=\"solve-fresh\""),
+        "no plan, nothing to go on from"
+    );
+    let first = app.solve(&dispatcher, 2.0).await;
+    let (_, _, html) = page(&app, Some(&dispatcher), &path).await;
+    assert!(html.contains("id=\"solve-fresh\""));
+    assert!(visible_text(&html).contains("Riparti da zero"));
+    let csrf = field(&html, "_csrf");
+    let left_out = |plan: &Value| plan["unassigned"].as_array().unwrap().len();
+    // A millisecond: the plan on the board, or the construction alone.
+    for (fresh, revision) in [(false, 2), (true, 3)] {
+        let mut form = vec![("_csrf", csrf.as_str()), ("time_limit_s", "0.001")];
+        if fresh {
+            form.push(("fresh", "1"));
+        }
+        let (s, _, _) = post_form(&app, &dispatcher, &format!("{path}/solve"), &form).await;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let plan = app.solved(&dispatcher, app.date, 0.001).await;
+        assert_eq!(plan["revision"], revision);
+        if fresh {
+            assert!(left_out(&plan) > left_out(&first) + 5, "{plan}");
+        } else {
+            assert!(left_out(&plan) <= left_out(&first), "{plan}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn edits_show_on_the_board_locks_reasons_and_saved_violations() {
     let app = TestApp::spawn().await;
     let dispatcher = app.login_as(Role::Dispatcher).await;

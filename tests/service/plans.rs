@@ -31,6 +31,66 @@ async fn the_demo_day_solves_to_a_plan_the_checker_accepts() {
 }
 
 #[tokio::test]
+async fn solving_again_goes_on_from_the_newest_plan_unless_asked_to_start_afresh() {
+    let app = TestApp::spawn().await;
+    let dispatcher = app.login_as(Role::Dispatcher).await;
+    let left_out = |plan: &serde_json::Value| plan["unassigned"].as_array().unwrap().len();
+    let km = |plan: &serde_json::Value| plan["figures"]["distance_km"].as_f64().unwrap();
+    let first = app.solve(&dispatcher, 2.0).await;
+    // A request of the plan is cancelled: the plan goes on without its stops.
+    let stops = |plan: &serde_json::Value| -> Vec<i64> {
+        plan["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["stops"].as_array().unwrap())
+            .map(|s| s["request_id"].as_i64().unwrap())
+            .collect()
+    };
+    let gone = stops(&first)[0];
+    let (s, e) = app
+        .post(
+            &dispatcher,
+            &format!("/api/v1/requests/{gone}/cancel"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{e}");
+    // A millisecond is no time to search: from nothing, the construction
+    // alone leaves a dozen or more of the day's requests out.
+    let tiny = |fresh: bool| json!({"time_limit_s": 0.001, "fresh": fresh});
+    let again = app.solve_with(&dispatcher, app.date, tiny(false)).await;
+    assert_eq!(again["revision"], 2);
+    assert!(again["figures"]["feasible"].as_bool().unwrap());
+    assert!(!stops(&again).contains(&gone));
+    assert!(
+        left_out(&again) <= left_out(&first),
+        "{} > {}",
+        left_out(&again),
+        left_out(&first)
+    );
+    // Its stops gone, no route is longer (straight-line travel times).
+    if left_out(&again) == left_out(&first) {
+        assert!(
+            km(&again) <= km(&first) + 1e-6,
+            "{} > {}",
+            km(&again),
+            km(&first)
+        );
+    }
+    check_plan(&app, &again).await;
+    let afresh = app.solve_with(&dispatcher, app.date, tiny(true)).await;
+    assert_eq!(afresh["revision"], 3);
+    assert!(
+        left_out(&afresh) > left_out(&first) + 5,
+        "from nothing in a millisecond: {} left out against {}",
+        left_out(&afresh),
+        left_out(&first)
+    );
+    check_plan(&app, &afresh).await;
+}
+
+#[tokio::test]
 async fn a_request_the_solver_cannot_serve_is_unassigned_with_its_reason() {
     let app = TestApp::spawn().await;
     let dispatcher = app.login_as(Role::Dispatcher).await;

@@ -268,14 +268,23 @@ impl TestApp {
 
     /// Solves `date` and waits for the end; the plan it made.
     pub async fn solve_on(&self, who: &As, date: NaiveDate, seconds: f64) -> Value {
+        self.solve_with(who, date, serde_json::json!({"time_limit_s": seconds}))
+            .await
+    }
+
+    /// Solves `date` as `input` asks (a `SolveInput`) and waits for the end.
+    pub async fn solve_with(&self, who: &As, date: NaiveDate, input: Value) -> Value {
+        let seconds = input["time_limit_s"].as_f64().unwrap_or(10.0);
         let (s, body) = self
-            .post(
-                who,
-                &format!("/api/v1/plans/{date}/solve"),
-                serde_json::json!({"time_limit_s": seconds}),
-            )
+            .post(who, &format!("/api/v1/plans/{date}/solve"), input)
             .await;
         assert_eq!(s, StatusCode::ACCEPTED, "{body}");
+        self.solved(who, date, seconds).await
+    }
+
+    /// Waits for the running solve of `date` (of at most `seconds`) to end
+    /// well; the plan it made.
+    pub async fn solved(&self, who: &As, date: NaiveDate, seconds: f64) -> Value {
         let deadline =
             std::time::Instant::now() + std::time::Duration::from_secs_f64(seconds + 60.0);
         loop {

@@ -299,7 +299,9 @@ pub async fn solve(
         .transpose()?;
     let input = SolveInput {
         time_limit_s,
-        seed: None,
+        // A ticked box: start from nothing rather than the plan on the board.
+        fresh: form.get("fresh").is_some(),
+        ..Default::default()
     };
     plans::start_solve(&state, actor, date, &input).await?;
     Ok(back_to(date))
