@@ -181,8 +181,8 @@ pub fn solver_routes(built: &Built, routes: &[PlanRoute]) -> Result<Vec<Route>, 
 }
 
 /// The same, for a search to start from: a stop whose request left the day
-/// is dropped and a route whose shift or layout is gone is left out (the
-/// search places what they served again).
+/// is dropped and a route whose shift is gone is left out (the search places
+/// what they served again); a layout no longer offered is chosen anew.
 pub fn start_routes(built: &Built, routes: &[PlanRoute]) -> Vec<Route> {
     convert(built, routes, Missing::Skip).unwrap_or_default()
 }
@@ -205,17 +205,17 @@ fn convert(built: &Built, routes: &[PlanRoute], missing: Missing) -> Result<Vec<
                 Missing::Skip => continue,
             }
         };
-        let Some(layout) = built.vehicles[vehicle]
+        let known = built.vehicles[vehicle]
             .layouts
             .iter()
-            .position(|l| *l == r.layout)
-        else {
-            match missing {
-                Missing::Fail => {
-                    return Err(format!("route {} has unknown layout {:?}", r.id, r.layout))
-                }
-                Missing::Skip => continue,
+            .position(|l| *l == r.layout);
+        let layout = match (known, missing) {
+            (Some(layout), _) => layout,
+            (None, Missing::Fail) => {
+                return Err(format!("route {} has unknown layout {:?}", r.id, r.layout))
             }
+            // The search picks the layout again.
+            (None, Missing::Skip) => 0,
         };
         used[vehicle] = true;
         // The setup paid is not stored: it follows from the order of the stops.
