@@ -11,6 +11,7 @@ use sqlx::Row;
 
 use super::audit::record;
 use super::generated::{cancel_dropped, MEAL_DAYS};
+use super::owned::Owned;
 use super::requests::insert_request;
 use super::{json, to_json, Actor, Scope, Store, StoreError, Tx};
 use crate::domain::meals::{MealDay, MealRecipient, MealRecipientInput, MealType};
@@ -27,6 +28,18 @@ fn decode(r: &AnyRow) -> Result<MealRecipient, StoreError> {
         person_id: r.try_get("person_id")?,
         ..json(&plan)?
     })
+}
+
+impl Owned for MealRecipient {
+    const TABLE: &'static str = "meal_recipients";
+    const COLUMNS: &'static str = COLUMNS;
+    const NAME: &'static str = "meal recipient";
+    fn decode(row: &AnyRow) -> Result<Self, StoreError> {
+        decode(row)
+    }
+    fn organisation(&self) -> Id {
+        self.organisation_id
+    }
 }
 
 /// What a generated day stands for, as the kitchen's lists read it.
@@ -118,36 +131,12 @@ pub struct MealWishes {
 
 impl Store {
     pub async fn meal_recipients(&self, scope: Scope) -> Result<Vec<MealRecipient>, StoreError> {
-        let org = match scope {
-            Scope::All => -1,
-            Scope::Organisation(o) => o,
-        };
-        sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM meal_recipients WHERE ($1 < 0 OR organisation_id = $1) \
-             ORDER BY id"
-        ))
-        .bind(org)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(decode)
-        .collect()
+        self.owned(scope).await
     }
 
     /// Not found when out of the caller's scope, as for any record.
     pub async fn meal_recipient(&self, scope: Scope, id: Id) -> Result<MealRecipient, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM meal_recipients WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound("meal recipient"))?;
-        let r = decode(&row)?;
-        if !scope.allows(Some(r.organisation_id)) {
-            return Err(StoreError::NotFound("meal recipient"));
-        }
-        Ok(r)
+        self.owned_one(scope, id).await
     }
 
     /// The active recipients who may get a meal on `date`.

@@ -17,6 +17,7 @@ mod liveness;
 mod manifest;
 mod meals;
 mod organisations;
+mod owned;
 mod people;
 mod places;
 mod plans;

@@ -3,6 +3,7 @@ use sqlx::Row;
 
 use super::audit::record;
 use super::db::exists;
+use super::owned::Owned;
 use super::places::visible_place;
 use super::{Actor, Scope, Store, StoreError, Tx};
 use crate::domain::{Assistance, Id, Invalid, Mobility, Person, PersonInput};
@@ -29,6 +30,18 @@ fn decode(r: &AnyRow) -> Result<Person, StoreError> {
     })
 }
 
+impl Owned for Person {
+    const TABLE: &'static str = "people";
+    const COLUMNS: &'static str = COLUMNS;
+    const NAME: &'static str = "person";
+    fn decode(row: &AnyRow) -> Result<Self, StoreError> {
+        decode(row)
+    }
+    fn organisation(&self) -> Id {
+        self.organisation_id
+    }
+}
+
 /// The organisation must exist and the home must be public or that organisation's.
 async fn check_refs(tx: &mut Tx, org: Id, input: &PersonInput) -> Result<(), StoreError> {
     if !exists(tx, "organisations", org).await? {
@@ -42,35 +55,11 @@ async fn check_refs(tx: &mut Tx, org: Id, input: &PersonInput) -> Result<(), Sto
 
 impl Store {
     pub async fn people(&self, scope: Scope) -> Result<Vec<Person>, StoreError> {
-        let rows = match scope {
-            Scope::All => {
-                sqlx::query(&format!("SELECT {COLUMNS} FROM people ORDER BY id"))
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-            Scope::Organisation(o) => {
-                sqlx::query(&format!(
-                    "SELECT {COLUMNS} FROM people WHERE organisation_id = $1 ORDER BY id"
-                ))
-                .bind(o)
-                .fetch_all(&self.pool)
-                .await?
-            }
-        };
-        rows.iter().map(decode).collect()
+        self.owned(scope).await
     }
 
     pub async fn person(&self, scope: Scope, id: Id) -> Result<Person, StoreError> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM people WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound("person"))?;
-        let p = decode(&row)?;
-        if !scope.allows(Some(p.organisation_id)) {
-            return Err(StoreError::NotFound("person"));
-        }
-        Ok(p)
+        self.owned_one(scope, id).await
     }
 
     /// `org` is the organisation already resolved from the input and the caller.

@@ -6,6 +6,7 @@ use sqlx::Row;
 
 use super::audit::record;
 use super::db::exists;
+use super::owned::Owned;
 use super::places::visible_place;
 use super::{clock, json, parse_date, to_json, Actor, Scope, Store, StoreError, Tx};
 use crate::domain::ride_policy::Purpose;
@@ -84,6 +85,18 @@ pub(super) fn decode(r: &AnyRow) -> Result<Request, StoreError> {
         // Settled by the reads below (`request_status`): it needs the plan and the events.
         lifecycle: Lifecycle::Requested,
     })
+}
+
+impl Owned for Request {
+    const TABLE: &'static str = "requests";
+    const COLUMNS: &'static str = COLUMNS;
+    const NAME: &'static str = "request";
+    fn decode(row: &AnyRow) -> Result<Self, StoreError> {
+        decode(row)
+    }
+    fn organisation(&self) -> Id {
+        self.organisation_id
+    }
 }
 
 async fn check_refs(tx: &mut Tx, id: Option<Id>, new: &NewRequest) -> Result<(), StoreError> {
@@ -361,15 +374,7 @@ impl Store {
     }
 
     pub async fn request(&self, scope: Scope, id: Id) -> Result<Request, StoreError> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM requests WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound("request"))?;
-        let mut r = decode(&row)?;
-        if !scope.allows(Some(r.organisation_id)) {
-            return Err(StoreError::NotFound("request"));
-        }
+        let mut r: Request = self.owned_one(scope, id).await?;
         self.settle_lifecycles(std::slice::from_mut(&mut r)).await?;
         Ok(r)
     }

@@ -11,6 +11,7 @@ use sqlx::Row;
 
 use super::audit::record;
 use super::closing_days::calendar_tx;
+use super::owned::Owned;
 use super::places::visible_place;
 use super::requests::insert_request;
 use super::{json, parse_date, to_json, Actor, Scope, Store, StoreError, Tx};
@@ -36,6 +37,18 @@ fn decode(r: &AnyRow) -> Result<StandingOrder, StoreError> {
         suspensions: json(&suspensions)?,
         active: active != 0,
     })
+}
+
+impl Owned for StandingOrder {
+    const TABLE: &'static str = "standing_orders";
+    const COLUMNS: &'static str = COLUMNS;
+    const NAME: &'static str = "standing order";
+    fn decode(row: &AnyRow) -> Result<Self, StoreError> {
+        decode(row)
+    }
+    fn organisation(&self) -> Id {
+        self.organisation_id
+    }
 }
 
 /// The rider and both places inside the association's reach.
@@ -209,36 +222,12 @@ pub(crate) async fn cancel_closed_day(
 
 impl Store {
     pub async fn standing_orders(&self, scope: Scope) -> Result<Vec<StandingOrder>, StoreError> {
-        let org = match scope {
-            Scope::All => -1,
-            Scope::Organisation(o) => o,
-        };
-        sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM standing_orders WHERE ($1 < 0 OR organisation_id = $1) \
-             ORDER BY id"
-        ))
-        .bind(org)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(decode)
-        .collect()
+        self.owned(scope).await
     }
 
     /// Not found when out of the caller's scope, as for any record.
     pub async fn standing_order(&self, scope: Scope, id: Id) -> Result<StandingOrder, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM standing_orders WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound("standing order"))?;
-        let o = decode(&row)?;
-        if !scope.allows(Some(o.organisation_id)) {
-            return Err(StoreError::NotFound("standing order"));
-        }
-        Ok(o)
+        self.owned_one(scope, id).await
     }
 
     /// The active orders that may ride between `from` and `to`.

@@ -665,4 +665,17 @@ async fn bad_plans_settings_and_holds_get_a_4xx_naming_the_field_and_nothing_is_
     let member = app.login_as(Role::Member).await;
     let (s, _) = app.post(&member, "/api/v1/meal-recipients", good).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
+    // Its own association's only (members are of associations; these
+    // recipients are the municipality's): another's is not found.
+    let (s, theirs) = app.get(&member, "/api/v1/meal-recipients").await;
+    assert_eq!(s, StatusCode::OK, "{theirs}");
+    assert!(theirs
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["organisation_id"] != json!(k.org)));
+    let (s, _) = app
+        .get(&member, &format!("/api/v1/meal-recipients/{id}"))
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
 }
