@@ -334,6 +334,9 @@ impl Inserter {
         // included, in the order they would have had (`Cand`).
         let mut best: Option<Insertion> = None;
         let mut last_err = reason;
+        // Every candidate passed the capacity screen, which on a vehicle
+        // with one layout is the scheduler's whole capacity verdict.
+        let fitted = (veh.layouts.len() == 1).then_some(0);
         while let Some(Cand(lb, p, d)) = self.cands.pop() {
             let lb = lb + miss;
             if best.is_some_and(|b| lb >= b.delta - 1e-9) {
@@ -359,7 +362,10 @@ impl Inserter {
             self.buf.clear();
             self.buf.extend_from_slice(&route.nodes);
             apply(idx, &mut self.buf, job, cand.p, cand.d);
-            match self.sched.evaluate(idx, win, route.vehicle, &self.buf) {
+            match self
+                .sched
+                .evaluate_fitted(idx, win, route.vehicle, &self.buf, fitted)
+            {
                 Ok(_) if accept.as_mut().is_some_and(|f| !f(&self.buf, &self.sched)) => {
                     last_err = Reason::Link;
                 }

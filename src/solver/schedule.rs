@@ -147,6 +147,20 @@ impl Scheduler {
         v: usize,
         route: &[usize],
     ) -> Result<Eval, Reason> {
+        self.evaluate_fitted(idx, win, v, route, None)
+    }
+
+    /// [`Self::evaluate`] for a caller that knows the layout the route takes
+    /// (an insertion the capacity screen passed on a one-layout vehicle):
+    /// the walk over its loads is skipped.
+    pub fn evaluate_fitted(
+        &mut self,
+        idx: &Index,
+        win: &Windows,
+        v: usize,
+        route: &[usize],
+        layout: Option<usize>,
+    ) -> Result<Eval, Reason> {
         let veh = &idx.vehicles[v];
         if route.is_empty() {
             return Ok(Eval {
@@ -157,7 +171,13 @@ impl Scheduler {
                 layout: 0,
             });
         }
-        let layout = self.layout(idx, v, route)?;
+        let layout = match layout {
+            Some(l) => {
+                debug_assert_eq!(self.layout(idx, v, route), Ok(l));
+                l
+            }
+            None => self.layout(idx, v, route)?,
+        };
         let m = route.len();
         self.fill(idx, win, v, route, false)?;
 
