@@ -1,167 +1,222 @@
 //! The five handlers of a simple resource (one table, one list of roles that
-//! may read it and one that may write it, perhaps a member's scope). They
-//! differ only in names, so one template writes them and their OpenAPI
-//! annotations alike; resources with rules of their own write theirs by hand.
+//! may read it and one that may write it, perhaps a member's scope), written
+//! once over [`Resource`]: a resource says what differs (names, roles, scope,
+//! audit, its store calls) in an `impl`. Resources with rules of their own
+//! write their handlers by hand.
 
-/// Writes `routes()` and the `list`, `create`, `get`, `update` and `delete`
-/// handlers, with the imports they need. Paths are literals because
-/// `#[utoipa::path]` reads them before `concat!` could run.
-///
-/// - The `list` handler answers JSON or, with `?format=csv` or `Accept:
-///   text/csv`, the CSV of `csv::CsvRecord` (`giro-{tag}.csv`).
-/// - `list: x by "date"` adds an optional `?date=YYYY-MM-DD` filter, passed
-///   to the store after the scope. `list: own` leaves the `list` handler to
-///   the module (people: JSON or CSV).
-/// - `get: x read as Entity` writes an audit line for each read of one
-///   record (personal data), after the read succeeded.
-/// - `scope: Caller::scope, organisation: field` confines a member to its own
-///   association: reads take the caller's scope, updates and deletes first
-///   read the record through it, and writes get the organisation from
-///   `Caller::organisation_for(input.field)`, checked before validation.
-macro_rules! crud {
-    (
-        tag: $tag:literal,
-        paths: $many:literal, $one:literal,
-        record: $T:ident, input: $I:ident,
-        read: $read:expr, write: $write:expr,
-        $(scope: $scope:path, organisation: $org:ident,)?
-        $(#[$($list_doc:tt)*])*
-        list: $list:ident $(by $by:literal)?,
-        get: $get:ident $(read as $audited:ident)?, create: $create:ident, update: $update:ident,
-        $(#[$($delete_doc:tt)*])*
-        delete: $delete:ident $(,)?
-    ) => {
-        use axum::extract::State;
-        use axum::http::StatusCode;
-        use axum::Json;
-        use $crate::api::extract::PathId;
-        use $crate::api::json::{parse, Body};
-        use $crate::api::{AppError, AppState, Caller, ErrorBody};
+mod operations;
 
-        pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
-            utoipa_axum::router::OpenApiRouter::new()
-                .routes(utoipa_axum::routes!(list, create))
-                .routes(utoipa_axum::routes!(get, update, delete))
-        }
+use std::future::Future;
 
-        crud!(@list [$(#[$($list_doc)*])*] $tag $many $T [$read] [$($scope)?] $list [$($by)?]);
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Json;
+use serde::{de::DeserializeOwned, Serialize};
+use utoipa::openapi::path::{HttpMethod, Operation, Paths};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
 
-        #[utoipa::path(post, path = $many, tag = $tag, request_body = $I,
-            operation_id = stringify!($create),
-            responses((status = 201, body = $T)))]
-        async fn create(
-            State(s): State<AppState>,
-            caller: Caller,
-            Body(body): Body,
-        ) -> Result<(StatusCode, Json<$T>), AppError> {
-            caller.allow($write)?;
-            let input: $I = parse(&body)?;
-            $(let $org = caller.organisation_for(input.$org, stringify!($org))?;)?
-            input.validate()?;
-            let made = s.store.$create(caller.actor(), $($org,)? &input).await?;
-            Ok((StatusCode::CREATED, Json(made)))
-        }
+use super::extract::{Params, PathId};
+use super::format::Format;
+use super::json::{parse, Body};
+use super::{AppError, AppState, Caller};
+use crate::csv::CsvRecord;
+use crate::domain::{AuditAction, AuditEntity, Id, Invalid, Role};
+use crate::store::{Actor, Scope, Store, StoreError};
 
-        #[utoipa::path(get, path = $one, tag = $tag, params(("id" = i64, Path)),
-            operation_id = concat!("get_", stringify!($get)),
-            responses((status = 200, body = $T)))]
-        async fn get(
-            State(s): State<AppState>,
-            caller: Caller,
-            PathId(id): PathId,
-        ) -> Result<Json<$T>, AppError> {
-            caller.allow($read)?;
-            let found = s.store.$get($($scope(&caller),)? id).await?;
-            // A record of personal data: the read leaves an audit line.
-            $(s.store.note(
-                caller.actor(),
-                $crate::domain::AuditAction::Read,
-                $crate::domain::AuditEntity::$audited,
-                Some(id),
-                None,
-            ).await?;)?
-            Ok(Json(found))
-        }
+/// A resource served by the generic handlers. Operation ids are
+/// `list_{TAG}` and `{create,get,update,delete}_{ONE}`, as the document
+/// has always named them.
+pub trait Resource: 'static {
+    type Record: Serialize + ToSchema + Send;
+    type Input: DeserializeOwned + ToSchema + Send + Sync;
 
-        #[utoipa::path(put, path = $one, tag = $tag, params(("id" = i64, Path)),
-            request_body = $I, operation_id = stringify!($update),
-            responses((status = 200, body = $T)))]
-        async fn update(
-            State(s): State<AppState>,
-            caller: Caller,
-            PathId(id): PathId,
-            Body(body): Body,
-        ) -> Result<Json<$T>, AppError> {
-            caller.allow($write)?;
-            $(s.store.$get($scope(&caller), id).await?;)?
-            let input: $I = parse(&body)?;
-            $(let $org = caller.organisation_for(input.$org, stringify!($org))?;)?
-            input.validate()?;
-            Ok(Json(s.store.$update(caller.actor(), id, $($org,)? &input).await?))
-        }
+    /// The OpenAPI tag; also names the list's CSV file (`giro-{TAG}.csv`).
+    const TAG: &'static str;
+    /// One record's name in operation ids.
+    const ONE: &'static str;
+    /// The list's path; one record is at `{PATH}/{id}`.
+    const PATH: &'static str;
+    const READ: &'static [Role];
+    const WRITE: &'static [Role];
+    /// Set for records an association owns.
+    const OWNER: Option<Owner<Self::Input>> = None;
+    /// Set for records of personal data: each read of one leaves an audit line.
+    const AUDITED: Option<AuditEntity> = None;
+    /// The delete's summary in the document, when it has something to say.
+    const DELETE_NOTE: Option<&'static str> = None;
 
-        $(#[$($delete_doc)*])*
-        #[utoipa::path(delete, path = $one, tag = $tag, params(("id" = i64, Path)),
-            operation_id = stringify!($delete),
-            responses((status = 204), (status = 409, body = ErrorBody)))]
-        async fn delete(
-            State(s): State<AppState>,
-            caller: Caller,
-            PathId(id): PathId,
-        ) -> Result<StatusCode, AppError> {
-            caller.allow($write)?;
-            $(s.store.$get($scope(&caller), id).await?;)?
-            s.store.$delete(caller.actor(), id).await?;
-            Ok(StatusCode::NO_CONTENT)
-        }
-    };
-
-    // The module's own.
-    (@list [$($doc:tt)*] $tag:tt $many:tt $T:ident [$read:expr] [$($scope:path)?]
-        own []) => {};
-
-    // Everything in scope.
-    (@list [$($doc:tt)*] $tag:tt $many:tt $T:ident [$read:expr] [$($scope:path)?]
-        $list:ident []) => {
-        $($doc)*
-        #[utoipa::path(get, path = $many, tag = $tag, operation_id = concat!("list_", stringify!($list)),
-            params(("format" = Option<String>, Query, pattern = "^(json|csv)$",
-                description = "csv, or send Accept: text/csv")),
-            responses((status = 200, content(([$T] = "application/json"), (String = "text/csv")))))]
-        async fn list(
-            State(s): State<AppState>,
-            caller: Caller,
-            headers: axum::http::HeaderMap,
-            q: $crate::api::extract::Params,
-        ) -> Result<axum::response::Response, AppError> {
-            caller.allow($read)?;
-            let format = $crate::api::format::Format::of(&q, &headers)?;
-            let list = s.store.$list($($scope(&caller))?).await?;
-            Ok(format.list(list, concat!("giro-", $tag, ".csv")))
-        }
-    };
-
-    // Optionally only those of one date.
-    (@list [$($doc:tt)*] $tag:tt $many:tt $T:ident [$read:expr] [$($scope:path)?]
-        $list:ident [$by:tt]) => {
-        $($doc)*
-        #[utoipa::path(get, path = $many, tag = $tag, operation_id = concat!("list_", stringify!($list)),
-            params(($by = Option<String>, Query, description = "YYYY-MM-DD"),
-                ("format" = Option<String>, Query, pattern = "^(json|csv)$",
-                    description = "csv, or send Accept: text/csv")),
-            responses((status = 200, content(([$T] = "application/json"), (String = "text/csv")))))]
-        async fn list(
-            State(s): State<AppState>,
-            caller: Caller,
-            headers: axum::http::HeaderMap,
-            q: $crate::api::extract::Params,
-        ) -> Result<axum::response::Response, AppError> {
-            caller.allow($read)?;
-            let format = $crate::api::format::Format::of(&q, &headers)?;
-            let list = s.store.$list($($scope(&caller),)? q.date($by)?).await?;
-            Ok(format.list(list, concat!("giro-", $tag, ".csv")))
-        }
-    };
+    fn validate(input: &Self::Input) -> Result<(), Invalid>;
+    /// `scope` is the caller's; records no association owns ignore it.
+    fn get(
+        store: &Store,
+        scope: Scope,
+        id: Id,
+    ) -> impl Future<Output = Result<Self::Record, StoreError>> + Send;
+    /// `org` is the association resolved by [`Owner`], `Some` exactly when
+    /// `OWNER` is.
+    fn create(
+        store: &Store,
+        actor: Actor,
+        org: Option<Id>,
+        input: &Self::Input,
+    ) -> impl Future<Output = Result<Self::Record, StoreError>> + Send;
+    fn update(
+        store: &Store,
+        actor: Actor,
+        id: Id,
+        org: Option<Id>,
+        input: &Self::Input,
+    ) -> impl Future<Output = Result<Self::Record, StoreError>> + Send;
+    fn delete(
+        store: &Store,
+        actor: Actor,
+        id: Id,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
-pub(super) use crud;
+/// A resource whose list is the generic one: JSON, or with `?format=csv` or
+/// `Accept: text/csv` the CSV of its records.
+pub trait Listed: Resource<Record: CsvRecord> {
+    /// `scope` as for [`Resource::get`].
+    fn list(
+        store: &Store,
+        scope: Scope,
+    ) -> impl Future<Output = Result<Vec<Self::Record>, StoreError>> + Send;
+}
+
+/// How a member is confined to its association's records: reads, updates
+/// and deletes go through the caller's scope (an update or delete reads the
+/// record first), and a write is for the member's own association whatever
+/// the input asks (`Caller::organisation_for`), checked before validation.
+pub struct Owner<I> {
+    /// The input field naming the association, as errors name it.
+    pub field: &'static str,
+    pub of: fn(&I) -> Option<Id>,
+}
+
+/// The list, create, get, update and delete routes.
+pub fn routes<R: Listed>() -> OpenApiRouter<AppState> {
+    routes_but_list::<R>().routes((
+        Vec::new(),
+        paths(R::PATH, [(HttpMethod::Get, operations::list::<R>())]),
+        get(list::<R>),
+    ))
+}
+
+/// Create, get, update and delete, for a resource that writes its own list.
+pub fn routes_but_list<R: Resource>() -> OpenApiRouter<AppState> {
+    let one = format!("{}/{{id}}", R::PATH);
+    OpenApiRouter::new()
+        .routes((
+            operations::schemas::<R>(),
+            paths(R::PATH, [(HttpMethod::Post, operations::create::<R>())]),
+            post(create::<R>),
+        ))
+        .routes((
+            Vec::new(),
+            paths(
+                &one,
+                [
+                    (HttpMethod::Get, operations::get::<R>()),
+                    (HttpMethod::Put, operations::update::<R>()),
+                    (HttpMethod::Delete, operations::delete::<R>()),
+                ],
+            ),
+            get(read::<R>).put(update::<R>).delete(delete::<R>),
+        ))
+}
+
+/// One path's operations, as `utoipa_axum::routes!` hands them to the router.
+fn paths<const N: usize>(at: &str, operations: [(HttpMethod, Operation); N]) -> Paths {
+    let mut paths = Paths::new();
+    for (method, operation) in operations {
+        paths.add_path_operation(at, vec![method], operation);
+    }
+    paths
+}
+
+async fn list<R: Listed>(
+    State(s): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    q: Params,
+) -> Result<Response, AppError> {
+    caller.allow(R::READ)?;
+    let format = Format::of(&q, &headers)?;
+    let list = R::list(&s.store, caller.scope()).await?;
+    Ok(format.list(list, &format!("giro-{}.csv", R::TAG)))
+}
+
+async fn create<R: Resource>(
+    State(s): State<AppState>,
+    caller: Caller,
+    Body(body): Body,
+) -> Result<(StatusCode, Json<R::Record>), AppError> {
+    caller.allow(R::WRITE)?;
+    let input: R::Input = parse(&body)?;
+    let org = organisation::<R>(&caller, &input)?;
+    R::validate(&input)?;
+    let made = R::create(&s.store, caller.actor(), org, &input).await?;
+    Ok((StatusCode::CREATED, Json(made)))
+}
+
+async fn read<R: Resource>(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> Result<Json<R::Record>, AppError> {
+    caller.allow(R::READ)?;
+    let found = R::get(&s.store, caller.scope(), id).await?;
+    if let Some(entity) = R::AUDITED {
+        s.store
+            .note(caller.actor(), AuditAction::Read, entity, Some(id), None)
+            .await?;
+    }
+    Ok(Json(found))
+}
+
+async fn update<R: Resource>(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+    Body(body): Body,
+) -> Result<Json<R::Record>, AppError> {
+    caller.allow(R::WRITE)?;
+    in_scope::<R>(&s.store, &caller, id).await?;
+    let input: R::Input = parse(&body)?;
+    let org = organisation::<R>(&caller, &input)?;
+    R::validate(&input)?;
+    Ok(Json(
+        R::update(&s.store, caller.actor(), id, org, &input).await?,
+    ))
+}
+
+async fn delete<R: Resource>(
+    State(s): State<AppState>,
+    caller: Caller,
+    PathId(id): PathId,
+) -> Result<StatusCode, AppError> {
+    caller.allow(R::WRITE)?;
+    in_scope::<R>(&s.store, &caller, id).await?;
+    R::delete(&s.store, caller.actor(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A member changes only its association's records: not found otherwise,
+/// before the body is read.
+async fn in_scope<R: Resource>(store: &Store, caller: &Caller, id: Id) -> Result<(), AppError> {
+    if R::OWNER.is_some() {
+        R::get(store, caller.scope(), id).await?;
+    }
+    Ok(())
+}
+
+/// The association a write is for, when an association owns the record.
+fn organisation<R: Resource>(caller: &Caller, input: &R::Input) -> Result<Option<Id>, AppError> {
+    R::OWNER
+        .map(|o| caller.organisation_for((o.of)(input), o.field))
+        .transpose()
+}

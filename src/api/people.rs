@@ -1,22 +1,70 @@
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
 
 use super::auth::BOOKERS;
-use super::crud::crud;
+use super::crud::{self, Owner, Resource};
 use super::extract::Params;
 use super::format::{self, Format};
-use crate::domain::{Person, PersonInput};
+use super::{AppError, AppState, Caller};
+use crate::domain::{AuditEntity, Id, Invalid, Person, PersonInput, Role};
+use crate::store::{Actor, Scope, Store, StoreError};
 
-crud! {
-    tag: "people",
-    paths: "/api/v1/people", "/api/v1/people/{id}",
-    record: Person, input: PersonInput,
-    read: BOOKERS, write: BOOKERS,
-    scope: Caller::scope, organisation: organisation_id,
-    list: own,
-    get: person read as Person, create: create_person, update: update_person,
-    /// Refused with 409 while requests still name the person.
-    delete: delete_person,
+pub fn routes() -> OpenApiRouter<AppState> {
+    crud::routes_but_list::<People>().routes(utoipa_axum::routes!(list))
+}
+
+struct People;
+
+impl Resource for People {
+    type Record = Person;
+    type Input = PersonInput;
+    const TAG: &str = "people";
+    const ONE: &str = "person";
+    const PATH: &str = "/api/v1/people";
+    const READ: &[Role] = BOOKERS;
+    const WRITE: &[Role] = BOOKERS;
+    const OWNER: Option<Owner<PersonInput>> = Some(Owner {
+        field: "organisation_id",
+        of: |p| p.organisation_id,
+    });
+    const AUDITED: Option<AuditEntity> = Some(AuditEntity::Person);
+    const DELETE_NOTE: Option<&str> =
+        Some("Refused with 409 while requests still name the person.");
+
+    fn validate(input: &PersonInput) -> Result<(), Invalid> {
+        input.validate()
+    }
+    async fn get(store: &Store, scope: Scope, id: Id) -> Result<Person, StoreError> {
+        store.person(scope, id).await
+    }
+    async fn create(
+        store: &Store,
+        actor: Actor,
+        org: Option<Id>,
+        input: &PersonInput,
+    ) -> Result<Person, StoreError> {
+        store.create_person(actor, owned(org), input).await
+    }
+    async fn update(
+        store: &Store,
+        actor: Actor,
+        id: Id,
+        org: Option<Id>,
+        input: &PersonInput,
+    ) -> Result<Person, StoreError> {
+        store.update_person(actor, id, owned(org), input).await
+    }
+    async fn delete(store: &Store, actor: Actor, id: Id) -> Result<(), StoreError> {
+        store.delete_person(actor, id).await
+    }
+}
+
+/// The association the handlers resolved through `OWNER`.
+fn owned(org: Option<Id>) -> Id {
+    org.expect("people have an OWNER, so every write has an organisation")
 }
 
 /// Everyone served, or for a member only its association's people; a
