@@ -102,6 +102,48 @@ pub(crate) fn is_pickup(node: usize) -> bool {
     node.is_multiple_of(2)
 }
 
+/// Narrows each request's windows by what its ride limit implies: the
+/// drop-off starts at most `limit` after the pickup's departure, which comes
+/// at least its service and at most its service and setup after the
+/// pickup's start. A window left wide at one end (the drop-off of a
+/// morning ride, the pickup of a return) then only spans the stretch the
+/// other end allows, so the screens turn down the places outside it before
+/// any scheduling. No schedule is lost: every bound follows from the
+/// constraints (travel times are never negative); a window the bounds
+/// would empty is left as it is, for the reasons to name what fails.
+fn implied_windows(nodes: &mut [Node], jobs: &[JobInfo], setup: &[Time]) {
+    for (j, info) in jobs.iter().enumerate() {
+        if info.shape != Shape::Pair {
+            continue;
+        }
+        let (p, d) = (nodes[pickup(j)], nodes[dropoff(j)]);
+        let limit = info.ride_limit.unwrap_or(f64::INFINITY);
+        let most = p.service + setup.get(p.loc).copied().unwrap_or(0.0);
+        let p_open = p.open.max(d.open - limit - most);
+        let p_close = p.close.min(d.close - p.service);
+        let d_open = d.open.max(p.open + p.service);
+        let d_close = d.close.min(p.close + most + limit);
+        if p_open <= p_close {
+            nodes[pickup(j)].open = p_open;
+            nodes[pickup(j)].close = p_close;
+        }
+        if d_open <= d_close {
+            nodes[dropoff(j)].open = d_open;
+            nodes[dropoff(j)].close = d_close;
+        }
+    }
+}
+
+/// Per node, the window as booked (before [`implied_windows`]).
+pub(crate) fn stated_windows(problem: &Problem) -> Vec<(Time, Time)> {
+    problem
+        .jobs
+        .iter()
+        .flat_map(|j| [j.pickup, j.dropoff])
+        .map(|s| s.map_or((0.0, 0.0), |s| (s.window.start, s.window.end)))
+        .collect()
+}
+
 impl<'p> Index<'p> {
     pub fn new(problem: &'p Problem) -> Self {
         let mut skill_bits: HashMap<&str, u32> = HashMap::new();
@@ -147,6 +189,7 @@ impl<'p> Index<'p> {
                 before: Vec::new(),
             });
         }
+        implied_windows(&mut nodes, &jobs, &problem.setup);
         for link in &problem.links {
             jobs[link.inbound].after = Some((link.outbound, link.min_gap, link.same_vehicle));
             jobs[link.outbound].before.push(link.inbound);

@@ -5,7 +5,7 @@
 //! the same steps without giving up: earliest times, waiting when early,
 //! lateness kept.
 
-use super::index::{dropoff, pickup, Index};
+use super::index::{dropoff, pickup, stated_windows, Index};
 use super::model::{JobId, ModelError, Problem, Time, VehicleId};
 use super::schedule::Scheduler;
 use super::solution::{Route, StopRole, Visit};
@@ -14,7 +14,12 @@ use super::solution::{Route, StopRole, Visit};
 pub struct Timer<'p> {
     idx: Index<'p>,
     sched: Scheduler,
+    /// The windows the search schedules with (those the ride limits imply):
+    /// a sequence the search could have made gets the search's times.
     win: Vec<(f64, f64)>,
+    /// The windows as booked: a sequence that breaks a rule is timed against
+    /// them, so that lateness is measured from what was promised.
+    stated: Vec<(f64, f64)>,
 }
 
 impl<'p> Timer<'p> {
@@ -22,7 +27,13 @@ impl<'p> Timer<'p> {
         let idx = Index::new(problem);
         let sched = Scheduler::new(&idx);
         let win = idx.nodes.iter().map(|n| (n.open, n.close)).collect();
-        Self { idx, sched, win }
+        let stated = stated_windows(problem);
+        Self {
+            idx,
+            sched,
+            win,
+            stated,
+        }
     }
 
     /// Times `visits` on `vehicle`. `ready` gives, per job, the earliest start
@@ -59,14 +70,19 @@ impl<'p> Timer<'p> {
             nodes.push(node);
         }
         for &(job, at) in ready {
-            if let Some(w) = self.win.get_mut(pickup(job)) {
-                w.0 = w.0.max(at);
+            for w in [&mut self.win, &mut self.stated] {
+                if let Some(w) = w.get_mut(pickup(job)) {
+                    w.0 = w.0.max(at);
+                }
             }
         }
         let route = self.schedule(vehicle, &nodes);
         for &(job, _) in ready {
-            if let Some(node) = self.idx.nodes.get(pickup(job)) {
+            if let (Some(node), Some(model)) =
+                (self.idx.nodes.get(pickup(job)), problem.jobs.get(job))
+            {
                 self.win[pickup(job)].0 = node.open;
+                self.stated[pickup(job)].0 = model.pickup.map_or(0.0, |s| s.window.start);
             }
         }
         Ok(route)
@@ -77,7 +93,7 @@ impl<'p> Timer<'p> {
         let layout = match self.sched.evaluate(idx, &self.win, v, nodes) {
             Ok(eval) => eval.layout,
             Err(_) => {
-                self.sched.times(idx, &self.win, v, nodes);
+                self.sched.times(idx, &self.stated, v, nodes);
                 least_overloaded(idx, v, nodes)
             }
         };
