@@ -5,7 +5,9 @@
 //! own ride time. The survivors are sorted by their cost lower bound and fully
 //! scheduled lazily, cheapest first, until no cheaper one can remain. When the
 //! problem has neither ride limits, links, time costs nor duration limits, the
-//! screens are exact and the scheduler is not needed at all.
+//! screens are exact and the scheduler is not needed at all; otherwise a
+//! candidate the route's own times can take pushed later ([`push`]) needs no
+//! schedule either.
 //!
 //! A place's setup time is paid once by consecutive visits there, so an
 //! insertion changes the time spent at its own visits and at the visit after
@@ -17,6 +19,7 @@ use std::collections::BinaryHeap;
 
 use super::index::{dropoff, pickup, Index, Shape, VehicleInfo};
 use super::model::JobId;
+use super::push;
 use super::route::RouteState;
 use super::schedule::{Scheduler, Windows, EPS};
 use super::solution::Reason;
@@ -77,6 +80,9 @@ pub(crate) struct Inserter {
     room: Room,
     /// Problem-wide: the screens decide feasibility on their own.
     exact: bool,
+    /// Problem-wide: [`push::fits`] may stand in for the scheduler.
+    push: bool,
+    shift: Vec<f64>,
 }
 
 /// Where the screens may stop: a candidate whose cost bound `lb` has
@@ -223,6 +229,8 @@ impl Inserter {
             least_d: Vec::new(),
             room: Room::default(),
             exact,
+            push: push::applies(idx),
+            shift: Vec::new(),
         }
     }
 
@@ -357,6 +365,16 @@ impl Inserter {
                 d: d as usize,
             };
             if self.exact && accept.is_none() {
+                return Ok(cand);
+            }
+            // The same answer as scheduling it: the cheapest candidate left,
+            // feasible, costs its bound.
+            if self.push
+                && accept.is_none()
+                && fitted.is_some()
+                && veh.per_time == 0.0
+                && push::fits(idx, win, route, job, cand.p, cand.d, &mut self.shift)
+            {
                 return Ok(cand);
             }
             self.buf.clear();

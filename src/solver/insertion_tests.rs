@@ -409,3 +409,71 @@ fn the_capacity_screen_gives_the_verdict_of_every_layout() {
         "both verdicts drawn: {fit} fit, {unfit} do not"
     );
 }
+
+/// [`push::fits`] is a sufficient test: every insertion the screens and it
+/// pass, the scheduler accepts, at the cost the screens bound; and it
+/// passes most of the insertions the scheduler accepts.
+#[test]
+fn a_pushed_schedule_never_lets_in_what_the_scheduler_turns_down() {
+    let (mut pushed, mut feasible) = (0, 0);
+    let mut shift = Vec::new();
+    for case in 0..600u64 {
+        let mut rng = fastrand::Rng::with_seed(case);
+        let mut p = problem(&mut rng);
+        p.setup.clear();
+        let idx = Index::new(&p);
+        assert!(push::applies(&idx));
+        let mut ins = Inserter::new(&idx);
+        let mut state = State::new(&idx);
+        let mut routes = Vec::new();
+        for j in 0..p.jobs.len() {
+            if let Some(b) = state.best_insertion(&idx, &mut ins, j, 0.0, &mut rng, &mut routes) {
+                state.insert(&idx, j, b, &mut ins.sched);
+            }
+        }
+        let mut sched = Scheduler::new(&idx);
+        for j in 0..p.jobs.len() {
+            let mut st = state.clone();
+            if st.route_of[j] != NONE {
+                st.remove(&idx, &[j], &mut ins.sched);
+            }
+            for route in st.routes.iter().filter(|r| !r.is_empty()) {
+                let veh = &idx.vehicles[route.vehicle];
+                if veh.layouts.len() > 1 {
+                    continue;
+                }
+                ins.cands.clear();
+                match idx.jobs[j].shape {
+                    Shape::Pair => ins.screen_pair(&idx, &st.win, route, j, Cut::NONE),
+                    _ => ins.screen_single(&idx, &st.win, route, j, Cut::NONE),
+                };
+                for &Cand(lb, cp, cd) in ins.cands.iter() {
+                    let (cp, cd) = (cp as usize, cd as usize);
+                    let mut nodes = route.nodes.clone();
+                    apply(&idx, &mut nodes, j, cp, cd);
+                    let eval = sched.evaluate(&idx, &st.win, route.vehicle, &nodes);
+                    feasible += usize::from(eval.is_ok());
+                    if !push::fits(&idx, &st.win, route, j, cp, cd, &mut shift) {
+                        continue;
+                    }
+                    pushed += 1;
+                    let what = format!(
+                        "case {case}: job {j} at ({cp}, {cd}) into {:?}",
+                        route.nodes
+                    );
+                    let e = eval.unwrap_or_else(|r| panic!("pushed but {r:?}: {what}"));
+                    if veh.per_time == 0.0 {
+                        let delta = e.cost - route.eval.cost;
+                        assert!((lb - delta).abs() < 1e-6, "bound {lb} for {delta}: {what}");
+                    }
+                }
+            }
+        }
+    }
+    // The cases reach what they test, and the test stands in often.
+    assert!(pushed > 1000, "{pushed} pushed of {feasible} feasible");
+    assert!(
+        2 * pushed > feasible,
+        "{pushed} pushed of {feasible} feasible"
+    );
+}

@@ -13,6 +13,7 @@ pub mod model;
 mod neighbours;
 mod pool;
 mod prefix;
+mod push;
 mod repair;
 mod request_ls;
 mod route;

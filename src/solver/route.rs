@@ -6,6 +6,9 @@ use super::index::{is_pickup, job_of, Index};
 use super::schedule::{Eval, Scheduler, Windows};
 use super::solution::Reason;
 
+/// `RouteState::pick_pos` of a position that is no drop-off with a ride limit.
+pub(crate) const NO_PICKUP: usize = usize::MAX;
+
 #[derive(Debug, Clone)]
 pub(crate) struct RouteState {
     pub vehicle: usize,
@@ -31,6 +34,14 @@ pub(crate) struct RouteState {
     /// excluded) of the passengers on board across it. A detour on that arc
     /// longer than this breaks someone's ride, whatever the schedule.
     pub ride_room: Vec<f64>,
+    /// Per position: for a drop-off with a ride limit, its pickup's position
+    /// (`NO_PICKUP` otherwise).
+    pub pick_pos: Vec<usize>,
+    /// Per position: the earliest start with the scheduled departure, and
+    /// whether every ride ending there or before keeps its limit with those
+    /// starts ([`super::push`]).
+    pub early: Vec<f64>,
+    pub early_ok: Vec<bool>,
     /// Scheduled service start per position (from the evaluator).
     pub starts: Vec<f64>,
     pub arrivals: Vec<f64>,
@@ -58,6 +69,9 @@ impl RouteState {
             loads: Vec::new(),
             peak: Vec::new(),
             ride_room: Vec::new(),
+            pick_pos: Vec::new(),
+            early: Vec::new(),
+            early_ok: Vec::new(),
             starts: Vec::new(),
             arrivals: Vec::new(),
         };
@@ -129,6 +143,8 @@ impl RouteState {
         });
         self.ride_room.clear();
         self.ride_room.resize(m + 1, f64::INFINITY);
+        self.pick_pos.clear();
+        self.pick_pos.resize(m + 2, NO_PICKUP);
         if idx.any_ride_limit {
             for (b, &n) in self.nodes.iter().enumerate() {
                 let job = &idx.jobs[job_of(n)];
@@ -140,6 +156,7 @@ impl RouteState {
                 };
                 // Positions are shifted by one for the start depot.
                 let (a, b) = (a + 1, b + 1);
+                self.pick_pos[b] = a;
                 let room = limit - (self.cum[b] - self.cum[a] - self.serv[a]);
                 for r in &mut self.ride_room[a..b] {
                     *r = r.min(room);
@@ -151,6 +168,23 @@ impl RouteState {
         if m > 0 {
             self.starts.extend_from_slice(&s.b);
             self.arrivals.extend_from_slice(&s.a);
+        }
+        self.early.clear();
+        self.early_ok.clear();
+        if m > 0 {
+            self.early.push(self.starts[0]);
+            self.early_ok.push(true);
+            for k in 1..m + 2 {
+                let t = idx.time(self.locs[k - 1], self.locs[k]);
+                let e = (self.early[k - 1] + self.serv[k - 1] + t).max(self.open[k]);
+                self.early.push(e);
+                let pk = self.pick_pos[k];
+                let ok = pk == NO_PICKUP || {
+                    let limit = idx.jobs[job_of(self.nodes[k - 1])].ride_limit;
+                    e - (self.early[pk] + self.serv[pk]) <= limit.unwrap_or(f64::INFINITY)
+                };
+                self.early_ok.push(self.early_ok[k - 1] && ok);
+            }
         }
         Ok(())
     }
