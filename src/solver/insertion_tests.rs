@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 
 use super::*;
+use crate::solver::index::job_of;
 use crate::solver::model::{Job, Layout, Matrix, MaxRide, Problem, Stop, TimeWindow, Vehicle};
 use crate::solver::state::{State, NONE};
 
@@ -476,4 +477,65 @@ fn a_pushed_schedule_never_lets_in_what_the_scheduler_turns_down() {
         2 * pushed > feasible,
         "{pushed} pushed of {feasible} feasible"
     );
+}
+
+/// A route without one of its requests keeps the others' times
+/// (`RouteState::keep_times`): those times keep every window, ride and
+/// duration limit, and the route costs what the scheduler says it does.
+#[test]
+fn a_route_without_a_request_keeps_its_times_feasibly() {
+    let mut kept = 0;
+    for case in 0..600u64 {
+        let mut rng = fastrand::Rng::with_seed(case);
+        let mut p = problem(&mut rng);
+        p.setup.clear();
+        let idx = Index::new(&p);
+        let mut ins = Inserter::new(&idx);
+        let mut state = State::new(&idx);
+        let mut routes = Vec::new();
+        for j in 0..p.jobs.len() {
+            if let Some(b) = state.best_insertion(&idx, &mut ins, j, 0.0, &mut rng, &mut routes) {
+                state.insert(&idx, j, b, &mut ins.sched);
+            }
+        }
+        for (j, &r) in state.route_of.iter().enumerate() {
+            if r == NONE {
+                continue;
+            }
+            let from = &state.routes[r];
+            let mut without = from.clone();
+            without.nodes.retain(|&n| job_of(n) != j);
+            if !without.keep_times(&idx, &state.win, from) {
+                continue;
+            }
+            kept += 1;
+            let what = format!("case {case}: {:?} without job {j}", from.nodes);
+            let mut timed = without.clone();
+            timed
+                .refresh(&idx, &state.win, &mut ins.sched)
+                .unwrap_or_else(|e| panic!("{e:?}: {what}"));
+            assert!((timed.eval.cost - without.eval.cost).abs() < 1e-9, "{what}");
+            let b = &without.starts;
+            let m = without.nodes.len();
+            for (k, &n) in without.nodes.iter().enumerate() {
+                let k = k + 1;
+                let (open, close) = state.win[n];
+                assert!(
+                    without.arrivals[k] <= b[k] && open <= b[k] && b[k] <= close,
+                    "{what}"
+                );
+                let pk = without.pick_pos[k];
+                if pk != crate::solver::route::NO_PICKUP {
+                    let limit = idx.jobs[job_of(n)].ride_limit.expect("a limited ride");
+                    assert!(b[k] - (b[pk] + without.serv[pk]) <= limit + 1e-9, "{what}");
+                }
+            }
+            let veh = &idx.vehicles[without.vehicle];
+            assert!(
+                b[m + 1] <= veh.close && b[m + 1] - b[0] <= veh.max_duration,
+                "{what}"
+            );
+        }
+    }
+    assert!(kept > 500, "{kept} kept");
 }

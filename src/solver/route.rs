@@ -3,7 +3,7 @@
 //! load on each arc and the cumulative travel-plus-service time.
 
 use super::index::{is_pickup, job_of, Index};
-use super::schedule::{Eval, Scheduler, Windows};
+use super::schedule::{route_cost, route_distance, Eval, Scheduler, Windows};
 use super::solution::Reason;
 
 /// `RouteState::pick_pos` of a position that is no drop-off with a ride limit.
@@ -89,6 +89,80 @@ impl RouteState {
     /// Re-evaluates the route and rebuilds the filter figures.
     pub fn refresh(&mut self, idx: &Index, win: &Windows, s: &mut Scheduler) -> Result<(), Reason> {
         self.eval = s.evaluate(idx, win, self.vehicle, &self.nodes)?;
+        self.starts.clear();
+        self.arrivals.clear();
+        if !self.nodes.is_empty() {
+            self.starts.extend_from_slice(&s.b);
+            self.arrivals.extend_from_slice(&s.a);
+        }
+        self.figures(idx, win);
+        Ok(())
+    }
+
+    /// The route `from` with some visits taken out (`self.nodes`, in
+    /// `from`'s order), every other visit kept at its time: feasible as
+    /// `from` was, since nobody arrives later (checked, so that a matrix
+    /// without the triangle inequality is no exception). Builds the route
+    /// without the scheduler and returns true, or returns false and leaves
+    /// it to [`Self::refresh`]. Only where [`super::push::applies`], on a
+    /// one-layout vehicle without time costs, where the times do not change
+    /// the cost; the plan's final times come from the scheduler
+    /// (`solve::to_solution`).
+    pub fn keep_times(&mut self, idx: &Index, win: &Windows, from: &RouteState) -> bool {
+        let veh = &idx.vehicles[from.vehicle];
+        let m = self.nodes.len();
+        if m == 0 || from.nodes.is_empty() || veh.per_time != 0.0 || veh.layouts.len() != 1 {
+            return false;
+        }
+        self.vehicle = from.vehicle;
+        self.starts.clear();
+        self.arrivals.clear();
+        self.starts.push(from.starts[0]);
+        self.arrivals.push(from.arrivals[0]);
+        let (mut at, mut dep) = (veh.start, from.starts[0]);
+        let mut next = self.nodes.iter().peekable();
+        for (i, &n) in from.nodes.iter().enumerate() {
+            if next.peek() != Some(&&n) {
+                continue;
+            }
+            next.next();
+            let loc = idx.nodes[n].loc;
+            let arrive = dep + idx.time(at, loc);
+            let start = from.starts[i + 1];
+            if arrive > start {
+                return false;
+            }
+            self.starts.push(start);
+            self.arrivals.push(arrive);
+            (at, dep) = (loc, start + idx.nodes[n].service);
+        }
+        let arrive = dep + idx.time(at, veh.end);
+        let end = from.starts[from.nodes.len() + 1];
+        if next.peek().is_some() || arrive > end {
+            return false;
+        }
+        self.starts.push(end);
+        self.arrivals.push(arrive);
+        let distance = route_distance(idx, self.vehicle, &self.nodes);
+        self.eval = Eval {
+            cost: route_cost(
+                idx,
+                self.vehicle,
+                &self.nodes,
+                distance,
+                end - self.starts[0],
+            ),
+            distance,
+            start: self.starts[0],
+            end,
+            layout: from.eval.layout,
+        };
+        self.figures(idx, win);
+        true
+    }
+
+    /// Every per-position figure but the times.
+    fn figures(&mut self, idx: &Index, win: &Windows) {
         let veh = &idx.vehicles[self.vehicle];
         let m = self.nodes.len();
         self.locs.clear();
@@ -163,12 +237,6 @@ impl RouteState {
                 }
             }
         }
-        self.starts.clear();
-        self.arrivals.clear();
-        if m > 0 {
-            self.starts.extend_from_slice(&s.b);
-            self.arrivals.extend_from_slice(&s.a);
-        }
         self.early.clear();
         self.early_ok.clear();
         if m > 0 {
@@ -186,7 +254,6 @@ impl RouteState {
                 self.early_ok.push(self.early_ok[k - 1] && ok);
             }
         }
-        Ok(())
     }
 
     /// Load on the arc leaving position `k`.

@@ -9,6 +9,7 @@ use super::insertion::{apply, Inserter};
 use super::model::{ModelError, Problem};
 use super::prefix::Rest;
 use super::route::RouteState;
+use super::schedule::Scheduler;
 use super::solution::{Reason, Route, Solution, StopRole, Unassigned, Visit};
 use super::state::State;
 
@@ -125,11 +126,20 @@ pub fn solve_with_progress(
 }
 
 fn to_solution(idx: &Index, state: &State) -> Solution {
+    // A route may hold times kept from before a request left it
+    // (`RouteState::keep_times`): the plan gets the scheduler's.
+    let mut sched = Scheduler::new(idx);
     let routes: Vec<Route> = state
         .routes
         .iter()
         .filter(|r| !r.is_empty())
-        .map(|r| to_route(idx, r))
+        .map(|r| {
+            let mut timed = r.clone();
+            match timed.refresh(idx, &state.win, &mut sched) {
+                Ok(()) => to_route(idx, &timed),
+                Err(_) => to_route(idx, r),
+            }
+        })
         .collect();
     let mut unassigned: Vec<Unassigned> = state
         .unassigned
