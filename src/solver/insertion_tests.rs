@@ -95,6 +95,18 @@ fn problem(rng: &mut fastrand::Rng) -> Problem {
     p
 }
 
+/// Every job of the day inserted in turn at its cheapest place.
+fn filled(idx: &Index, ins: &mut Inserter, rng: &mut fastrand::Rng) -> State {
+    let mut state = State::new(idx);
+    let mut routes = Vec::new();
+    for j in 0..idx.jobs.len() {
+        if let Some(b) = state.best_insertion(idx, ins, j, 0.0, rng, &mut routes) {
+            state.insert(idx, j, b, &mut ins.sched);
+        }
+    }
+    state
+}
+
 #[derive(Default)]
 struct Seen {
     feasible: usize,
@@ -188,13 +200,7 @@ fn screens_keep_every_feasible_insertion_with_setups() {
         let p = problem(&mut rng);
         let idx = Index::new(&p);
         let mut ins = Inserter::new(&idx);
-        let mut state = State::new(&idx);
-        let mut routes = Vec::new();
-        for j in 0..p.jobs.len() {
-            if let Some(b) = state.best_insertion(&idx, &mut ins, j, 0.0, &mut rng, &mut routes) {
-                state.insert(&idx, j, b, &mut ins.sched);
-            }
-        }
+        let state = filled(&idx, &mut ins, &mut rng);
         for j in 0..p.jobs.len() {
             let mut st = state.clone();
             if st.route_of[j] != NONE {
@@ -289,13 +295,7 @@ fn each_route_without_each_job(
         let p = problem(&mut rng);
         let idx = Index::new(&p);
         let mut ins = Inserter::new(&idx);
-        let mut state = State::new(&idx);
-        let mut routes = Vec::new();
-        for j in 0..p.jobs.len() {
-            if let Some(b) = state.best_insertion(&idx, &mut ins, j, 0.0, &mut rng, &mut routes) {
-                state.insert(&idx, j, b, &mut ins.sched);
-            }
-        }
+        let state = filled(&idx, &mut ins, &mut rng);
         for j in 0..p.jobs.len() {
             let mut st = state.clone();
             if st.route_of[j] != NONE {
@@ -425,13 +425,7 @@ fn a_pushed_schedule_never_lets_in_what_the_scheduler_turns_down() {
         let idx = Index::new(&p);
         assert!(push::applies(&idx));
         let mut ins = Inserter::new(&idx);
-        let mut state = State::new(&idx);
-        let mut routes = Vec::new();
-        for j in 0..p.jobs.len() {
-            if let Some(b) = state.best_insertion(&idx, &mut ins, j, 0.0, &mut rng, &mut routes) {
-                state.insert(&idx, j, b, &mut ins.sched);
-            }
-        }
+        let state = filled(&idx, &mut ins, &mut rng);
         let mut sched = Scheduler::new(&idx);
         for j in 0..p.jobs.len() {
             let mut st = state.clone();
@@ -491,13 +485,7 @@ fn a_route_without_a_request_keeps_its_times_feasibly() {
         p.setup.clear();
         let idx = Index::new(&p);
         let mut ins = Inserter::new(&idx);
-        let mut state = State::new(&idx);
-        let mut routes = Vec::new();
-        for j in 0..p.jobs.len() {
-            if let Some(b) = state.best_insertion(&idx, &mut ins, j, 0.0, &mut rng, &mut routes) {
-                state.insert(&idx, j, b, &mut ins.sched);
-            }
-        }
+        let state = filled(&idx, &mut ins, &mut rng);
         for (j, &r) in state.route_of.iter().enumerate() {
             if r == NONE {
                 continue;

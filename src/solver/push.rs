@@ -1,10 +1,11 @@
 //! A sufficient test of an insertion's feasibility that needs no new
-//! schedule: the route keeps the times it has, the new visits go in, and
-//! each later visit starts as before or, if it now arrives later, on
-//! arrival (its wait absorbing what it can). When that schedule keeps every
-//! window, ride limit and the duration limit, the insertion is feasible and
-//! the eight-step scheduler is not needed to say so. When it does not, the
-//! scheduler decides: it may still find a schedule, moving earlier visits.
+//! schedule: the route keeps the times it has (or its earliest ones with
+//! the same departure), the new visits go in, and each later visit starts
+//! as before or, if it now arrives later, on arrival (its wait absorbing
+//! what it can). When that schedule keeps every window, ride limit and the
+//! duration limit, the insertion is feasible and the eight-step scheduler
+//! is not needed to say so. When it does not, the scheduler decides: it may
+//! still find a schedule, moving earlier visits.
 //!
 //! One pass from the insertion on, stopping where the push dies out. Only
 //! where a schedule does not change the cost (no time costs) and nothing
