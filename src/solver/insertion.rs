@@ -21,7 +21,7 @@ use super::index::{dropoff, pickup, Index, Shape, VehicleInfo};
 use super::model::JobId;
 use super::push;
 use super::route::RouteState;
-use super::schedule::{Scheduler, Windows, EPS};
+use super::schedule::{route_cost, route_distance, Scheduler, Windows, EPS};
 use super::solution::Reason;
 
 /// How far above a caller's `bound` a candidate's cost bound must be before
@@ -367,28 +367,34 @@ impl Inserter {
             if self.exact && accept.is_none() {
                 return Ok(cand);
             }
-            // The same answer as scheduling it: the cheapest candidate left,
-            // feasible, costs its bound.
-            if self.push
-                && accept.is_none()
-                && fitted.is_some()
-                && veh.per_time == 0.0
-                && push::fits(idx, win, route, job, cand.p, cand.d, &mut self.shift)
-            {
-                return Ok(cand);
-            }
             self.buf.clear();
             self.buf.extend_from_slice(&route.nodes);
             apply(idx, &mut self.buf, job, cand.p, cand.d);
-            match self
-                .sched
-                .evaluate_fitted(idx, win, route.vehicle, &self.buf, fitted)
-            {
-                Ok(_) if accept.as_mut().is_some_and(|f| !f(&self.buf, &self.sched)) => {
-                    last_err = Reason::Link;
+            // Feasible by the push: the cost the scheduler would give, by
+            // the same formula (no time costs), so ties break alike.
+            let pushed = self.push
+                && accept.is_none()
+                && fitted.is_some()
+                && veh.per_time == 0.0
+                && push::fits(idx, win, route, job, cand.p, cand.d, &mut self.shift);
+            let verdict = if pushed {
+                let distance = route_distance(idx, route.vehicle, &self.buf);
+                Ok(route_cost(idx, route.vehicle, &self.buf, distance, 0.0))
+            } else {
+                match self
+                    .sched
+                    .evaluate_fitted(idx, win, route.vehicle, &self.buf, fitted)
+                {
+                    Ok(_) if accept.as_mut().is_some_and(|f| !f(&self.buf, &self.sched)) => {
+                        Err(Reason::Link)
+                    }
+                    Ok(e) => Ok(e.cost),
+                    Err(e) => Err(e),
                 }
-                Ok(e) => {
-                    let delta = e.cost - route.eval.cost;
+            };
+            match verdict {
+                Ok(cost) => {
+                    let delta = cost - route.eval.cost;
                     if best.is_none_or(|b| delta < b.delta) {
                         best = Some(Insertion { delta, ..cand });
                     }
