@@ -80,8 +80,6 @@ pub(crate) struct Inserter {
     room: Room,
     /// Problem-wide: the screens decide feasibility on their own.
     exact: bool,
-    /// Problem-wide: [`push::fits`] may stand in for the scheduler.
-    push: bool,
     shift: Vec<f64>,
 }
 
@@ -229,7 +227,6 @@ impl Inserter {
             least_d: Vec::new(),
             room: Room::default(),
             exact,
-            push: push::applies(idx),
             shift: Vec::new(),
         }
     }
@@ -345,6 +342,7 @@ impl Inserter {
         // Every candidate passed the capacity screen, which on a vehicle
         // with one layout is the scheduler's whole capacity verdict.
         let fitted = (veh.layouts.len() == 1).then_some(0);
+        let pushable = accept.is_none() && push::applies_to(idx, route.vehicle);
         while let Some(Cand(lb, p, d)) = self.cands.pop() {
             let lb = lb + miss;
             if best.is_some_and(|b| lb >= b.delta - 1e-9) {
@@ -372,11 +370,8 @@ impl Inserter {
             apply(idx, &mut self.buf, job, cand.p, cand.d);
             // Feasible by the push: the cost the scheduler would give, by
             // the same formula (no time costs), so ties break alike.
-            let pushed = self.push
-                && accept.is_none()
-                && fitted.is_some()
-                && veh.per_time == 0.0
-                && push::fits(idx, win, route, job, cand.p, cand.d, &mut self.shift);
+            let pushed =
+                pushable && push::fits(idx, win, route, job, cand.p, cand.d, &mut self.shift);
             let verdict = if pushed {
                 let distance = route_distance(idx, route.vehicle, &self.buf);
                 Ok(route_cost(idx, route.vehicle, &self.buf, distance, 0.0))

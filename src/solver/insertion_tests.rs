@@ -433,8 +433,7 @@ fn a_pushed_schedule_never_lets_in_what_the_scheduler_turns_down() {
                 st.remove(&idx, &[j], &mut ins.sched);
             }
             for route in st.routes.iter().filter(|r| !r.is_empty()) {
-                let veh = &idx.vehicles[route.vehicle];
-                if veh.layouts.len() > 1 {
+                if !push::applies_to(&idx, route.vehicle) {
                     continue;
                 }
                 ins.cands.clear();
@@ -457,10 +456,8 @@ fn a_pushed_schedule_never_lets_in_what_the_scheduler_turns_down() {
                         route.nodes
                     );
                     let e = eval.unwrap_or_else(|r| panic!("pushed but {r:?}: {what}"));
-                    if veh.per_time == 0.0 {
-                        let delta = e.cost - route.eval.cost;
-                        assert!((lb - delta).abs() < 1e-6, "bound {lb} for {delta}: {what}");
-                    }
+                    let delta = e.cost - route.eval.cost;
+                    assert!((lb - delta).abs() < 1e-6, "bound {lb} for {delta}: {what}");
                 }
             }
         }

@@ -22,13 +22,31 @@ pub(crate) fn applies(idx: &Index) -> bool {
     !idx.any_setup() && idx.problem.links.is_empty()
 }
 
+/// Whether it applies to routes of vehicle `v`: also no time costs (so
+/// the times do not change the cost) and one layout (so the caller's
+/// capacity check is the whole of it).
+pub(crate) fn applies_to(idx: &Index, v: usize) -> bool {
+    let veh = &idx.vehicles[v];
+    applies(idx) && veh.per_time == 0.0 && veh.layouts.len() == 1
+}
+
+/// Positions after which the new pickup and drop-off go (`None` for a
+/// visit the job does not have).
+fn positions(idx: &Index, job: JobId, p: usize, d: usize) -> (Option<usize>, Option<usize>) {
+    match idx.jobs[job].shape {
+        Shape::Pair => (Some(p), Some(d)),
+        Shape::DropOnly => (None, Some(d)),
+        Shape::PickOnly => (Some(p), None),
+    }
+}
+
 /// Whether inserting `job` (pickup after position `p`, drop-off after
 /// position `d` of the route as it is, as [`super::insertion::apply`]
 /// reads them) keeps the route feasible with its times pushed later: from
 /// the scheduled times, or else from the earliest ones with the same
 /// departure (which leave more room for windows, if no ride breaks).
 /// `shift` is scratch space. The caller checks capacity, and that
-/// [`applies`] and the vehicle has no time costs.
+/// [`applies_to`] the route's vehicle.
 pub(crate) fn fits(
     idx: &Index,
     win: &Windows,
@@ -41,10 +59,8 @@ pub(crate) fn fits(
     if route.nodes.is_empty() {
         return false;
     }
-    let first = match idx.jobs[job].shape {
-        Shape::Pair | Shape::PickOnly => p,
-        Shape::DropOnly => d,
-    };
+    let (at_p, at_d) = positions(idx, job, p, d);
+    let first = at_p.or(at_d).unwrap_or(0);
     pushed(idx, win, route, job, p, d, &route.starts, true, shift)
         || (route.early_ok[first]
             && pushed(
@@ -77,11 +93,7 @@ fn pushed(
 ) -> bool {
     let m = route.nodes.len();
     let info = &idx.jobs[job];
-    let (mut at_p, mut at_d) = match info.shape {
-        Shape::Pair => (Some(p), Some(d)),
-        Shape::DropOnly => (None, Some(d)),
-        Shape::PickOnly => (Some(p), None),
-    };
+    let (mut at_p, mut at_d) = positions(idx, job, p, d);
     shift.clear();
     shift.resize(m + 2, 0.0);
     let mut k = at_p.or(at_d).unwrap_or(0);

@@ -57,8 +57,6 @@ pub(crate) struct RequestSearch {
     swaps_checked: u64,
     /// Whether a descent also tries exchanges (set per plan by [`after_repair`]).
     pub swaps: bool,
-    /// A route without a request keeps its times (`RouteState::keep_times`).
-    keep: bool,
     /// Moves applied so far (for tests and counters).
     pub applied: u64,
     /// Largest gap seen between a move's predicted and actual cost change.
@@ -82,7 +80,6 @@ impl RequestSearch {
             without: Vec::new(),
             swaps_checked: 0,
             swaps: true,
-            keep: super::push::applies(idx),
             order: Vec::new(),
             routes: Vec::new(),
             reduced: RouteState::empty(idx, 0),
@@ -326,7 +323,7 @@ impl RequestSearch {
     fn reduce(&mut self, idx: &Index, state: &State, j: JobId, sched: &mut Scheduler) -> f64 {
         self.strip(state, j);
         let route = &state.routes[state.route_of[j]];
-        if self.keep && self.reduced.keep_times(idx, &state.win, route) {
+        if self.reduced.keep_times(idx, &state.win, route) {
             return route.eval.cost - self.reduced.eval.cost;
         }
         match self.reduced.refresh(idx, &state.win, sched) {

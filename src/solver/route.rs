@@ -3,6 +3,7 @@
 //! load on each arc and the cumulative travel-plus-service time.
 
 use super::index::{is_pickup, job_of, Index};
+use super::push;
 use super::schedule::{route_cost, route_distance, Eval, Scheduler, Windows};
 use super::solution::Reason;
 
@@ -39,7 +40,7 @@ pub(crate) struct RouteState {
     pub pick_pos: Vec<usize>,
     /// Per position: the earliest start with the scheduled departure, and
     /// whether every ride ending there or before keeps its limit with those
-    /// starts ([`super::push`]).
+    /// starts ([`super::push`]); empty where the push does not apply.
     pub early: Vec<f64>,
     pub early_ok: Vec<bool>,
     /// Scheduled service start per position (from the evaluator).
@@ -104,14 +105,13 @@ impl RouteState {
     /// `from` was, since nobody arrives later (checked, so that a matrix
     /// without the triangle inequality is no exception). Builds the route
     /// without the scheduler and returns true, or returns false and leaves
-    /// it to [`Self::refresh`]. Only where [`super::push::applies`], on a
-    /// one-layout vehicle without time costs, where the times do not change
-    /// the cost; the plan's final times come from the scheduler
-    /// (`solve::to_solution`).
+    /// it to [`Self::refresh`]. Only where [`push::applies_to`] the
+    /// vehicle, where the times do not change the cost; the plan's final
+    /// times come from the scheduler (`solve::to_solution`).
     pub fn keep_times(&mut self, idx: &Index, win: &Windows, from: &RouteState) -> bool {
         let veh = &idx.vehicles[from.vehicle];
         let m = self.nodes.len();
-        if m == 0 || from.nodes.is_empty() || veh.per_time != 0.0 || veh.layouts.len() != 1 {
+        if m == 0 || from.nodes.is_empty() || !push::applies_to(idx, from.vehicle) {
             return false;
         }
         self.vehicle = from.vehicle;
@@ -239,7 +239,7 @@ impl RouteState {
         }
         self.early.clear();
         self.early_ok.clear();
-        if m > 0 {
+        if m > 0 && push::applies_to(idx, self.vehicle) {
             self.early.push(self.starts[0]);
             self.early_ok.push(true);
             for k in 1..m + 2 {
