@@ -201,7 +201,11 @@ impl RequestSearch {
             }
         }
         if let Some(backup) = backup {
-            state.sync_links(idx, &mut ins.sched);
+            // Windows the links moved may let in a move the descent ruled
+            // out: then the plan is no longer known to be a local optimum.
+            if state.sync_links(idx, &mut ins.sched) {
+                settled = false;
+            }
             if state.cost > backup.cost + 1e-9 {
                 *state = backup;
                 settled = false;
@@ -363,7 +367,8 @@ impl RequestSearch {
         }
     }
 
-    /// Tail exchanges at empty-vehicle points of two used routes.
+    /// Tail exchanges at empty-vehicle points of two used routes, then
+    /// runs of stops moved between them (`request_segment`).
     fn two_opt_star(&mut self, idx: &Index, state: &mut State, sched: &mut Scheduler) -> bool {
         self.find_cuts(idx, state);
         self.fit(state);
@@ -401,6 +406,7 @@ impl RequestSearch {
                     improved = true;
                     self.find_cuts(idx, state);
                 }
+                improved |= self.move_segments(idx, state, r1, r2, sched);
             }
         }
         improved
@@ -531,6 +537,8 @@ pub(crate) fn after_repair(
     }
 }
 
+#[path = "request_segment.rs"]
+mod request_segment;
 #[path = "request_swap.rs"]
 mod request_swap;
 

@@ -237,11 +237,12 @@ impl State {
 
     /// Honours links across routes: the return's pickup may not start before
     /// the outbound's scheduled drop-off plus the gap. Returns that cannot
-    /// follow are taken out again.
-    pub fn sync_links(&mut self, idx: &Index, sched: &mut Scheduler) {
+    /// follow are taken out again. True if a window moved.
+    pub fn sync_links(&mut self, idx: &Index, sched: &mut Scheduler) -> bool {
         if idx.problem.links.is_empty() {
-            return;
+            return false;
         }
+        let mut moved = false;
         for _ in 0..2 {
             let mut changed = false;
             for link in &idx.problem.links {
@@ -264,10 +265,12 @@ impl State {
                     }
                 }
             }
+            moved |= changed;
             if !changed {
                 break;
             }
         }
         self.recost(idx);
+        moved
     }
 }
