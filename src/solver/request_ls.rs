@@ -201,11 +201,7 @@ impl RequestSearch {
             }
         }
         if let Some(backup) = backup {
-            // Windows the links moved may let in a move the descent ruled
-            // out: then the plan is no longer known to be a local optimum.
-            if state.sync_links(idx, &mut ins.sched) {
-                settled = false;
-            }
+            state.sync_links(idx, &mut ins.sched);
             if state.cost > backup.cost + 1e-9 {
                 *state = backup;
                 settled = false;
@@ -367,8 +363,7 @@ impl RequestSearch {
         }
     }
 
-    /// Tail exchanges at empty-vehicle points of two used routes, then
-    /// runs of stops moved between them (`request_segment`).
+    /// Tail exchanges at empty-vehicle points of two used routes.
     fn two_opt_star(&mut self, idx: &Index, state: &mut State, sched: &mut Scheduler) -> bool {
         self.find_cuts(idx, state);
         self.fit(state);
@@ -406,7 +401,6 @@ impl RequestSearch {
                     improved = true;
                     self.find_cuts(idx, state);
                 }
-                improved |= self.move_segments(idx, state, r1, r2, sched);
             }
         }
         improved
@@ -537,8 +531,6 @@ pub(crate) fn after_repair(
     }
 }
 
-#[path = "request_segment.rs"]
-mod request_segment;
 #[path = "request_swap.rs"]
 mod request_swap;
 

@@ -237,12 +237,11 @@ impl State {
 
     /// Honours links across routes: the return's pickup may not start before
     /// the outbound's scheduled drop-off plus the gap. Returns that cannot
-    /// follow are taken out again. True if a window moved.
-    pub fn sync_links(&mut self, idx: &Index, sched: &mut Scheduler) -> bool {
+    /// follow are taken out again.
+    pub fn sync_links(&mut self, idx: &Index, sched: &mut Scheduler) {
         if idx.problem.links.is_empty() {
-            return false;
+            return;
         }
-        let mut moved = false;
         for _ in 0..2 {
             let mut changed = false;
             for link in &idx.problem.links {
@@ -265,12 +264,10 @@ impl State {
                     }
                 }
             }
-            moved |= changed;
             if !changed {
                 break;
             }
         }
         self.recost(idx);
-        moved
     }
 }
