@@ -91,6 +91,17 @@ fn temperatures(n: usize, routes: usize, cost: f64, request_search: bool) -> (f6
     (t_start, t_end.min(t_start))
 }
 
+/// A search on the request search's problems that has not bettered its best
+/// plan for this fraction of its budget goes back to it: on pr at 10 s the
+/// annealing otherwise wanders off for good (session 39).
+const RESTART_AFTER: f64 = 0.1;
+
+/// Whether the current plan goes back to the best one, `progress` into the
+/// budget, the best last bettered by an iteration at `bettered`.
+fn restart_due(request_search: bool, progress: f64, bettered: f64) -> bool {
+    request_search && progress - bettered > RESTART_AFTER
+}
+
 /// When the run has covered these fractions of its budget, recombine the pool.
 const SP_POINTS: [f64; 6] = [0.2, 0.4, 0.6, 0.75, 0.9, 0.97];
 
@@ -198,6 +209,7 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
     // No route costs less than its vehicle's fixed cost (negative only for
     // a vehicle already under way).
     let cost_floor: f64 = idx.vehicles.iter().map(|v| v.fixed.min(0.0)).sum();
+    let mut bettered = 0.0;
 
     loop {
         let progress = opts.progress(began.elapsed(), iteration);
@@ -266,6 +278,7 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
 
             if next.cost < best.cost - 1e-9 {
                 best = next.clone();
+                bettered = progress;
                 score = 33.0;
                 report(&best, iteration, sp_time, false, on_progress);
             } else if next.cost < base_cost - 1e-9 {
@@ -293,6 +306,11 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
         if let Some(s) = elimination.step(idx, &best, progress, &mut ins.sched, &mut rng) {
             cur = s;
             settled = false;
+        }
+        if restart_due(rls.is_some(), progress, bettered) {
+            cur = best.clone();
+            settled = false;
+            bettered = progress;
         }
         if iteration.is_multiple_of(100) {
             destroys.update();
@@ -343,6 +361,14 @@ mod tests {
         // Never warmer at the end than at the start.
         let (start, end) = temperatures(1, 1, 0.0, true);
         assert!(end <= start);
+    }
+
+    #[test]
+    fn only_a_stalled_request_search_goes_back_to_its_best_plan() {
+        assert!(!restart_due(true, 0.35, 0.3));
+        assert!(restart_due(true, 0.41, 0.3));
+        // The windows-only search never does.
+        assert!(!restart_due(false, 0.9, 0.0));
     }
 
     #[test]
