@@ -92,8 +92,9 @@ fn temperatures(n: usize, routes: usize, cost: f64, request_search: bool) -> (f6
 }
 
 /// A search on the request search's problems that has not bettered its best
-/// plan for this fraction of its budget goes back to it: on pr at 10 s the
-/// annealing otherwise wanders off for good (session 39).
+/// plan for this fraction of its budget goes back to it, at the temperature
+/// it has reached: a wandering annealing rarely finds its way back (pr at
+/// 10 s, session 39: 1.07% against 1.20% over thirteen paired seeds).
 const RESTART_AFTER: f64 = 0.1;
 
 /// Whether the current plan goes back to the best one, `progress` into the
@@ -209,6 +210,7 @@ pub(crate) fn search(idx: &Index, opts: &Options, on_progress: &mut dyn FnMut(&P
     // No route costs less than its vehicle's fixed cost (negative only for
     // a vehicle already under way).
     let cost_floor: f64 = idx.vehicles.iter().map(|v| v.fixed.min(0.0)).sum();
+    // When an iteration last bettered the best plan, or the search went back to it.
     let mut bettered = 0.0;
 
     loop {
